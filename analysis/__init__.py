@@ -1,0 +1,18 @@
+"""Helpers for the study of united-front reporting on COVID-19 prevention, 2020-2022.
+
+Everything a notebook needs is importable from here.
+"""
+from .corpus import CorpusError, load_corpus, paragraphs, read_text
+from .clean import cleaning_audit
+from .plots import cjk_font, save_figure, use_house_style
+
+__all__ = [
+    "CorpusError",
+    "load_corpus",
+    "paragraphs",
+    "read_text",
+    "cleaning_audit",
+    "cjk_font",
+    "save_figure",
+    "use_house_style",
+]
