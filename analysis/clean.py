@@ -1,0 +1,419 @@
+"""Cleaning: one small named function per rule, applied in a fixed order, each logging what it removed.
+
+The order (``RULE_ORDER``) is part of the contract, because later rules rely on earlier ones:
+
+ 1. normalise         NFKC (full-width → ASCII punctuation, NBSP → space), CRLF → LF, zero-width chars out
+ 2. strip_pinyin      a Latin pinyin syllable in parentheses glued after a character: 頁(yè) → 頁
+ 3. corrections       repairs listed in data/lexicon/corrections.csv (mojibake...), each with its reason
+ 4. to_simplified     OpenCC tw2s (t2s + variant characters), and 「」『』 → “”‘’
+ 5. related_list      everything from a 相关焦点 / 相关阅读 ... line to the end (other articles)
+ 6. chrome patterns   line patterns from data/lexicon/chrome.csv (breadcrumbs, 分享到, 更多, URL, 编辑, 关键词)
+ 7. header            title, subtitle (——…), author line, date/source line, 原标题 → metadata
+ 8. repeated_title    body lines that repeat the title (image alt text)
+ 9. numbered_caption  a bare photo number line (1, 2, …) and the caption line after it
+10. marked_caption    ▲ / △ / 图为 caption lines
+11. signoff           a closing date line and the issuing office on the line above it
+12. split_headings    a heading glued before or after a paragraph is put on its own line (nothing removed)
+
+Every rule returns what it removed; `clean_document` collects those as audit rows
+(doc_id, step, rule, removed, replacement). Nothing else is dropped: blank lines only.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+LEXICON_DIR = Path(__file__).resolve().parents[1] / "data" / "lexicon"
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+AUDIT_COLUMNS = ["doc_id", "step", "rule", "removed", "replacement"]
+
+
+# ---------------------------------------------------------------- data files
+
+
+def _read_commented_csv(path: Path) -> list[dict]:
+    """Rows of a CSV whose leading lines starting with '#' are a comment about the file."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+@lru_cache(maxsize=8)
+def chrome_patterns(path: Path | None = None) -> tuple[tuple[str, re.Pattern], ...]:
+    """(rule, compiled pattern) pairs from data/lexicon/chrome.csv, in file order."""
+    path = Path(path) if path else LEXICON_DIR / "chrome.csv"
+    return tuple((r["rule"], re.compile(r["pattern"])) for r in _read_commented_csv(path))
+
+
+@lru_cache(maxsize=8)
+def corrections(path: Path | None = None) -> tuple[dict, ...]:
+    """Rows of data/lexicon/corrections.csv: doc_id (blank = every file), find, replace, reason."""
+    path = Path(path) if path else LEXICON_DIR / "corrections.csv"
+    rows = _read_commented_csv(path)
+    for i, row in enumerate(rows, start=1):
+        if not row.get("find") or not (row.get("reason") or "").strip():
+            raise ValueError(f"{path}: correction row {i} needs a 'find' text and a 'reason'")
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def _opencc():
+    import opencc
+
+    # tw2s = OpenCC's t2s plus Taiwan variant characters: it turns the particle 著 into 着
+    # (带著 → 带着, 随著 → 随着) while keeping 著名 and 显著; plain t2s leaves 著 everywhere.
+    return opencc.OpenCC("tw2s")
+
+
+# ---------------------------------------------------------------- character-level rules
+# Each takes a text and returns (new text, list of (removed, replacement)).
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+
+
+def normalise(text: str) -> tuple[str, list]:
+    """NFKC, unified line ends, zero-width characters removed, trailing spaces trimmed."""
+    new = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    new = new.translate(_ZERO_WIDTH)
+    new = "\n".join(line.rstrip() for line in new.split("\n"))
+    changed = sum(ch in "\r\u200b\u200c\u200d\u2060\ufeff" or unicodedata.normalize("NFKC", ch) != ch
+                  for ch in text)
+    return new, ([(f"{changed} characters normalised", "")] if changed else [])
+
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ"
+_PINYIN_GLUED = re.compile(rf"(?<=[{CJK}])\(([a-z{_TONED}]{{1,6}})\)")
+_SYLLABLE = re.compile(
+    r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|er|in|un|vn|ia|ie|iu|io"
+    r"|ua|uo|ui|ue|ve|a|o|e|i|u|v)"
+)
+
+
+def is_pinyin_syllable(word: str) -> bool:
+    """True for one pinyin syllable, with or without tone marks (yè, zhōng, lü, xie)."""
+    base = "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
+    base = base.replace("u\u0308", "v").replace("ü", "v")
+    return bool(_SYLLABLE.fullmatch(base)) or base in {"m", "n", "ng", "hm", "hng"}
+
+
+def strip_pinyin(text: str) -> tuple[str, list]:
+    """Remove a pinyin syllable in parentheses glued after a character; 鎮(鄉) and (劉權有) stay."""
+    removed = []
+
+    def repl(m: re.Match) -> str:
+        if is_pinyin_syllable(m.group(1)):
+            removed.append((m.group(0), ""))
+            return ""
+        return m.group(0)
+
+    return _PINYIN_GLUED.sub(repl, text), removed
+
+
+def apply_corrections(text: str, doc_id: str, rows=None) -> tuple[str, list]:
+    """Apply the rows of corrections.csv that name this doc_id (or none); reason goes to the audit."""
+    rows = corrections() if rows is None else rows
+    removed = []
+    for row in rows:
+        if row.get("doc_id") and row["doc_id"] != doc_id:
+            continue
+        n = text.count(row["find"])
+        if n:
+            text = text.replace(row["find"], row["replace"])
+            removed.extend([(row["find"], f"{row['replace']}  ({row['reason']})")] * n)
+    return text, removed
+
+
+_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+
+
+def to_simplified(text: str) -> tuple[str, list]:
+    """Traditional → simplified script with OpenCC (tw2s); corner brackets → curly quotes."""
+    new = _opencc().convert(text).translate(_QUOTES)
+    changed = sum(a != b for a, b in zip(text, new))
+    return new, ([(f"{changed} characters converted to simplified script", "")] if changed else [])
+
+
+# ---------------------------------------------------------------- line-level rules
+# Each takes a list of lines and returns (kept lines, list of (removed, replacement)).
+
+_RELATED = re.compile(r"^(相关焦点|相关阅读|相关新闻|相关文章|延伸阅读|推荐阅读|相关链接)\s*:?$")
+
+
+def related_list(lines: list[str]) -> tuple[list[str], list]:
+    """Drop a related-articles list: the marker line and everything after it."""
+    for i, line in enumerate(lines):
+        if _RELATED.match(line.strip()):
+            return lines[:i], [(line, "") for line in lines[i:] if line.strip()]
+    return lines, []
+
+
+def drop_pattern(lines: list[str], pattern: re.Pattern) -> tuple[list[str], list]:
+    """Drop whole lines matching one chrome pattern."""
+    kept, removed = [], []
+    for line in lines:
+        (removed.append((line, "")) if pattern.search(line.strip()) else kept.append(line))
+    return kept, removed
+
+
+def repeated_title(lines: list[str], title: str) -> tuple[list[str], list]:
+    """Drop body lines that only repeat the title (image alt text, print headers)."""
+    key = re.sub(r"\s+", "", title or "")
+    if not key:
+        return lines, []
+    kept, removed = [], []
+    for line in lines:
+        (removed.append((line, "")) if re.sub(r"\s+", "", line) == key else kept.append(line))
+    return kept, removed
+
+
+_SENTENCE_END = re.compile(r"[。!?;…]$")
+_CLOSERS = "”’\"')》」』"
+
+
+def ends_sentence(line: str) -> bool:
+    """True when the line ends like a sentence (。!?; or …), closing quotes aside."""
+    return bool(_SENTENCE_END.search(line.rstrip().rstrip(_CLOSERS)))
+
+
+def numbered_caption(lines: list[str]) -> tuple[list[str], list]:
+    """Drop a bare photo number line (1, 2, …) and the caption line right after it."""
+    kept, removed, skip = [], [], False
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if skip:
+            skip = False
+            removed.append((line, ""))
+            continue
+        if re.fullmatch(r"\d{1,2}", s):
+            removed.append((line, ""))
+            nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+            skip = bool(nxt) and len(nxt) <= 60 and not ends_sentence(nxt) and "。" not in nxt
+            continue
+        kept.append(line)
+    return kept, removed
+
+
+_MARKED_CAPTION = re.compile(r"^([▲△▼]|图为|\(图为|图:|图片来源|摄影:)")
+
+
+def marked_caption(lines: list[str]) -> tuple[list[str], list]:
+    """Drop photo captions marked with ▲ / △ or introduced by 图为 / 图:."""
+    return drop_pattern(lines, _MARKED_CAPTION)
+
+
+_DATE_ONLY = re.compile(r"^\d{4}\s*(年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2})$")
+
+
+def signoff(lines: list[str]) -> tuple[list[str], list]:
+    """Drop a closing date line and, above it, a short issuing-office line without punctuation."""
+    if not lines or not _DATE_ONLY.match(lines[-1].strip()):
+        return lines, []
+    cut = len(lines) - 1
+    above = lines[cut - 1].strip() if cut >= 1 else ""
+    if above and len(above) <= 30 and not re.search(r"[,。!?;:、,]", above):
+        cut -= 1
+    return lines[:cut], [(line, "") for line in lines[cut:]]
+
+
+# A heading of two balanced phrases ("社区结对共建 坚守防控一线") glued to a paragraph.
+_HEAD = rf"[{CJK}“”]{{2,14}} [{CJK}“”]{{2,14}}"
+_GLUED_BEFORE = re.compile(rf"^({_HEAD}) {{2,}}(\S.*)$")
+_GLUED_AFTER = re.compile(rf"^(.*[。!?])({_HEAD})$")
+
+
+def split_headings(lines: list[str]) -> tuple[list[str], list]:
+    """Put a heading that the page glued to a paragraph on its own line; nothing is removed."""
+    out, changes = [], []
+    todo = list(reversed(lines))
+    while todo:
+        line = todo.pop()
+        m = _GLUED_BEFORE.match(line) or _GLUED_AFTER.match(line)
+        if m:
+            first, second = m.group(1).strip(), m.group(2).strip()
+            todo.extend([second, first])  # both parts are checked again: a line may hold two headings
+            changes.append(("", f"split: {first[-30:]} | {second[:30]}"))
+        else:
+            out.append(line)
+    return out, changes
+
+
+# ---------------------------------------------------------------- header
+
+_DATE = re.compile(
+    r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
+    r"(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+)
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_LABEL = re.compile(r"(来源|作者|时间|发布时间|日期|记者|通讯员)\s*:\s*")
+_ROLE_WORDS = re.compile(r"(通讯员|记者|实习生|摄影|文/|图/)")
+
+
+def _labelled(line: str, label: str) -> str:
+    m = re.search(rf"{label}\s*:\s*([^|]+?)\s*(?:\||$|\s{{2,}})", line)
+    return m.group(1).strip() if m else ""
+
+
+def _authors(value: str) -> str:
+    names = [n for n in re.split(r"[\s,、,]+", _ROLE_WORDS.sub(" ", value)) if n]
+    return "、".join(names)
+
+
+def parse_meta_line(line: str) -> dict:
+    """Date, time, source, author and URL from one header line of any of the known shapes."""
+    meta = {}
+    m = _DATE.search(line)
+    if m:
+        y, mo, d, hh, mm, ss = m.groups()
+        meta["date"] = pd.Timestamp(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+    url = _URL.search(line)
+    if url:
+        meta["url"] = url.group(0)
+    source = _labelled(line, "来源")
+    author = _labelled(line, "作者")
+    if not source:  # "2020-12-22 消费日报网": what is left once date, URL and labels are gone
+        rest = _LABEL.sub(" ", _URL.sub(" ", _DATE.sub(" ", line)))
+        rest = re.sub(r"[()|]", " ", rest).strip()
+        if rest and not author:
+            source = rest
+    if source:
+        meta["source"] = source
+    if author:
+        meta["author"] = _authors(author)
+    return meta
+
+
+def _is_meta_line(line: str) -> bool:
+    return len(line) <= 120 and bool(_DATE.search(line) or _LABEL.search(line))
+
+
+def _is_author_line(line: str) -> bool:
+    return bool(re.fullmatch(rf"[{CJK}]{{2,4}}(\s+[{CJK}]{{2,4}}){{0,3}}", line))
+
+
+def split_header(lines: list[str]) -> tuple[dict, list[str], list]:
+    """Title and the header lines under it → metadata; returns (meta, body lines, audit pairs).
+
+    The first line is the title. Directly under it may come, in any order: a subtitle starting
+    with ——, an author line (names only), the date/source line, and 原标题:…. The body starts at
+    the first line that is none of these; once the date line is seen, only 原标题 may still follow.
+    """
+    meta: dict = {}
+    removed: list[tuple[str, str, str]] = []
+    lines = [line for line in lines if line.strip()]
+    if not lines:
+        return meta, [], removed
+    meta["title"] = lines[0].strip()
+    removed.append(("header_title", lines[0], ""))
+    i = 1
+    seen_meta = False
+    while i < len(lines) and i <= 6:
+        s = lines[i].strip()
+        if s.startswith("——") and not seen_meta:
+            meta["subtitle"] = s.lstrip("—").strip()
+            rule = "header_subtitle"
+        elif re.match(r"^原标题\s*:", s):
+            original = re.sub(r"^原标题\s*:\s*", "", s)
+            meta["original_title"] = original
+            if "——" in original and "subtitle" not in meta:
+                meta["subtitle"] = original.split("——", 1)[1].strip()
+            rule = "header_original_title"
+        elif _is_meta_line(s) and not seen_meta:
+            meta.update({k: v for k, v in parse_meta_line(s).items() if k not in meta or k == "date"})
+            seen_meta = True
+            rule = "header_meta"
+        elif _is_author_line(s) and not seen_meta:
+            meta["author"] = _authors(s)
+            rule = "header_author"
+        else:
+            break
+        removed.append((rule, lines[i], ""))
+        i += 1
+    body = lines[i:]
+    if "author" not in meta and body:  # lead byline "(刘权有)截至…": kept in the text, read as author
+        m = re.match(rf"^\((?:记者|通讯员)?\s*([{CJK}]{{2,4}}(?:\s+[{CJK}]{{2,4}})*)\)", body[0].strip())
+        if m:
+            meta["author"] = _authors(m.group(1))
+    return meta, body, removed
+
+
+# ---------------------------------------------------------------- pipeline
+
+
+@dataclass
+class Cleaned:
+    """The result of cleaning one document."""
+
+    meta: dict = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    audit: list[dict] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def _log(audit: list, doc_id: str, rule: str, pairs, step: str | None = None) -> None:
+    for removed, replacement in pairs:
+        audit.append({"doc_id": doc_id, "step": RULE_STEP[step or rule], "rule": rule,
+                      "removed": removed, "replacement": replacement})
+
+
+RULE_ORDER = [
+    "normalise", "strip_pinyin", "corrections", "to_simplified", "related_list", "chrome",
+    "header", "repeated_title", "numbered_caption", "marked_caption", "signoff", "split_headings",
+]
+RULE_STEP = {name: i for i, name in enumerate(RULE_ORDER, start=1)}
+
+
+def clean_document(raw: str, doc_id: str = "", header: bool = True) -> Cleaned:
+    """Run every rule in RULE_ORDER on one file's text; with header=False the text is a body already."""
+    out = Cleaned()
+    audit = out.audit
+    text = raw
+    for rule, fn in (("normalise", normalise), ("strip_pinyin", strip_pinyin)):
+        text, pairs = fn(text)
+        _log(audit, doc_id, rule, pairs)
+    text, pairs = apply_corrections(text, doc_id)
+    _log(audit, doc_id, "corrections", pairs)
+    text, pairs = to_simplified(text)
+    _log(audit, doc_id, "to_simplified", pairs)
+
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    lines, pairs = related_list(lines)
+    _log(audit, doc_id, "related_list", pairs)
+    for name, pattern in chrome_patterns():
+        lines, pairs = drop_pattern(lines, pattern)
+        _log(audit, doc_id, name, pairs, step="chrome")
+    if header:
+        out.meta, lines, removed = split_header(lines)
+        for rule, line, replacement in removed:
+            _log(audit, doc_id, rule, [(line, replacement)], step="header")
+    lines, pairs = repeated_title(lines, out.meta.get("title", ""))
+    _log(audit, doc_id, "repeated_title", pairs)
+    for rule, fn in (("numbered_caption", numbered_caption), ("marked_caption", marked_caption),
+                     ("signoff", signoff), ("split_headings", split_headings)):
+        lines, pairs = fn(lines)
+        _log(audit, doc_id, rule, pairs)
+    out.lines = lines
+    return out
+
+
+def clean_text(text: str, doc_id: str = "") -> str:
+    """Clean a body that has no header (every rule but the header split); idempotent on clean text."""
+    return clean_document(text, doc_id, header=False).text
+
+
+def cleaning_audit(corpus: pd.DataFrame) -> pd.DataFrame:
+    """One row per removal or repair: doc_id, step, rule, removed, replacement (the audit table)."""
+    rows = []
+    for doc_id, raw in zip(corpus["doc_id"], corpus["raw"]):
+        rows.extend(clean_document(raw, doc_id).audit)
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)

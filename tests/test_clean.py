@@ -1,0 +1,172 @@
+"""Each cleaning rule on the real lines it targets, and the pipeline's guarantees."""
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import cleaning_audit
+from analysis.clean import (
+    RULE_ORDER, clean_document, clean_text, is_pinyin_syllable, marked_caption, normalise,
+    numbered_caption, parse_meta_line, related_list, signoff, split_headings, strip_pinyin,
+    to_simplified,
+)
+
+CHROME = [
+    "您的位置", "首页", "分享到", "编辑:", "关键词", "原标题", "http://", "相关焦点", "更多",
+    "区侨联与区红十会工作人员接收", "▲", "陈文成", "石家庄警察", "石陵镇", "委员在疫线",
+]
+
+
+# ---------------------------------------------------------------- rules on real lines
+
+def test_normalise_unifies_line_ends_and_spaces():
+    text, log = normalise("时间:2020-03-24\xa0\xa0来源\r\n第二行\u200b")
+    assert text == "时间:2020-03-24  来源\n第二行"
+    assert log and "normalised" in log[0][0]
+
+
+def test_strip_pinyin_removes_glued_syllables_only():
+    line = "首頁(yè)>專題>萬(wàn)眾一心戰(zhàn)疫必勝 市(區(qū))下沉 平谷區鎮(鄉)村 (劉權有)截至 N95(KN95)"
+    text, log = strip_pinyin(line)
+    assert text == "首頁>專題>萬眾一心戰疫必勝 市(區)下沉 平谷區鎮(鄉)村 (劉權有)截至 N95(KN95)"
+    assert [r for r, _ in log] == ["(yè)", "(wàn)", "(zhàn)", "(qū)"]
+
+
+def test_pinyin_syllable_check():
+    assert all(map(is_pinyin_syllable, ["yè", "zhōng", "xié", "lǜ", "de", "er", "ng"]))
+    assert not any(map(is_pinyin_syllable, ["covid", "kn", "abc", "who"]))
+
+
+def test_mojibake_repaired_from_corrections_csv(doc, corpus):
+    text = doc("002")["text"]
+    assert "“市政协不愧为智库。”铁东区防疫常务总指挥王劲松介绍" in text
+    assert "辫F" not in text and "?!" not in text
+    audit = cleaning_audit(corpus)
+    row = audit[audit["rule"] == "corrections"].iloc[0]
+    assert row["doc_id"].startswith("002") and "GBK" in row["replacement"]
+
+
+def test_to_simplified_uses_variant_aware_conversion():
+    text, _ = to_simplified("帶著感情來、隨著其他地區蔓延,著名的「平谷」")
+    assert text == "带着感情来、随着其他地区蔓延,著名的“平谷”"
+
+
+def test_related_list_cut_to_end(doc):
+    raw = doc("003")["raw"]
+    assert "相關焦點" in raw and "石家莊警察" in raw
+    lines = ["正文。", "相关焦点", "• 别的省的文章", "正文以外的段落。"]
+    kept, removed = related_list(lines)
+    assert kept == ["正文。"] and len(removed) == 3
+
+
+def test_numbered_caption_drops_number_and_caption_only():
+    lines = ["第一段。", "1", "区侨联与区红十会工作人员接收和清点海外华人捐赠的口罩",
+             "海内外联动抗疫 多项措施取得实效", "“隔着半个地球的距离。”"]
+    kept, removed = numbered_caption(lines)
+    assert kept == ["第一段。", "海内外联动抗疫 多项措施取得实效", "“隔着半个地球的距离。”"]
+    assert len(removed) == 2
+
+
+def test_marked_caption():
+    kept, removed = marked_caption(["▲米易县顺达运业有限公司运送核酸检测物资", "正文。"])
+    assert kept == ["正文。"] and removed[0][0].startswith("▲")
+
+
+def test_signoff_only_at_the_end():
+    lines = ["正文。", "政协北京市平谷区委员会办公室", "2020年2月15日"]
+    assert signoff(lines)[0] == ["正文。"]
+    assert signoff(["正文。", "2020年2月15日是个日子。"])[0] == ["正文。", "2020年2月15日是个日子。"]
+
+
+def test_split_headings_glued_before_and_after():
+    line = ("社区结对共建 坚守防控一线    为了共同抗击疫情,九三学社积极响应。对东城区属地区情采集第一手资料。"
+            "广泛宣传动员 尽职尽责抗击疫情")
+    out, _ = split_headings([line])
+    assert out == ["社区结对共建 坚守防控一线", "为了共同抗击疫情,九三学社积极响应。对东城区属地区情采集第一手资料。",
+                   "广泛宣传动员 尽职尽责抗击疫情"]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("时间:2020-03-24   来源:2020年03期", {"date": pd.Timestamp("2020-03-24"), "source": "2020年03期"}),
+    ("2020年04月29日 19:54 | 来源:人民政协网", {"date": pd.Timestamp("2020-04-29 19:54"), "source": "人民政协网"}),
+    ("2020年02月17日 11:31 | 作者:高峰 通讯员 刘海武 | 来源:人民政协网",
+     {"date": pd.Timestamp("2020-02-17 11:31"), "source": "人民政协网", "author": "高峰、刘海武"}),
+    ("2020-12-22 消费日报网", {"date": pd.Timestamp("2020-12-22"), "source": "消费日报网"}),
+    ("http://www.sctyzx.gov.cn/  (2022-09-09 11:30:43)  来源:四川在线",
+     {"date": pd.Timestamp("2022-09-09 11:30:43"), "source": "四川在线", "url": "http://www.sctyzx.gov.cn/"}),
+])
+def test_header_meta_line_shapes(line, expected):
+    assert parse_meta_line(line) == expected
+
+
+# ---------------------------------------------------------------- the pipeline on the corpus
+
+def test_no_chrome_left_in_text(corpus):
+    for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
+        for marker in CHROME:
+            assert marker not in text, (doc_id, marker)
+        assert not re.search(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", text), doc_id
+        assert not re.search(r"^\d{1,2}$", text, flags=re.M), doc_id
+
+
+def test_titles_repeated_in_body_are_removed(doc):
+    assert "【同心抗疫】" not in doc("004")["text"]
+    assert doc("004")["raw"].count("【同心抗疫】四川统一战线在行动(二)") == 3
+
+
+def test_text_is_simplified(corpus):
+    for text in corpus["text"]:
+        assert not re.search("[們這個來說為與區協會國]", text)
+
+
+def test_nothing_lost_first_and_last_sentence_of_every_paragraph(corpus, paras):
+    """Every paragraph's first and last sentence is in the text, and the known body sentences survive."""
+    joined = dict(zip(corpus["doc_id"], corpus["text"]))
+    for row in paras.itertuples():
+        sentences = [s for s in re.split(r"(?<=[。!?])", row.text) if s.strip()]
+        assert sentences[0] in joined[row.doc_id] and sentences[-1] in joined[row.doc_id]
+    must_keep = {
+        "000": ["人民政协作为国家治理体系的重要组成部分", "密云区政协委员累计捐款捐物107.39万元",
+                "用正能量鼓舞群众,力争打赢疫情防控阻击战。"],
+        "001": ["人民政协网北京4月29日电", "为了共同抗击疫情,九三学社东城区委积极响应区政协倡议",
+                "对东城区属地区情采集第一手资料。", "截至4月22日,报送防控信息76篇。"],
+        "002": ["严峻的新冠肺炎疫情让北方的冬天倍感寒冷。", "捐赠物资1706.45万元。"],
+        "003": ["(刘权有)截至2020年2月14日", "平谷区镇(乡)村", "展现委员的境界和担当。"],
+        "004": ["当前,疫情形势仍然复杂严峻", "帮助解决困难问题18件。", "凝聚统战力量"],
+    }
+    for prefix, needles in must_keep.items():
+        text = next(t for d, t in joined.items() if d.startswith(prefix))
+        for needle in needles:
+            assert needle in text, (prefix, needle)
+
+
+def test_every_raw_body_line_is_kept_or_audited(corpus):
+    """Nothing disappears silently: each non-blank raw line is in the text or in the audit table."""
+    audit = cleaning_audit(corpus)
+    for row in corpus.itertuples():
+        cleaned = clean_document(row.raw, row.doc_id)
+        removed = set(a["removed"] for a in cleaned.audit)
+        kept = row.text
+        n_removed_lines = sum(1 for a in cleaned.audit if a["rule"] not in
+                              ("normalise", "strip_pinyin", "corrections", "to_simplified", "split_headings"))
+        n_kept = len(cleaned.lines)
+        n_raw = sum(1 for line in row.raw.splitlines() if line.strip())
+        n_split = sum(1 for a in cleaned.audit if a["rule"] == "split_headings")
+        assert n_kept + n_removed_lines == n_raw + n_split, row.doc_id
+        assert removed and kept
+    assert set(audit.columns) == {"doc_id", "step", "rule", "removed", "replacement"}
+
+
+def test_cleaning_is_idempotent(corpus):
+    for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
+        assert clean_text(text, doc_id) == text
+
+
+def test_audit_follows_rule_order(corpus):
+    audit = cleaning_audit(corpus)
+    for _, rows in audit.groupby("doc_id"):
+        assert rows["step"].is_monotonic_increasing
+    assert audit["step"].max() <= len(RULE_ORDER)
+    counts = audit.groupby("rule").size()
+    assert counts["strip_pinyin"] >= 150 and counts["numbered_caption"] == 12
+    assert counts["related_list"] >= 20 and counts["repeated_title"] == 2
