@@ -101,3 +101,58 @@ def save_figure(fig, name: str, figures_dir: Path | str | None = None) -> list[P
     fig.savefig(paths[0], dpi=DPI, metadata={"Software": None})
     fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
     return paths
+
+
+# ---------------------------------------------------------------- corpus overview (notebook 01)
+
+PROVINCE_COLOURS = {"北京市": "#c0392b", "吉林省": "#2471a3", "四川省": "#229954"}
+
+
+def plot_timeline(corpus, ax=None):
+    """Articles on a date axis, one row per province, dot size = clean length in characters."""
+    import matplotlib.dates as mdates
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 3.6))
+    provinces = list(dict.fromkeys(corpus.sort_values("date")["province"].replace("", "(unknown)")))
+    ypos = {p: i for i, p in enumerate(provinces)}
+    for row in corpus.itertuples():
+        province = row.province or "(unknown)"
+        y = ypos[province]
+        ax.scatter(row.date, y, s=row.n_chars_clean / 8, color=PROVINCE_COLOURS.get(province, "grey"),
+                   alpha=0.75, edgecolor="black", linewidth=0.6, zorder=3)
+        label = f"{row.city or province} · {row.org}\n{row.date:%Y-%m-%d}"
+        ax.annotate(label, (row.date, y), xytext=(0, 16), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=9)
+    ax.set_yticks(range(len(provinces)), provinces)
+    ax.set_ylim(-0.6, len(provinces) - 0.1)
+    pad = (corpus["date"].max() - corpus["date"].min()) * 0.08
+    ax.set_xlim(corpus["date"].min() - pad, corpus["date"].max() + pad)
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    ax.set_xlabel("Publication date (year-month)")
+    ax.set_ylabel("Province")
+    ax.set_title("Articles by publication date and region (dot area ∝ clean length)")
+    ax.grid(axis="y", alpha=0)
+    return ax.figure
+
+
+def plot_cleaning_lengths(corpus, ax=None):
+    """Paired horizontal bars: characters in the raw file and in the clean text, per article."""
+    import numpy as np
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.8))
+    labels = [f"{d[:3]} {c or p}" for d, c, p in zip(corpus["doc_id"], corpus["city"], corpus["province"])]
+    y = np.arange(len(corpus))
+    ax.barh(y + 0.2, corpus["n_chars_raw"], height=0.4, color="#bbbbbb", label="raw file")
+    ax.barh(y - 0.2, corpus["n_chars_clean"], height=0.4, color="#2471a3", label="clean text")
+    for yi, (raw, clean) in enumerate(zip(corpus["n_chars_raw"], corpus["n_chars_clean"])):
+        ax.text(clean, yi - 0.2, f" {clean:,} ({clean / raw:.0%})", va="center", fontsize=9)
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel("Length (characters)")
+    ax.set_title("Article length before and after cleaning")
+    ax.legend(loc="lower right")
+    ax.set_xlim(0, corpus["n_chars_raw"].max() * 1.2)
+    return ax.figure
