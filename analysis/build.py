@@ -1,0 +1,309 @@
+"""`python -m analysis build`: execute the notebooks in order and render the report.
+
+Each notebook under notebooks/ whose name starts with a digit runs in a fresh kernel of the
+running interpreter, with notebooks/ as working directory. The executed copy goes to
+reports/executed/NN_name.ipynb and its HTML to reports/NN_name.html; the notebooks themselves
+are never written. Notebook 05 is also rendered without code to reports/report.html, one
+self-contained file (figures embedded) that can be mailed.
+
+A failing cell stops the build with a `BuildError` naming the notebook, the cell (index and
+first source line) and the error; the partly executed copy is still written for inspection.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from tqdm.auto import tqdm
+from traitlets import default
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+REPORTS_DIR = PROJECT_ROOT / "reports"
+REPORT_NOTEBOOK_PREFIX = "05"
+REPORT_FILE = "report.html"
+CELL_TIMEOUT = 600  # seconds per cell
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class BuildError(RuntimeError):
+    """A notebook failed; the message names the notebook, the cell and the error."""
+
+    def __init__(self, message: str, notebook: str, cell_index: int | None = None):
+        super().__init__(message)
+        self.notebook = notebook
+        self.cell_index = cell_index
+
+
+@dataclass
+class NotebookRun:
+    """What one notebook execution took: total, kernel start and each code cell."""
+
+    name: str
+    seconds: float = 0.0
+    kernel_seconds: float = 0.0
+    cells: list[tuple[int, str, float]] = field(default_factory=list)  # (index, first line, s)
+    executed: Path | None = None
+    html: Path | None = None
+
+
+class _ThisInterpreterKernelManager(AsyncKernelManager):
+    """Kernel manager whose "python3" is always the interpreter running the build.
+
+    Looking in no kernel directories makes jupyter_client fall back to ipykernel's native
+    spec (argv = [sys.executable, "-m", "ipykernel_launcher", ...]), so a user-level
+    "python3" kernelspec pointing at another Python cannot hijack the build.
+    """
+
+    @default("kernel_spec_manager")
+    def _default_kernel_spec_manager(self):
+        return KernelSpecManager(kernel_dirs=[], parent=self)
+
+
+def find_notebooks(selectors=None, notebooks_dir: Path | str | None = None) -> list[Path]:
+    """The notebooks to run, in order: all `0*.ipynb`, or those whose name starts with a selector.
+
+    Raises BuildError when a selector matches nothing.
+    """
+    nb_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
+    found = sorted(p for p in nb_dir.glob("[0-9]*.ipynb") if not p.name.startswith("."))
+    if not selectors:
+        return found
+    chosen = []
+    for sel in selectors:
+        hits = [p for p in found if p.name.startswith(str(sel))]
+        if not hits:
+            names = ", ".join(p.stem for p in found) or "none"
+            raise BuildError(f"no notebook in {nb_dir} starts with {sel!r} (have: {names})", str(sel))
+        chosen += [p for p in hits if p not in chosen]
+    return sorted(chosen)
+
+
+def _first_line(source: str) -> str:
+    for line in source.splitlines():
+        if line.strip():
+            return line.strip()[:100]
+    return ""
+
+
+def _redirect_cell(figures_dir: Path):
+    code = (
+        "import analysis.plots as _plots, pathlib as _pathlib\n"
+        f"_plots.FIGURES_DIR = _pathlib.Path({str(figures_dir)!r})"
+    )
+    cell = nbformat.v4.new_code_cell(code)
+    cell.metadata["tags"] = ["injected-by-build"]
+    return cell
+
+
+def _kernel_env() -> dict[str, str]:
+    """The build's environment plus the project root on PYTHONPATH (works without install)."""
+    env = dict(os.environ)
+    paths = [str(PROJECT_ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # silence a debugger warning
+    return env
+
+
+def execute_notebook(
+    path: Path | str,
+    *,
+    figures_dir: Path | str | None = None,
+    timeout: int = CELL_TIMEOUT,
+    progress: bool = True,
+) -> tuple[nbformat.NotebookNode, NotebookRun, BuildError | None]:
+    """Execute one notebook in a fresh kernel, working directory = the notebook's folder.
+
+    Returns (executed notebook, timings, error or None). `figures_dir` sends the figures that
+    `save_figure` writes elsewhere than figures/ (tests and benchmarks use it).
+    """
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    injected = 0
+    if figures_dir is not None:
+        nb.cells.insert(0, _redirect_cell(Path(figures_dir).resolve()))
+        injected = 1
+    run = NotebookRun(name=path.stem)
+    n_code = sum(c.cell_type == "code" and c.source.strip() != "" for c in nb.cells)
+    bar = tqdm(total=n_code, desc=path.stem, unit="cell", disable=not progress, leave=True)
+    state = {"index": None, "start": 0.0}
+    t0 = time.perf_counter()
+
+    def on_notebook_start(notebook):
+        run.kernel_seconds = time.perf_counter() - t0
+
+    def on_cell_start(cell, cell_index):
+        state["index"], state["start"] = cell_index, time.perf_counter()
+
+    def on_cell_executed(cell, cell_index, execute_reply):
+        if cell_index >= injected:
+            elapsed = time.perf_counter() - state["start"]
+            run.cells.append((cell_index - injected, _first_line(cell.source), elapsed))
+        bar.update(1)
+
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        kernel_manager_class=_ThisInterpreterKernelManager,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no transport warning per notebook
+        shutdown_kernel="immediate",
+        resources={"metadata": {"path": str(path.parent.resolve())}},
+        on_notebook_start=on_notebook_start,
+        on_cell_start=on_cell_start,
+        on_cell_executed=on_cell_executed,
+    )
+    error = None
+    try:
+        client.execute(env=_kernel_env())
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+        error = _describe_failure(path, nb, state["index"], exc, injected)
+    finally:
+        bar.close()
+        run.seconds = time.perf_counter() - t0
+    if injected:
+        del nb.cells[0]
+    return nb, run, error
+
+
+def _describe_failure(path, nb, index, exc, injected) -> BuildError:
+    if index is None:
+        return BuildError(f"{path.name}: the kernel did not start: {exc}", path.name)
+    cell_no = index - injected
+    if cell_no < 0:
+        where = "the build's setup cell"
+    else:
+        where = f"cell {cell_no} ({_first_line(nb.cells[index].source)!r})"
+    if isinstance(exc, CellExecutionError):
+        what = f"{exc.ename}: {exc.evalue}"
+        tail = [ln for ln in _ANSI.sub("", exc.traceback or "").splitlines() if ln.strip()][-12:]
+        detail = "\n    ".join(tail)
+    else:
+        what, detail = f"{type(exc).__name__}: {exc}", ""
+    message = f"notebook {path.name} failed at {where}: {what}"
+    if detail:
+        message += "\n  traceback (last lines):\n    " + detail
+    return BuildError(message, path.name, cell_no)
+
+
+def render_html(nb: nbformat.NotebookNode, out: Path | str, *, code: bool = True, title: str | None = None,
+                image_dir: Path | str | None = None) -> Path:
+    """Write `nb` as one self-contained HTML file; `code=False` hides code cells and prompts.
+
+    Images referenced from Markdown are embedded as data URIs (relative to `image_dir`);
+    figures shown as cell outputs are already embedded.
+    """
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(embed_images=True)
+    if not code:
+        exporter.exclude_input = True
+        exporter.exclude_input_prompt = True
+        exporter.exclude_output_prompt = True
+    out = Path(out)
+    resources = {"metadata": {"name": title or out.stem, "path": str(image_dir or NOTEBOOKS_DIR)}}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(body, encoding="utf-8")
+    return out
+
+
+def _report_title(nb) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return "report"
+
+
+def build(
+    selectors=None,
+    *,
+    notebooks_dir: Path | str | None = None,
+    reports_dir: Path | str | None = None,
+    figures_dir: Path | str | None = None,
+    html: bool = True,
+    progress: bool = True,
+) -> list[NotebookRun]:
+    """Execute the selected notebooks (default: all) in order; write executed copies and HTML.
+
+    Returns one NotebookRun per notebook. Raises BuildError at the first failing notebook
+    (after writing its partly executed copy).
+    """
+    nb_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
+    out_dir = Path(reports_dir) if reports_dir is not None else REPORTS_DIR
+    executed_dir = out_dir / "executed"
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    runs = []
+    for path in find_notebooks(selectors, nb_dir):
+        nb, run, error = execute_notebook(path, figures_dir=figures_dir, progress=progress)
+        run.executed = executed_dir / path.name
+        nbformat.write(nb, run.executed)
+        runs.append(run)
+        if error is not None:
+            error.runs = runs
+            raise error
+        if html:
+            run.html = render_html(nb, out_dir / f"{path.stem}.html", image_dir=nb_dir)
+            if path.name.startswith(REPORT_NOTEBOOK_PREFIX):
+                render_html(nb, out_dir / REPORT_FILE, code=False, title=_report_title(nb), image_dir=nb_dir)
+    return runs
+
+
+def timing_table(runs: list[NotebookRun]) -> str:
+    """Per-notebook timing summary: total, kernel start, cells, and the slowest cell."""
+    lines = [f"{'notebook':<28}{'total s':>9}{'kernel s':>10}{'cells s':>9}  slowest cell"]
+    for r in runs:
+        cells = sum(c[2] for c in r.cells)
+        slow = max(r.cells, key=lambda c: c[2], default=None)
+        slow_txt = f"#{slow[0]} {slow[2]:.1f}s {slow[1][:40]}" if slow else "-"
+        lines.append(f"{r.name:<28}{r.seconds:>9.1f}{r.kernel_seconds:>10.1f}{cells:>9.1f}  {slow_txt}")
+    lines.append(f"{'total':<28}{sum(r.seconds for r in runs):>9.1f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: `python -m analysis build [NN ...] [--no-html] [--quiet]`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="execute the notebooks in order and render reports/")
+    b.add_argument("notebooks", nargs="*", help="name prefixes, e.g. 03 (default: all notebooks)")
+    b.add_argument("--no-html", action="store_true", help="write executed notebooks only")
+    b.add_argument("--quiet", action="store_true", help="no progress bars")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    if not find_notebooks(None):
+        print(f"no notebooks to run in {NOTEBOOKS_DIR}", file=sys.stderr)
+        return 1
+    try:
+        runs = build(args.notebooks, html=not args.no_html, progress=not args.quiet)
+    except BuildError as exc:
+        done = getattr(exc, "runs", [])
+        if done:
+            print(timing_table(done), file=sys.stderr)
+        print(f"\nBUILD FAILED: {exc}", file=sys.stderr)
+        if done and done[-1].executed:
+            print(f"  partly executed copy: {done[-1].executed}", file=sys.stderr)
+        return 1
+    print(timing_table(runs))
+    written = [str(r.html.relative_to(PROJECT_ROOT)) for r in runs if r.html]
+    if (REPORTS_DIR / REPORT_FILE).exists() and any(r.name.startswith(REPORT_NOTEBOOK_PREFIX) for r in runs):
+        written.append(f"reports/{REPORT_FILE}")
+    if written:
+        print("wrote: " + ", ".join(written))
+    print(f"build finished in {time.perf_counter() - started:.1f} s")
+    return 0
