@@ -113,22 +113,25 @@ def plot_timeline(corpus, ax=None):
     import matplotlib.dates as mdates
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 3.6))
+        _, ax = plt.subplots(figsize=(9, 6))
     provinces = list(dict.fromkeys(corpus.sort_values("date")["province"].replace("", "(unknown)")))
     ypos = {p: i for i, p in enumerate(provinces)}
-    for row in corpus.itertuples():
+    seen: dict[str, int] = {}
+    for row in corpus.sort_values("date").itertuples():
         province = row.province or "(unknown)"
         y = ypos[province]
         ax.scatter(row.date, y, s=row.n_chars_clean / 8, color=PROVINCE_COLOURS.get(province, "grey"),
                    alpha=0.75, edgecolor="black", linewidth=0.6, zorder=3)
-        label = f"{row.city or province} · {row.org}\n{row.date:%Y-%m-%d}"
-        ax.annotate(label, (row.date, y), xytext=(0, 16), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=9)
+        label = f"{row.doc_id[:3]} {row.city or province} · {row.org}\n{row.date:%Y-%m-%d}"
+        below = seen.get(province, 0) % 2 == 1  # alternate above/below so neighbours don't collide
+        seen[province] = seen.get(province, 0) + 1
+        ax.annotate(label, (row.date, y), xytext=(0, -14 if below else 14), textcoords="offset points",
+                    ha="center", va="top" if below else "bottom", fontsize=9)
     ax.set_yticks(range(len(provinces)), provinces)
-    ax.set_ylim(-0.6, len(provinces) - 0.1)
+    ax.set_ylim(-0.7, len(provinces) - 0.3)
     pad = (corpus["date"].max() - corpus["date"].min()) * 0.08
     ax.set_xlim(corpus["date"].min() - pad, corpus["date"].max() + pad)
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.set_xlabel("Publication date (year-month)")
     ax.set_ylabel("Province")
@@ -153,6 +156,6 @@ def plot_cleaning_lengths(corpus, ax=None):
     ax.invert_yaxis()
     ax.set_xlabel("Length (characters)")
     ax.set_title("Article length before and after cleaning")
-    ax.legend(loc="lower right")
-    ax.set_xlim(0, corpus["n_chars_raw"].max() * 1.2)
+    ax.legend(loc="upper right")
+    ax.set_xlim(0, corpus["n_chars_raw"].max() * 1.25)
     return ax.figure
