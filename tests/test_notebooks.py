@@ -1,0 +1,164 @@
+"""The notebooks: each executes, is committed without outputs, and rebuilds the same figures.
+
+Every notebook is executed once per test session (shared fixture) with its figures sent to a
+temporary folder, so the test run never rewrites figures/ or reports/.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis.build import (
+    NOTEBOOKS_DIR,
+    REPORT_NOTEBOOK_PREFIX,
+    BuildError,
+    build,
+    execute_notebook,
+    find_notebooks,
+    render_html,
+)
+
+NOTEBOOKS = find_notebooks()
+ANALYSIS_NOTEBOOKS = [p for p in NOTEBOOKS if not p.name.startswith(REPORT_NOTEBOOK_PREFIX)]
+
+
+def _ids(paths):
+    return [p.stem for p in paths]
+
+
+def _hashes(folder: Path, prefix: str) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.glob(f"{prefix}_*"))
+        if p.suffix in {".png", ".svg"}
+    }
+
+
+@pytest.fixture(scope="session")
+def executed(tmp_path_factory):
+    """Execute every notebook once, in order; figures go to a temporary folder.
+
+    Returns {stem: (executed notebook, NotebookRun, BuildError or None)} and the figure folder.
+    """
+    figures = tmp_path_factory.mktemp("figures")
+    results = {}
+    for path in NOTEBOOKS:
+        results[path.stem] = execute_notebook(path, figures_dir=figures, progress=False)
+    return results, figures
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_executes(executed, path):
+    results, _ = executed
+    nb, run, error = results[path.stem]
+    if error is not None:
+        pytest.fail(str(error), pytrace=False)
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    assert code, f"{path.name} has no code cells"
+    assert all(c.execution_count is not None for c in code)
+    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert not errors
+
+
+@pytest.mark.parametrize("path", ANALYSIS_NOTEBOOKS, ids=_ids(ANALYSIS_NOTEBOOKS))
+def test_notebook_saves_its_figures(executed, path):
+    """Each analysis notebook writes PNG and SVG figures named after its number."""
+    results, figures = executed
+    if results[path.stem][2] is not None:
+        pytest.skip("notebook failed; see test_notebook_executes")
+    number = path.name[:2]
+    pngs = sorted(figures.glob(f"{number}_*.png"))
+    assert pngs, f"{path.name} saved no figure named {number}_*"
+    for png in pngs:
+        assert png.with_suffix(".svg").exists(), f"{png.name} has no SVG twin"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    dirty = [
+        i for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and (c.outputs or c.execution_count is not None)
+    ]
+    assert not dirty, (
+        f"{path.name}: cells {dirty} have outputs; clear them with "
+        f"`jupyter nbconvert --clear-output --inplace {path.relative_to(NOTEBOOKS_DIR.parent)}`"
+    )
+
+
+def test_two_builds_give_the_same_figures(executed, tmp_path):
+    """Re-running the first notebook on an unchanged tree rewrites byte-identical PNG and SVG."""
+    results, figures = executed
+    first = ANALYSIS_NOTEBOOKS[0]
+    if results[first.stem][2] is not None:
+        pytest.skip("notebook failed; see test_notebook_executes")
+    before = _hashes(figures, first.name[:2])
+    assert before, f"{first.name} saved no figures to compare"
+    again = tmp_path / "figures"
+    _, _, error = execute_notebook(first, figures_dir=again, progress=False)
+    assert error is None, str(error)
+    after = _hashes(again, first.name[:2])
+    assert after == before
+
+
+def test_report_html_has_no_code_and_embeds_its_figures(executed, tmp_path):
+    results, _ = executed
+    report = [p for p in NOTEBOOKS if p.name.startswith(REPORT_NOTEBOOK_PREFIX)]
+    if not report:
+        pytest.skip("no report notebook yet")
+    nb, _, error = results[report[0].stem]
+    assert error is None, str(error)
+    html = render_html(nb, tmp_path / "report.html", code=False).read_text(encoding="utf-8")
+    assert "jp-InputArea" not in html  # no code cells
+    assert "from analysis import" not in html
+    srcs = re.findall(r"<img[^>]*\ssrc=\"([^\"]*)\"", html)
+    assert srcs, "the report shows no figures"
+    assert all(s.startswith("data:image/") for s in srcs), "a figure is linked, not embedded"
+
+
+# ------------------------------------------------------------------ the build command itself
+
+
+def _notebook(folder: Path, name: str, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    path = folder / name
+    nbformat.write(nb, path)
+    return path
+
+
+def test_build_stops_naming_notebook_and_cell(tmp_path):
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    ok = _notebook(nbs, "01_ok.ipynb", "import os\nprint(os.getcwd())")
+    _notebook(nbs, "02_bad.ipynb", "x = 1", "y = {}\ny['missing']")
+    _notebook(nbs, "03_never.ipynb", "print('not reached')")
+    source_before = ok.read_bytes()
+    reports = tmp_path / "reports"
+    with pytest.raises(BuildError) as info:
+        build(notebooks_dir=nbs, reports_dir=reports, progress=False)
+    message = str(info.value)
+    assert "02_bad.ipynb" in message
+    assert "cell 1" in message and "y = {}" in message
+    assert "KeyError" in message and "missing" in message
+    assert info.value.cell_index == 1
+    # executed copies and HTML under reports/, notebooks untouched, later notebooks not run
+    assert ok.read_bytes() == source_before
+    assert (reports / "01_ok.html").exists()
+    executed_ok = nbformat.read(reports / "executed" / "01_ok.ipynb", as_version=4)
+    assert executed_ok.cells[0].outputs[0].text.strip() == str(nbs)  # cwd = notebooks folder
+    assert (reports / "executed" / "02_bad.ipynb").exists()  # partial copy kept for inspection
+    assert not (reports / "executed" / "03_never.ipynb").exists()
+
+
+def test_find_notebooks_selects_by_prefix(tmp_path):
+    for name in ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb", "notes.ipynb"]:
+        _notebook(tmp_path, name, "1")
+    assert [p.name for p in find_notebooks(None, tmp_path)] == ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb"]
+    assert [p.name for p in find_notebooks(["03", "01"], tmp_path)] == ["01_a.ipynb", "03_c.ipynb"]
+    with pytest.raises(BuildError, match="'07'"):
+        find_notebooks(["07"], tmp_path)
