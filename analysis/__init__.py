@@ -5,6 +5,7 @@ Everything a notebook needs is importable from here.
 from .corpus import CorpusError, load_corpus, paragraphs, read_text
 from .clean import cleaning_audit
 from .plots import cjk_font, save_figure, use_house_style
+from .segment import load_stopwords, segment, tokenize, tokenize_corpus
 
 __all__ = [
     "CorpusError",
@@ -15,4 +16,8 @@ __all__ = [
     "cjk_font",
     "save_figure",
     "use_house_style",
+    "load_stopwords",
+    "segment",
+    "tokenize",
+    "tokenize_corpus",
 ]
