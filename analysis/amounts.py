@@ -1,0 +1,192 @@
+"""Amounts: money, head counts and item counts in a text, each with the place its clause is about.
+
+Example: extract_amounts("密云区政协委员累计捐款捐物107.39万元;") gives one row: place 密云区,
+amount_yuan 1073900.0, bound "" (exact), given 捐款捐物.
+
+Numbers may be Arabic (107.39), Chinese (五十, 千) or mixed (3千); 万 and 亿 multiply. Qualifiers
+(近, 超, 约 before; 余, 多 inside, as in 3000多万元 and 30万余元; 左右, 以上 after) are kept as
+`bound` and summarised as `bound_kind`: exact, at_least, at_most or approx. Units, qualifiers,
+"what was given" words and set phrases to skip are data: data/lexicon/amount_terms.csv.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .places import find_places
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+TERMS_FILE = PROJECT_ROOT / "data" / "lexicon" / "amount_terms.csv"
+
+AMOUNT_COLUMNS = [
+    "place", "province", "city", "county", "code", "kind", "amount", "amount_yuan", "count",
+    "unit", "bound", "bound_kind", "given", "given_kind", "counted", "span", "start", "end", "clause",
+]
+_MAGNITUDE = {"万": 1e4, "亿": 1e8, "万亿": 1e12}
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_NUMERAL = _CN_DIGITS + "十百千"
+_CLAUSE = re.compile(r"[^;；。!?！？\n]+[;；。!?！？]?")
+_COUNTED_STOP = set("的和与及、,，;；。:：“”\"()（）率在参到向为对按把将被是有进开组发了等共")
+_PLACE_FIELDS = ("place", "province", "city", "county", "code")
+
+
+@lru_cache(maxsize=4)
+def amount_terms(path: Path | str | None = None) -> pd.DataFrame:
+    """data/lexicon/amount_terms.csv: term, role (unit/bound/given/ignore), kind, position, note."""
+    path = Path(path) if path else TERMS_FILE
+    with open(path, encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    return pd.DataFrame(list(csv.DictReader(lines))).fillna("")
+
+
+def _alternation(words) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern:
+    terms = amount_terms()
+    bounds = terms[terms["role"] == "bound"]
+    by_pos = {pos: _alternation(bounds.loc[bounds["position"] == pos, "term"]) for pos in ("before", "inside", "after")}
+    units = _alternation(terms.loc[terms["role"] == "unit", "term"])
+    number = rf"\d+(?:,\d{{3}})*(?:\.\d+)?[十百千]?|[{_CN_NUMERAL}]+"
+    return re.compile(
+        rf"(?<![第\d.,{_CN_NUMERAL}])(?P<pre>{by_pos['before']})?"
+        rf"(?P<num>{number})(?P<mid>{by_pos['inside']})?(?P<mag>万亿|万|亿)?(?P<post>{by_pos['inside']})?"
+        rf"(?P<unit>{units})(?!旦|宵|首|素|小时|月|星期|工作日|钟)(?P<suf>{by_pos['after']})?"
+    )
+
+
+def parse_number(text: str) -> float:
+    """A number written in Arabic, Chinese or mixed digits: "107.39" -> 107.39, "五十" -> 50,
+    "千" -> 1000, "3千" -> 3000, "3千万" -> 30000000, "一百二十" -> 120."""
+    import cn2an
+
+    text = text.replace(",", "").strip()
+    if text and text[0] in "十百千万亿":
+        text = "一" + text
+    return float(cn2an.cn2an(text, "smart"))
+
+
+def _bound_kind(qualifiers: list[str]) -> str:
+    terms = amount_terms()
+    kinds = {terms.loc[terms["term"] == q, "kind"].iloc[0] for q in qualifiers}
+    if not kinds:
+        return "exact"
+    return kinds.pop() if len(kinds) == 1 else "approx"
+
+
+def _given(before: str) -> tuple[str, str]:
+    """The "what was given" word nearest the end of `before` (longest if several end together)."""
+    terms = amount_terms()
+    given = terms[terms["role"] == "given"]
+    best = None
+    for term, kind in zip(given["term"], given["kind"]):
+        pos = before.rfind(term)
+        if pos >= 0:
+            key = (pos + len(term), len(term))
+            if best is None or key > best[0]:
+                best = (key, term, kind)
+    return (best[1], best[2]) if best else ("", "")
+
+
+def _counted(after: str) -> str:
+    out = ""
+    for ch in after[:8]:
+        if ch in _COUNTED_STOP or not ("\u4e00" <= ch <= "\u9fff"):
+            break
+        out += ch
+    return out
+
+
+def _ignored_spans(text: str) -> list[tuple[int, int]]:
+    terms = amount_terms()
+    spans = []
+    for phrase in terms.loc[terms["role"] == "ignore", "term"]:
+        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(phrase), text)]
+    return spans
+
+
+def _clause_place(clause: str, province: str) -> dict | None:
+    """The place a clause is about: its first place mention that is not where help went."""
+    found = find_places(clause, province)
+    givers = found[~found["recipient"].astype(bool)]
+    if givers.empty:
+        return None
+    first = givers.iloc[0]
+    return {k: first[k] for k in _PLACE_FIELDS}
+
+
+def extract_amounts(text: str, province: str = "", place: str = "") -> pd.DataFrame:
+    """One row per amount in `text`: place (the place its clause is about) with province, city,
+    county, code; kind (money/people/items); amount (in its unit: yuan for money, a count
+    otherwise), amount_yuan (money only), count (people and items only); unit; bound (the
+    qualifiers as written, "+"-joined: "近", "约+多"); bound_kind (exact/at_least/at_most/approx);
+    given, given_kind (for money: the nearest word before it saying what was given: 捐款,
+    医疗物资...); counted (the words after a count: 机关党员干部); span, start, end, clause.
+
+    A clause runs to the next ; 。 ! ? or line end. Its place is the first place it names (not
+    counting places help went to: 向武汉, 驰援武汉); a clause naming none keeps the place of the
+    clause before it on the same line, else `place`. `province` resolves shared names (朝阳区).
+    """
+    rows = []
+    skip = _ignored_spans(text)
+    default = {"place": place, "province": province, "city": "", "county": "", "code": ""}
+    offset = 0
+    for line in text.split("\n"):
+        current = default
+        for cm in _CLAUSE.finditer(line):
+            clause = cm.group(0)
+            current = _clause_place(clause, province) or current
+            last_end = 0
+            for m in _pattern().finditer(clause):
+                start, end = offset + cm.start() + m.start(), offset + cm.start() + m.end()
+                if any(s <= start < e for s, e in skip):
+                    continue
+                unit = m.group("unit")
+                kind = amount_terms().set_index("term").at[unit, "kind"]
+                cn_only = not re.search(r"\d", m.group("num"))
+                value = parse_number(m.group("num")) * _MAGNITUDE.get(m.group("mag") or "", 1)
+                if kind == "items" and cn_only and value < 10:
+                    continue  # 一个个, 两个维护, 四个意识: slogans and idioms, not counts
+                qualifiers = [q for q in (m.group(g) for g in ("pre", "mid", "post", "suf")) if q]
+                given = _given(clause[last_end:m.start()]) if kind == "money" else ("", "")
+                rows.append({
+                    **current, "kind": kind, "amount": value,
+                    "amount_yuan": value if kind == "money" else float("nan"),
+                    "count": value if kind != "money" else float("nan"),
+                    "unit": ((m.group("mag") or "") + unit) if kind == "money" else unit,
+                    "bound": "+".join(qualifiers), "bound_kind": _bound_kind(qualifiers),
+                    "given": given[0], "given_kind": given[1],
+                    "counted": _counted(clause[m.end():]) if kind != "money" else "",
+                    "span": m.group(0), "start": start, "end": end, "clause": clause,
+                })
+                last_end = m.end()
+        offset += len(line) + 1
+    return pd.DataFrame(rows, columns=AMOUNT_COLUMNS)
+
+
+def unit_amounts(units: pd.DataFrame) -> pd.DataFrame:
+    """Amounts of every unit from places.place_units (doc_id, para_no, unit_no, basis + the
+    extract_amounts columns). An amount whose own clause names a place below or at the unit's
+    place keeps that finer place (米易县 inside the 攀枝花 section); otherwise it takes the unit's
+    place (the district of a clause, the city of a section, the article's region)."""
+    frames = []
+    for u in units.itertuples(index=False):
+        found = extract_amounts(u.text, u.province)
+        if found.empty:
+            continue
+        inside = (found["province"] == u.province) & (
+            (found["code"] == u.code) | (found["city"] == (u.city or u.place)) | (found["county"] == u.place)
+        ) if u.level != "province" else (found["province"] == u.province)
+        for field in _PLACE_FIELDS:
+            found[field] = found[field].where(inside, getattr(u, field))
+        frames.append(found.assign(doc_id=u.doc_id, para_no=u.para_no, unit_no=u.unit_no, basis=u.basis))
+    cols = ["doc_id", "para_no", "unit_no", "basis"] + AMOUNT_COLUMNS
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True)[cols]
