@@ -6,6 +6,8 @@ from .corpus import CorpusError, load_corpus, paragraphs, read_text
 from .clean import cleaning_audit
 from .plots import cjk_font, save_figure, use_house_style
 from .segment import load_stopwords, segment, tokenize, tokenize_corpus
+from .places import find_places, gazetteer, infer_region, place_mentions, place_units
+from .amounts import extract_amounts, unit_amounts
 
 __all__ = [
     "CorpusError",
@@ -20,4 +22,11 @@ __all__ = [
     "segment",
     "tokenize",
     "tokenize_corpus",
+    "gazetteer",
+    "find_places",
+    "place_mentions",
+    "infer_region",
+    "place_units",
+    "extract_amounts",
+    "unit_amounts",
 ]
