@@ -9,6 +9,20 @@ from .segment import load_stopwords, segment, tokenize, tokenize_corpus
 from .places import find_places, gazetteer, infer_region, place_mentions, place_units
 from .amounts import extract_amounts, unit_amounts
 
+from .themes import (
+    CodebookError,
+    code_paragraphs,
+    evidence_table,
+    load_codebook,
+    theme_counts,
+    theme_evidence,
+    theme_labels,
+    theme_shares,
+    theme_summary,
+    uncoded,
+    uncoded_share,
+)
+
 __all__ = [
     "CorpusError",
     "load_corpus",
@@ -29,4 +43,15 @@ __all__ = [
     "place_units",
     "extract_amounts",
     "unit_amounts",
+    "CodebookError",
+    "load_codebook",
+    "code_paragraphs",
+    "theme_labels",
+    "theme_counts",
+    "theme_shares",
+    "theme_evidence",
+    "evidence_table",
+    "theme_summary",
+    "uncoded",
+    "uncoded_share",
 ]
