@@ -1,0 +1,261 @@
+"""The theme codebook and paragraph coding, on the five real articles (fixtures in conftest.py)."""
+import pandas as pd
+import pytest
+
+from analysis import (
+    CodebookError,
+    code_paragraphs,
+    evidence_table,
+    load_codebook,
+    theme_counts,
+    theme_evidence,
+    theme_shares,
+    uncoded,
+    uncoded_share,
+)
+from analysis.themes import match_themes, nmf_topics, term_network, topic_alignment
+
+
+@pytest.fixture(scope="module")
+def coded(paras):
+    return code_paragraphs(paras)
+
+
+def one_paragraph(coded, snippet):
+    """The single paragraph whose text contains `snippet` (selected by content, not by para_no)."""
+    rows = coded[coded["text"].str.contains(snippet, regex=False)]
+    assert len(rows) == 1, f"{snippet!r} found in {len(rows)} paragraphs"
+    return rows.iloc[0]
+
+
+# Paragraphs whose theme is unambiguous on reading: (distinctive text, theme it must carry).
+UNAMBIGUOUS = [
+    # doc 000: the district-by-district donation tallies
+    ("石景山区政协委员向武汉方面捐款", "donation"),
+    # doc 002: private firms' cash and goods
+    ("市民营企业捐赠现金80.85万元", "donation"),
+    # doc 004, 阿坝州 section: religious venues
+    ("292个宗教活动场所严格履行防疫主体责任", "religion"),
+    ("州佛教协会、州伊斯兰协会先后印发", "religion"),
+    ("组织干部+僧人防疫队伍", "religion"),
+    # doc 001, the 侨联 section; doc 004, 南充 侨联
+    ("区侨联通过国外侨团以微信的形式开展动员宣传", "overseas"),
+    ("隔着半个地球的距离", "overseas"),
+    ("市侨联第一时间发起倡议", "overseas"),
+    # advice: 社情民意 counts and a joint proposal
+    ("收集企业开工复产面临的问题等社情民意信息700余篇", "advice"),
+    ("九三学社四平市委组织撰写联名提案", "advice"),
+    # economy: the 南锣鼓巷 small-business survey, the 工商联 financing forum
+    ("南锣鼓巷商户经营现状调研报告", "economy"),
+    ("组织疫情期间企业融资需求座谈会", "economy"),
+    # community duty and testing
+    ("认真值守小区进出口", "community"),
+    ("仁和区、东区先后启动静态管理", "testing"),
+    ("累计协助完成核酸检测数千人次", "testing"),
+    # medical front line
+    ("医药卫生界18名委员率先冲到防控第一线", "medical"),
+    # publicity: news on WeChat accounts, songs and films
+    ("宣传报道区政协领导、委员、机关干部参与疫情防控工作有关新闻", "publicity"),
+    # democratic parties
+    ("民革四川省委、民建四川省委、致公党四川省委", "parties"),
+    ("九三学社东城区委积极响应区政协倡议", "parties"),
+    # livelihood: errands for the elderly
+    ("走上敲门排查和代购服务岗位", "livelihood"),
+    # mobilisation: Party-group meeting, top political task
+    ("召开党组会、主席会", "mobilisation"),
+]
+
+
+@pytest.mark.parametrize("snippet, theme", UNAMBIGUOUS)
+def test_unambiguous_paragraph_gets_its_theme(coded, snippet, theme):
+    row = one_paragraph(coded, snippet)
+    assert row[theme], f"{snippet!r} not coded {theme}; got {row['themes']} ({row['keywords']})"
+    assert theme in row["themes"]
+
+
+# Paragraphs that must NOT carry a theme a careless keyword would give them.
+NOT_THEME = [
+    # 台盟 is a democratic party in Beijing, not Taiwan affairs
+    ("台盟东城区委成立新型冠状病毒肺炎疫情防控工作组", "overseas"),
+    # artists sketching at 普仁医院 is publicity; the `exclude` rule keeps it out of medical
+    ("组织文艺界委员到普仁医院", "medical"),
+    # a daily staff health tally is internal reporting, not advice (exclude rule)
+    ("中共成都市委统战部干部职工疫情监控统计表", "advice"),
+    # the religious-venue section is not about overseas Chinese
+    ("292个宗教活动场所严格履行防疫主体责任", "overseas"),
+]
+
+
+@pytest.mark.parametrize("snippet, theme", NOT_THEME)
+def test_paragraph_does_not_get_wrong_theme(coded, snippet, theme):
+    row = one_paragraph(coded, snippet)
+    assert not row[theme], f"{snippet!r} wrongly coded {theme} ({row['keywords']})"
+
+
+def test_paragraphs_can_carry_several_themes(coded):
+    row = one_paragraph(coded, "九三学社四平市委组织撰写联名提案")
+    assert {"advice", "parties", "donation"} <= set(row["themes"])
+    assert row["n_themes"] == len(row["themes"])
+    assert "advice: " in row["keywords"] and "提案" in row["keywords"]
+
+
+def test_uncoded_share_is_computed_and_reported(coded, record_property, capsys):
+    share = uncoded_share(coded)
+    rest = uncoded(coded)
+    assert len(rest) == round(share * len(coded))
+    assert (coded.set_index(["doc_id", "para_no"]).loc[list(zip(rest.doc_id, rest.para_no)), "n_themes"] == 0).all()
+    record_property("uncoded_share", share)
+    with capsys.disabled():
+        print(f"\n[themes] {len(rest)} of {len(coded)} paragraphs uncoded ({share:.1%}): "
+              + " | ".join(t[:30] for t in rest["text"]))
+    assert share < 0.10
+
+
+def test_shares_by_article_region_and_year(coded, corpus):
+    by_doc = theme_shares(coded, "doc_id")
+    assert list(by_doc.columns) == sorted(corpus["doc_id"])
+    assert ((by_doc >= 0) & (by_doc <= 1)).all().all()
+    by_region = theme_shares(coded, "province", corpus=corpus)
+    assert set(by_region.columns) == set(corpus["province"])
+    # religion is a Sichuan (doc 004) theme only; overseas Chinese is absent from 吉林
+    assert by_region.loc["religion", "四川省"] > 0 and by_region.loc["religion", "吉林省"] == 0
+    assert by_region.loc["overseas", "吉林省"] == 0
+    by_year = theme_shares(coded, "year", corpus=corpus)
+    assert list(by_year.columns) == [2020, 2022]
+    # 2022 (Sichuan) is the year of mass testing and static management
+    assert by_year.loc["testing", 2022] > by_year.loc["testing", 2020]
+
+
+def test_every_heatmap_cell_leads_to_its_paragraphs(coded, corpus):
+    counts = theme_counts(coded, "province", corpus=corpus)
+    for theme in counts.index.drop("n_paragraphs"):
+        for group in counts.columns:
+            ev = theme_evidence(coded, theme, by="province", group=group, corpus=corpus)
+            assert len(ev) == counts.at[theme, group], (theme, group)
+            assert (ev["group"] == group).all()
+    table = evidence_table(coded, by="doc_id")
+    assert len(table) == int(coded[counts.index.drop("n_paragraphs")].to_numpy().sum())
+    # labels in either language find the same rows
+    assert theme_evidence(coded, "捐款捐物").equals(theme_evidence(coded, "donation"))
+
+
+def test_keywords_match_across_segmentation_and_whitespace(tmp_path):
+    path = tmp_path / "themes.toml"
+    path.write_text(
+        '[[theme]]\nid = "advice"\nzh = "建言"\nen = "Advice"\ndefinition = "d"\n'
+        'keywords = ["社情民意信息"]\nrequire = ["报送"]\nexclude = ["统计表"]\n',
+        encoding="utf-8",
+    )
+    cb = load_codebook(path)
+    assert match_themes("收集社情 民意信息并报送", cb) == {"advice": ("社情民意信息",)}
+    assert match_themes("收集社情民意信息", cb) == {}  # required co-word missing
+    assert match_themes("报送社情民意信息统计表", cb) == {}  # excluded co-word present
+
+
+def test_real_codebook_is_complete():
+    cb = load_codebook()
+    assert 8 <= len(cb) <= 12
+    assert cb["id"].is_unique
+    assert all(cb["zh"].str.len() > 0) and all(cb["en"].str.len() > 0)
+    assert (cb["label"] == cb["zh"] + " " + cb["en"]).all()
+
+
+# ---------------------------------------------------------------- malformed codebooks fail clearly
+
+GOOD = '''# test codebook
+[[theme]]
+id = "donation"
+zh = "捐款捐物"
+en = "Donations"
+definition = "Giving money."
+keywords = ["捐款", "捐物"]
+
+[[theme]]
+id = "advice"
+zh = "建言献策"
+en = "Advice"
+definition = "Proposals."
+keywords = ["提案"]
+'''
+
+
+def write(tmp_path, text):
+    path = tmp_path / "themes.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_good_test_codebook_loads(tmp_path):
+    cb = load_codebook(write(tmp_path, GOOD))
+    assert list(cb["id"]) == ["donation", "advice"]
+
+
+def test_toml_syntax_error_names_the_line(tmp_path):
+    path = write(tmp_path, GOOD.replace('zh = "捐款捐物"', "zh = 捐款捐物"))  # unquoted string, line 4
+    with pytest.raises(CodebookError, match=r"themes\.toml: not valid TOML.*at line 4"):
+        load_codebook(path)
+    path = write(tmp_path, GOOD.replace('keywords = ["提案"]', 'keywords = ["提案"'))  # unclosed, last line
+    with pytest.raises(CodebookError, match=r"not valid TOML.*line 14 is the last line"):
+        load_codebook(path)
+
+
+def test_missing_key_names_theme_and_line(tmp_path):
+    path = write(tmp_path, GOOD.replace('keywords = ["提案"]\n', ""))
+    with pytest.raises(CodebookError, match=r"line 9: theme 'advice': missing key 'keywords'"):
+        load_codebook(path)
+
+
+def test_keywords_not_a_list_names_key_and_line(tmp_path):
+    path = write(tmp_path, GOOD.replace('keywords = ["捐款", "捐物"]', 'keywords = "捐款"'))
+    with pytest.raises(CodebookError, match=r"line 7: theme 'donation': key 'keywords' must be a list"):
+        load_codebook(path)
+
+
+def test_misspelt_key_is_an_error(tmp_path):
+    path = write(tmp_path, GOOD.replace('keywords = ["提案"]', 'keywords = ["提案"]\nexclud = ["x"]'))
+    with pytest.raises(CodebookError, match=r"line 15: theme 'advice': unknown key\(s\) \['exclud'\]"):
+        load_codebook(path)
+
+
+def test_duplicate_id_and_empty_keywords(tmp_path):
+    path = write(tmp_path, GOOD.replace('id = "advice"', 'id = "donation"'))
+    with pytest.raises(CodebookError, match=r"line 10: theme 'donation': id 'donation' already used .* line 2"):
+        load_codebook(path)
+    path = write(tmp_path, GOOD.replace('keywords = ["提案"]', "keywords = []"))
+    with pytest.raises(CodebookError, match=r"theme 'advice': key 'keywords' is empty"):
+        load_codebook(path)
+
+
+def test_no_themes_and_missing_file(tmp_path):
+    with pytest.raises(CodebookError, match="no \\[\\[theme\\]\\] blocks"):
+        load_codebook(write(tmp_path, "# only a comment\n"))
+    with pytest.raises(CodebookError, match="not found"):
+        load_codebook(tmp_path / "nope.toml")
+
+
+def test_code_paragraphs_takes_a_codebook_path(paras, tmp_path):
+    coded = code_paragraphs(paras, write(tmp_path, GOOD))
+    assert coded.attrs["themes"] == ["donation", "advice"]
+    assert coded["donation"].sum() == paras["text"].str.contains("捐款|捐物").sum()
+
+
+# ---------------------------------------------------------------- NMF check and term network
+
+
+def test_nmf_topics_are_deterministic_and_align(paras, coded):
+    topics, weights = nmf_topics(paras, n_topics=12)
+    again, weights2 = nmf_topics(paras, n_topics=12)
+    assert topics["top_words"].tolist() == again["top_words"].tolist()
+    assert len(weights) == len(paras) and weights.shape[1] == 12
+    assert pd.Series(weights.sum(axis=1)).between(0.999, 1.001).mean() > 0.9
+    table = topic_alignment(coded, topics, weights)
+    # the religious-venue vocabulary is a topic of its own and the codebook names it
+    assert "宗教与民族事务 Religion & ethnic affairs" in set(table.loc[table["r"] > 0.5, "best_theme"])
+
+
+def test_term_network_is_small_and_thresholded(paras):
+    G = term_network(paras, n_terms=30, min_jaccard=0.25, max_degree=4)
+    assert 10 <= G.number_of_nodes() <= 30
+    assert G.number_of_edges() <= 2 * 30
+    assert all(d["weight"] >= 0.25 for _, _, d in G.edges(data=True))
+    assert "疫情" not in G
