@@ -190,3 +190,26 @@ def unit_amounts(units: pd.DataFrame) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=cols)
     return pd.concat(frames, ignore_index=True)[cols]
+
+
+PERSON_UNITS = ("人", "名", "位", "个人")
+
+
+def amounts_by_place(units: pd.DataFrame, amounts: pd.DataFrame, by: str = "city") -> pd.DataFrame:
+    """Per place (`by`: a units column such as city, place or region): n_units, n_chars (length of
+    its text), persons (sum of head counts in 人/名/位), person_times (sum of 人次), money_yuan (sum
+    of money amounts as written, so a lower bound where amounts carry 余/多/超) and n_money.
+    Sums add every count the text gives, which can count the same people twice."""
+    chars = units.assign(n=units["text"].str.len()).groupby(by, sort=False).agg(
+        n_units=("text", "size"), n_chars=("n", "sum"))
+    amounts = amounts.merge(units[["doc_id", "para_no", "unit_no", by]], on=["doc_id", "para_no", "unit_no"],
+                            suffixes=("_amount", "")) if by not in amounts.columns else amounts
+    people = amounts[amounts["kind"] == "people"]
+    money = amounts[amounts["kind"] == "money"]
+    out = chars.assign(
+        persons=people[people["unit"].isin(PERSON_UNITS)].groupby(by)["count"].sum(),
+        person_times=people[people["unit"] == "人次"].groupby(by)["count"].sum(),
+        money_yuan=money.groupby(by)["amount_yuan"].sum(),
+        n_money=money.groupby(by).size(),
+    )
+    return out.fillna({"persons": 0, "person_times": 0, "money_yuan": 0, "n_money": 0}).reset_index()

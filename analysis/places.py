@@ -371,3 +371,12 @@ def place_units(corpus: pd.DataFrame, paras: pd.DataFrame | None = None) -> pd.D
                     "basis": "clause" if place is not current else basis,
                 })
     return pd.DataFrame(rows, columns=UNIT_COLUMNS)
+
+
+def unit_region(units: pd.DataFrame) -> pd.Series:
+    """The region each unit counts under when comparing regions: the district for the
+    municipalities (北京市 -> 东城区), else the prefecture city (成都市, 四平市), else the province
+    (a unit about 北京市 or 四川省 as a whole)."""
+    municipal = units["province"].isin(MUNICIPALITIES)
+    region = units["county"].where(municipal, units["city"])
+    return region.where(region.fillna("") != "", units["province"]).rename("region")

@@ -159,3 +159,85 @@ def plot_cleaning_lengths(corpus, ax=None):
     ax.legend(loc="upper right")
     ax.set_xlim(0, corpus["n_chars_raw"].max() * 1.25)
     return ax.figure
+
+
+# ---------------------------------------------------------------- regional comparison (notebook 04)
+
+BOUND_MARKERS = {"at_least": (">", "more than (余/多/超)"), "at_most": ("<", "nearly (近)"),
+                 "approx": ("o", "about (约, or mixed)"), "exact": ("|", "exact")}
+
+
+def plot_district_donations(money, districts, ax=None):
+    """One bar per money amount of each district (log scale, million yuan), labelled with the
+    figure as the article writes it; a marker at the bar end shows its bound; districts that
+    give no figure are listed as such."""
+    import numpy as np
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 8))
+    y = 0.0
+    ticks = []
+    for district in districts:
+        rows = money[money["place"] == district]
+        n = max(len(rows), 1)
+        ys = y + np.arange(n) * 0.8
+        ticks.append((ys.mean(), district))
+        if rows.empty:
+            ax.text(0.12, ys[0], "no amount in the article", va="center", color="grey", style="italic")
+        for yi, row in zip(ys, rows.itertuples()):
+            value = row.amount_yuan / 1e6
+            ax.barh(yi, value - 0.1, height=0.7, color="#c0392b", alpha=0.8, left=0.1)
+            ax.plot(value, yi, marker=BOUND_MARKERS[row.bound_kind][0], color="black", markersize=7)
+            ax.text(value * 1.25, yi, f"{row.span} {row.given}", va="center", fontsize=9)
+        y = ys[-1] + 1.2
+    ax.set_xscale("log")
+    ax.set_xlim(0.1, 1000)
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:g}")
+    ax.set_yticks([t for t, _ in ticks], [d for _, d in ticks])
+    ax.invert_yaxis()
+    ax.grid(axis="y", alpha=0)
+    handles = [plt.Line2D([], [], marker=m, color="black", linestyle="", label=label)
+               for m, label in BOUND_MARKERS.values()]
+    ax.legend(handles=handles, title="Bound as written", loc="lower right")
+    ax.set_xlabel("Amount (million yuan, log scale; each bar = one figure in the text)")
+    return ax.figure
+
+
+def plot_share_heatmap(shares, ax=None, counts=None, cmap="Reds"):
+    """Heatmap of a rows x columns table of shares (0-1), cells annotated in percent; with
+    `counts` (same shape) the count is shown too. Row and column labels are used as given."""
+    import numpy as np
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.1 * shares.shape[1] + 3, 0.45 * shares.shape[0] + 2))
+    values = shares.to_numpy(dtype=float)
+    image = ax.imshow(values, cmap=cmap, vmin=0, vmax=max(1e-9, np.nanmax(values)), aspect="auto")
+    for (i, j), v in np.ndenumerate(values):
+        text = f"{v:.0%}" + (f"\n({int(counts.iat[i, j])})" if counts is not None else "")
+        ax.text(j, i, text, ha="center", va="center", fontsize=8,
+                color="white" if v > 0.6 * np.nanmax(values) else "black")
+    ax.set_xticks(range(shares.shape[1]), shares.columns, rotation=35, ha="right")
+    ax.set_yticks(range(shares.shape[0]), shares.index)
+    ax.grid(False)
+    ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02, format=lambda v, _: f"{v:.0%}")
+    return ax.figure
+
+
+def plot_ranked_counts(counts, colours=None, ax=None, legend_title=None):
+    """Horizontal bars of a Series (label -> count), largest on top; `colours` maps label -> colour
+    and is shown as a legend of its values' names when given as (colour Series, {name: colour})."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.32 * len(counts) + 1.5))
+    counts = counts.sort_values()
+    bar_colours = None
+    if colours is not None:
+        per_label, legend = colours
+        bar_colours = [per_label.get(label, "grey") for label in counts.index]
+        handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in legend.values()]
+        ax.legend(handles, legend.keys(), title=legend_title, loc="lower right")
+    ax.barh(range(len(counts)), counts.values, color=bar_colours or "#2471a3")
+    ax.set_yticks(range(len(counts)), counts.index)
+    for i, v in enumerate(counts.values):
+        ax.text(v, i, f" {v:g}", va="center", fontsize=9)
+    ax.grid(axis="y", alpha=0)
+    return ax.figure
