@@ -241,3 +241,119 @@ def plot_ranked_counts(counts, colours=None, ax=None, legend_title=None):
         ax.text(v, i, f" {v:g}", va="center", fontsize=9)
     ax.grid(axis="y", alpha=0)
     return ax.figure
+
+
+# ---------------------------------------------------------------- themes (notebook 03)
+
+
+def plot_theme_heatmap(counts, labels: dict | None = None, col_labels: dict | None = None, ax=None,
+                       title: str = "Share of paragraphs carrying each theme", xlabel: str = ""):
+    """Heatmap of theme shares from `theme_counts(...)` (rows = theme ids + "n_paragraphs").
+
+    Cells show the share (%) and the paragraph count k/n, so each cell can be looked up with
+    `theme_evidence(coded, theme, by=..., group=column)`. Row labels: `labels` (theme id -> "中文 English").
+    """
+    import numpy as np
+
+    n = counts.loc["n_paragraphs"]
+    k = counts.drop(index="n_paragraphs")
+    share = k.div(n, axis=1).to_numpy(dtype=float)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(2.2 + 1.25 * k.shape[1] + 3.2, 0.48 * k.shape[0] + 1.8))
+    im = ax.imshow(share * 100, cmap="YlOrRd", vmin=0, vmax=100, aspect="auto")
+    for i in range(k.shape[0]):
+        for j in range(k.shape[1]):
+            colour = "white" if share[i, j] > 0.6 else "black"
+            ax.text(j, i, f"{share[i, j]:.0%}\n{k.iat[i, j]}/{n.iat[j]}", ha="center", va="center",
+                    fontsize=8, color=colour, linespacing=1.1)
+    ax.set_yticks(range(k.shape[0]), [(labels or {}).get(t, t) for t in k.index])
+    ax.set_xticks(range(k.shape[1]), [(col_labels or {}).get(c, str(c)) for c in k.columns])
+    ax.tick_params(axis="x", labeltop=True, labelbottom=False, top=True, bottom=False)
+    ax.grid(False)
+    ax.set_xlabel(xlabel)
+    ax.xaxis.set_label_position("top")
+    ax.set_title(title, pad=12)
+    cbar = ax.figure.colorbar(im, ax=ax, fraction=0.035, pad=0.02)
+    cbar.set_label("Paragraphs with the theme (%)")
+    return ax.figure
+
+
+def plot_theme_periods(shares, labels: dict | None = None, n: dict | None = None, ax=None,
+                       colours=("#2471a3", "#c0392b", "#229954"),
+                       title: str = "Theme shares by year"):
+    """Horizontal grouped bars: share of paragraphs per theme, one bar per period (columns of `shares`).
+
+    `n`: paragraphs per period (shown in the legend), e.g. theme_counts(...).loc["n_paragraphs"].
+    """
+    import numpy as np
+
+    rows = list(shares.index)[::-1]
+    y = np.arange(len(rows))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 0.5 * len(rows) + 1.5))
+    h = 0.8 / shares.shape[1]
+    for j, col in enumerate(shares.columns):
+        vals = shares.loc[rows, col].to_numpy() * 100
+        pos = y + (shares.shape[1] - 1) / 2 * h - j * h
+        legend = f"{col} (n = {n[col]} paragraphs)" if n is not None else str(col)
+        ax.barh(pos, vals, height=h, color=colours[j % len(colours)], label=legend)
+        for p, v in zip(pos, vals):
+            ax.text(v, p, f" {v:.0f}", va="center", fontsize=8)
+    ax.set_yticks(y, [(labels or {}).get(t, t) for t in rows])
+    ax.set_xlabel("Paragraphs with the theme (%)")
+    ax.set_xlim(0, min(100, shares.to_numpy().max() * 100 * 1.15 + 5))
+    ax.grid(axis="y", alpha=0)
+    ax.legend(title="Year", loc="lower right")
+    ax.set_title(title)
+    return ax.figure
+
+
+def plot_term_network(G, ax=None, seed: int = SEED, title: str = "Co-occurrence of the most widespread terms"):
+    """Draw a term co-occurrence graph (from themes.term_network): fixed layout (seeded spring start,
+    then Kamada-Kawai for even spacing), node size ∝
+    paragraphs with the term, edge width ∝ Jaccard, colour = community (greedy modularity)."""
+    import networkx as nx
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, 9))
+    start = nx.spring_layout(G, seed=seed, weight="weight")
+    pos = nx.kamada_kawai_layout(G, pos=start, weight=None)  # even spacing: labels do not pile up
+    communities = nx.community.greedy_modularity_communities(G, weight="weight")
+    palette = plt.get_cmap("tab10").colors
+    colour = {n: palette[i % 10] for i, c in enumerate(communities) for n in c}
+    widths = [0.5 + 6 * d["weight"] for _, _, d in G.edges(data=True)]
+    nx.draw_networkx_edges(G, pos, ax=ax, width=widths, edge_color="#888888", alpha=0.6)
+    sizes = [60 + 25 * G.nodes[n]["df"] for n in G.nodes]
+    nx.draw_networkx_nodes(G, pos, ax=ax, node_size=sizes, node_color=[colour[n] for n in G.nodes],
+                           alpha=0.35, linewidths=0)
+    font = font_manager.FontProperties(fname=str(cjk_font()))
+    for n, (x, y) in pos.items():
+        ax.text(x, y, n, fontproperties=font, fontsize=12, ha="center", va="center")
+    ax.set_title(title)
+    ax.set_axis_off()
+    ax.margins(0.08)
+    return ax.figure
+
+
+def plot_topic_theme(table, topics=None, ax=None,
+                     title: str = "NMF topics vs codebook themes (mean topic weight of the theme's paragraphs)"):
+    """Heatmap of `themes.topic_theme_table`: rows = themes, columns = topics (labelled with top words)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3.5 + 0.95 * table.shape[1], 0.45 * table.shape[0] + 2.6))
+    values = table.to_numpy(dtype=float)
+    im = ax.imshow(values, cmap="Blues", vmin=0, vmax=max(values.max(), 1e-9), aspect="auto")
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            ax.text(j, i, f"{values[i, j]:.2f}", ha="center", va="center", fontsize=7.5,
+                    color="white" if values[i, j] > 0.6 * values.max() else "black")
+    words = {} if topics is None else dict(zip(topics["topic"], topics["top_words"]))
+    xt = [f"{t}\n" + "\n".join(words.get(t, "").split()[:3]) for t in table.columns]
+    ax.set_xticks(range(values.shape[1]), xt, fontsize=8.5)
+    ax.set_yticks(range(values.shape[0]), table.index)
+    ax.tick_params(axis="x", labeltop=True, labelbottom=False, top=True, bottom=False)
+    ax.grid(False)
+    ax.axhline(values.shape[0] - 1.5, color="black", linewidth=1)
+    ax.set_title(title, pad=12)
+    cbar = ax.figure.colorbar(im, ax=ax, fraction=0.03, pad=0.02)
+    cbar.set_label("Mean topic weight (share of paragraph, 0-1)")
+    return ax.figure
