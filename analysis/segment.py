@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -33,10 +34,10 @@ CACHE_DIR = PROJECT_ROOT / ".cache" / "tokens"
 
 ENGINES = ("jieba", "rjieba")
 # Bump when the filtering below changes: it is part of the cache key.
-FILTER_VERSION = "2"
+FILTER_VERSION = "3"
 
 # 战“疫”, 抗 “疫”, 冲锋“疫”线: the pun quotes one character; without them the word segments whole.
-_QUOTED_YI = re.compile(r"\s*[“”\"‘’'「」『』]\s*疫\s*[“”\"‘’'「」『』]")
+_QUOTED_YI = tuple(f"{a}疫{b}" for a, b in ["“”", "‘’", '""', "''", "「」", "『』"])
 _HAS_WORD_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z]")
 # "Bare numbers" in Chinese prose: digits or numeral characters, optionally 第 before and an
 # approximation (余/多/近) or a measure word after: 3000, 一, 第一, 五十, 余万元, 3千万元, 107.39万元.
@@ -44,6 +45,10 @@ _NUMERAL = "0-9０-９零〇一二三四五六七八九十百千万亿两几数�
 _UNITS = "元个名人次件条篇项家户只瓶箱份辆盒剂轮天位期批年月日时分号点"
 _NUMBER_TOKEN = re.compile(f"^第?[{_NUMERAL}]+[{_UNITS}]*$")
 _NUMERAL_CHARS = set("0123456789０１２３４５６７８９零〇一二三四五六七八九十百千万亿两几数")
+# A measure word on its own is what jieba leaves of a number it cut off (31/名, 200/余人次, 24/小时,
+# 2020/年): one measure character, optionally after 余/多 and before 次, or one of a few longer ones.
+# (个人 "individual" is two measure characters and stays.)
+_MEASURE_TOKEN = re.compile(f"^(?:[余多]?[{_UNITS}]次?|人次|小时|分钟|日电)$")
 
 
 # ---------------------------------------------------------------- lexicon files
@@ -124,57 +129,59 @@ def get_tokenizer(user_dict: Path | str | None = None, engine: str = "jieba"):
     return (_jieba if engine == "jieba" else _rjieba)(path, key)
 
 
+def _normalize(text: str) -> str:
+    """Drop the quotes of the pun 战“疫” (and a space before them). str.replace, not a regex:
+    on the corpus path a regex here costs a tenth of the whole time."""
+    if "疫" in text:
+        for quoted in _QUOTED_YI:
+            if quoted in text:
+                text = text.replace(" " + quoted, "疫").replace("\u3000" + quoted, "疫")
+                text = text.replace(quoted, "疫")
+    return text
+
+
 def segment(text: str, *, user_dict: Path | str | None = None, engine: str = "jieba") -> list[str]:
     """All tokens of `text` in order (punctuation and spaces included), jieba's precise mode + HMM.
 
     The only change to the text: the quotes of the pun 战“疫” are dropped, so it segments as 战疫.
     """
-    text = _QUOTED_YI.sub("疫", text)
+    text = _normalize(text)
     tk = get_tokenizer(user_dict, engine)
     return tk.lcut(text) if engine == "jieba" else tk.cut(text)
 
 
-# Token classes, memoised per distinct token: 0 drop, 1 keep, 2 number (drop; a unit after it goes
-# too), 3 measure word (dropped right after a number: 31/名, 200/余人次, 24/小时; kept elsewhere).
-_DROP, _KEEP, _NUMBER, _UNIT = 0, 1, 2, 3
-_CLASS: dict[str, int] = {}
-_UNIT_TOKEN = re.compile(f"^(?:[余多万千百亿]*[{_UNITS}]+次?|小时|分钟|日电)$")
-
-
-def _classify(token: str) -> int:
-    if not _HAS_WORD_CHAR.search(token):
-        return _NUMBER if any(c in _NUMERAL_CHARS for c in token) else _DROP
-    if _NUMBER_TOKEN.match(token) and any(c in _NUMERAL_CHARS for c in token):
-        return _NUMBER
-    if _UNIT_TOKEN.match(token):
-        return _UNIT
-    return _KEEP
-
-
 def is_content(token: str) -> bool:
-    """True for a token with a Chinese character or Latin letter that is not a number expression.
+    """True for a token with a Chinese character or Latin letter that is neither a number
+    expression (3000, 第一, 余万元) nor a measure word left by one (名, 余人次, 小时)."""
+    if not _HAS_WORD_CHAR.search(token):
+        return False
+    if _NUMBER_TOKEN.match(token) and any(c in _NUMERAL_CHARS for c in token):
+        return False
+    return not _MEASURE_TOKEN.match(token)
 
-    A measure word (名, 篇, 余人次 ...) is content on its own; `tokenize` drops it right after a number.
-    """
-    return _classify(token) in (_KEEP, _UNIT)
+
+# Whether to keep a token, memoised per stopword set: the corpus path's hot loop is then one
+# dict lookup per token (map) and itertools.compress, both running in C.
+_KEEP_MEMO: dict[frozenset, dict[str, bool]] = {}
+_MEMO_LIMIT = 2_000_000  # distinct tokens remembered per stopword set
 
 
-def _content(tokens: Iterable[str]) -> list[str]:
-    """Content tokens in order: drop punctuation, spaces, numbers and the measure word after a number."""
-    out: list[str] = []
-    append = out.append
-    cls = _CLASS
-    after_number = False
-    for t in tokens:
-        k = cls.get(t)
-        if k is None:
-            k = _classify(t)
-            if len(cls) < 2_000_000:
-                cls[t] = k
-        if k == _KEEP or (k == _UNIT and not after_number):
-            append(t)
-        after_number = k == _NUMBER
-    return out
+def _filter(tokens: list[str], stop: frozenset[str] = frozenset()) -> list[str]:
+    """The tokens that are content (is_content) and not in `stop`, in order."""
+    memo = _KEEP_MEMO.get(stop)
+    if memo is None:
+        if len(_KEEP_MEMO) > 8:
+            _KEEP_MEMO.clear()
+        memo = _KEEP_MEMO[stop] = {}
+    try:
+        keep = list(map(memo.__getitem__, tokens))
+    except KeyError:  # a token not seen before: classify the new ones, then look up again
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        for token in set(tokens).difference(memo):
+            memo[token] = is_content(token) and token not in stop
+        keep = list(map(memo.__getitem__, tokens))
+    return list(compress(tokens, keep))
 
 
 def _stopset(stopwords, drop_genre: bool) -> frozenset[str]:
@@ -182,6 +189,8 @@ def _stopset(stopwords, drop_genre: bool) -> frozenset[str]:
         stop = load_stopwords()
     elif stopwords is False or stopwords is None:
         stop = frozenset()
+    elif isinstance(stopwords, str):
+        raise TypeError("stopwords must be True, False or a collection of words, not a str")
     else:
         stop = frozenset(stopwords)
     if drop_genre:
@@ -200,14 +209,15 @@ def tokenize(
     """Content tokens of `text`: no punctuation, whitespace, bare numbers or stopwords.
 
     stopwords: True for data/lexicon/stopwords.txt, False for none, or your own collection.
-    drop_genre: also drop the genre words of official prose (data/lexicon/stopwords_genre.txt).
+    drop_genre: also drop the genre words of official prose (data/lexicon/stopwords_genre.txt);
+        False keeps 工作, 积极, 开展 ... (to study the register itself).
     user_dict: a jieba user dictionary other than data/lexicon/user_dict.txt.
     engine: "jieba" (the reference) or "rjieba" (the fast Rust port with the same lexicon).
     """
     if not isinstance(text, str):
         raise TypeError(f"tokenize() needs a str, got {type(text).__name__}")
     stop = _stopset(stopwords, drop_genre)
-    return [t for t in _content(segment(text, user_dict=user_dict, engine=engine)) if t not in stop]
+    return _filter(segment(text, user_dict=user_dict, engine=engine), stop)
 
 
 # ---------------------------------------------------------------- corpus path with cache
@@ -218,19 +228,56 @@ def _cache_path(cache_dir: Path, lex: str, text: str) -> Path:
     return cache_dir / lex / digest[:2] / f"{digest}.txt"
 
 
-def _read_cache(path: Path) -> list[str] | None:
+def _read_cache(path: Path) -> str | None:
     try:
-        data = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    return data.split("\n") if data else []
 
 
-def _write_cache(path: Path, tokens: list[str]) -> None:
+def _write_cache(path: Path, joined: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text("\n".join(tokens), encoding="utf-8")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(joined, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def _split(joined: str) -> list[str]:
+    return joined.split("\n") if joined else []
+
+
+def _segment_chunk(args, joined: bool = True) -> list[tuple]:
+    """For each text: (content tokens for the cache, final tokens after stopwords).
+
+    Across processes the lists travel joined by "\n" (one string pickles far faster than a list).
+    """
+    texts, user_dict, engine, stop, want_content = args
+    tk = get_tokenizer(user_dict, engine)
+    cut = tk.lcut if engine == "jieba" else tk.cut
+    out = []
+    for text in texts:
+        tokens = cut(_normalize(text))
+        if want_content:
+            content = _filter(tokens)
+            final = [t for t in content if t not in stop] if stop else content
+        else:
+            content, final = None, _filter(tokens, stop)
+        if joined:
+            out.append(("\n".join(content) if content is not None else None, "\n".join(final)))
+        else:
+            out.append((content, final))
+    return out
+
+
+PARALLEL_MIN_BYTES = 2_000_000  # below this, starting processes costs more than it saves
+
+
+def _workers(workers: int | None, n_bytes: int) -> int:
+    if workers is not None:
+        return max(1, int(workers))
+    if n_bytes < PARALLEL_MIN_BYTES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
 
 
 def tokenize_corpus(
@@ -242,32 +289,88 @@ def tokenize_corpus(
     engine: str = "rjieba",
     cache: bool = True,
     cache_dir: Path | str | None = None,
+    workers: int | None = None,
     progress: bool = True,
 ) -> list[list[str]]:
-    """tokenize() for many texts, fast: rjieba by default, and a token cache per text.
+    """tokenize() for many texts, fast: rjieba, processes across cores, and a token cache per text.
 
-    The cache (default .cache/tokens) holds each text's content tokens before stopword removal,
-    under the text's SHA-1 inside a folder named by lexicon_hash(): editing user_dict.txt or
-    switching engine misses the cache, so stale tokens are never read. Stopwords are applied
-    after the cache, so switching them costs nothing. `engine="jieba"` runs the reference.
+    Returns one token list per text, in order, equal to tokenize(text) with the same options
+    (rjieba and jieba agree on token boundaries; benchmarks/bench_tokenize.py measures how well).
+    cache: the cache (default .cache/tokens) holds each text's content tokens before stopword
+        removal, as a file named by the text's SHA-1 inside a folder named by lexicon_hash():
+        editing user_dict.txt, switching engine or changing the filter misses the cache, so stale
+        tokens are never read. Stopwords are applied after the cache; switching them is free.
+    workers: processes for the texts not in the cache (this process counts as one); None = all
+        cores when those texts hold at least 2 MB, else 1; 1 = no extra process.
+    engine: "rjieba" (default) or "jieba" (the reference, slow).
     """
     texts = list(texts)
-    stop = _stopset(stopwords, drop_genre)
-    lex = lexicon_hash(user_dict, engine)
-    root = Path(cache_dir) if cache_dir else CACHE_DIR
-    tk = get_tokenizer(user_dict, engine)
-    cut = tk.lcut if engine == "jieba" else tk.cut
-    out = []
-    for text in tqdm(texts, desc="tokenize", unit="text", disable=not progress or len(texts) < 2):
+    for text in texts:
         if not isinstance(text, str):
             raise TypeError(f"tokenize_corpus() needs str texts, got {type(text).__name__}")
-        tokens = None
+    stop = _stopset(stopwords, drop_genre)
+    user_dict = str(Path(user_dict or USER_DICT).resolve())
+    get_tokenizer(user_dict, engine)  # load once here, so forked workers inherit it
+    root = Path(cache_dir) if cache_dir else CACHE_DIR
+    lex = lexicon_hash(user_dict, engine)
+
+    out: list[list[str] | None] = [None] * len(texts)
+    todo: list[int] = []
+    paths: dict[int, Path] = {}
+    bar = tqdm(total=len(texts), desc="tokenize", unit="text", disable=not progress or len(texts) < 2)
+    for i, text in enumerate(texts):
         if cache:
-            path = _cache_path(root, lex, text)
-            tokens = _read_cache(path)
-        if tokens is None:
-            tokens = _content(cut(_QUOTED_YI.sub("疫", text)))
+            paths[i] = path = _cache_path(root, lex, text)
+            joined = _read_cache(path)
+            if joined is not None:
+                tokens = _split(joined)
+                out[i] = [t for t in tokens if t not in stop] if stop else tokens
+                bar.update()
+                continue
+        todo.append(i)
+
+    n = _workers(workers, sum(len(texts[i]) for i in todo) * 3)
+    size = max(1, min(100, -(-len(todo) // (n * 8))))
+    chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
+
+    def job(chunk):
+        return [texts[i] for i in chunk], user_dict, engine, stop, cache
+
+    def collect(chunk, result, joined):
+        for i, (content, final) in zip(chunk, result):
             if cache:
-                _write_cache(path, tokens)
-        out.append([t for t in tokens if t not in stop] if stop else list(tokens))
-    return out
+                _write_cache(paths[i], content if joined else "\n".join(content))
+            out[i] = _split(final) if joined else final
+        bar.update(len(chunk))
+
+    if n > 1 and len(chunks) > 1:
+        _run_parallel(chunks, job, collect, n)
+    else:
+        for chunk in chunks:
+            collect(chunk, _segment_chunk(job(chunk), joined=False), False)
+    bar.close()
+    return out  # type: ignore[return-value]
+
+
+def _run_parallel(chunks, job, collect, n: int) -> None:
+    """Chunks to n-1 forked workers and to this process, whoever is free takes the next one."""
+    import multiprocessing as mp
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else None
+    pending = deque(chunks)
+    running = {}
+    with ProcessPoolExecutor(n - 1, mp_context=mp.get_context(method)) as pool:
+        while pending or running:
+            while pending and len(running) < 2 * (n - 1):
+                chunk = pending.popleft()
+                running[pool.submit(_segment_chunk, job(chunk))] = chunk
+            if pending:  # this process works too, on plain lists
+                chunk = pending.pop()
+                collect(chunk, _segment_chunk(job(chunk), joined=False), False)
+                done = [f for f in running if f.done()]
+            else:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                collect(running.pop(future), future.result(), True)
