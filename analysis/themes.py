@@ -344,10 +344,11 @@ def theme_summary(coded: pd.DataFrame) -> pd.DataFrame:
 
 
 def paragraph_tokens(paras: pd.DataFrame, progress: bool = False) -> list[list[str]]:
-    """Content tokens of each paragraph (analysis.tokenize's lexicon and stopwords, cached)."""
+    """Content tokens of each paragraph: exactly `analysis.tokenize` (reference jieba engine, project
+    lexicon and stopwords), through tokenize_corpus so repeated runs read the token cache."""
     from .segment import tokenize_corpus
 
-    return tokenize_corpus(list(paras["text"]), progress=progress)
+    return tokenize_corpus(list(paras["text"]), engine="jieba", progress=progress)
 
 
 def nmf_topics(

@@ -139,6 +139,21 @@ def test_every_heatmap_cell_leads_to_its_paragraphs(coded, corpus):
     assert theme_evidence(coded, "捐款捐物").equals(theme_evidence(coded, "donation"))
 
 
+def test_tables_work_when_pandas_drops_the_attrs(coded, corpus):
+    bare = coded.copy()
+    bare.attrs = {}
+    assert theme_shares(bare, "province", corpus=corpus).equals(theme_shares(coded, "province", corpus=corpus))
+    assert len(theme_evidence(bare, "Religion & ethnic affairs")) == coded["religion"].sum()
+
+
+def test_paragraph_tokens_are_analysis_tokenize(paras):
+    from analysis import tokenize
+    from analysis.themes import paragraph_tokens
+
+    sample = paras.iloc[[0, 40, 75]]
+    assert paragraph_tokens(sample) == [tokenize(t) for t in sample["text"]]
+
+
 def test_keywords_match_across_segmentation_and_whitespace(tmp_path):
     path = tmp_path / "themes.toml"
     path.write_text(
