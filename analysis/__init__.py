@@ -6,6 +6,7 @@ from .corpus import CorpusError, load_corpus, paragraphs, read_text
 from .clean import cleaning_audit
 from .plots import cjk_font, save_figure, use_house_style
 from .segment import load_stopwords, segment, tokenize, tokenize_corpus
+from .terms import cooccurrence, dfm, keyness, kwic, term_frequencies, tfidf
 from .places import find_places, gazetteer, infer_region, place_mentions, place_units
 from .amounts import extract_amounts, unit_amounts
 
@@ -41,6 +42,12 @@ __all__ = [
     "segment",
     "tokenize",
     "tokenize_corpus",
+    "term_frequencies",
+    "dfm",
+    "tfidf",
+    "keyness",
+    "kwic",
+    "cooccurrence",
     "gazetteer",
     "find_places",
     "place_mentions",
