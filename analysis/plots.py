@@ -223,12 +223,12 @@ def plot_share_heatmap(shares, ax=None, counts=None, cmap="Reds"):
     return ax.figure
 
 
-def plot_ranked_counts(counts, colours=None, ax=None, legend_title=None):
-    """Horizontal bars of a Series (label -> count), largest on top; `colours` maps label -> colour
-    and is shown as a legend of its values' names when given as (colour Series, {name: colour})."""
+def plot_ranked_counts(counts, colours=None, ax=None, legend_title=None, sort=True):
+    """Horizontal bars of a Series (label -> count), largest on top (`sort=False`: in the Series'
+    order, first on top); `colours` = ({label: colour}, {legend name: colour}) colours the bars."""
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.32 * len(counts) + 1.5))
-    counts = counts.sort_values()
+    counts = counts.sort_values() if sort else counts[::-1]
     bar_colours = None
     if colours is not None:
         per_label, legend = colours
