@@ -7,8 +7,9 @@ from .clean import cleaning_audit
 from .plots import cjk_font, save_figure, use_house_style
 from .segment import load_stopwords, segment, tokenize, tokenize_corpus
 from .terms import cooccurrence, dfm, keyness, kwic, term_frequencies, tfidf
-from .places import find_places, gazetteer, infer_region, place_mentions, place_units
-from .amounts import extract_amounts, unit_amounts
+from .places import (find_places, gazetteer, infer_region, place_mentions, place_units,
+                     starts_with_place, unit_region)
+from .amounts import amounts_by_place, extract_amounts, unit_amounts
 
 from .themes import (
     CodebookError,
@@ -55,6 +56,9 @@ __all__ = [
     "place_units",
     "extract_amounts",
     "unit_amounts",
+    "unit_region",
+    "starts_with_place",
+    "amounts_by_place",
     "CodebookError",
     "load_codebook",
     "code_paragraphs",

@@ -380,3 +380,10 @@ def unit_region(units: pd.DataFrame) -> pd.Series:
     municipal = units["province"].isin(MUNICIPALITIES)
     region = units["county"].where(municipal, units["city"])
     return region.where(region.fillna("") != "", units["province"]).rename("region")
+
+
+def starts_with_place(term: str, province: str = "") -> bool:
+    """Does `term` begin with a place name (东城区, 东城区委, 内江市委, 江阳 in Sichuan)? For
+    dropping place names from key-term lists, where they would only restate the region."""
+    found = find_places(term, province)
+    return bool(len(found)) and int(found["start"].iloc[0]) == 0
