@@ -270,14 +270,16 @@ def _segment_chunk(args, joined: bool = True) -> list[tuple]:
 
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting processes costs more than it saves
+PARALLEL_MIN_CORES = 4  # on 2-3 cores (often shared) extra processes were measured to slow it down
 
 
 def _workers(workers: int | None, n_bytes: int) -> int:
     if workers is not None:
         return max(1, int(workers))
-    if n_bytes < PARALLEL_MIN_BYTES:
+    cores = os.cpu_count() or 1
+    if n_bytes < PARALLEL_MIN_BYTES or cores < PARALLEL_MIN_CORES:
         return 1
-    return max(1, min(os.cpu_count() or 1, 8))
+    return min(cores, 8)
 
 
 def tokenize_corpus(
@@ -301,7 +303,7 @@ def tokenize_corpus(
         editing user_dict.txt, switching engine or changing the filter misses the cache, so stale
         tokens are never read. Stopwords are applied after the cache; switching them is free.
     workers: processes for the texts not in the cache (this process counts as one); None = all
-        cores when those texts hold at least 2 MB, else 1; 1 = no extra process.
+        cores (up to 8) when the machine has at least 4 and those texts hold at least 2 MB, else 1.
     engine: "rjieba" (default) or "jieba" (the reference, slow).
     """
     texts = list(texts)
