@@ -97,3 +97,16 @@ def test_unit_amounts_carry_section_and_clause_places(corpus, paras):
     assert "米易县" in set(sichuan.loc[sichuan["city"] == "攀枝花市", "place"])
     beijing = found[found["doc_id"].str.startswith("000") & (found["kind"] == "money")]
     assert _one(beijing, "密云区", "107.39万元")["basis"] == "clause"
+
+
+def test_amounts_by_place_adds_each_citys_figures(corpus, paras):
+    from analysis import amounts_by_place
+
+    units = place_units(corpus, paras)
+    sichuan = units[units["doc_id"].str.startswith("004") & (units["city"] != "")]
+    found = unit_amounts(sichuan)
+    table = amounts_by_place(sichuan, found, by="city").set_index("city")
+    assert len(table) == 10
+    assert table.at["南充市", "money_yuan"] == pytest.approx(3_500_000 + 168_000)  # 350余万元 + 16.8万元
+    assert table.at["阿坝藏族羌族自治州", "person_times"] == pytest.approx(50_000)
+    assert table.at["资阳市", "n_chars"] == sichuan.loc[sichuan["city"] == "资阳市", "text"].str.len().sum()

@@ -114,3 +114,22 @@ def test_paragraph_naming_one_place_is_not_split(units):
     # 成都 section names 龙泉驿区 once: the paragraph stays whole, on 成都市
     chengdu = units[units["text"].str.contains("龙泉驿区")]
     assert len(chengdu) == 1 and chengdu.iloc[0]["place"] == "成都市"
+
+
+def test_unit_region_is_district_in_beijing_and_city_in_sichuan(units):
+    from analysis import unit_region
+
+    region = unit_region(units)
+    beijing_clauses = units["doc_id"].str.startswith("000") & (units["basis"] == "clause")
+    assert (region[beijing_clauses] == units.loc[beijing_clauses, "county"]).all()
+    sichuan_sections = units["basis"] == "section"
+    assert (region[sichuan_sections] == units.loc[sichuan_sections, "city"]).all()
+    assert set(region[units["doc_id"].str.startswith("000") & (units["basis"] == "article")]) == {"北京市"}
+
+
+def test_starts_with_place():
+    from analysis import starts_with_place
+
+    assert starts_with_place("东城区委", "北京市")
+    assert starts_with_place("江阳", "四川省") and not starts_with_place("江阳", "北京市")
+    assert not starts_with_place("政协委员") and not starts_with_place("统一战线")
