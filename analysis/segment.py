@@ -174,14 +174,13 @@ def _filter(tokens: list[str], stop: frozenset[str] = frozenset()) -> list[str]:
             _KEEP_MEMO.clear()
         memo = _KEEP_MEMO[stop] = {}
     try:
-        keep = list(map(memo.__getitem__, tokens))
+        return list(compress(tokens, map(memo.__getitem__, tokens)))
     except KeyError:  # a token not seen before: classify the new ones, then look up again
         if len(memo) > _MEMO_LIMIT:
             memo.clear()
         for token in set(tokens).difference(memo):
             memo[token] = is_content(token) and token not in stop
-        keep = list(map(memo.__getitem__, tokens))
-    return list(compress(tokens, keep))
+        return list(compress(tokens, map(memo.__getitem__, tokens)))
 
 
 def _stopset(stopwords, drop_genre: bool) -> frozenset[str]:
