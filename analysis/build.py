@@ -11,6 +11,7 @@ first source line) and the error; the partly executed copy is still written for 
 """
 from __future__ import annotations
 
+import copy
 import os
 import re
 import sys
@@ -208,7 +209,7 @@ def _describe_failure(path, nb, index, exc, injected) -> BuildError:
 
 def render_html(nb: nbformat.NotebookNode, out: Path | str, *, code: bool = True, title: str | None = None,
                 image_dir: Path | str | None = None) -> Path:
-    """Write `nb` as one self-contained HTML file; `code=False` hides code cells and prompts.
+    """Write `nb` as one self-contained HTML file; `code=False` hides code cells, prompts and stderr.
 
     Images referenced from Markdown are embedded as data URIs (relative to `image_dir`);
     figures shown as cell outputs are already embedded.
@@ -216,7 +217,11 @@ def render_html(nb: nbformat.NotebookNode, out: Path | str, *, code: bool = True
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(embed_images=True)
-    if not code:
+    if not code:  # a reader's copy: no code, no prompts, no stderr (warnings, progress bars)
+        nb = copy.deepcopy(nb)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
         exporter.exclude_input = True
         exporter.exclude_input_prompt = True
         exporter.exclude_output_prompt = True

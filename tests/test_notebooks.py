@@ -114,8 +114,12 @@ def test_report_html_has_no_code_and_embeds_its_figures(executed, tmp_path):
     nb, _, error = results[report[0].stem]
     assert error is None, str(error)
     html = render_html(nb, tmp_path / "report.html", code=False).read_text(encoding="utf-8")
-    assert "jp-InputArea" not in html  # no code cells
-    assert "from analysis import" not in html
+    with_code = render_html(nb, tmp_path / "with_code.html").read_text(encoding="utf-8")
+    editor = re.compile(r'class="[^"]*jp-InputArea-editor')  # the box a code cell's source sits in
+    assert editor.search(with_code)
+    assert not editor.search(html), "report.html shows code cells"
+    assert not re.search(r'class="[^"]*jp-InputPrompt', html), "report.html shows prompts"
+    assert "Traceback" not in html and "Warning" not in html
     srcs = re.findall(r"<img[^>]*\ssrc=\"([^\"]*)\"", html)
     assert srcs, "the report shows no figures"
     assert all(s.startswith("data:image/") for s in srcs), "a figure is linked, not embedded"
