@@ -127,6 +127,7 @@ def execute_notebook(
     cache_dir: Path | str | None = None,
     timeout: int = CELL_TIMEOUT,
     progress: bool = True,
+    position: int | None = None,
 ) -> tuple[nbformat.NotebookNode, NotebookRun, BuildError | None]:
     """Execute one notebook in a fresh kernel, working directory = the notebook's folder.
 
@@ -144,7 +145,7 @@ def execute_notebook(
         injected = 1
     run = NotebookRun(name=path.stem)
     n_code = sum(c.cell_type == "code" and c.source.strip() != "" for c in nb.cells)
-    bar = tqdm(total=n_code, desc=path.stem, unit="cell", disable=not progress, leave=True)
+    bar = tqdm(total=n_code, desc=path.stem, unit="cell", disable=not progress, leave=True, position=position)
     state = {"index": None, "start": 0.0}
     t0 = time.perf_counter()
 
@@ -251,20 +252,26 @@ def build(
     cache_dir: Path | str | None = None,
     html: bool = True,
     progress: bool = True,
+    jobs: int = 1,
 ) -> list[NotebookRun]:
     """Execute the selected notebooks (default: all) in order; write executed copies and HTML.
 
     Returns one NotebookRun per notebook. Raises BuildError at the first failing notebook
-    (after writing its partly executed copy).
+    (after writing its partly executed copy). `jobs` > 1 runs the analysis notebooks (all but
+    the report, 05) that many at a time, each in its own kernel, then the report, which shows
+    their figures; results are still written and checked in notebook order, and a failure stops
+    the build before the report.
     """
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
     out_dir = Path(reports_dir) if reports_dir is not None else REPORTS_DIR
-    executed_dir = out_dir / "executed"
-    executed_dir.mkdir(parents=True, exist_ok=True)
-    runs = []
-    for path in find_notebooks(selectors, nb_dir):
-        nb, run, error = execute_notebook(path, figures_dir=figures_dir, cache_dir=cache_dir, progress=progress)
-        run.executed = executed_dir / path.name
+    (out_dir / "executed").mkdir(parents=True, exist_ok=True)
+    paths = find_notebooks(selectors, nb_dir)
+    options = dict(figures_dir=figures_dir, cache_dir=cache_dir, progress=progress)
+    runs: list[NotebookRun] = []
+
+    def finish(path, result):
+        nb, run, error = result
+        run.executed = out_dir / "executed" / path.name
         nbformat.write(nb, run.executed)
         runs.append(run)
         if error is not None:
@@ -274,6 +281,21 @@ def build(
             run.html = render_html(nb, out_dir / f"{path.stem}.html", image_dir=nb_dir)
             if path.name.startswith(REPORT_NOTEBOOK_PREFIX):
                 render_html(nb, out_dir / REPORT_FILE, code=False, title=_report_title(nb), image_dir=nb_dir)
+
+    first = [p for p in paths if not p.name.startswith(REPORT_NOTEBOOK_PREFIX)] if jobs > 1 else []
+    if len(first) > 1:
+        from concurrent.futures import ThreadPoolExecutor  # kernels are processes: threads only wait
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(execute_notebook, p, position=i, **options) for i, p in enumerate(first)]
+            results = [f.result() for f in futures]
+        for path, result in zip(first, results):
+            finish(path, result)
+    else:
+        first = []
+    for path in paths:
+        if path not in first:
+            finish(path, execute_notebook(path, **options))
     return runs
 
 
@@ -285,7 +307,7 @@ def timing_table(runs: list[NotebookRun]) -> str:
         slow = max(r.cells, key=lambda c: c[2], default=None)
         slow_txt = f"#{slow[0]} {slow[2]:.1f}s {slow[1][:40]}" if slow else "-"
         lines.append(f"{r.name:<28}{r.seconds:>9.1f}{r.kernel_seconds:>10.1f}{cells:>9.1f}  {slow_txt}")
-    lines.append(f"{'total':<28}{sum(r.seconds for r in runs):>9.1f}")
+    lines.append(f"{'sum':<28}{sum(r.seconds for r in runs):>9.1f}")
     return "\n".join(lines)
 
 
@@ -299,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("notebooks", nargs="*", help="name prefixes, e.g. 03 (default: all notebooks)")
     b.add_argument("--no-html", action="store_true", help="write executed notebooks only")
     b.add_argument("--quiet", action="store_true", help="no progress bars")
+    b.add_argument("-j", "--jobs", type=int, default=1,
+                   help="run this many analysis notebooks at a time (the report runs last); default 1")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -306,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no notebooks to run in {NOTEBOOKS_DIR}", file=sys.stderr)
         return 1
     try:
-        runs = build(args.notebooks, html=not args.no_html, progress=not args.quiet)
+        runs = build(args.notebooks, html=not args.no_html, progress=not args.quiet, jobs=args.jobs)
     except BuildError as exc:
         done = getattr(exc, "runs", [])
         if done:

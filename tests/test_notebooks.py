@@ -135,7 +135,8 @@ def _notebook(folder: Path, name: str, *sources: str) -> Path:
     return path
 
 
-def test_build_stops_naming_notebook_and_cell(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_build_stops_naming_notebook_and_cell(tmp_path, jobs):
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
     ok = _notebook(nbs, "01_ok.ipynb", "import os\nprint(os.getcwd())")
@@ -144,7 +145,7 @@ def test_build_stops_naming_notebook_and_cell(tmp_path):
     source_before = ok.read_bytes()
     reports = tmp_path / "reports"
     with pytest.raises(BuildError) as info:
-        build(notebooks_dir=nbs, reports_dir=reports, progress=False)
+        build(notebooks_dir=nbs, reports_dir=reports, progress=False, jobs=jobs)
     message = str(info.value)
     assert "02_bad.ipynb" in message
     assert "cell 1" in message and "y = {}" in message
@@ -156,7 +157,7 @@ def test_build_stops_naming_notebook_and_cell(tmp_path):
     executed_ok = nbformat.read(reports / "executed" / "01_ok.ipynb", as_version=4)
     assert executed_ok.cells[0].outputs[0].text.strip() == str(nbs)  # cwd = notebooks folder
     assert (reports / "executed" / "02_bad.ipynb").exists()  # partial copy kept for inspection
-    assert not (reports / "executed" / "03_never.ipynb").exists()
+    assert not (reports / "executed" / "03_never.ipynb").exists()  # with jobs=2 it ran, but is not kept
 
 
 def test_find_notebooks_selects_by_prefix(tmp_path):
