@@ -180,6 +180,8 @@ def execute_notebook(
         client.execute(env=_kernel_env())
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
         error = _describe_failure(path, nb, state["index"], exc, injected)
+    except Exception as exc:  # kernel would not start, client trouble: still name the notebook
+        error = _describe_failure(path, nb, state["index"], exc, injected)
     finally:
         bar.close()
         run.seconds = time.perf_counter() - t0
@@ -190,7 +192,7 @@ def execute_notebook(
 
 def _describe_failure(path, nb, index, exc, injected) -> BuildError:
     if index is None:
-        return BuildError(f"{path.name}: the kernel did not start: {exc}", path.name)
+        return BuildError(f"notebook {path.name}: the kernel did not start: {type(exc).__name__}: {exc}", path.name)
     cell_no = index - injected
     if cell_no < 0:
         where = "the build's setup cell"
