@@ -79,7 +79,7 @@ def use_house_style() -> str:
             "savefig.bbox": "tight",
             "font.size": 11,
             "axes.titlesize": 13,
-            "axes.titleweight": "bold",
+            "axes.titleweight": "normal",  # the CJK font ships one weight: bold would only warn
             "axes.labelsize": 11,
             "axes.spines.top": False,
             "axes.spines.right": False,
