@@ -93,14 +93,44 @@ def use_house_style() -> str:
     return name
 
 
-def save_figure(fig, name: str, figures_dir: Path | str | None = None) -> list[Path]:
-    """Save `fig` as figures/NAME.png (200 dpi) and figures/NAME.svg; return both paths."""
+def save_figure(fig, name: str, figures_dir: Path | str | None = None, show: bool | None = None) -> list[Path]:
+    """Save `fig` as figures/NAME.png (200 dpi) and figures/NAME.svg; return both paths.
+
+    In a notebook with the inline backend (`show=None` detects it) the saved PNG is displayed and the figure
+    is closed, so the notebook shows exactly the file that was written and matplotlib does not draw the
+    figure a third time for the inline copy (drawing is most of the build time). The closed figure can
+    still be changed and saved again; call `display(fig)` to show it re-rendered.
+    """
     out = Path(figures_dir) if figures_dir is not None else FIGURES_DIR
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"{name}.png", out / f"{name}.svg"]
-    fig.savefig(paths[0], dpi=DPI, metadata={"Software": None})
-    fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
+    bbox = None  # savefig.bbox ("tight"): each savefig lays the figure out once more before drawing it
+    if fig.get_layout_engine() is None and plt.rcParams["savefig.bbox"] == "tight":
+        # without a layout engine one layout pass gives the tight box for both files (a quarter less drawing)
+        dpi = fig.dpi
+        fig.set_dpi(DPI)  # text extents depend on the resolution: measure at the PNG's, as savefig does
+        try:
+            fig.draw_without_rendering()
+            bbox = fig.get_tightbbox().padded(plt.rcParams["savefig.pad_inches"])
+        finally:
+            fig.set_dpi(dpi)
+    fig.savefig(paths[0], dpi=DPI, bbox_inches=bbox, metadata={"Software": None})
+    fig.savefig(paths[1], bbox_inches=bbox, metadata={"Date": None, "Creator": None})
+    if show is None:
+        show = "inline" in matplotlib.get_backend()
+    if show:
+        from IPython.display import Image, display
+
+        data = paths[0].read_bytes()
+        width = _png_width(data) * 100 // DPI  # shown at the size of a 100-dpi inline figure
+        display(Image(data=data, format="png", width=width))
+        plt.close(fig)
     return paths
+
+
+def _png_width(data: bytes) -> int:
+    """Pixel width from a PNG's IHDR chunk."""
+    return int.from_bytes(data[16:20], "big")
 
 
 # ---------------------------------------------------------------- corpus overview (notebook 01)
@@ -378,15 +408,19 @@ def _term_series(freqs, value: str = "count"):
 def plot_wordcloud(freqs, ax=None, max_words: int = 100, title: str | None = None,
                    colormap: str = "viridis", width: int = 1600, height: int = 1000):
     """Word cloud of term frequencies (Series/dict term -> count, or a term_frequencies table) in the
-    project font, horizontal words, collocations off, layout fixed by SEED."""
+    project font, horizontal words, collocations off, layout fixed by SEED.
+
+    The image is `width` x `height` pixels; words are placed on a canvas half that size and drawn at
+    twice the scale (wordcloud's `scale`), which is 3-4x faster than placing them at full size.
+    """
     from wordcloud import WordCloud
 
     freqs = _term_series(freqs)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 8 * height / width))
-    cloud = WordCloud(font_path=str(cjk_font()), width=width, height=height, max_words=max_words,
-                      background_color="white", colormap=colormap, prefer_horizontal=1.0,
-                      collocations=False, random_state=SEED, margin=4)
+    cloud = WordCloud(font_path=str(cjk_font()), width=width // 2, height=height // 2, scale=2,
+                      max_words=max_words, background_color="white", colormap=colormap,
+                      prefer_horizontal=1.0, collocations=False, random_state=SEED, margin=2)
     cloud.generate_from_frequencies({str(t): float(v) for t, v in freqs.items()})
     ax.imshow(cloud, interpolation="bilinear")
     ax.set_axis_off()
