@@ -217,6 +217,16 @@ def render_html(nb: nbformat.NotebookNode, out: Path | str, *, code: bool = True
     Images referenced from Markdown are embedded as data URIs (relative to `image_dir`);
     figures shown as cell outputs are already embedded.
     """
+    out = Path(out)
+    body = html_text(nb, code=code, title=title or out.stem, image_dir=image_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(body, encoding="utf-8")
+    return out
+
+
+def html_text(nb: nbformat.NotebookNode, *, code: bool = True, title: str = "notebook",
+              image_dir: Path | str | None = None) -> str:
+    """The HTML `render_html` writes, as a string."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(embed_images=True)
@@ -228,12 +238,9 @@ def render_html(nb: nbformat.NotebookNode, out: Path | str, *, code: bool = True
         exporter.exclude_input = True
         exporter.exclude_input_prompt = True
         exporter.exclude_output_prompt = True
-    out = Path(out)
-    resources = {"metadata": {"name": title or out.stem, "path": str(image_dir or NOTEBOOKS_DIR)}}
+    resources = {"metadata": {"name": title, "path": str(image_dir or NOTEBOOKS_DIR)}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(body, encoding="utf-8")
-    return out
+    return body
 
 
 def _report_title(nb) -> str:
@@ -254,7 +261,7 @@ def build(
     cache_dir: Path | str | None = None,
     html: bool = True,
     progress: bool = True,
-    jobs: int = 1,
+    jobs: int | None = None,
 ) -> list[NotebookRun]:
     """Execute the selected notebooks (default: all) in order; write executed copies and HTML.
 
@@ -262,8 +269,11 @@ def build(
     (after writing its partly executed copy). `jobs` > 1 runs the analysis notebooks (all but
     the report, 05) that many at a time, each in its own kernel, then the report, which shows
     their figures; results are still written and checked in notebook order, and a failure stops
-    the build before the report.
+    the build before the report. `jobs=None` uses one per core, at most 4 (the analysis notebooks
+    are independent: each loads the corpus itself, and the token cache is written atomically).
     """
+    if jobs is None:
+        jobs = default_jobs()
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
     out_dir = Path(reports_dir) if reports_dir is not None else REPORTS_DIR
     (out_dir / "executed").mkdir(parents=True, exist_ok=True)
@@ -271,34 +281,71 @@ def build(
     options = dict(figures_dir=figures_dir, cache_dir=cache_dir, progress=progress)
     runs: list[NotebookRun] = []
 
-    def finish(path, result):
+    def pages(path, result) -> dict[Path, str]:
+        """The HTML files of a notebook that ran through (empty when it failed or html=False)."""
+        nb, _, error = result
+        if not html or error is not None:
+            return {}
+        out = {out_dir / f"{path.stem}.html": html_text(nb, title=path.stem, image_dir=nb_dir)}
+        if path.name.startswith(REPORT_NOTEBOOK_PREFIX):
+            out[out_dir / REPORT_FILE] = html_text(nb, code=False, title=_report_title(nb), image_dir=nb_dir)
+        return out
+
+    def finish(path, result, html_pages):
+        """Write the executed copy (also of a failed notebook, for inspection) and its HTML; raise on failure."""
         nb, run, error = result
         run.executed = out_dir / "executed" / path.name
         nbformat.write(nb, run.executed)
+        for target, body in html_pages.items():
+            target.write_text(body, encoding="utf-8")
+        run.html = next(iter(html_pages), None)
         runs.append(run)
         if error is not None:
             error.runs = runs
             raise error
-        if html:
-            run.html = render_html(nb, out_dir / f"{path.stem}.html", image_dir=nb_dir)
-            if path.name.startswith(REPORT_NOTEBOOK_PREFIX):
-                render_html(nb, out_dir / REPORT_FILE, code=False, title=_report_title(nb), image_dir=nb_dir)
 
     first = [p for p in paths if not p.name.startswith(REPORT_NOTEBOOK_PREFIX)] if jobs > 1 else []
     if len(first) > 1:
         from concurrent.futures import ThreadPoolExecutor  # kernels are processes: threads only wait
 
+        def run_one(path, position):
+            result = execute_notebook(path, position=position, **options)
+            return result, pages(path, result)  # HTML made while other kernels still run
+
+        # Longest first (by the last build's time) so the slowest notebook does not start last.
+        order = sorted(first, key=lambda p: -previous_seconds(out_dir / "executed" / p.name))
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(execute_notebook, p, position=i, **options) for i, p in enumerate(first)]
-            results = [f.result() for f in futures]
-        for path, result in zip(first, results):
-            finish(path, result)
+            futures = {p: pool.submit(run_one, p, i) for i, p in enumerate(order)}
+            results = {p: f.result() for p, f in futures.items()}
+        for path in first:  # written and checked in notebook order: nothing after the first failure is kept
+            finish(path, *results[path])
     else:
         first = []
     for path in paths:
         if path not in first:
-            finish(path, execute_notebook(path, **options))
+            result = execute_notebook(path, **options)
+            finish(path, result, pages(path, result))
     return runs
+
+
+def previous_seconds(executed: Path) -> float:
+    """Wall time of a notebook's last build, from the cell timings nbclient records in its executed copy
+    (0 when there is none)."""
+    from datetime import datetime
+
+    try:
+        cells = nbformat.read(executed, as_version=4).cells
+        stamps = [c.metadata["execution"] for c in cells if c.cell_type == "code" and "execution" in c.metadata]
+        start = datetime.fromisoformat(stamps[0]["iopub.status.busy"].replace("Z", "+00:00"))
+        end = datetime.fromisoformat(stamps[-1]["shell.execute_reply"].replace("Z", "+00:00"))
+        return (end - start).total_seconds()
+    except (OSError, ValueError, KeyError, IndexError):
+        return 0.0
+
+
+def default_jobs() -> int:
+    """Notebooks to run at a time by default: one per core, at most 4 (there are four analysis notebooks)."""
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def timing_table(runs: list[NotebookRun]) -> str:
@@ -323,8 +370,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("notebooks", nargs="*", help="name prefixes, e.g. 03 (default: all notebooks)")
     b.add_argument("--no-html", action="store_true", help="write executed notebooks only")
     b.add_argument("--quiet", action="store_true", help="no progress bars")
-    b.add_argument("-j", "--jobs", type=int, default=1,
-                   help="run this many analysis notebooks at a time (the report runs last); default 1")
+    b.add_argument("-j", "--jobs", type=int, default=None,
+                   help="run this many analysis notebooks at a time (the report runs last); "
+                        f"default: one per core, at most 4 (here {default_jobs()})")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
