@@ -311,7 +311,6 @@ def tokenize_corpus(
             raise TypeError(f"tokenize_corpus() needs str texts, got {type(text).__name__}")
     stop = _stopset(stopwords, drop_genre)
     user_dict = str(Path(user_dict or USER_DICT).resolve())
-    get_tokenizer(user_dict, engine)  # load once here, so forked workers inherit it
     root = Path(cache_dir) if cache_dir else CACHE_DIR
     lex = lexicon_hash(user_dict, engine)
 
@@ -330,6 +329,8 @@ def tokenize_corpus(
                 continue
         todo.append(i)
 
+    if todo:  # load the tokenizer only for cache misses (jieba's dictionary takes ~0.7 s), once here so
+        get_tokenizer(user_dict, engine)  # forked workers inherit it
     n = _workers(workers, sum(len(texts[i]) for i in todo) * 3)
     size = max(1, min(100, -(-len(todo) // (n * 8))))
     chunks = [todo[k : k + size] for k in range(0, len(todo), size)]

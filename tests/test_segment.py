@@ -1,6 +1,7 @@
 """analysis.segment on the seed articles: lexicon terms whole, stopwords gone, cache, fast path."""
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 
@@ -162,6 +163,20 @@ def test_cache_is_read_and_is_invalidated_when_the_lexicon_changes(corpus, tmp_p
     assert after.count("十户长") == text.count("十户长") == 2
     assert len({p.parent.parent.name for p in cache.rglob("*.txt")}) == 2
     assert after == tokenize(text, user_dict=lexicon)
+
+
+def test_a_warm_cache_does_not_load_the_tokenizer(corpus, tmp_path):
+    """Re-running a notebook must not pay for jieba's dictionary when every text is cached."""
+    seg = importlib.import_module("analysis.segment")  # analysis.segment is also the function segment()
+
+    texts = list(corpus["text"])
+    first = tokenize_corpus(texts, cache_dir=tmp_path, engine="jieba", progress=False)
+    seg._jieba.cache_clear()
+    again = tokenize_corpus(texts, cache_dir=tmp_path, engine="jieba", progress=False)
+    assert again == first
+    assert seg._jieba.cache_info().currsize == 0  # nothing loaded
+    tokenize_corpus(texts + ["新增一篇文章的文字"], cache_dir=tmp_path, engine="jieba", progress=False)
+    assert seg._jieba.cache_info().currsize == 1  # a miss loads it
 
 
 def test_stopword_options_apply_after_the_cache(corpus, tmp_path):
