@@ -10,13 +10,13 @@ Numbers may be Arabic (107.39), Chinese (五十, 千) or mixed (3千); 万 and �
 """
 from __future__ import annotations
 
-import csv
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from .clean import read_commented_csv
 from .places import find_places
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -38,9 +38,7 @@ _PLACE_FIELDS = ("place", "province", "city", "county", "code")
 def amount_terms(path: Path | str | None = None) -> pd.DataFrame:
     """data/lexicon/amount_terms.csv: term, role (unit/bound/given/ignore), kind, position, note."""
     path = Path(path) if path else TERMS_FILE
-    with open(path, encoding="utf-8", newline="") as fh:
-        lines = [line for line in fh if not line.startswith("#")]
-    return pd.DataFrame(list(csv.DictReader(lines))).fillna("")
+    return pd.DataFrame(read_commented_csv(path)).fillna("")
 
 
 def _alternation(words) -> str:

@@ -38,7 +38,7 @@ AUDIT_COLUMNS = ["doc_id", "step", "rule", "removed", "replacement"]
 # ---------------------------------------------------------------- data files
 
 
-def _read_commented_csv(path: Path) -> list[dict]:
+def read_commented_csv(path: Path) -> list[dict]:
     """Rows of a CSV whose leading lines starting with '#' are a comment about the file."""
     with open(path, encoding="utf-8", newline="") as fh:
         lines = [line for line in fh if not line.startswith("#")]
@@ -49,14 +49,14 @@ def _read_commented_csv(path: Path) -> list[dict]:
 def chrome_patterns(path: Path | None = None) -> tuple[tuple[str, re.Pattern], ...]:
     """(rule, compiled pattern) pairs from data/lexicon/chrome.csv, in file order."""
     path = Path(path) if path else LEXICON_DIR / "chrome.csv"
-    return tuple((r["rule"], re.compile(r["pattern"])) for r in _read_commented_csv(path))
+    return tuple((r["rule"], re.compile(r["pattern"])) for r in read_commented_csv(path))
 
 
 @lru_cache(maxsize=8)
 def corrections(path: Path | None = None) -> tuple[dict, ...]:
     """Rows of data/lexicon/corrections.csv: doc_id (blank = every file), find, replace, reason."""
     path = Path(path) if path else LEXICON_DIR / "corrections.csv"
-    rows = _read_commented_csv(path)
+    rows = read_commented_csv(path)
     for i, row in enumerate(rows, start=1):
         if not row.get("find") or not (row.get("reason") or "").strip():
             raise ValueError(f"{path}: correction row {i} needs a 'find' text and a 'reason'")

@@ -19,13 +19,14 @@ districts `city` is 北京市) and `place` is the most specific of them.
 """
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+
+from .clean import read_commented_csv
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RULES_FILE = PROJECT_ROOT / "data" / "lexicon" / "place_rules.csv"
@@ -91,9 +92,7 @@ def gazetteer() -> pd.DataFrame:
 def place_rules(path: Path | str | None = None) -> pd.DataFrame:
     """data/lexicon/place_rules.csv: name, action (ignore/alias), target, province_hint, reason."""
     path = Path(path) if path else RULES_FILE
-    with open(path, encoding="utf-8", newline="") as fh:
-        lines = [line for line in fh if not line.startswith("#")]
-    return pd.DataFrame(list(csv.DictReader(lines))).fillna("")
+    return pd.DataFrame(read_commented_csv(path)).fillna("")
 
 
 def _short_names(name: str, level: str, type_: str) -> list[str]:
