@@ -1,0 +1,82 @@
+"""analysis.plots: the CJK font covers the corpus, figures render without missing glyphs, and
+save_figure writes the same files as a plain tight savefig, whatever shortcut it takes."""
+from __future__ import annotations
+
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.ft2font import FT2Font  # noqa: E402
+
+from analysis import save_figure, use_house_style  # noqa: E402
+from analysis.plots import DPI, cjk_font, plot_theme_heatmap  # noqa: E402
+
+
+@pytest.fixture(scope="module", autouse=True)
+def house_style():
+    with matplotlib.rc_context():
+        use_house_style()
+        yield
+
+
+def test_project_font_has_every_character_of_the_corpus(corpus):
+    font = FT2Font(str(cjk_font()))
+    chars = set("".join(corpus["text"]) + "".join(corpus["title"]))
+    chars = {c for c in chars if not c.isspace()}
+    missing = sorted(c for c in chars if font.get_char_index(ord(c)) == 0)
+    assert len(chars) > 1000
+    assert missing == []
+
+
+def _heatmap(corpus, paras, constrained: bool = False):
+    """Notebook 03's theme heatmap (no layout engine), or notebook 02's paired term bars (constrained)."""
+    from analysis import code_paragraphs, term_frequencies, theme_counts, theme_labels
+    from analysis.plots import plot_top_terms
+
+    if constrained:
+        freq = term_frequencies(corpus, min_chars=2)
+        fig, axes = plt.subplots(1, 2, figsize=(10, 6), layout="constrained")
+        plot_top_terms(freq, n=15, ax=axes[0], title="全部 All")
+        plot_top_terms(freq.iloc[15:], n=15, ax=axes[1], title="其余 The rest")
+        fig.suptitle("高频词 Frequent terms")
+        return fig
+    counts = theme_counts(code_paragraphs(paras), "doc_id")
+    return plot_theme_heatmap(counts, theme_labels(), xlabel="文章 Article", title="主题 Themes by article")
+
+
+def test_chinese_labels_render_without_missing_glyphs(corpus, paras, tmp_path):
+    fig = _heatmap(corpus, paras)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*missing from font.*")
+        save_figure(fig, "glyphs", tmp_path, show=False)
+    svg = (tmp_path / "glyphs.svg").read_text(encoding="utf-8")
+    assert "<text" not in svg  # glyphs are paths: the SVG needs no Chinese font to display
+    assert "<!-- 政治动员与组织领导 Political mobilisation &amp; leadership -->" in svg
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("constrained", [False, True])
+def test_save_figure_writes_what_a_plain_tight_savefig_writes(corpus, paras, tmp_path, constrained):
+    """save_figure lays a figure without layout engine out once for both files: the bytes must not change."""
+    fig = _heatmap(corpus, paras, constrained)
+    fig.savefig(tmp_path / "plain.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    paths = save_figure(fig, "fast", tmp_path, show=False)
+    assert paths == [tmp_path / "fast.png", tmp_path / "fast.svg"]
+    assert paths[0].read_bytes() == (tmp_path / "plain.png").read_bytes()
+    plt.close(fig)
+
+
+def test_save_figure_in_a_notebook_shows_the_saved_png_and_closes_the_figure(corpus, paras, tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    fig = _heatmap(corpus, paras)
+    save_figure(fig, "shown", tmp_path, show=True)
+    assert not plt.fignum_exists(fig.number)  # no second, inline rendering at the end of the cell
+    (image,) = shown
+    png = (tmp_path / "shown.png").read_bytes()
+    assert image.data == png
+    width_px = int.from_bytes(png[16:20], "big")
+    assert image.width == width_px * 100 // DPI  # shown at the size of a 100-dpi inline figure
