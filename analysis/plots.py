@@ -120,17 +120,13 @@ def save_figure(fig, name: str, figures_dir: Path | str | None = None, show: boo
         show = "inline" in matplotlib.get_backend()
     if show:
         from IPython.display import Image, display
+        from PIL import Image as PILImage
 
-        data = paths[0].read_bytes()
-        width = _png_width(data) * 100 // DPI  # shown at the size of a 100-dpi inline figure
-        display(Image(data=data, format="png", width=width))
+        with PILImage.open(paths[0]) as png:  # reads the header only
+            width = png.width * 100 // DPI  # shown at the size of a 100-dpi inline figure
+        display(Image(data=paths[0].read_bytes(), format="png", width=width))
         plt.close(fig)
     return paths
-
-
-def _png_width(data: bytes) -> int:
-    """Pixel width from a PNG's IHDR chunk."""
-    return int.from_bytes(data[16:20], "big")
 
 
 # ---------------------------------------------------------------- corpus overview (notebook 01)

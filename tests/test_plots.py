@@ -31,7 +31,7 @@ def test_project_font_has_every_character_of_the_corpus(corpus):
     assert missing == []
 
 
-def _heatmap(corpus, paras, constrained: bool = False):
+def _figure(corpus, paras, constrained: bool = False):
     """Notebook 03's theme heatmap (no layout engine), or notebook 02's paired term bars (constrained)."""
     from analysis import code_paragraphs, term_frequencies, theme_counts, theme_labels
     from analysis.plots import plot_top_terms
@@ -48,7 +48,7 @@ def _heatmap(corpus, paras, constrained: bool = False):
 
 
 def test_chinese_labels_render_without_missing_glyphs(corpus, paras, tmp_path):
-    fig = _heatmap(corpus, paras)
+    fig = _figure(corpus, paras)
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*missing from font.*")
         save_figure(fig, "glyphs", tmp_path, show=False)
@@ -61,7 +61,7 @@ def test_chinese_labels_render_without_missing_glyphs(corpus, paras, tmp_path):
 @pytest.mark.parametrize("constrained", [False, True])
 def test_save_figure_writes_what_a_plain_tight_savefig_writes(corpus, paras, tmp_path, constrained):
     """save_figure lays a figure without layout engine out once for both files: the bytes must not change."""
-    fig = _heatmap(corpus, paras, constrained)
+    fig = _figure(corpus, paras, constrained)
     fig.savefig(tmp_path / "plain.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
     paths = save_figure(fig, "fast", tmp_path, show=False)
     assert paths == [tmp_path / "fast.png", tmp_path / "fast.svg"]
@@ -72,7 +72,7 @@ def test_save_figure_writes_what_a_plain_tight_savefig_writes(corpus, paras, tmp
 def test_save_figure_in_a_notebook_shows_the_saved_png_and_closes_the_figure(corpus, paras, tmp_path, monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
-    fig = _heatmap(corpus, paras)
+    fig = _figure(corpus, paras)
     save_figure(fig, "shown", tmp_path, show=True)
     assert not plt.fignum_exists(fig.number)  # no second, inline rendering at the end of the cell
     (image,) = shown
