@@ -3,6 +3,7 @@
 Everything a notebook needs is importable from here.
 """
 from .corpus import CorpusError, load_corpus, paragraphs, read_text
+from .duplicates import near_duplicates
 from .clean import cleaning_audit
 from .plots import cjk_font, save_figure, use_house_style
 from .segment import load_stopwords, segment, tokenize, tokenize_corpus
@@ -35,6 +36,7 @@ __all__ = [
     "load_corpus",
     "paragraphs",
     "read_text",
+    "near_duplicates",
     "cleaning_audit",
     "cjk_font",
     "save_figure",

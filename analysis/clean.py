@@ -2,7 +2,8 @@
 
 The order (``RULE_ORDER``) is part of the contract, because later rules rely on earlier ones:
 
- 1. normalise         NFKC (full-width → ASCII punctuation, NBSP → space), CRLF → LF, zero-width chars out
+ 1. normalise         NFKC (full-width → ASCII punctuation, NBSP → space), CRLF/CR → LF; zero-width, bidi and
+                      control characters (NUL) and marks of undecodable bytes (U+FFFD) out, each logged
  2. strip_pinyin      a Latin pinyin syllable in parentheses glued after a character: 頁(yè) → 頁
  3. corrections       repairs listed in data/lexicon/corrections.csv (mojibake...), each with its reason
  4. to_simplified     OpenCC tw2s (t2s + variant characters), and 「」『』 → “”‘’
@@ -27,9 +28,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-LEXICON_DIR = Path(__file__).resolve().parents[1] / "data" / "lexicon"
+from .paths import LEXICON_DIR
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 AUDIT_COLUMNS = ["doc_id", "step", "rule", "removed", "replacement"]
@@ -75,17 +77,46 @@ def _opencc():
 # ---------------------------------------------------------------- character-level rules
 # Each takes a text and returns (new text, list of (removed, replacement)).
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+# Characters that carry nothing readable: zero-width, bidi controls (U+202E can reverse a line on
+# screen), soft hyphen, NUL and other C0 controls but tab and newline; U+FFFD marks bytes that did
+# not decode (load_corpus replaces damaged bytes rather than losing the article).
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UNDECODED = re.compile("\ufffd+")
+
+
+@lru_cache(maxsize=1)
+def _nfkc_changes() -> re.Pattern:
+    """A character class of every BMP character that NFKC rewrites (counted in C, not per character)."""
+    chars = [chr(c) for c in range(0xA0, 0x10000) if not 0xD800 <= c < 0xE000
+             and unicodedata.normalize("NFKC", chr(c)) != chr(c)]
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
 
 
 def normalise(text: str) -> tuple[str, list]:
-    """NFKC, unified line ends, zero-width characters removed, trailing spaces trimmed."""
+    """NFKC, unified line ends (CRLF and lone CR), invisible and control characters removed,
+    undecodable-byte marks (U+FFFD) removed and logged with their offsets, trailing spaces trimmed."""
+    pairs = []
+    n_cr = text.count("\r")
+    n_nfkc = len(_nfkc_changes().findall(text))
     new = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    new = new.translate(_ZERO_WIDTH)
+    for pattern, what in ((_INVISIBLE, "zero-width, bidi-control or soft-hyphen characters removed"),
+                          (_CONTROL, "NUL or other control characters removed")):
+        found = pattern.findall(new)
+        if found:
+            codes = sorted({f"U+{ord(c):04X}" for c in found})
+            pairs.append((f"{len(found)} {what} ({', '.join(codes[:6])})", ""))
+            new = pattern.sub("", new)
+    damaged = [(m.start(), len(m.group())) for m in _UNDECODED.finditer(new)]
+    if damaged:
+        where = ", ".join(str(pos) for pos, _ in damaged[:10]) + (" …" if len(damaged) > 10 else "")
+        pairs.append((f"{sum(n for _, n in damaged)} undecodable byte(s) replaced and removed at character "
+                      f"offset(s) {where}", ""))
+        new = _UNDECODED.sub("", new)
     new = "\n".join(line.rstrip() for line in new.split("\n"))
-    changed = sum(ch in "\r\u200b\u200c\u200d\u2060\ufeff" or unicodedata.normalize("NFKC", ch) != ch
-                  for ch in text)
-    return new, ([(f"{changed} characters normalised", "")] if changed else [])
+    if n_nfkc or n_cr:
+        pairs.insert(0, (f"{n_nfkc + n_cr} characters normalised", ""))
+    return new, pairs
 
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ"
@@ -131,13 +162,24 @@ def apply_corrections(text: str, doc_id: str, rows=None) -> tuple[str, list]:
     return text, removed
 
 
+def _count_changed(old: str, new: str) -> int:
+    """Characters that differ between two texts (position by position; vectorised when lengths match)."""
+    if old == new:
+        return 0
+    if len(old) == len(new):
+        a = np.frombuffer(old.encode("utf-32-le"), dtype=np.uint32)
+        b = np.frombuffer(new.encode("utf-32-le"), dtype=np.uint32)
+        return int((a != b).sum())
+    return sum(x != y for x, y in zip(old, new))
+
+
 _QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
 
 
 def to_simplified(text: str) -> tuple[str, list]:
     """Traditional → simplified script with OpenCC (tw2s); corner brackets → curly quotes."""
     new = _opencc().convert(text).translate(_QUOTES)
-    changed = sum(a != b for a, b in zip(text, new))
+    changed = _count_changed(text, new)
     return new, ([(f"{changed} characters converted to simplified script", "")] if changed else [])
 
 
@@ -373,9 +415,12 @@ RULE_ORDER = [
 RULE_STEP = {name: i for i, name in enumerate(RULE_ORDER, start=1)}
 
 
-def clean_document(raw: str, doc_id: str = "", header: bool = True) -> Cleaned:
-    """Run every rule in RULE_ORDER on one file's text; with header=False the text is a body already."""
+def clean_document(raw: str, doc_id: str = "", header: bool = True, title: str = "") -> Cleaned:
+    """Run every rule in RULE_ORDER on one file's text; with header=False the text is a body already
+    (a table's text field, a page's extracted body) and `title` is the title known from elsewhere."""
     out = Cleaned()
+    if title:
+        out.meta["title"] = title
     audit = out.audit
     text = raw
     for rule, fn in (("normalise", normalise), ("strip_pinyin", strip_pinyin)):
@@ -412,8 +457,24 @@ def clean_text(text: str, doc_id: str = "") -> str:
 
 
 def cleaning_audit(corpus: pd.DataFrame) -> pd.DataFrame:
-    """One row per removal or repair: doc_id, step, rule, removed, replacement (the audit table)."""
+    """One row per removal or repair: doc_id, step, rule, removed, replacement (the audit table).
+
+    For a corpus from `load_corpus` this is the audit recorded while loading, including the files or
+    rows it skipped (rule "skipped", step 0) and the reposts `dedupe=True` dropped (rule "duplicate").
+    Otherwise (a table built by hand with `raw`) every article is cleaned again from `raw`.
+    """
+    from .loadcache import recall_audit
+
+    audit = recall_audit(corpus)
+    if audit is not None:
+        return audit
     rows = []
-    for doc_id, raw in zip(corpus["doc_id"], corpus["raw"]):
-        rows.extend(clean_document(raw, doc_id).audit)
+    fmt = corpus["format"] if "format" in corpus.columns else pd.Series("txt", index=corpus.index)
+    for doc_id, raw, kind, title in zip(corpus["doc_id"], corpus["raw"], fmt, corpus.get("title", fmt)):
+        if kind == "html":
+            from .pages import extract_page
+
+            page = extract_page(raw.encode("utf-8"), doc_id)
+            raw, kind, title = page["text"], "table", page.get("title") or title
+        rows.extend(clean_document(raw, doc_id, header=kind != "table", title=title if kind == "table" else "").audit)
     return pd.DataFrame(rows, columns=AUDIT_COLUMNS)

@@ -1,10 +1,13 @@
-"""Find the articles, read them in any encoding, parse their header, join data/metadata.csv.
+"""Load articles from any source into one table: decode, clean, attach metadata, infer regions, cache.
 
 `load_corpus()` gives one row per article; `paragraphs()` one row per paragraph, the unit of
-analysis, with the section heading it stands under.
+analysis, with the section heading it stands under. Sources are read by `sources.py`; every source
+gets the same cleaning (`clean.py`) and the same audit (`cleaning_audit`).
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import warnings
 from pathlib import Path
@@ -12,32 +15,38 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .clean import CJK, clean_document, ends_sentence
+from . import loadcache
+from .clean import AUDIT_COLUMNS, CJK, clean_document, ends_sentence
+from .paths import METADATA_FILE, RAW_DIR
+from .sources import CorpusError, Unit, content_id, find_units, map_columns, read_table
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-RAW_DIR = PROJECT_ROOT / "data" / "raw"
-METADATA_FILE = PROJECT_ROOT / "data" / "metadata.csv"
+__all__ = ["CorpusError", "COLUMNS", "decode_bytes", "read_text", "load_corpus", "paragraphs", "read_metadata"]
 
 COLUMNS = [
-    "doc_id", "title", "subtitle", "date", "source", "author", "province", "city", "org",
-    "url", "original_title", "encoding", "n_chars_raw", "n_chars_clean", "text", "raw",
+    "doc_id", "title", "subtitle", "date", "year", "source", "author", "province", "city", "org",
+    "url", "original_title", "label", "region_inferred", "encoding", "format", "file",
+    "n_chars_raw", "n_chars_clean", "text", "raw",
 ]
-# What metadata.csv may set; it wins over what the header says.
+# What metadata.csv (or a table's own columns) may set; it wins over what a header says.
 METADATA_COLUMNS = ["title", "subtitle", "date", "source", "author", "province", "city", "org", "url"]
+_STRING_COLUMNS = [c for c in COLUMNS if c not in ("date", "year", "region_inferred", "n_chars_raw", "n_chars_clean")]
+
+# A decoding that has to replace more than this share of its characters is refused as undecodable;
+# below it the damaged bytes are replaced (U+FFFD), removed in cleaning and logged in the audit.
+MAX_DAMAGED_SHARE = 0.02
+MIN_CJK_SHARE = 0.2
 
 
-class CorpusError(ValueError):
-    """A file that cannot become an article; the message names the file and the problem."""
+# ---------------------------------------------------------------- reading bytes
 
-
-# ---------------------------------------------------------------- reading
+_CJK_RE = re.compile(f"[{CJK}]")
+_SPACE_RE = re.compile(r"\s")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _cjk_share(text: str) -> float:
-    chars = [c for c in text if not c.isspace()]
-    if not chars:
-        return 0.0
-    return sum(bool(re.match(f"[{CJK}]", c)) for c in chars) / len(chars)
+    visible = len(text) - len(_SPACE_RE.findall(text))
+    return len(_CJK_RE.findall(text)) / visible if visible else 0.0
 
 
 _BOMS = [
@@ -49,42 +58,67 @@ _BOMS = [
 ]
 
 
+def _damage(text: str) -> float:
+    return text.count("\ufffd") / max(1, len(text))
+
+
+def _guess(data: bytes) -> tuple[str, str]:
+    """Decode bytes with no BOM: strict UTF-8; UTF-8 with a few damaged bytes; else the Chinese legacy
+    encodings charset-normalizer picks (strict), else the one of them with the fewest damaged bytes."""
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # UTF-16 without BOM: its line ends, digits and ASCII punctuation carry NUL bytes (ASCII letters
+    # read as UTF-16 can look like CJK ideographs, so a file without NULs is never taken for it)
+    if len(data) % 2 == 0 and data.count(0) * 200 >= len(data):
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _cjk_share(text) >= 0.3:
+                return text, enc
+    as_utf8 = data.decode("utf-8", errors="replace")
+    # Real UTF-8 with a flipped bit, a cut tail or a stray byte: a handful of bad sequences in a
+    # text that is otherwise valid UTF-8 (legacy Chinese bytes are almost never valid UTF-8).
+    if as_utf8.count("\ufffd") <= max(3, len(as_utf8) * 0.002):
+        return as_utf8, "utf-8"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["gb18030", "big5", "big5hkscs"]).best()
+    if best is not None:
+        return str(best), best.encoding
+    options = [(data.decode(enc, errors="replace"), enc) for enc in ("gb18030", "big5")]
+    options.append((as_utf8, "utf-8"))
+    return min(options, key=lambda o: (_damage(o[0]), -_cjk_share(o[0])))
+
+
 def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     """Decode a file's bytes; return (text, encoding). Raises CorpusError naming `name`.
 
-    A byte-order mark decides first, then strict UTF-8; otherwise charset-normalizer picks among
-    the encodings Chinese news files come in (GB18030/GBK, Big5, UTF-16 without BOM). A result
-    that is not mostly Chinese is rejected, so a binary file or a wrong guess does not pass.
+    A byte-order mark decides first, then strict UTF-8, then UTF-8 with a few damaged bytes, then
+    the encodings Chinese news files come in (GB18030/GBK, Big5; UTF-16 without BOM). Damaged bytes
+    become U+FFFD (cleaning removes them and the audit says where): one bad byte never costs the
+    article. Refused: an empty file, a file mostly undecodable (more than 2 % replaced), and a result
+    that is not mostly Chinese (binary data, another language, a wrong guess).
     """
-    if not data.strip():
+    if not data.strip(b" \t\r\n\x00"):
         raise CorpusError(f"{name}: the file is empty")
-    text = encoding = None
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            try:
-                text, encoding = data.decode(enc), enc
-            except UnicodeDecodeError as exc:
-                raise CorpusError(f"{name}: starts with a {enc} byte-order mark but does not decode ({exc})")
+            text, encoding = data.decode(enc, errors="replace"), enc
             break
-    if text is None:
-        try:
-            text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            from charset_normalizer import from_bytes
-
-            best = from_bytes(
-                data, cp_isolation=["gb18030", "big5", "utf_16_le", "utf_16_be", "big5hkscs"]
-            ).best()
-            if best is None:
-                kind = "a binary file" if b"\x00" in data else "not text in a known encoding"
-                raise CorpusError(
-                    f"{name}: cannot be decoded: {kind} (tried UTF-8, GB18030/GBK, Big5, UTF-16)"
-                ) from None
-            text, encoding = str(best), best.encoding
-    if "\x00" in text or _cjk_share(text) < 0.2:
+    else:
+        text, encoding = _guess(data)
+    damaged, share = _damage(text), _cjk_share(text)
+    controls = len(_CONTROL_RE.findall(text)) / max(1, len(text))
+    if damaged > MAX_DAMAGED_SHARE or share < MIN_CJK_SHARE or controls > MAX_DAMAGED_SHARE:
+        kind = "a binary file" if controls > MAX_DAMAGED_SHARE or (data.count(0) > 2 and damaged > MAX_DAMAGED_SHARE) \
+            else ("mostly undecodable" if damaged > MAX_DAMAGED_SHARE else "not Chinese text")
         raise CorpusError(
-            f"{name}: decoded as {encoding} but it is not Chinese text "
-            f"({_cjk_share(text):.0%} Chinese characters): a binary file or an unknown encoding"
+            f"{name}: cannot be decoded as Chinese text: {kind} (best guess {encoding}: {damaged:.0%} of the "
+            f"characters undecodable, {share:.0%} Chinese; tried UTF-8, GB18030/GBK, Big5, UTF-16)"
         )
     return text, encoding
 
@@ -109,69 +143,233 @@ def read_metadata(path: str | Path | None = None) -> pd.DataFrame:
     return meta.set_index("doc_id", drop=False)
 
 
-def _metadata_for(raw_dir: Path) -> pd.DataFrame:
-    for candidate in (raw_dir / "metadata.csv", raw_dir.parent / "metadata.csv"):
-        if candidate.exists():
-            return read_metadata(candidate)
-    return read_metadata(Path("/nonexistent"))
+def _metadata_for(roots) -> pd.DataFrame:
+    frames = []
+    for root in dict.fromkeys(roots):
+        for candidate in (root / "metadata.csv", root.parent / "metadata.csv"):
+            if candidate.exists():
+                frames.append(read_metadata(candidate))
+                break
+    if not frames:
+        return pd.DataFrame(columns=["doc_id"])
+    meta = pd.concat(frames)
+    return meta[~meta.index.duplicated(keep="first")]
+
+
+# ---------------------------------------------------------------- one article
+
+
+def _article(doc_id: str, body: str, *, item: str, header: bool, fields: dict, raw, encoding: str,
+             fmt: str, file: str) -> tuple[dict, list[dict]]:
+    """Clean one article body; return (row, audit rows). Raises CorpusError naming `item`."""
+    if not body.strip():
+        raise CorpusError(f"{item}: the article text is empty")
+    cleaned = clean_document(body, doc_id, header=header, title=fields.get("title", ""))
+    if not cleaned.lines:
+        raise CorpusError(f"{item}: nothing is left after removing site chrome and the header: "
+                          "the file holds no article body")
+    row = dict.fromkeys(_STRING_COLUMNS, "")
+    row.update({k: v for k, v in cleaned.meta.items() if v})
+    row.update({k: v for k, v in fields.items() if v is not None and v == v and v != ""})
+    if isinstance(row.get("date"), pd.Timestamp):
+        row["date"] = row["date"].isoformat()
+    row.update(doc_id=doc_id, encoding=encoding, format=fmt, file=file, raw=raw, text=cleaned.text,
+               n_chars_raw=len(raw), n_chars_clean=len(cleaned.text))
+    return row, cleaned.audit
+
+
+def _text_file(unit: Unit) -> tuple[list[dict], list[dict]]:
+    data = unit.path.read_bytes()
+    text, encoding = decode_bytes(data, str(unit.path))
+    row, audit = _article(unit.path.stem, text, item=str(unit.path), header=True, fields={}, raw=text,
+                          encoding=encoding, fmt="txt", file=str(unit.path))
+    return [row], audit
+
+
+def _page_file(unit: Unit) -> tuple[list[dict], list[dict]]:
+    from .pages import extract_page
+
+    data = unit.path.read_bytes()
+    page = extract_page(data, str(unit.path))
+    fields = {k: page.get(k) for k in ("title", "date", "author", "source", "url")}
+    raw = page.get("html") or data.decode(page.get("encoding") or "utf-8", errors="replace")
+    row, audit = _article(unit.path.stem, page["text"], item=str(unit.path), header=False, fields=fields,
+                          raw=raw, encoding=page.get("encoding", ""), fmt="html", file=str(unit.path))
+    return [row], audit
+
+
+def _table_file(unit: Unit, columns: dict | None, bad: list) -> tuple[list[dict], list[dict]]:
+    table, unreadable = read_table(unit.path)
+    bad.extend(unreadable)
+    table = map_columns(table, unit.path, columns)
+    extra = [c for c in table.columns if c not in COLUMNS]
+    for col in extra:  # nested values (lists, dicts) as JSON text; mixed types as text
+        values = table[col].dropna()
+        if values.map(lambda v: isinstance(v, (list, dict, tuple))).any():
+            table[col] = table[col].map(lambda v: v if v is None or isinstance(v, str) else json.dumps(
+                v if not hasattr(v, "tolist") else v.tolist(), ensure_ascii=False))
+        elif values.map(type).nunique() > 1:
+            table[col] = table[col].map(lambda v: v if v is None or v != v else str(v))
+    rows, audit = [], []
+    texts = table["text"].where(table["text"].notna(), "").astype(str)
+    ids = table["doc_id"].astype(str) if "doc_id" in table.columns else texts.map(content_id)
+    known = [c for c in METADATA_COLUMNS if c in table.columns]
+    records = table[known + extra].astype(object).where(table[known + extra].notna(), None).to_dict("records")
+    for n, (doc_id, text, fields) in enumerate(zip(ids, texts, records), start=1):
+        item = f"{unit.path}:row {n} (id {doc_id})"
+        for key in known:
+            fields[key] = "" if fields[key] is None else str(fields[key])
+        try:
+            row, rows_audit = _article(doc_id, text, item=item, header=False, fields=fields, raw=text,
+                                       encoding="", fmt="table", file=str(unit.path))
+        except CorpusError as exc:
+            bad.append((item, str(exc).removeprefix(item + ": ")))
+            continue
+        rows.append(row)
+        audit.extend(rows_audit)
+    return rows, audit
+
+
+def read_unit(unit: Unit, columns: dict | None = None) -> tuple[list[dict], list[dict], list[tuple[str, str]]]:
+    """Rows, audit rows and bad items (item, problem) of one file; a whole-file problem raises."""
+    bad: list[tuple[str, str]] = []
+    if unit.kind == "table":
+        rows, audit = _table_file(unit, columns, bad)
+    elif unit.kind == "html":
+        rows, audit = _page_file(unit)
+    else:
+        rows, audit = _text_file(unit)
+    return rows, audit, bad
 
 
 # ---------------------------------------------------------------- the corpus
 
 
-def load_document(path: str | Path) -> dict:
-    """One article as a dict of the corpus columns (metadata.csv not applied)."""
-    path = Path(path)
-    text, encoding = decode_bytes(path.read_bytes(), str(path))
-    cleaned = clean_document(text, path.stem)
-    if not cleaned.lines:
-        raise CorpusError(
-            f"{path}: nothing is left after removing site chrome and the header: "
-            "the file holds no article body"
-        )
-    row = {col: "" for col in COLUMNS}
-    row.update(cleaned.meta)
-    row.update(
-        doc_id=path.stem, encoding=encoding, raw=text, text=cleaned.text,
-        n_chars_raw=len(text), n_chars_clean=len(cleaned.text),
-    )
-    return row
+def _label(titles: pd.Series, dates: pd.Series, ids: pd.Series) -> pd.Series:
+    """A short readable name per article: the title cut to 14 characters and the date; unique."""
+    short = [t if len(t) <= 14 else t[:13] + "…" for t in titles.fillna("")]
+    day = dates.dt.strftime("%Y-%m-%d").fillna("")
+    labels = [(f"{s} ({d})" if d else s) if s else i[:16] for s, d, i in zip(short, day, ids)]
+    seen: dict[str, int] = {}
+    out = []
+    for lab in labels:
+        seen[lab] = seen.get(lab, 0) + 1
+        out.append(lab if seen[lab] == 1 else f"{lab} #{seen[lab]}")
+    return pd.Series(out, index=titles.index)
 
 
-def load_corpus(raw_dir: str | Path | None = None, errors: str = "raise") -> pd.DataFrame:
-    """One row per article in `raw_dir` (default data/raw): metadata, clean `text`, `raw`.
+def _parse_dates(values: pd.Series) -> pd.Series:
+    values = values.where(values.notna() & (values.astype(str) != ""), None)
+    out = pd.to_datetime(values, errors="coerce", format="ISO8601")
+    todo = out.isna() & values.notna()
+    if todo.any():
+        out[todo] = pd.to_datetime(values[todo].astype(str), errors="coerce", format="mixed")
+    return out
 
-    `errors="raise"` stops at the first bad file with a CorpusError naming it; `errors="skip"`
-    loads the rest and warns with the list of skipped files and why.
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    corpus = pd.DataFrame(rows)
+    for col in COLUMNS:
+        if col not in corpus.columns:
+            corpus[col] = "" if col in _STRING_COLUMNS else None
+    extra = [c for c in corpus.columns if c not in COLUMNS]
+    return corpus[COLUMNS + extra]
+
+
+def load_corpus(source=None, *, columns: dict | None = None, errors: str = "raise", dedupe: bool = False,
+                cache: bool = True, progress: bool = True) -> pd.DataFrame:
+    """One row per article: metadata, clean `text` (simplified script, paragraphs joined by "\\n"), `raw`.
+
+    source: a folder (searched recursively for .txt and .html/.htm files, any encoding), a table file
+        (.csv, .jsonl/.ndjson, .parquet or a Parquet dataset folder; .gz/.xz/.zst/.bz2 as pandas
+        infers), or a list of these; default data/raw. A data/metadata.csv beside (or above) a folder
+        adds curated facts per doc_id, which win over what a header or table says.
+    columns: {corpus field: table column}, e.g. {"text": "正文", "date": "发布时间"}; without it the
+        common names are recognised (id/doc_id, title, date/pub_date/published/time, source/site/
+        media, author, url, text/content/body, province, city, org). Other table columns are kept.
+    errors: "raise" stops at the first bad file or row with a CorpusError naming it (file, line or
+        row and id); "skip" loads the rest, warns once with the count and the first items, and lists
+        them in `cleaning_audit(corpus)` (rule "skipped").
+    dedupe: drop reposts (`near_duplicates` ≥ 0.8), keeping the earliest of each group; the audit
+        lists what was dropped (rule "duplicate").
+    cache: reuse the cleaned rows of unchanged files (.cache/corpus or $ANALYSIS_CACHE_DIR); a changed
+        file, cleaning rule or rule file re-cleans exactly the files it affects.
+
+    Columns: doc_id, title, subtitle, date (datetime), year (Int64), source, author, province, city,
+    org, url, original_title, label (short unique name), region_inferred (True where province/city
+    came from `infer_region`, because neither metadata nor the source gave a province), encoding,
+    format (txt/html/table), file, n_chars_raw, n_chars_clean, text, raw, then any extra table columns.
     """
     if errors not in ("raise", "skip"):
         raise ValueError("errors must be 'raise' or 'skip'")
-    raw_dir = Path(raw_dir) if raw_dir is not None else RAW_DIR
-    files = sorted(raw_dir.glob("*.txt"))
-    if not files:
-        raise CorpusError(f"{raw_dir}: no .txt files to load")
-    rows, skipped = [], []
-    for path in tqdm(files, desc="loading articles", disable=len(files) < 50):
-        try:
-            rows.append(load_document(path))
-        except CorpusError as exc:
+    found = find_units(source)
+    bad = list(found.bad)
+    if bad and errors == "raise":
+        raise CorpusError(f"{bad[0][0]}: {bad[0][1]}")
+    rows, audit = [], []
+    units = found.units
+    bar = tqdm(total=len(units), desc="loading", unit="file", disable=not progress or len(units) < 50)
+    if cache:
+        results = loadcache.load_units(units, columns, read_unit, bar)
+    else:
+        results = []
+        for unit in units:
+            try:
+                results.append((unit, read_unit(unit, columns), None))
+            except CorpusError as exc:
+                results.append((unit, None, str(exc)))
+            bar.update()
+    bar.close()
+    for unit, got, error in results:
+        if error is not None:
             if errors == "raise":
-                raise
-            skipped.append(str(exc))
-    if skipped:
-        warnings.warn(f"skipped {len(skipped)} file(s):\n" + "\n".join(skipped), stacklevel=2)
+                raise CorpusError(error)
+            bad.append((str(unit.path), error.removeprefix(f"{unit.path}: ")))
+            continue
+        unit_rows, unit_audit, unit_bad = got
+        if unit_bad and errors == "raise":
+            raise CorpusError(f"{unit_bad[0][0]}: {unit_bad[0][1]}")
+        rows.extend(unit_rows)
+        audit.extend(unit_audit)
+        bad.extend(unit_bad)
+    if bad:
+        first = "\n".join(f"{item}: {why}" for item, why in bad[:10])
+        more = f"\n… and {len(bad) - 10} more (all in cleaning_audit(corpus), rule 'skipped')" if len(bad) > 10 else ""
+        warnings.warn(f"skipped {len(bad)} file(s) or row(s):\n{first}{more}", stacklevel=2)
     if not rows:
-        raise CorpusError(f"{raw_dir}: no file could be loaded:\n" + "\n".join(skipped))
-    corpus = pd.DataFrame(rows, columns=COLUMNS)
-    meta = _metadata_for(raw_dir)
+        raise CorpusError(f"{source or RAW_DIR}: no article could be loaded" +
+                          ("".join(f"\n{item}: {why}" for item, why in bad[:10]) if bad else ""))
+    corpus = _frame(rows)
+    _check_unique(corpus)
+    meta = _metadata_for(u.root for u in units if u.root is not None)
     for col in METADATA_COLUMNS:
         if col in meta.columns:
             curated = corpus["doc_id"].map(meta[col]).fillna("")
             corpus[col] = curated.where(curated != "", corpus[col])
-    corpus["date"] = pd.to_datetime(corpus["date"].replace("", pd.NaT))
+    corpus["date"] = _parse_dates(corpus["date"])
+    corpus["year"] = corpus["date"].dt.year.astype("Int64")
+    corpus["label"] = _label(corpus["title"], corpus["date"], corpus["doc_id"])
     for col in ("n_chars_raw", "n_chars_clean"):
         corpus[col] = corpus[col].astype(int)
-    return corpus.reset_index(drop=True)
+    corpus = loadcache.with_regions(corpus, cache=cache)
+    log = [{"doc_id": item, "step": 0, "rule": "skipped", "removed": why, "replacement": ""} for item, why in bad]
+    if dedupe:
+        from .duplicates import drop_duplicates
+
+        corpus, dropped = drop_duplicates(corpus)
+        log += dropped
+    corpus = corpus.reset_index(drop=True)
+    loadcache.remember_audit(corpus, pd.DataFrame(audit + log, columns=AUDIT_COLUMNS))
+    return corpus
+
+
+def _check_unique(corpus: pd.DataFrame) -> None:
+    dup = corpus["doc_id"].duplicated(keep=False)
+    if dup.any():
+        first = corpus.loc[dup, "doc_id"].iloc[0]
+        where = corpus.loc[corpus["doc_id"] == first, "file"].tolist()
+        raise CorpusError(f"doc_id {first!r} is used twice: {where[0]} and {where[1]} (ids must be unique; "
+                          "rename a file or fix the id column)")
 
 
 # ---------------------------------------------------------------- paragraphs
@@ -193,5 +391,9 @@ def paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
                 section = line.strip()
                 continue
             para_no += 1
-            rows.append({"doc_id": doc_id, "para_no": para_no, "section": section, "text": line.strip()})
+            rows.append((doc_id, para_no, section, line.strip()))
     return pd.DataFrame(rows, columns=["doc_id", "para_no", "section", "text"])
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()

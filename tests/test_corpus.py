@@ -67,7 +67,9 @@ def test_folder_without_metadata_loads(tmp_path):
     shutil.copy(RAW_DIR / "002_2009a04c406b736c.txt", tmp_path / "siping.txt")
     corpus = load_corpus(tmp_path)
     row = corpus.iloc[0]
-    assert row["doc_id"] == "siping" and row["province"] == "" and row["title"] == "守护“平”安"
+    assert row["doc_id"] == "siping" and row["title"] == "守护“平”安"
+    # no curated province: inferred from the places the article names, and flagged as inferred
+    assert (row["province"], row["city"], row["region_inferred"]) == ("吉林省", "四平市", True)
     assert row["date"] == pd.Timestamp("2020-02-17 11:31")
 
 
@@ -76,6 +78,7 @@ def test_metadata_csv_in_folder_wins(tmp_path):
     (tmp_path / "metadata.csv").write_text("doc_id,province,city,source\npinggu,北京市,平谷区,平谷政协\n", encoding="utf-8")
     row = load_corpus(tmp_path).iloc[0]
     assert (row["province"], row["city"], row["source"]) == ("北京市", "平谷区", "平谷政协")
+    assert not row["region_inferred"]
 
 
 # ---------------------------------------------------------------- encodings
@@ -147,5 +150,5 @@ def test_errors_skip_loads_the_rest_and_warns(tmp_path):
 
 
 def test_empty_folder(tmp_path):
-    with pytest.raises(CorpusError, match="no .txt files"):
+    with pytest.raises(CorpusError, match="no .txt, .html or table files"):
         load_corpus(tmp_path)

@@ -80,8 +80,8 @@ def test_new_article_without_metadata_gets_placed(tmp_path):
     for src in sorted(RAW_DIR.glob("00[24]_*.txt")):
         shutil.copy(src, raw / ("new_" + src.name))
     corpus = load_corpus(raw)
-    assert corpus["province"].eq("").all()  # no metadata.csv row for these
-    placed = infer_region(corpus).set_index("doc_id")
+    assert corpus["region_inferred"].all()  # no metadata.csv row for these: inferred at load
+    placed = corpus.set_index("doc_id")
     assert placed.loc["new_002_2009a04c406b736c", ["province", "city"]].tolist() == ["吉林省", "四平市"]
     assert placed.loc["new_004_85bcb02d0b9cfa40", ["province", "city"]].tolist() == ["四川省", ""]
 

@@ -1,0 +1,21 @@
+"""Where things live: the project's folders and the cache (one place for paths and their overrides)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = PROJECT_ROOT / "data"
+RAW_DIR = DATA_DIR / "raw"
+METADATA_FILE = DATA_DIR / "metadata.csv"
+LEXICON_DIR = DATA_DIR / "lexicon"
+SHARED_DIR = PROJECT_ROOT.parent / "shared"  # test corpora beside the project (never copied into it)
+
+
+def cache_dir(kind: str = "") -> Path:
+    """The cache folder (`$ANALYSIS_CACHE_DIR`, default .cache/ in the project), or its `kind` subfolder.
+
+    Read at call time, so setting the variable in a running session takes effect at once.
+    """
+    root = Path(os.environ.get("ANALYSIS_CACHE_DIR") or PROJECT_ROOT / ".cache")
+    return root / kind if kind else root
