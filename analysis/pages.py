@@ -42,6 +42,7 @@ PAGE_RULES_FILE = LEXICON_DIR / "page_chrome.csv"
 # Encodings Chinese pages come in when they are not UTF-8; GB18030 is a superset of GBK and GB2312.
 _PAGE_ENCODINGS = ["gb18030", "big5", "utf_16_le", "utf_16_be", "big5hkscs"]
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 # Blocks whose link share decides whether they are a link list.
 _BLOCK_TAGS = {"div", "ul", "ol", "dl", "table", "section", "aside", "p", "li", "td", "span", "nav"}
 _DATE_IN_TEXT = re.compile(
@@ -104,6 +105,19 @@ def _parse(html: str, name: str):
         tree = lxml.html.document_fromstring(html)
     except Exception as exc:  # lxml raises ParserError, ValueError … on pages that are not HTML
         raise CorpusError(f"{name}: not an HTML page ({exc})") from None
+    # Broken markup can leave content beside <body>, or beside the root after a stray </html>
+    # (libxml2 then keeps top-level siblings of the root): move it into <body>.
+    body = tree.find("body")
+    if body is not None:
+        strays = [c for c in tree if c is not body and c.tag != "head" and isinstance(c.tag, str)]
+        strays += [s for s in tree.itersiblings() if isinstance(s.tag, str)]
+        strays += [s for s in tree.itersiblings(preceding=True) if isinstance(s.tag, str)]
+        for stray in strays:
+            if stray.tag == "html":  # a second document: its head and body contents
+                for part in list(stray):
+                    body.extend(list(part) if part.tag in ("head", "body") else [part])
+            else:
+                body.append(stray)
     return tree
 
 
@@ -175,28 +189,52 @@ def _key(text: str) -> str:
     return "".join(c for c in text if unicodedata.category(c)[0] not in "PZSC")
 
 
-def _is_head_line(line: str, title: str) -> bool:
-    """A line of the headline block: the title again, a date/source/author line, a tool bar."""
+_LABELS = re.compile(r"(来源|作者|发布时间|发布日期|更新时间|时间|日期|字号|编辑|浏览次数|阅读数|点击数|信息来源)\s*:")
+_BULLET = re.compile(r"^[-•·]\s+")
+
+
+def _is_meta_line(line: str) -> bool:
+    """A date/source/author/counter line of the page (not of the article): short, labelled or dated."""
     s = unicodedata.normalize("NFKC", line).strip()
     if not s:
         return True
-    if title and _key(s) and (_key(s) == _key(title) or _key(title).startswith(_key(s))):
-        return True
     if len(s) > 80 or ends_sentence(s):
         return False
-    meta = parse_meta_line(s)
-    if "date" in meta or re.search(r"(来源|作者|发布时间|发布日期|时间|日期|字号|编辑)\s*:", s):
+    if _LABELS.search(s):
         return True
-    # a line with hardly any Chinese: counters, bracketed tool buttons, stray numbers
+    if _DATE_IN_TEXT.search(s):  # a dated line is furniture when little else stands in it
+        rest = _DATE_IN_TEXT.sub("", s)
+        return len(_CJK_RE.findall(rest)) <= 12
+    # hardly any Chinese: counters, bracketed tool buttons, stray numbers and share-site names
     return len(_CJK_RE.findall(s)) <= 1 and len(s) <= 20
 
 
+def _is_head_line(line: str, title: str) -> bool:
+    """A line of the headline block: the title again, 原标题, a date/source line, a tool bar."""
+    s = unicodedata.normalize("NFKC", line).strip()
+    k, t = _key(s), _key(title)
+    # the title, one of the lines it is broken into, or the title followed by its date line
+    if t and k and (k == t or (len(k) >= 4 and k in t) or k.startswith(t)):
+        return True
+    if re.match(r"^原标题\s*:", s):
+        return True
+    return _is_meta_line(s) or (len(s) <= 4 and not ends_sentence(s))
+
+
 def trim_lines(lines: list[str], title: str = "", rules=None) -> list[str]:
-    """Cut the headline block above the body and everything from an end-of-article line on."""
+    """Cut the headline block above the body, everything from an end-of-article line on, and
+    date/source/counter lines left at the very end.
+
+    List bullets the extractor added ("- ") are removed first.
+    """
     rules = rules if rules is not None else page_rules()["end"]
-    lines = [line.strip() for line in lines if line.strip()]
+    lines = [_BULLET.sub("", line.strip()) for line in lines if line.strip()]
     start = 0
-    while start < len(lines) and start < 8 and _is_head_line(lines[start], title):
+    while start < len(lines) and start < 10:
+        line = lines[start]
+        after_label = start and unicodedata.normalize("NFKC", lines[start - 1]).rstrip().endswith(":")
+        if not (_is_head_line(line, title) or (after_label and len(line) <= 30 and not ends_sentence(line))):
+            break  # (a value on its own line after "来源:" still belongs to the headline block)
         start += 1
     lines = lines[start:]
     for i, line in enumerate(lines):
@@ -204,8 +242,15 @@ def trim_lines(lines: list[str], title: str = "", rules=None) -> list[str]:
         if any(r.search(s) for r in rules):
             before = lines[:i]
             if any(ends_sentence(unicodedata.normalize("NFKC", b)) and len(b) >= 15 for b in before):
-                return before
+                lines = before
+                break
+    while lines and _is_meta_line(lines[-1]) and not _DATE_ONLY.match(unicodedata.normalize("NFKC", lines[-1])):
+        lines = lines[:-1]
     return lines
+
+
+# a closing date line (signoff) is left to the project's cleaning, which logs it
+_DATE_ONLY = re.compile(r"^\s*\d{4}\s*(年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2})\s*$")
 
 
 # ---------------------------------------------------------------- metadata
@@ -246,14 +291,24 @@ def headline_date(tree, title: str) -> pd.Timestamp | None:
     """
     if not title:
         return None
-    texts = [" ".join(t.split()) for t in tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")]
+    texts = [" ".join(t.split()) for t in tree.xpath(_VISIBLE_TEXT)]
     texts = [t for t in texts if t]
     key = _key(title)
-    for i, t in enumerate(texts):
-        if not key or _key(t) != key and not (len(_key(t)) >= 6 and key.startswith(_key(t))):
+    if not key:
+        return None
+    for i in range(len(texts)):
+        acc, end = "", None
+        for j in range(i, min(i + 8, len(texts))):  # the headline may be split over inline tags
+            acc += _key(texts[j])
+            if acc == key or (len(acc) >= 6 and j == i and key.startswith(acc) and len(acc) >= len(key) - 2):
+                end = j
+                break
+            if not key.startswith(acc):
+                break
+        if end is None:
             continue
         window = ""
-        for nxt in texts[i + 1:]:
+        for nxt in texts[end + 1:]:
             window += " " + nxt
             if len(window) > 300:
                 break
@@ -279,7 +334,7 @@ def _meta_date(tree) -> pd.Timestamp | None:
 
 def _source_label(tree) -> str:
     """The 来源:… label of the headline block (the outlet the article came from)."""
-    text = unicodedata.normalize("NFKC", " ".join(tree.xpath("//body//text()[not(ancestor::script)]")))
+    text = unicodedata.normalize("NFKC", " ".join(tree.xpath(_VISIBLE_TEXT)))
     m = re.search(r"来源\s*:\s*([^\s|/:]{2,30})", text)
     return m.group(1) if m else ""
 

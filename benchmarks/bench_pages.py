@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 import warnings
@@ -27,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from analysis.clean import clean_text  # noqa: E402
 from analysis.corpus import CorpusError, PROJECT_ROOT  # noqa: E402
-from analysis.pages import _parse, decode_page, extract_page, score_page  # noqa: E402
+from analysis.pages import decode_page, extract_page, score_page  # noqa: E402
 
 PAGES_DIR = PROJECT_ROOT.parent / "shared" / "html-pages"
 TARGETS = {"recall": 0.97, "precision": 0.90, "chrome": 1 / 20, "titles": 0.95, "dates": 0.85}
@@ -37,13 +38,11 @@ def run_trafilatura(data: bytes, name: str) -> tuple[str, str, object]:
     import trafilatura
 
     html, _ = decode_page(data, name)
-    doc = trafilatura.bare_extraction(_parse(html, name), with_metadata=True)
+    doc = trafilatura.bare_extraction(re.sub(r"^\s*<\?xml[^>]*\?>", "", html), with_metadata=True)
     return (doc.text or "", doc.title or "", doc.date) if doc else ("", "", None)
 
 
 def run_gne(data: bytes, name: str) -> tuple[str, str, object]:
-    import re
-
     from gne import GeneralNewsExtractor
 
     html, _ = decode_page(data, name)
