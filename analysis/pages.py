@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .clean import LEXICON_DIR, ends_sentence, parse_meta_line, read_commented_csv
+from .clean import LEXICON_DIR, ends_sentence, parse_meta_line, read_commented_csv, repeated_title
 from .corpus import CorpusError, _BOMS
 
 PAGE_RULES_FILE = LEXICON_DIR / "page_chrome.csv"
@@ -182,6 +182,29 @@ def prune_chrome(tree, rules=None) -> list[str]:
 
 # ---------------------------------------------------------------- body lines
 
+_SPACES = "\u2423"  # ␣ (OPEN BOX, "visible space"): stand-in for a run of spaces inside a line
+
+
+def keep_space_runs(tree) -> None:
+    """Mark runs of two or more non-breaking/ideographic spaces inside a text with a stand-in.
+
+    A page shows a heading glued to its paragraph with &nbsp;&nbsp; between them; the extractor
+    collapses whitespace, so the run is kept as ␣ (a character it keeps) and turned back into two
+    spaces afterwards, where the project's cleaning (split_headings) can see it. A page that
+    already contains ␣ is left alone.
+    """
+    if any(_SPACES in t for t in tree.xpath("//text()")):
+        return
+    run = re.compile(r"(?<=\S)(?=[ \xa0\u3000]*[\xa0\u3000])[ \xa0\u3000]{2,}(?=\S)")
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.text and "\xa0" in el.text or el.text and "\u3000" in el.text:
+            el.text = run.sub(_SPACES, el.text)
+        if el.tail and ("\xa0" in el.tail or "\u3000" in el.tail):
+            el.tail = run.sub(_SPACES, el.tail)
+
+
 
 def _key(text: str) -> str:
     """Comparison key: NFKC, no whitespace or punctuation (script conversion left to callers)."""
@@ -216,18 +239,16 @@ def _is_head_line(line: str, title: str) -> bool:
     # the title, one of the lines it is broken into, or the title followed by its date line
     if t and k and (k == t or (len(k) >= 4 and k in t) or k.startswith(t)):
         return True
-    if re.match(r"^原标题\s*:", s):
-        return True
+    if re.match(r"^原标题\s*:", s) or (s.startswith("——") and len(s) <= 60 and not ends_sentence(s)):
+        return True  # the original title, or a subtitle (——…) under the headline
     return _is_meta_line(s) or (len(s) <= 4 and not ends_sentence(s))
 
 
-def trim_lines(lines: list[str], title: str = "", rules=None) -> list[str]:
-    """Cut the headline block above the body, everything from an end-of-article line on, and
-    date/source/counter lines left at the very end.
+def split_head(lines: list[str], title: str = "") -> tuple[list[str], list[str]]:
+    """(headline block, rest): the title again, subtitle, 原标题, date/source lines, tool bars on top.
 
     List bullets the extractor added ("- ") are removed first.
     """
-    rules = rules if rules is not None else page_rules()["end"]
     lines = [_BULLET.sub("", line.strip()) for line in lines if line.strip()]
     start = 0
     while start < len(lines) and start < 10:
@@ -236,7 +257,14 @@ def trim_lines(lines: list[str], title: str = "", rules=None) -> list[str]:
         if not (_is_head_line(line, title) or (after_label and len(line) <= 30 and not ends_sentence(line))):
             break  # (a value on its own line after "来源:" still belongs to the headline block)
         start += 1
-    lines = lines[start:]
+    return lines[:start], lines[start:]
+
+
+def trim_lines(lines: list[str], title: str = "", rules=None) -> list[str]:
+    """Cut the headline block above the body, everything from an end-of-article line on, and
+    date/source/counter lines left at the very end."""
+    rules = rules if rules is not None else page_rules()["end"]
+    lines = split_head(lines, title)[1]
     for i, line in enumerate(lines):
         s = unicodedata.normalize("NFKC", line).strip()
         if any(r.search(s) for r in rules):
@@ -283,19 +311,12 @@ def _plausible(ts: pd.Timestamp | None) -> bool:
     return ts is not None and 1990 <= ts.year <= pd.Timestamp.now().year + 1
 
 
-def headline_date(tree, title: str) -> pd.Timestamp | None:
-    """The date printed under the headline: the first date within 300 characters after the title.
-
-    News pages print the publication date in the line under the headline; a date elsewhere on
-    the page (a clock in the nav bar, related stories, the footer) is not the article's.
-    """
-    if not title:
-        return None
-    texts = [" ".join(t.split()) for t in tree.xpath(_VISIBLE_TEXT)]
-    texts = [t for t in texts if t]
+def _after_headline(tree, title: str, limit: int = 300):
+    """Each run of visible texts that follows an occurrence of the headline, up to `limit` characters."""
     key = _key(title)
     if not key:
-        return None
+        return
+    texts = [t for t in (" ".join(t.split()) for t in tree.xpath(_VISIBLE_TEXT)) if t]
     for i in range(len(texts)):
         acc, end = "", None
         for j in range(i, min(i + 8, len(texts))):  # the headline may be split over inline tags
@@ -307,17 +328,38 @@ def headline_date(tree, title: str) -> pd.Timestamp | None:
                 break
         if end is None:
             continue
-        window = ""
+        window, size = [], 0
         for nxt in texts[end + 1:]:
-            window += " " + nxt
-            if len(window) > 300:
+            window.append(nxt)
+            size += len(nxt)
+            if size > limit:
                 break
-        m = _DATE_IN_TEXT.search(unicodedata.normalize("NFKC", window))
+        yield window
+
+
+def headline_date(tree, title: str) -> pd.Timestamp | None:
+    """The date printed under the headline: the first date within 300 characters after the title.
+
+    News pages print the publication date in the line under the headline; a date elsewhere on
+    the page (a clock in the nav bar, related stories, the footer) is not the article's.
+    """
+    for window in _after_headline(tree, title):
+        m = _DATE_IN_TEXT.search(unicodedata.normalize("NFKC", " ".join(window)))
         if m:
             ts = _to_timestamp(m.group(0))
             if _plausible(ts):
                 return ts
     return None
+
+
+def headline_subtitle(tree, title: str) -> str:
+    """A subtitle (——…) printed right under the headline, without its dashes; '' when none."""
+    for window in _after_headline(tree, title, limit=100):
+        for text in window[:3]:
+            s = unicodedata.normalize("NFKC", text).strip()
+            if s.startswith("——") and len(s) <= 60 and not ends_sentence(s):
+                return s.lstrip("—").strip()
+    return ""
 
 
 def _meta_date(tree) -> pd.Timestamp | None:
@@ -369,7 +411,7 @@ def extract_page(data: bytes, name: str = "<page>") -> dict:
     """One saved web page → article body and metadata.
 
     Returns a dict with `text` (body, one paragraph per line, not yet through the project's
-    cleaning), `title`, `date` (Timestamp or None), `author`, `source` (outlet or site name),
+    cleaning), `title`, `subtitle` (a ——… line under the headline), `date` (Timestamp or None), `author`, `source` (outlet or site name),
     `url`, `encoding` and `html` (the decoded page). Raises CorpusError naming `name` when the
     page holds no article body.
     """
@@ -382,14 +424,19 @@ def extract_page(data: bytes, name: str = "<page>") -> dict:
     for el in pruned.xpath("//script|//style|//noscript|//template"):
         el.drop_tree()
     prune_chrome(pruned)
+    keep_space_runs(pruned)
     t = _trafilatura(pruned)
     meta = _trafilatura(copy.deepcopy(tree)) if not t else t
     title = title or (meta.get("title") or "").strip()
 
-    body = (t.get("text") or "").split("\n")
+    body = (t.get("text") or "").replace(_SPACES, "  ").split("\n")
+    head = split_head(body, title)[0]
+    subtitle = next((h.lstrip("—").strip() for h in head if h.startswith("——")), "")
+    subtitle = subtitle or headline_subtitle(tree, title)
     lines = trim_lines(body, title)
     if sum(len(_CJK_RE.findall(line)) for line in lines) < 20:  # trafilatura found no article: try gne
         lines = trim_lines((g.get("content") or "").split("\n"), title)
+    lines = repeated_title(lines, title)[0]  # the headline again in the body (image alt text)
     if sum(len(_CJK_RE.findall(line)) for line in lines) < 20:
         raise CorpusError(f"{name}: no article body found in the page (only page chrome or too little text)")
 
@@ -405,6 +452,7 @@ def extract_page(data: bytes, name: str = "<page>") -> dict:
     return {
         "text": "\n".join(lines),
         "title": title,
+        "subtitle": subtitle,
         "date": date,
         "author": author,
         "source": source,
