@@ -133,11 +133,11 @@ def _tokens(el) -> list[str]:
     return [t for t in re.split(r"[\s_\-]+", names) if t]
 
 
-def _paragraph_text(tree) -> int:
-    """Characters in paragraphs of 30+ characters: the page's running text."""
+def _running_text(el) -> int:
+    """Characters in text runs of 30+ characters under `el`: running text, with or without <p>."""
     total = 0
-    for p in tree.iter("p"):
-        n = _text_len(p)
+    for t in el.xpath(".//text()"):
+        n = len(re.sub(r"\s+", "", t))
         if n >= 30:
             total += n
     return total
@@ -147,17 +147,17 @@ def prune_chrome(tree, rules=None) -> list[str]:
     """Remove chrome elements (class/id rules) and link lists from `tree` in place; return what went.
 
     An element that holds half or more of the page's paragraph text is never removed, so a
-    wrapper whose class happens to mention `share` or `comment` cannot take the article with it.
+    wrapper whose class happens to mention `share` or `comment` cannot take the article with it
+    (running text = text runs of 30+ characters, in <p> or between <br>).
     """
     rules = rules if rules is not None else page_rules()["element"]
-    body_chars = _paragraph_text(tree) or 1
+    body_chars = _running_text(tree) or 1
     removed = []
 
     def protected(el) -> bool:
         if el.tag in ("html", "body", "article", "main"):
             return True
-        paragraph_chars = sum(_text_len(p) for p in el.iter("p") if _text_len(p) >= 30)
-        return paragraph_chars >= 0.5 * body_chars
+        return _running_text(el) >= 0.5 * body_chars
 
     for el in list(tree.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None:
@@ -337,6 +337,15 @@ def _after_headline(tree, title: str, limit: int = 300):
         yield window
 
 
+def choose_title(tree, candidates: list[str]) -> str:
+    """The first candidate headline that the page prints (visible text), else the first one given."""
+    candidates = [c for c in candidates if c]
+    for c in candidates:
+        if any(True for _ in _after_headline(tree, c, limit=0)):
+            return c
+    return candidates[0] if candidates else ""
+
+
 def headline_date(tree, title: str) -> pd.Timestamp | None:
     """The date printed under the headline: the first date within 300 characters after the title.
 
@@ -427,7 +436,7 @@ def extract_page(data: bytes, name: str = "<page>") -> dict:
     keep_space_runs(pruned)
     t = _trafilatura(pruned)
     meta = _trafilatura(copy.deepcopy(tree)) if not t else t
-    title = title or (meta.get("title") or "").strip()
+    title = choose_title(tree, [title, (meta.get("title") or "").strip()])
 
     body = (t.get("text") or "").replace(_SPACES, "  ").split("\n")
     head = split_head(body, title)[0]
