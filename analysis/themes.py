@@ -25,8 +25,11 @@ LEXICON_DIR = Path(__file__).resolve().parents[1] / "data" / "lexicon"
 CODEBOOK_FILE = LEXICON_DIR / "themes.toml"
 
 REQUIRED_KEYS = ("id", "zh", "en", "definition", "keywords")
-OPTIONAL_KEYS = ("require", "exclude")
-CODEBOOK_COLUMNS = ["id", "zh", "en", "label", "definition", "keywords", "require", "exclude"]
+OPTIONAL_KEYS = ("actors", "weak", "require", "exclude")
+CODEBOOK_COLUMNS = ["id", "zh", "en", "label", "definition", "keywords", "actors", "weak", "require", "exclude",
+                    "formulas", "list_others", "list_min_kinds"]
+FORMULA_KEYS = ("pattern", "reason", "themes")
+LIST_KEYS = ("others", "min_kinds", "reason")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _WHITESPACE = re.compile(r"\s+")
 # paragraph columns a theme id may not shadow
@@ -92,12 +95,18 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
             hint = f" (line {len(source.splitlines())} is the last line: look above it for an unclosed [ or quote)"
         raise CodebookError(f"{path}: not valid TOML: {exc}{hint}") from None
 
-    extra = sorted(set(data) - {"theme"})
+    extra = sorted(set(data) - {"theme", "formula", "lists"})
     if extra:
-        raise CodebookError(f"{path}: unknown top-level key(s) {extra}; themes go in [[theme]] blocks")
+        raise CodebookError(
+            f"{path}: unknown top-level key(s) {extra}; themes go in [[theme]] blocks, set phrases in "
+            "[[formula]] blocks, the actor-list rule in [lists]"
+        )
     themes = data.get("theme")
     if not isinstance(themes, list) or not themes:
         raise CodebookError(f"{path}: no [[theme]] blocks found")
+    ids = [t.get("id") for t in themes if isinstance(t, dict)]
+    formulas = _formulas(data.get("formula", []), path, source, ids)
+    others, min_kinds = _lists(data.get("lists", {}), path, source)
 
     headers = _theme_lines(source)
     rows, seen = [], {}
@@ -128,9 +137,12 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
             raise CodebookError(f"{where('id')}: id '{tid}' already used by the theme at line {seen[tid]}")
         seen[tid] = start
         keywords = _word_list(theme["keywords"], where("keywords"), "keywords", True)
-        require = _word_list(theme.get("require", []), where("require"), "require", False)
-        exclude = _word_list(theme.get("exclude", []), where("exclude"), "exclude", False)
-        both = sorted(set(keywords) & set(exclude))
+        lists = {k: _word_list(theme.get(k, []), where(k), k, False) for k in OPTIONAL_KEYS}
+        coding = keywords + lists["actors"] + lists["weak"]
+        dupes = sorted({w for w in coding if coding.count(w) > 1})
+        if dupes:
+            raise CodebookError(f"{where('keywords')}: {', '.join(dupes)} listed twice among keywords/actors/weak")
+        both = sorted(set(coding) & set(lists["exclude"]))
         if both:
             raise CodebookError(f"{where('exclude')}: {', '.join(both)} is both a keyword and excluded")
         rows.append(
@@ -141,11 +153,73 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
                 "label": f"{theme['zh'].strip()} {theme['en'].strip()}",
                 "definition": theme["definition"].strip(),
                 "keywords": keywords,
-                "require": require,
-                "exclude": exclude,
+                **lists,
+                "formulas": tuple(f["pattern"] for f in formulas if tid in f["themes"]),
+                "list_others": others,
+                "list_min_kinds": min_kinds,
             }
         )
+    unknown = sorted({t for f in formulas for t in f["themes"]} - set(seen))
+    if unknown:
+        raise CodebookError(f"{path}: [[formula]] names unknown theme(s) {unknown}")
     return pd.DataFrame(rows, columns=CODEBOOK_COLUMNS)
+
+
+def _block_lines(source: str, name: str) -> list[int]:
+    return [i for i, line in enumerate(source.splitlines(), start=1) if re.match(rf"^\s*\[\[\s*{name}\s*\]\]", line)]
+
+
+def _formulas(blocks, path, source: str, ids: list) -> list[dict]:
+    """[[formula]] blocks: set phrases inside which keywords do not count (pattern = a regular expression)."""
+    if not isinstance(blocks, list):
+        raise CodebookError(f"{path}: 'formula' must be [[formula]] blocks")
+    headers = _block_lines(source, "formula")
+    out = []
+    for n, block in enumerate(blocks):
+        line = headers[n] if n < len(headers) else 1
+        where = f"{path}, line {line}: formula #{n + 1}"
+        if not isinstance(block, dict):
+            raise CodebookError(f"{where}: must be a table with keys {', '.join(FORMULA_KEYS)}")
+        unknown = sorted(set(block) - set(FORMULA_KEYS))
+        if unknown:
+            raise CodebookError(f"{where}: unknown key(s) {unknown}; allowed: {', '.join(FORMULA_KEYS)}")
+        for key in ("pattern", "reason"):
+            if not isinstance(block.get(key), str) or not block[key].strip():
+                raise CodebookError(f"{where}: key '{key}' must be a non-empty string (every formula says why)")
+        try:
+            re.compile(block["pattern"])
+        except re.error as exc:
+            raise CodebookError(f"{where}: pattern is not a valid regular expression ({exc})") from None
+        themes = block.get("themes", [t for t in ids if isinstance(t, str)])
+        if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
+            raise CodebookError(f"{where}: key 'themes' must be a list of theme ids")
+        out.append({"pattern": block["pattern"], "reason": block["reason"].strip(), "themes": tuple(themes)})
+    return out
+
+
+def _lists(table, path, source: str) -> tuple[tuple[str, ...], int]:
+    """[lists]: the mixed-list-of-actors rule (other united-front actors, how many kinds make a list)."""
+    if not table:
+        return (), 0
+    line = next((i for i, x in enumerate(source.splitlines(), 1) if re.match(r"^\s*\[\s*lists\s*\]", x)), 1)
+    where = f"{path}, line {line}: [lists]"
+    unknown = sorted(set(table) - set(LIST_KEYS))
+    if unknown:
+        raise CodebookError(f"{where}: unknown key(s) {unknown}; allowed: {', '.join(LIST_KEYS)}")
+    kinds = table.get("min_kinds", 3)
+    if not isinstance(kinds, int) or kinds < 2:
+        raise CodebookError(f"{where}: 'min_kinds' must be an integer >= 2")
+    return _word_list(table.get("others", []), where, "others", False), kinds
+
+
+def load_formulas(path: str | Path | None = None) -> pd.DataFrame:
+    """The codebook's [[formula]] blocks: pattern, reason, themes (for display in notebook 03)."""
+    path = Path(path) if path is not None else CODEBOOK_FILE
+    load_codebook(path)  # checks the file
+    source = path.read_text(encoding="utf-8")
+    data = tomllib.loads(source)
+    ids = [t.get("id") for t in data["theme"]]
+    return pd.DataFrame(_formulas(data.get("formula", []), path, source, ids), columns=list(FORMULA_KEYS))
 
 
 def _codebook(codebook) -> pd.DataFrame:
@@ -201,8 +275,20 @@ def split_sentences(text: str) -> list[str]:
 MATCH_COLUMNS = ["doc_id", "para_no", "theme", "keyword", "position", "sentence_no", "sentence"]
 
 
+_CLAUSE_END = re.compile(r"[，,；;。！？!?：:…]")
+_CODING = ("keywords", "actors", "weak")
+
+
 class _Matcher:
-    """All words of a codebook in one Aho-Corasick automaton, and the rules that decide which hits code."""
+    """All words of a codebook in one Aho-Corasick automaton, and the rules that decide which hits code.
+
+    A hit of a theme's keyword (or actor, or weak word) codes the paragraph unless
+    1. it lies inside a match of one of the theme's formulas (set phrases, [[formula]] in themes.toml);
+    2. it is an `actors` word in a clause that names actors of `list_min_kinds` or more kinds (a mixed
+       list of united-front actors: each theme's actors are one kind, each of `list_others` another);
+    3. the theme has `require` words and none is in the hit's sentence, or an `exclude` word is;
+    4. it is a `weak` word and no other distinct word of the theme is left in the paragraph.
+    """
 
     def __init__(self, cb: pd.DataFrame):
         import ahocorasick
@@ -211,9 +297,19 @@ class _Matcher:
         self.roles: dict[str, list[tuple[int, str]]] = {}
         self.has_require = [bool(r) for r in cb["require"]]
         for j, row in enumerate(cb.itertuples(index=False)):
-            for role in ("keywords", "require", "exclude"):
-                for w in getattr(row, role):
+            for role in _CODING + ("require", "exclude"):
+                for w in getattr(row, role, ()) if role in cb.columns else ():
                     self.roles.setdefault(w, []).append((j, role))
+        others = cb["list_others"].iloc[0] if "list_others" in cb.columns and len(cb) else ()
+        for w in others:
+            self.roles.setdefault(w, []).append((-1, "other"))
+        self.min_kinds = int(cb["list_min_kinds"].iloc[0]) if "list_min_kinds" in cb.columns and len(cb) else 0
+        patterns: dict[str, set[int]] = {}
+        if "formulas" in cb.columns:
+            for j, pats in enumerate(cb["formulas"]):
+                for pat in pats:
+                    patterns.setdefault(pat, set()).add(j)
+        self.formulas = [(re.compile(p), themes) for p, themes in patterns.items()]
         self.automaton = ahocorasick.Automaton()
         for w in self.roles:
             self.automaton.add_word(w, w)
@@ -235,30 +331,62 @@ class _Matcher:
         if not found:
             return []
         roles = self.roles
-        if not any(role == "keywords" for _, w in found for _, role in roles[w]):
+        coding = [(j, w, end - len(w) + 1, role) for end, w in found for j, role in roles[w] if role in _CODING]
+        if not coding:
             return []
+
+        # 1. set phrases
+        if self.formulas:
+            masks = [(m.start(), m.end(), themes) for rx, themes in self.formulas for m in rx.finditer(flat)]
+            if masks:
+                coding = [
+                    h for h in coding
+                    if not any(a <= h[2] and h[2] + len(h[1]) <= b and h[0] in th for a, b, th in masks)
+                ]
+        # 2. mixed lists of actors, clause by clause
+        if self.min_kinds and any(role == "actors" for *_, role in coding):
+            cends = [m.end() for m in _CLAUSE_END.finditer(flat)]
+            kinds: dict[int, set] = {}
+            for end, w in found:
+                c = bisect_right(cends, end - len(w) + 1)
+                for j, role in roles[w]:
+                    if role == "actors":
+                        kinds.setdefault(c, set()).add(j)
+                    elif role == "other":
+                        kinds.setdefault(c, set()).add(w)
+            listed = {c for c, k in kinds.items() if len(k) >= self.min_kinds}
+            if listed:
+                coding = [h for h in coding if not (h[3] == "actors" and bisect_right(cends, h[2]) in listed)]
+        if not coding:
+            return []
+        # 3. require / exclude in the same sentence
         spans = sentence_spans(flat)
         ends = [b for _, b in spans]
-
-        # per sentence: the themes whose require / exclude words occur in it
-        required: set[tuple[int, int]] = set()
-        excluded: set[tuple[int, int]] = set()
-        keyword_hits = []
+        required, excluded = set(), set()
         for end, w in found:
-            pos = end - len(w) + 1
-            s = bisect_right(ends, pos)
             for j, role in roles[w]:
-                if role == "keywords":
-                    keyword_hits.append((j, w, pos, s))
-                elif role == "require":
-                    required.add((j, s))
-                else:
-                    excluded.add((j, s))
-        out = []
-        for j, w, pos, s in keyword_hits:
+                if role == "require":
+                    required.add((j, bisect_right(ends, end - len(w) + 1)))
+                elif role == "exclude":
+                    excluded.add((j, bisect_right(ends, end - len(w) + 1)))
+        kept = []
+        for j, w, pos, role in coding:
+            s = bisect_right(ends, pos)
             if self.has_require[j] and (j, s) not in required:
                 continue
             if (j, s) in excluded:
+                continue
+            kept.append((j, w, pos, role, s))
+        # 4. a weak word needs another distinct word of its theme
+        words: dict[int, set[str]] = {}
+        strong: set[int] = set()
+        for j, w, _, role, _ in kept:
+            words.setdefault(j, set()).add(w)
+            if role != "weak":
+                strong.add(j)
+        out = []
+        for j, w, pos, role, s in kept:
+            if role == "weak" and j not in strong and len(words[j]) < 2:
                 continue
             a, b = spans[s]
             if ws:  # back to offsets in the original text
