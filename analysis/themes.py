@@ -288,6 +288,7 @@ class _Matcher:
        list of united-front actors: each theme's actors are one kind, each of `list_others` another);
     3. the theme has `require` words and none is in the hit's sentence, or an `exclude` word is;
     4. it is a `weak` word and no other distinct word of the theme is left in the paragraph.
+    A word found inside a longer word of the same theme (部署 in 迅速部署) is not a hit of its own.
     """
 
     def __init__(self, cb: pd.DataFrame):
@@ -377,6 +378,12 @@ class _Matcher:
             if (j, s) in excluded:
                 continue
             kept.append((j, w, pos, role, s))
+        # a word inside a longer word of the same theme (部署 in 迅速部署) is the same hit
+        spans_j = {(j, pos, pos + len(w)) for j, w, pos, _, _ in kept}
+        kept = [
+            h for h in kept
+            if not any(j == h[0] and a <= h[2] and h[2] + len(h[1]) <= b and b - a > len(h[1]) for j, a, b in spans_j)
+        ]
         # 4. a weak word needs another distinct word of its theme
         words: dict[int, set[str]] = {}
         strong: set[int] = set()
