@@ -312,8 +312,8 @@ class _Matcher:
                     patterns.setdefault(pat, set()).add(j)
         self.formulas = [(re.compile(p), themes) for p, themes in patterns.items()]
         self.automaton = ahocorasick.Automaton()
-        for w in self.roles:
-            self.automaton.add_word(w, w)
+        for w, rs in self.roles.items():
+            self.automaton.add_word(w, (w, len(w), any(role in _CODING for _, role in rs)))
         if self.roles:
             self.automaton.make_automaton()
 
@@ -328,17 +328,23 @@ class _Matcher:
             flat = "".join(text[i] for i in keep)
         else:
             flat = text
-        found = list(self.automaton.iter(flat))
-        if not found:
+        raw = [(end, v) for end, v in self.automaton.iter(flat)]
+        if not any(v[2] for _, v in raw):
             return []
         roles = self.roles
-        coding = [(j, w, end - len(w) + 1, role) for end, w in found for j, role in roles[w] if role in _CODING]
-        if not coding:
-            return []
+        found = [(end, v[0]) for end, v in raw]
+        coding = [
+            (j, w, end - n + 1, role) for end, (w, n, c) in raw if c for j, role in roles[w] if role in _CODING
+        ]
 
         # 1. set phrases
         if self.formulas:
-            masks = [(m.start(), m.end(), themes) for rx, themes in self.formulas for m in rx.finditer(flat)]
+            present = {h[0] for h in coding}
+            masks = [
+                (m.start(), m.end(), themes)
+                for rx, themes in self.formulas if not themes.isdisjoint(present)
+                for m in rx.finditer(flat)
+            ]
             if masks:
                 coding = [
                     h for h in coding
@@ -407,7 +413,7 @@ def _hits_table(paras: pd.DataFrame, cb: pd.DataFrame) -> pd.DataFrame:
     """theme_matches plus `row`, the paragraph's position in `paras`."""
     m = _Matcher(cb)
     rows, themes, words, positions, sents, sent_text = [], [], [], [], [], []
-    for i, text in enumerate(paras["text"]):
+    for i, text in enumerate(paras["text"].tolist()):
         if not isinstance(text, str) or not text:
             continue
         hits = m.hits(text)
