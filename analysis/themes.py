@@ -14,19 +14,22 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .plots import SEED
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "data" / "lexicon"
 CODEBOOK_FILE = LEXICON_DIR / "themes.toml"
 
 REQUIRED_KEYS = ("id", "zh", "en", "definition", "keywords")
-OPTIONAL_KEYS = ("require", "exclude")
-CODEBOOK_COLUMNS = ["id", "zh", "en", "label", "definition", "keywords", "require", "exclude"]
+OPTIONAL_KEYS = ("actors", "weak", "require", "exclude")
+CODEBOOK_COLUMNS = ["id", "zh", "en", "label", "definition", "keywords", "actors", "weak", "require", "exclude",
+                    "formulas", "list_others", "list_min_kinds"]
+FORMULA_KEYS = ("pattern", "reason", "themes")
+LIST_KEYS = ("others", "min_kinds", "reason")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _WHITESPACE = re.compile(r"\s+")
 # paragraph columns a theme id may not shadow
@@ -92,12 +95,18 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
             hint = f" (line {len(source.splitlines())} is the last line: look above it for an unclosed [ or quote)"
         raise CodebookError(f"{path}: not valid TOML: {exc}{hint}") from None
 
-    extra = sorted(set(data) - {"theme"})
+    extra = sorted(set(data) - {"theme", "formula", "lists"})
     if extra:
-        raise CodebookError(f"{path}: unknown top-level key(s) {extra}; themes go in [[theme]] blocks")
+        raise CodebookError(
+            f"{path}: unknown top-level key(s) {extra}; themes go in [[theme]] blocks, set phrases in "
+            "[[formula]] blocks, the actor-list rule in [lists]"
+        )
     themes = data.get("theme")
     if not isinstance(themes, list) or not themes:
         raise CodebookError(f"{path}: no [[theme]] blocks found")
+    ids = [t.get("id") for t in themes if isinstance(t, dict)]
+    formulas = _formulas(data.get("formula", []), path, source, ids)
+    others, min_kinds = _lists(data.get("lists", {}), path, source)
 
     headers = _theme_lines(source)
     rows, seen = [], {}
@@ -128,9 +137,12 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
             raise CodebookError(f"{where('id')}: id '{tid}' already used by the theme at line {seen[tid]}")
         seen[tid] = start
         keywords = _word_list(theme["keywords"], where("keywords"), "keywords", True)
-        require = _word_list(theme.get("require", []), where("require"), "require", False)
-        exclude = _word_list(theme.get("exclude", []), where("exclude"), "exclude", False)
-        both = sorted(set(keywords) & set(exclude))
+        lists = {k: _word_list(theme.get(k, []), where(k), k, False) for k in OPTIONAL_KEYS}
+        coding = keywords + lists["actors"] + lists["weak"]
+        dupes = sorted({w for w in coding if coding.count(w) > 1})
+        if dupes:
+            raise CodebookError(f"{where('keywords')}: {', '.join(dupes)} listed twice among keywords/actors/weak")
+        both = sorted(set(coding) & set(lists["exclude"]))
         if both:
             raise CodebookError(f"{where('exclude')}: {', '.join(both)} is both a keyword and excluded")
         rows.append(
@@ -141,11 +153,73 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
                 "label": f"{theme['zh'].strip()} {theme['en'].strip()}",
                 "definition": theme["definition"].strip(),
                 "keywords": keywords,
-                "require": require,
-                "exclude": exclude,
+                **lists,
+                "formulas": tuple(f["pattern"] for f in formulas if tid in f["themes"]),
+                "list_others": others,
+                "list_min_kinds": min_kinds,
             }
         )
+    unknown = sorted({t for f in formulas for t in f["themes"]} - set(seen))
+    if unknown:
+        raise CodebookError(f"{path}: [[formula]] names unknown theme(s) {unknown}")
     return pd.DataFrame(rows, columns=CODEBOOK_COLUMNS)
+
+
+def _block_lines(source: str, name: str) -> list[int]:
+    return [i for i, line in enumerate(source.splitlines(), start=1) if re.match(rf"^\s*\[\[\s*{name}\s*\]\]", line)]
+
+
+def _formulas(blocks, path, source: str, ids: list) -> list[dict]:
+    """[[formula]] blocks: set phrases inside which keywords do not count (pattern = a regular expression)."""
+    if not isinstance(blocks, list):
+        raise CodebookError(f"{path}: 'formula' must be [[formula]] blocks")
+    headers = _block_lines(source, "formula")
+    out = []
+    for n, block in enumerate(blocks):
+        line = headers[n] if n < len(headers) else 1
+        where = f"{path}, line {line}: formula #{n + 1}"
+        if not isinstance(block, dict):
+            raise CodebookError(f"{where}: must be a table with keys {', '.join(FORMULA_KEYS)}")
+        unknown = sorted(set(block) - set(FORMULA_KEYS))
+        if unknown:
+            raise CodebookError(f"{where}: unknown key(s) {unknown}; allowed: {', '.join(FORMULA_KEYS)}")
+        for key in ("pattern", "reason"):
+            if not isinstance(block.get(key), str) or not block[key].strip():
+                raise CodebookError(f"{where}: key '{key}' must be a non-empty string (every formula says why)")
+        try:
+            re.compile(block["pattern"])
+        except re.error as exc:
+            raise CodebookError(f"{where}: pattern is not a valid regular expression ({exc})") from None
+        themes = block.get("themes", [t for t in ids if isinstance(t, str)])
+        if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
+            raise CodebookError(f"{where}: key 'themes' must be a list of theme ids")
+        out.append({"pattern": block["pattern"], "reason": block["reason"].strip(), "themes": tuple(themes)})
+    return out
+
+
+def _lists(table, path, source: str) -> tuple[tuple[str, ...], int]:
+    """[lists]: the mixed-list-of-actors rule (other united-front actors, how many kinds make a list)."""
+    if not table:
+        return (), 0
+    line = next((i for i, x in enumerate(source.splitlines(), 1) if re.match(r"^\s*\[\s*lists\s*\]", x)), 1)
+    where = f"{path}, line {line}: [lists]"
+    unknown = sorted(set(table) - set(LIST_KEYS))
+    if unknown:
+        raise CodebookError(f"{where}: unknown key(s) {unknown}; allowed: {', '.join(LIST_KEYS)}")
+    kinds = table.get("min_kinds", 3)
+    if not isinstance(kinds, int) or kinds < 2:
+        raise CodebookError(f"{where}: 'min_kinds' must be an integer >= 2")
+    return _word_list(table.get("others", []), where, "others", False), kinds
+
+
+def load_formulas(path: str | Path | None = None) -> pd.DataFrame:
+    """The codebook's [[formula]] blocks: pattern, reason, themes (for display in notebook 03)."""
+    path = Path(path) if path is not None else CODEBOOK_FILE
+    load_codebook(path)  # checks the file
+    source = path.read_text(encoding="utf-8")
+    data = tomllib.loads(source)
+    ids = [t.get("id") for t in data["theme"]]
+    return pd.DataFrame(_formulas(data.get("formula", []), path, source, ids), columns=list(FORMULA_KEYS))
 
 
 def _codebook(codebook) -> pd.DataFrame:
@@ -162,59 +236,254 @@ def theme_labels(codebook: pd.DataFrame | None = None, lang: str = "label") -> d
     return dict(zip(cb["id"], cb[lang]))
 
 
-def theme_ids(coded: pd.DataFrame) -> list[str]:
-    """The theme columns of a coded paragraph table, in codebook order.
-
-    Read from `coded.attrs` (set by code_paragraphs); if a pandas operation dropped them, the boolean
-    columns that are also codebook ids are used.
-    """
-    if coded.attrs.get("themes"):
-        return list(coded.attrs["themes"])
-    return [t for t in load_codebook()["id"] if t in coded.columns and coded[t].dtype == bool]
+def theme_ids(coded: pd.DataFrame, codebook: pd.DataFrame | str | Path | None = None) -> list[str]:
+    """The theme columns of a coded paragraph table, in codebook order: the codebook's ids that are
+    boolean columns of `coded` (default codebook data/lexicon/themes.toml)."""
+    cb = _codebook(codebook)
+    return [t for t in cb["id"] if t in coded.columns and coded[t].dtype == bool]
 
 
-def _labels(coded: pd.DataFrame) -> dict[str, str]:
-    return coded.attrs.get("labels") or theme_labels()
+def _labels(coded: pd.DataFrame | None = None, codebook=None) -> dict[str, str]:
+    return theme_labels(_codebook(codebook))
+
+
+# ---------------------------------------------------------------- sentences
+
+# a sentence ends at 。！？；… (full or half width), or at a "." that is not a decimal point; closing
+# quotes and brackets after the mark stay with the sentence
+_SENTENCE_END = re.compile(r"(?:[。！？；!?;…]+|(?<!\d)\.(?!\d))[”’」』）)\]]*")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of the sentences of `text`; together they cover the whole text."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text) or not spans:
+        spans.append((start, len(text)))
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of `text` (see sentence_spans), stripped, empty ones dropped."""
+    return [s for s in (text[a:b].strip() for a, b in sentence_spans(text)) if s]
 
 
 # ---------------------------------------------------------------- coding
 
+MATCH_COLUMNS = ["doc_id", "para_no", "theme", "keyword", "position", "sentence_no", "sentence"]
 
-def match_themes(text: str, codebook: pd.DataFrame | None = None) -> dict[str, tuple[str, ...]]:
-    """Themes one text carries: {theme id: keywords found}, in codebook order."""
-    cb = _codebook(codebook)
-    flat = _WHITESPACE.sub("", text)
-    out = {}
-    for tid, keywords, require, exclude in zip(cb["id"], cb["keywords"], cb["require"], cb["exclude"]):
-        found = tuple(k for k in keywords if k in flat)
-        if not found:
+
+_CLAUSE_END = re.compile(r"[，,；;。！？!?：:…]")
+_CODING = ("keywords", "actors", "weak")
+
+
+class _Matcher:
+    """All words of a codebook in one Aho-Corasick automaton, and the rules that decide which hits code.
+
+    A hit of a theme's keyword (or actor, or weak word) codes the paragraph unless
+    1. it lies inside a match of one of the theme's formulas (set phrases, [[formula]] in themes.toml);
+    2. it is an `actors` word in a clause that names actors of `list_min_kinds` or more kinds (a mixed
+       list of united-front actors: each theme's actors are one kind, each of `list_others` another);
+    3. the theme has `require` words and none is in the hit's sentence, or an `exclude` word is;
+    4. it is a `weak` word and no other distinct word of the theme is left in the paragraph.
+    A word found inside a longer word of the same theme (部署 in 迅速部署) is not a hit of its own.
+    """
+
+    def __init__(self, cb: pd.DataFrame):
+        import ahocorasick
+
+        self.ids = list(cb["id"])
+        self.roles: dict[str, list[tuple[int, str]]] = {}
+        self.has_require = [bool(r) for r in cb["require"]]
+        for j, row in enumerate(cb.itertuples(index=False)):
+            for role in _CODING + ("require", "exclude"):
+                for w in getattr(row, role, ()) if role in cb.columns else ():
+                    self.roles.setdefault(w, []).append((j, role))
+        others = cb["list_others"].iloc[0] if "list_others" in cb.columns and len(cb) else ()
+        for w in others:
+            self.roles.setdefault(w, []).append((-1, "other"))
+        self.min_kinds = int(cb["list_min_kinds"].iloc[0]) if "list_min_kinds" in cb.columns and len(cb) else 0
+        patterns: dict[str, set[int]] = {}
+        if "formulas" in cb.columns:
+            for j, pats in enumerate(cb["formulas"]):
+                for pat in pats:
+                    patterns.setdefault(pat, set()).add(j)
+        self.formulas = [(re.compile(p), themes) for p, themes in patterns.items()]
+        self.automaton = ahocorasick.Automaton()
+        for w, rs in self.roles.items():
+            self.automaton.add_word(w, (w, len(w), any(role in _CODING for _, role in rs)))
+        if self.roles:
+            self.automaton.make_automaton()
+
+    def hits(self, text: str) -> list[tuple[int, str, int, int, int, int]]:
+        """Coding hits in one text: (theme index, keyword, position in `text`, sentence index,
+        sentence start, sentence end); offsets are in `text`."""
+        if not self.roles:
+            return []
+        ws = _WHITESPACE.search(text) is not None
+        if ws:  # match on the text without whitespace, report positions in the original text
+            keep = [i for i, ch in enumerate(text) if not ch.isspace()]
+            flat = "".join(text[i] for i in keep)
+        else:
+            flat = text
+        raw = [(end, v) for end, v in self.automaton.iter(flat)]
+        if not any(v[2] for _, v in raw):
+            return []
+        roles = self.roles
+        found = [(end, v[0]) for end, v in raw]
+        coding = [
+            (j, w, end - n + 1, role) for end, (w, n, c) in raw if c for j, role in roles[w] if role in _CODING
+        ]
+
+        # 1. set phrases
+        if self.formulas:
+            present = {h[0] for h in coding}
+            masks = [
+                (m.start(), m.end(), themes)
+                for rx, themes in self.formulas if not themes.isdisjoint(present)
+                for m in rx.finditer(flat)
+            ]
+            if masks:
+                coding = [
+                    h for h in coding
+                    if not any(a <= h[2] and h[2] + len(h[1]) <= b and h[0] in th for a, b, th in masks)
+                ]
+        # 2. mixed lists of actors, clause by clause
+        if self.min_kinds and any(role == "actors" for *_, role in coding):
+            cends = [m.end() for m in _CLAUSE_END.finditer(flat)]
+            kinds: dict[int, set] = {}
+            for end, w in found:
+                c = bisect_right(cends, end - len(w) + 1)
+                for j, role in roles[w]:
+                    if role == "actors":
+                        kinds.setdefault(c, set()).add(j)
+                    elif role == "other":
+                        kinds.setdefault(c, set()).add(w)
+            listed = {c for c, k in kinds.items() if len(k) >= self.min_kinds}
+            if listed:
+                coding = [h for h in coding if not (h[3] == "actors" and bisect_right(cends, h[2]) in listed)]
+        if not coding:
+            return []
+        # 3. require / exclude in the same sentence
+        spans = sentence_spans(flat)
+        ends = [b for _, b in spans]
+        required, excluded = set(), set()
+        for end, w in found:
+            for j, role in roles[w]:
+                if role == "require":
+                    required.add((j, bisect_right(ends, end - len(w) + 1)))
+                elif role == "exclude":
+                    excluded.add((j, bisect_right(ends, end - len(w) + 1)))
+        kept = []
+        for j, w, pos, role in coding:
+            s = bisect_right(ends, pos)
+            if self.has_require[j] and (j, s) not in required:
+                continue
+            if (j, s) in excluded:
+                continue
+            kept.append((j, w, pos, role, s))
+        # a word inside a longer word of the same theme (部署 in 迅速部署) is the same hit
+        spans_j = {(j, pos, pos + len(w)) for j, w, pos, _, _ in kept}
+        kept = [
+            h for h in kept
+            if not any(j == h[0] and a <= h[2] and h[2] + len(h[1]) <= b and b - a > len(h[1]) for j, a, b in spans_j)
+        ]
+        # 4. a weak word needs another distinct word of its theme
+        words: dict[int, set[str]] = {}
+        strong: set[int] = set()
+        for j, w, _, role, _ in kept:
+            words.setdefault(j, set()).add(w)
+            if role != "weak":
+                strong.add(j)
+        out = []
+        for j, w, pos, role, s in kept:
+            if role == "weak" and j not in strong and len(words[j]) < 2:
+                continue
+            a, b = spans[s]
+            if ws:  # back to offsets in the original text
+                pos, a, b = keep[pos], keep[a], (keep[b - 1] + 1)
+            out.append((j, w, pos, s, a, b))
+        out.sort(key=lambda h: (h[0], h[2], h[1]))
+        return out
+
+
+def _hits_table(paras: pd.DataFrame, cb: pd.DataFrame) -> pd.DataFrame:
+    """theme_matches plus `row`, the paragraph's position in `paras`."""
+    m = _Matcher(cb)
+    rows, themes, words, positions, sents, sent_text = [], [], [], [], [], []
+    for i, text in enumerate(paras["text"].tolist()):
+        if not isinstance(text, str) or not text:
             continue
-        if require and not any(w in flat for w in require):
+        hits = m.hits(text)
+        if not hits:
             continue
-        if exclude and any(w in flat for w in exclude):
-            continue
-        out[tid] = found
+        for j, w, pos, s, a, b in hits:
+            rows.append(i)
+            themes.append(m.ids[j])
+            words.append(w)
+            positions.append(pos)
+            sents.append(s + 1)
+            sent_text.append(text[a:b].strip())
+    idx = np.asarray(rows, dtype=np.int64)
+    out = pd.DataFrame(
+        {
+            "row": idx,
+            "doc_id": paras["doc_id"].to_numpy()[idx] if "doc_id" in paras else pd.NA,
+            "para_no": paras["para_no"].to_numpy()[idx] if "para_no" in paras else idx + 1,
+            "theme": pd.Categorical(themes, categories=m.ids),
+            "keyword": words,
+            "position": np.asarray(positions, dtype=np.int64),
+            "sentence_no": np.asarray(sents, dtype=np.int64),
+            "sentence": sent_text,
+        }
+    )
     return out
+
+
+def theme_matches(paras: pd.DataFrame, codebook: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+    """The long match table: one row per keyword occurrence that codes a theme.
+
+    Columns: doc_id, para_no, theme (categorical, codebook order), keyword, position (character offset of
+    the keyword in the paragraph's `text`), sentence_no (1-based, see sentence_spans) and sentence (the
+    sentence that triggered the code). A keyword counts when the codebook's rules for its theme hold in
+    its sentence (see data/lexicon/themes.toml). Every count, share and piece of evidence is a group-by
+    of this table. Keywords are matched in one pass (Aho-Corasick, pyahocorasick) on the text with
+    whitespace removed, so "社情 民意" matches 社情民意.
+    """
+    return _hits_table(paras, _codebook(codebook)).drop(columns="row")
+
+
+def match_themes(text: str, codebook: pd.DataFrame | str | Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Themes one text carries: {theme id: distinct keywords that coded it}, in codebook order."""
+    cb = _codebook(codebook)
+    m = _Matcher(cb)
+    out: dict[str, tuple[str, ...]] = {}
+    for j, w, *_ in m.hits(text):
+        tid = m.ids[j]
+        if w not in out.get(tid, ()):
+            out[tid] = out.get(tid, ()) + (w,)
+    return {t: out[t] for t in m.ids if t in out}
 
 
 def code_paragraphs(paras: pd.DataFrame, codebook: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
     """Code every paragraph with the codebook's themes (several allowed).
 
-    `paras` needs a `text` column (e.g. from `paragraphs(corpus)`). Returns a copy with:
-    `themes` (tuple of theme ids), `n_themes`, `keywords` ("theme: kw, kw; ..." - why it was coded)
-    and one boolean column per theme id. The theme ids are also in `result.attrs["themes"]`.
+    `paras` needs a `text` column (e.g. from `paragraphs(corpus)`). Returns a copy, one row per paragraph,
+    with `themes` (tuple of theme ids, codebook order), `n_themes` and one boolean column per theme id,
+    all derived from `theme_matches` (which says why: keyword, position, sentence).
     """
     cb = _codebook(codebook)
     ids = list(cb["id"])
-    hits = [match_themes(t, cb) for t in paras["text"]]
+    hits = _hits_table(paras, cb)
+    flags = np.zeros((len(paras), len(ids)), dtype=bool)
+    flags[hits["row"].to_numpy(), hits["theme"].cat.codes.to_numpy()] = True
     out = paras.copy()
-    out["themes"] = [tuple(h) for h in hits]
-    out["n_themes"] = [len(h) for h in hits]
-    out["keywords"] = ["; ".join(f"{t}: {', '.join(k)}" for t, k in h.items()) for h in hits]
-    for tid in ids:
-        out[tid] = [tid in h for h in hits]
-    out.attrs["themes"] = ids
-    out.attrs["labels"] = dict(zip(cb["id"], cb["label"]))
+    out["themes"] = [tuple(t for t, f in zip(ids, row) if f) for row in flags]
+    out["n_themes"] = flags.sum(axis=1)
+    for j, tid in enumerate(ids):
+        out[tid] = flags[:, j]
     return out
 
 
@@ -238,29 +507,69 @@ def _with_group(coded: pd.DataFrame, by: str, corpus: pd.DataFrame | None) -> pd
     else:
         raise KeyError(f"'{by}' is neither a paragraph column, a corpus column nor 'year'")
     out["group"] = coded["doc_id"].map(values)
-    out.attrs = dict(coded.attrs)
     return out
 
 
-def theme_counts(coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Paragraph counts: rows = theme ids plus "n_paragraphs", columns = groups of `by`."""
+def paragraph_counts(coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None) -> pd.Series:
+    """Paragraphs per group of `by` (the denominators of theme_shares), named "n_paragraphs"."""
     g = _with_group(coded, by, corpus)
-    ids = theme_ids(coded)
+    n = g.groupby("group", sort=True).size().rename("n_paragraphs")
+    n.index.name = by
+    return n
+
+
+def theme_counts(
+    coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None, codebook=None
+) -> pd.DataFrame:
+    """Paragraphs carrying each theme: rows = theme ids (codebook order), columns = groups of `by`.
+
+    Only theme rows; the denominators are `paragraph_counts(coded, by, corpus)`.
+    """
+    g = _with_group(coded, by, corpus)
+    ids = theme_ids(coded, codebook)
     counts = g.groupby("group", sort=True)[ids].sum().T.astype(int)
-    counts.loc["n_paragraphs"] = g.groupby("group", sort=True).size()
     counts.columns.name = by
     return counts
 
 
-def theme_shares(coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None) -> pd.DataFrame:
+def theme_shares(
+    coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None, codebook=None
+) -> pd.DataFrame:
     """Share of paragraphs (0-1) carrying each theme: rows = theme ids, columns = groups of `by`.
 
     A paragraph with several themes counts for each, so a column can sum to more than 1.
     `by`: doc_id, section, or with corpus= any article column (province, city, org) or "year".
     """
-    counts = theme_counts(coded, by, corpus)
-    n = counts.loc["n_paragraphs"]
-    return counts.drop(index="n_paragraphs").div(n, axis=1)
+    counts = theme_counts(coded, by, corpus, codebook)
+    return counts.div(paragraph_counts(coded, by, corpus), axis=1)
+
+
+def _theme_id(theme: str, codebook) -> str:
+    cb = _codebook(codebook)
+    lookup = {}
+    for tid, zh, en, label in zip(cb["id"], cb["zh"], cb["en"], cb["label"]):
+        lookup.update({tid: tid, zh: tid, en: tid, label: tid})
+    if theme not in lookup:
+        raise KeyError(f"unknown theme {theme!r}; known: {list(cb['id'])}")
+    return lookup[theme]
+
+
+def _evidence(rows: pd.DataFrame, tid: str, cb: pd.DataFrame) -> pd.DataFrame:
+    """matched keywords and triggering sentences of `tid` for each row of `rows` (a group-by of the matches)."""
+    hits = _hits_table(rows, cb)
+    hits = hits[hits["theme"] == tid]
+    per_row = hits.groupby("row").agg(
+        matched=("keyword", lambda k: ", ".join(dict.fromkeys(k))),
+        sentence=("sentence", lambda s: " … ".join(dict.fromkeys(s))),
+    )
+    pos = np.arange(len(rows))
+    return pd.DataFrame(
+        {
+            "matched": per_row["matched"].reindex(pos, fill_value="").to_numpy(),
+            "sentence": per_row["sentence"].reindex(pos, fill_value="").to_numpy(),
+        },
+        index=rows.index,
+    )
 
 
 def theme_evidence(
@@ -269,49 +578,44 @@ def theme_evidence(
     by: str | None = None,
     group=None,
     corpus: pd.DataFrame | None = None,
+    codebook: pd.DataFrame | str | Path | None = None,
 ) -> pd.DataFrame:
     """The paragraphs coded with `theme` (id, Chinese or English label), optionally in one heatmap cell.
 
     With `by` and `group` the rows are exactly those counted in `theme_counts(coded, by)[group][theme]`.
-    Columns: doc_id, para_no, section, matched keywords, text (and `group` when `by` is given).
+    Columns: doc_id, para_no, section, matched (the keywords that coded it), sentence (the sentence(s)
+    that triggered the code, joined by " … "), text, and `group` when `by` is given.
     """
-    labels = _labels(coded)
-    lookup = {tid: tid for tid in theme_ids(coded)}
-    for tid, label in labels.items():
-        zh, _, en = label.partition(" ")
-        lookup.update({label: tid, zh: tid, en: tid})
-    if theme not in lookup:
-        raise KeyError(f"unknown theme {theme!r}; known: {theme_ids(coded)}")
-    tid = lookup[theme]
+    cb = _codebook(codebook)
+    tid = _theme_id(theme, cb)
     rows = coded if by is None else _with_group(coded, by, corpus)
     rows = rows[rows[tid]]
     if by is not None and group is not None:
         rows = rows[rows["group"] == group]
-    out = rows.assign(matched=[dict(_split_hits(k)).get(tid, "") for k in rows["keywords"]])
-    cols = ["doc_id", "para_no", "section", "matched", "text"] + (["group"] if by is not None else [])
-    return out[cols].reset_index(drop=True)
+    rows = rows.join(_evidence(rows, tid, cb))
+    cols = ["doc_id", "para_no", "section", "matched", "sentence", "text"] + (["group"] if by is not None else [])
+    return rows[[c for c in cols if c in rows.columns]].reset_index(drop=True)
 
 
-def _split_hits(keywords: str):
-    for part in filter(None, keywords.split("; ")):
-        tid, _, words = part.partition(": ")
-        yield tid, words
-
-
-def evidence_table(coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every (theme, group) heatmap cell with its paragraphs: theme, label, group, doc_id, para_no, matched, text."""
-    labels = _labels(coded)
+def evidence_table(
+    coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None, codebook=None
+) -> pd.DataFrame:
+    """Every (theme, group) heatmap cell with its paragraphs:
+    theme, label, group, doc_id, para_no, matched, sentence, text."""
+    cb = _codebook(codebook)
+    labels = theme_labels(cb)
     parts = []
-    for tid in theme_ids(coded):
-        ev = theme_evidence(coded, tid, by=by, corpus=corpus)
+    for tid in theme_ids(coded, cb):
+        ev = theme_evidence(coded, tid, by=by, corpus=corpus, codebook=cb)
         parts.append(ev.assign(theme=tid, label=labels.get(tid, tid)))
     out = pd.concat(parts, ignore_index=True)
-    return out[["theme", "label", "group", "doc_id", "para_no", "matched", "text"]]
+    return out[["theme", "label", "group", "doc_id", "para_no", "matched", "sentence", "text"]]
 
 
 def uncoded(coded: pd.DataFrame) -> pd.DataFrame:
     """The paragraphs no theme covers (doc_id, para_no, section, text)."""
-    return coded.loc[coded["n_themes"] == 0, ["doc_id", "para_no", "section", "text"]].reset_index(drop=True)
+    cols = [c for c in ("doc_id", "para_no", "section", "text") if c in coded.columns]
+    return coded.loc[coded["n_themes"] == 0, cols].reset_index(drop=True)
 
 
 def uncoded_share(coded: pd.DataFrame) -> float:
@@ -319,159 +623,146 @@ def uncoded_share(coded: pd.DataFrame) -> float:
     return float((coded["n_themes"] == 0).mean()) if len(coded) else 0.0
 
 
-def theme_summary(coded: pd.DataFrame) -> pd.DataFrame:
-    """One row per theme: label, paragraphs coded, share of all paragraphs, most frequent matched keywords."""
-    labels = _labels(coded)
+def theme_summary(coded: pd.DataFrame, codebook=None) -> pd.DataFrame:
+    """One row per theme: label, paragraphs coded, share of all paragraphs, the matched keywords with the
+    number of paragraphs each coded (most frequent first)."""
+    cb = _codebook(codebook)
+    labels = theme_labels(cb)
+    hits = _hits_table(coded, cb).drop_duplicates(["row", "theme", "keyword"])
     rows = []
-    for tid in theme_ids(coded):
-        kw = pd.Series(
-            [w for k in coded["keywords"] for t, words in _split_hits(k) if t == tid for w in words.split(", ")]
-        )
-        top = ", ".join(f"{w} {n}" for w, n in kw.value_counts().head(5).items())
+    for tid in theme_ids(coded, cb):
+        kw = hits.loc[hits["theme"] == tid, "keyword"].value_counts()
         rows.append(
             {
                 "theme": tid,
                 "label": labels.get(tid, tid),
                 "paragraphs": int(coded[tid].sum()),
-                "share": float(coded[tid].mean()),
-                "top_keywords": top,
+                "share": float(coded[tid].mean()) if len(coded) else 0.0,
+                "top_keywords": ", ".join(f"{w} {n}" for w, n in kw.head(5).items()),
             }
         )
     return pd.DataFrame(rows)
 
 
-# ---------------------------------------------------------------- data-driven check: NMF topics
+# ---------------------------------------------------------------- agreement with human coding
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES_DIR = PROJECT_ROOT / "tests" / "fixtures"
+SHARED_CORPORA = PROJECT_ROOT.parent / "shared" / "corpora"
+LABEL_FILES = {"seed": "theme_labels_seed.csv", "corpora": "theme_labels_corpora.csv"}
+XWLB_FILE = "xwlb_2020_2022.jsonl.xz"
 
 
-def paragraph_tokens(paras: pd.DataFrame, progress: bool = False) -> list[list[str]]:
-    """Content tokens of each paragraph: exactly `analysis.tokenize` (reference jieba engine, project
-    lexicon and stopwords), through tokenize_corpus so repeated runs read the token cache."""
-    from .segment import tokenize_corpus
+def _split_themes(value) -> tuple[str, ...]:
+    if isinstance(value, (tuple, list)):
+        return tuple(value)
+    if not isinstance(value, str):
+        return ()
+    return tuple(t.strip() for t in value.split(";") if t.strip())
 
-    return tokenize_corpus(list(paras["text"]), engine="jieba", progress=progress)
+
+def item_lines(text: str) -> list[str]:
+    """The paragraphs of a CCTV (xwlb) item as the corpora fixture numbers them: the non-empty lines
+    of `text`, stripped; `line_no` is the 0-based index in this list."""
+    return [line.strip() for line in (text or "").split("\n") if line.strip()]
 
 
-def nmf_topics(
-    paras: pd.DataFrame,
-    n_topics: int = 12,
-    n_words: int = 10,
-    min_df: int = 2,
-    seed: int = SEED,
-    tokens: list[list[str]] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """NMF topics on paragraph tf-idf (scikit-learn), as a check on the codebook.
+def line_sha(line: str) -> str:
+    """The fixture's check on a paragraph's text: the first 12 hex digits of sha1(line)."""
+    import hashlib
 
-    Returns (topics, weights). `topics`: one row per topic: topic ("T1" ...), top_words (space-separated,
-    strongest first), share (the topic's part of all paragraph weight). `weights`: paragraphs x topics,
-    each row scaled to sum to 1 (all zero for a paragraph with no kept term), index as `paras`.
-    Deterministic for a given seed (nndsvda initialisation).
+    return hashlib.sha1(line.encode("utf-8")).hexdigest()[:12]
+
+
+def load_theme_labels(which: str = "seed", corpora_dir: str | Path | None = None) -> pd.DataFrame | None:
+    """Human theme coding of paragraphs (tests/fixtures/theme_labels_<which>.csv), with their text.
+
+    Returns doc_id, para_no, themes (tuple of theme ids, empty = no theme), note, text.
+    - "seed": paragraphs of the seed articles (data/raw, numbered as `paragraphs(load_corpus())`).
+    - "corpora": CCTV paragraphs; the fixture holds only ids and labels (item_id, line_no, sha), the text
+      is read from ../shared/corpora/xwlb_2020_2022.jsonl.xz and checked against `sha`. Returns None
+      when that file is absent (a fresh clone has no ../shared).
+    The coders saw only the codebook's definitions.
     """
-    from sklearn.decomposition import NMF
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    if which not in LABEL_FILES:
+        raise ValueError(f"which must be one of {sorted(LABEL_FILES)}, not {which!r}")
+    labels = pd.read_csv(FIXTURES_DIR / LABEL_FILES[which], dtype=str, keep_default_na=False)
+    if which == "seed":
+        from .corpus import load_corpus, paragraphs
 
-    tokens = paragraph_tokens(paras) if tokens is None else tokens
-    vec = TfidfVectorizer(analyzer=lambda toks: toks, min_df=min_df, sublinear_tf=True)
-    X = vec.fit_transform(tokens)
-    model = NMF(n_components=n_topics, init="nndsvda", random_state=seed, max_iter=1000)
-    W = model.fit_transform(X)
-    vocab = np.asarray(vec.get_feature_names_out())
-    names = [f"T{i + 1}" for i in range(n_topics)]
-    top = [" ".join(vocab[np.argsort(-row)[:n_words]]) for row in model.components_]
-    total = W.sum(axis=0)
-    topics = pd.DataFrame({"topic": names, "top_words": top, "share": total / total.sum()})
-    sums = W.sum(axis=1, keepdims=True)
-    weights = pd.DataFrame(np.divide(W, sums, out=np.zeros_like(W), where=sums > 0), index=paras.index, columns=names)
-    return topics, weights
+        paras = paragraphs(load_corpus())
+        labels["para_no"] = labels["para_no"].astype(int)
+        out = labels.merge(paras[["doc_id", "para_no", "text"]], on=["doc_id", "para_no"], how="left")
+        missing = out[out["text"].isna()]
+        if len(missing):
+            raise ValueError(f"seed labels name paragraphs not in the corpus: {missing[['doc_id', 'para_no']].values.tolist()}")
+    else:
+        import json
+        import lzma
 
-
-def topic_theme_table(coded: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
-    """How NMF topics line up with codebook themes: themes x topics, mean topic weight of the theme's paragraphs.
-
-    Each cell is the average weight of the topic in the paragraphs coded with the theme; compare a
-    row with the `all paragraphs` row to see which topics a theme over-draws on.
-    """
-    labels = _labels(coded)
-    rows = {labels.get(t, t): weights[coded[t].to_numpy()].mean() for t in theme_ids(coded)}
-    table = pd.DataFrame(rows).T
-    table.loc["(all paragraphs)"] = weights.mean()
-    return table
-
-
-def topic_alignment(coded: pd.DataFrame, topics: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
-    """One row per topic: its top words, the best-matching theme, how well they match, the runner-up.
-
-    `r` is the correlation between the topic's paragraph weight and the theme's 0/1 coding; `lift` is the
-    topic's mean weight in the theme's paragraphs over its mean weight in all paragraphs. A topic whose
-    best r is low (< 0.3) is one the codebook does not name. `main_doc` / `doc_share`: the article
-    holding most of the topic's weight and that share (near 1: the topic is one article's vocabulary).
-    """
-    labels = _labels(coded)
-    ids = theme_ids(coded)
-    themes = coded[ids].astype(float).to_numpy()
-    rows = []
-    for topic, words in zip(topics["topic"], topics["top_words"]):
-        w = weights[topic].to_numpy()
-        r = np.array([np.corrcoef(w, themes[:, j])[0, 1] if themes[:, j].std() > 0 else 0.0 for j in range(len(ids))])
-        order = np.argsort(-r)
-        best, second = ids[order[0]], ids[order[1]]
-        mean_all = w.mean()
-        lift = w[themes[:, order[0]] > 0].mean() / mean_all if mean_all > 0 else np.nan
-        by_doc = pd.Series(w, index=coded.index).groupby(coded["doc_id"]).sum()
-        rows.append(
-            {
-                "topic": topic,
-                "top_words": " ".join(words.split()[:8]),
-                "best_theme": labels.get(best, best),
-                "r": round(float(r[order[0]]), 2),
-                "lift": round(float(lift), 2),
-                "runner_up": labels.get(second, second),
-                "r_runner_up": round(float(r[order[1]]), 2),
-                "main_doc": str(by_doc.idxmax())[:3],
-                "doc_share": round(float(by_doc.max() / by_doc.sum()), 2) if by_doc.sum() > 0 else np.nan,
-            }
+        path = Path(corpora_dir or SHARED_CORPORA) / XWLB_FILE
+        if not path.exists():
+            return None
+        wanted = set(labels["item_id"])
+        texts = {}
+        with lzma.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                item = json.loads(line)
+                if item.get("id") in wanted:
+                    texts[item["id"]] = item.get("text") or ""
+        lines, bad = [], []
+        for item_id, no, sha in zip(labels["item_id"], labels["line_no"].astype(int), labels["sha"]):
+            paras = item_lines(texts.get(item_id, ""))
+            text = paras[no] if no < len(paras) else None
+            if text is None or line_sha(text) != sha:
+                bad.append((item_id, no))
+            lines.append(text)
+        if bad:
+            raise ValueError(f"{path}: labelled paragraphs missing or changed (item_id, line_no): {bad}")
+        out = pd.DataFrame(
+            {"doc_id": labels["item_id"], "para_no": labels["line_no"].astype(int), "themes": labels["themes"],
+             "note": labels.get("note", ""), "text": lines}
         )
-    return pd.DataFrame(rows)
+    out["themes"] = out["themes"].map(_split_themes)
+    return out[["doc_id", "para_no", "themes", "note", "text"]].reset_index(drop=True)
 
 
-# ---------------------------------------------------------------- co-occurrence network of top terms
+def codebook_agreement(coded: pd.DataFrame, labels: pd.DataFrame, codebook=None) -> pd.DataFrame:
+    """Agreement of the codebook's coding with human labels, per theme and pooled (Cohen's kappa).
 
-
-def term_network(
-    paras: pd.DataFrame,
-    n_terms: int = 30,
-    min_jaccard: float = 0.25,
-    max_degree: int = 4,
-    drop: tuple[str, ...] = ("疫情", "防控", "疫情防控"),
-    tokens: list[list[str]] | None = None,
-):
-    """Co-occurrence network of the most widespread terms (networkx Graph), kept readable.
-
-    Nodes: the `n_terms` terms in most paragraphs (minus `drop`, words in nearly every paragraph that
-    would link to everything); node attribute `df` = paragraphs containing the term. Edges: two terms
-    in the same paragraph, weighted by Jaccard (paragraphs with both / with either), `count` = paragraphs
-    with both; an edge is kept when Jaccard >= min_jaccard and it is among the `max_degree` strongest of
-    one of its ends. Isolated terms are dropped.
+    `coded`: code_paragraphs output; `labels`: doc_id, para_no, themes (tuple or "a;b" string), e.g.
+    load_theme_labels("seed"). Paragraphs are paired on (doc_id, para_no); only labelled paragraphs
+    count. One row per theme, then a row "pooled" (all paragraph x theme cells together):
+    n (paragraphs), human (paragraphs the coders gave the theme), codebook, both, over (codebook yes,
+    human no), under (codebook no, human yes), kappa (sklearn.metrics.cohen_kappa_score; NaN when
+    neither side ever gives the theme).
     """
-    import networkx as nx
+    from sklearn.metrics import cohen_kappa_score
 
-    tokens = paragraph_tokens(paras) if tokens is None else tokens
-    sets = [set(t) - set(drop) for t in tokens]
-    df = pd.Series([w for s in sets for w in s]).value_counts()
-    df = df[df.index.str.len() > 1]  # single characters are rarely readable terms
-    terms = list(df.sort_values(ascending=False, kind="mergesort").index[:n_terms])
-    occ = pd.DataFrame([[w in s for w in terms] for s in sets], columns=terms).astype(int)
-    both = occ.T @ occ
-    either = np.add.outer(occ.sum().to_numpy(), occ.sum().to_numpy()) - both.to_numpy()
-    ratio = both.to_numpy() / np.maximum(either, 1)
-    np.fill_diagonal(ratio, 0)
-    jac = pd.DataFrame(ratio, index=terms, columns=terms)
-    keep = set()
-    for w in terms:
-        for v in jac[w].sort_values(ascending=False, kind="mergesort").index[:max_degree]:
-            if jac.at[w, v] >= min_jaccard:
-                keep.add(tuple(sorted((w, v))))
-    G = nx.Graph()
-    for a, b in sorted(keep):
-        G.add_edge(a, b, weight=float(jac.at[a, b]), count=int(both.at[a, b]))
-    nx.set_node_attributes(G, {w: int(df[w]) for w in G.nodes}, "df")
-    return G
+    cb = _codebook(codebook)
+    ids = theme_ids(coded, cb)
+    lab = labels[["doc_id", "para_no"]].copy()
+    lab["_human"] = labels["themes"].map(_split_themes).to_numpy()
+    merged = lab.merge(coded[["doc_id", "para_no"] + ids], on=["doc_id", "para_no"], how="left", validate="1:1")
+    if merged[ids].isna().any().any():
+        raise ValueError("some labelled paragraphs are not in `coded`")
+    unknown = sorted({t for ts in lab["_human"] for t in ts} - set(ids))
+    if unknown:
+        raise ValueError(f"labels use theme ids not in the codebook: {unknown}")
+    machine = merged[ids].astype(bool).to_numpy()
+    human = np.array([[t in ts for t in ids] for ts in merged["_human"]], dtype=bool).reshape(len(merged), len(ids))
+
+    def row(name, h, m):
+        both = int((h & m).sum())
+        if not (h.any() or m.any()):
+            kappa = float("nan")  # nobody gives the theme: nothing to agree on
+        elif (h == m).all():
+            kappa = 1.0
+        else:
+            kappa = float(cohen_kappa_score(h, m))
+        return {"theme": name, "n": len(merged), "human": int(h.sum()), "codebook": int(m.sum()), "both": both,
+                "over": int((m & ~h).sum()), "under": int((h & ~m).sum()), "kappa": kappa}
+
+    rows = [row(t, human[:, j], machine[:, j]) for j, t in enumerate(ids)]
+    rows.append(row("pooled", human.ravel(), machine.ravel()))
+    return pd.DataFrame(rows)

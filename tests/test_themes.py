@@ -5,6 +5,11 @@ import pytest
 from analysis import (
     CodebookError,
     code_paragraphs,
+    codebook_agreement,
+    load_theme_labels,
+    paragraph_counts,
+    theme_matches,
+    theme_summary,
     evidence_table,
     load_codebook,
     theme_counts,
@@ -13,7 +18,8 @@ from analysis import (
     uncoded,
     uncoded_share,
 )
-from analysis.themes import match_themes, nmf_topics, term_network, topic_alignment
+from analysis.themes import match_themes, split_sentences
+from analysis.topics import nmf_topics, term_network, topic_alignment
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +75,7 @@ UNAMBIGUOUS = [
 @pytest.mark.parametrize("snippet, theme", UNAMBIGUOUS)
 def test_unambiguous_paragraph_gets_its_theme(coded, snippet, theme):
     row = one_paragraph(coded, snippet)
-    assert row[theme], f"{snippet!r} not coded {theme}; got {row['themes']} ({row['keywords']})"
+    assert row[theme], f"{snippet!r} not coded {theme}; got {row['themes']}"
     assert theme in row["themes"]
 
 
@@ -89,17 +95,19 @@ NOT_THEME = [
 @pytest.mark.parametrize("snippet, theme", NOT_THEME)
 def test_paragraph_does_not_get_wrong_theme(coded, snippet, theme):
     row = one_paragraph(coded, snippet)
-    assert not row[theme], f"{snippet!r} wrongly coded {theme} ({row['keywords']})"
+    assert not row[theme], f"{snippet!r} wrongly coded {theme}"
 
 
 def test_paragraphs_can_carry_several_themes(coded):
     row = one_paragraph(coded, "九三学社四平市委组织撰写联名提案")
     assert {"advice", "parties", "donation"} <= set(row["themes"])
     assert row["n_themes"] == len(row["themes"])
-    assert "advice: " in row["keywords"] and "提案" in row["keywords"]
+    assert "提案" in match_themes(row["text"])["advice"]
 
 
 def test_uncoded_share_is_computed_and_reported(coded, record_property, capsys):
+    # issue 12: paragraphs of pure rhetoric carry no theme, so the codebook leaves about as many
+    # paragraphs uncoded as the blind coders did (20 of 81), not the < 10 % of the keyword rules
     share = uncoded_share(coded)
     rest = uncoded(coded)
     assert len(rest) == round(share * len(coded))
@@ -108,7 +116,9 @@ def test_uncoded_share_is_computed_and_reported(coded, record_property, capsys):
     with capsys.disabled():
         print(f"\n[themes] {len(rest)} of {len(coded)} paragraphs uncoded ({share:.1%}): "
               + " | ".join(t[:30] for t in rest["text"]))
-    assert share < 0.10
+    human = load_theme_labels("seed")
+    human_share = (human["themes"].map(len) == 0).mean()
+    assert abs(share - human_share) < 0.10, (share, human_share)
 
 
 def test_shares_by_article_region_and_year(coded, corpus):
@@ -128,27 +138,29 @@ def test_shares_by_article_region_and_year(coded, corpus):
 
 def test_every_heatmap_cell_leads_to_its_paragraphs(coded, corpus):
     counts = theme_counts(coded, "province", corpus=corpus)
-    for theme in counts.index.drop("n_paragraphs"):
+    for theme in counts.index:
         for group in counts.columns:
             ev = theme_evidence(coded, theme, by="province", group=group, corpus=corpus)
             assert len(ev) == counts.at[theme, group], (theme, group)
             assert (ev["group"] == group).all()
     table = evidence_table(coded, by="doc_id")
-    assert len(table) == int(coded[counts.index.drop("n_paragraphs")].to_numpy().sum())
+    assert len(table) == int(coded[counts.index].to_numpy().sum())
     # labels in either language find the same rows
     assert theme_evidence(coded, "捐款捐物").equals(theme_evidence(coded, "donation"))
 
 
-def test_tables_work_when_pandas_drops_the_attrs(coded, corpus):
-    bare = coded.copy()
-    bare.attrs = {}
-    assert theme_shares(bare, "province", corpus=corpus).equals(theme_shares(coded, "province", corpus=corpus))
-    assert len(theme_evidence(bare, "Religion & ethnic affairs")) == coded["religion"].sum()
+def test_coded_table_carries_no_hidden_state(coded, corpus):
+    assert coded.attrs == {}
+    assert "keywords" not in coded.columns
+    # a table rebuilt from plain columns (e.g. read back from CSV) gives the same shares and evidence
+    rebuilt = pd.DataFrame({c: coded[c].tolist() for c in coded.columns})
+    assert theme_shares(rebuilt, "province", corpus=corpus).equals(theme_shares(coded, "province", corpus=corpus))
+    assert len(theme_evidence(rebuilt, "Religion & ethnic affairs")) == coded["religion"].sum()
 
 
 def test_paragraph_tokens_are_analysis_tokenize(paras):
     from analysis import tokenize
-    from analysis.themes import paragraph_tokens
+    from analysis.topics import paragraph_tokens
 
     sample = paras.iloc[[0, 40, 75]]
     assert paragraph_tokens(sample) == [tokenize(t) for t in sample["text"]]
@@ -249,8 +261,10 @@ def test_no_themes_and_missing_file(tmp_path):
 
 
 def test_code_paragraphs_takes_a_codebook_path(paras, tmp_path):
-    coded = code_paragraphs(paras, write(tmp_path, GOOD))
-    assert coded.attrs["themes"] == ["donation", "advice"]
+    path = write(tmp_path, GOOD)
+    coded = code_paragraphs(paras, path)
+    assert [t for t in ("donation", "advice", "religion") if t in coded.columns] == ["donation", "advice"]
+    assert coded["themes"].map(set).map(lambda s: s <= {"donation", "advice"}).all()
     assert coded["donation"].sum() == paras["text"].str.contains("捐款|捐物").sum()
 
 
@@ -274,3 +288,182 @@ def test_term_network_is_small_and_thresholded(paras):
     assert G.number_of_edges() <= 2 * 30
     assert all(d["weight"] >= 0.25 for _, _, d in G.edges(data=True))
     assert "疫情" not in G
+
+
+# ---------------------------------------------------------------- the match table (issue 10)
+
+
+def test_match_table_says_where_each_code_comes_from(paras, coded):
+    m = theme_matches(paras)
+    assert list(m.columns) == ["doc_id", "para_no", "theme", "keyword", "position", "sentence_no", "sentence"]
+    text = paras.set_index(["doc_id", "para_no"])["text"]
+    for row in m.sample(60, random_state=0).itertuples():
+        t = text[(row.doc_id, row.para_no)]
+        assert t[row.position:row.position + len(row.keyword)] == row.keyword
+        assert row.keyword in row.sentence and row.sentence in t
+        assert row.sentence == split_sentences(t)[row.sentence_no - 1]
+    # the bool columns are exactly a group-by of the match table
+    pairs = set(zip(m["doc_id"], m["para_no"], m["theme"]))
+    for tid in load_codebook()["id"]:
+        from_matches = {(d, n) for d, n, t in pairs if t == tid}
+        assert from_matches == set(zip(coded.loc[coded[tid], "doc_id"], coded.loc[coded[tid], "para_no"])), tid
+
+
+def test_positions_survive_whitespace_and_sentences_split():
+    paras = pd.DataFrame({"doc_id": ["x"], "para_no": [1], "text": ["会上 讨论了。九三学社 委员捐 款 5万元！"]})
+    m = theme_matches(paras)
+    hit = m[m["theme"] == "donation"].iloc[0]
+    assert hit["keyword"] == "捐款" and paras.text[0][hit["position"]:hit["position"] + 3] == "捐 款"
+    assert hit["sentence_no"] == 2 and hit["sentence"] == "九三学社 委员捐 款 5万元！"
+    assert split_sentences("甲。乙；丙!丁“戊。”己") == ["甲。", "乙；", "丙!", "丁“戊。”", "己"]
+
+
+def test_counts_shares_and_denominators_are_separate(coded, corpus):
+    counts = theme_counts(coded, "province", corpus=corpus)
+    assert list(counts.index) == list(load_codebook()["id"])  # theme rows only
+    n = paragraph_counts(coded, "province", corpus=corpus)
+    assert n.sum() == len(coded) and list(n.index) == list(counts.columns)
+    assert theme_shares(coded, "province", corpus=corpus).equals(counts.div(n, axis=1))
+
+
+def test_evidence_shows_the_triggering_sentence(coded):
+    ev = theme_evidence(coded, "donation")
+    assert len(ev) == coded["donation"].sum()
+    for row in ev.itertuples():
+        words = row.matched.split(", ")
+        assert words and all(any(w in s for s in row.sentence.split(" … ")) for w in words)
+        assert all(s in row.text for s in row.sentence.split(" … "))
+    summary = theme_summary(coded)
+    assert summary.set_index("theme").loc["donation", "paragraphs"] == coded["donation"].sum()
+    assert summary.set_index("theme").loc["donation", "top_keywords"].startswith("捐")
+
+
+# ---------------------------------------------------------------- the rules (issue 12) on made sentences
+
+
+def code_one(text):
+    return set(code_paragraphs(pd.DataFrame({"doc_id": ["t"], "para_no": [1], "text": [text]})).iloc[0]["themes"])
+
+
+def test_stock_formulas_are_not_mobilisation():
+    assert "mobilisation" not in code_one("区政协坚决贯彻落实党中央决策部署,把疫情防控作为最重要的政治任务。")
+    assert "mobilisation" not in code_one("在市委的坚强领导下,疫情就是命令,全区上下闻令而动。")
+    assert "mobilisation" in code_one("区政协成立疫情防控领导小组,向全体委员发出倡议书。")
+
+
+def test_a_list_of_actors_is_not_their_work():
+    assert code_one("各民主党派、工商联和无党派人士积极参与疫情防控。") & {"economy", "parties"} == set()
+    # one kind of actor is not a list: the democratic parties acting together are coded
+    assert "parties" in code_one("民革市委、民盟市委、致公党市委向社区捐赠口罩。")
+    assert "economy" in code_one("区工商联组织民营企业复工复产。")
+
+
+def test_rhetoric_and_objects_of_others_do_not_code():
+    assert code_one("在卡点、在捐赠点、在会议室,都能看到政协人的身影。") & {"community", "donation"} == set()
+    assert "medical" not in code_one("志愿者与医护人员密切配合,协助维持秩序。")
+    assert "advice" not in code_one("区政协号召委员或献计献策、或捐资捐物。")
+    assert "donation" not in code_one("区政协号召委员或献计献策、或捐资捐物。")
+    # a word containing a keyword is not the keyword
+    assert "mobilisation" not in code_one("运动员入场完毕。")
+    assert "overseas" not in code_one("中华人民共和国成立以来。")
+
+
+def test_weak_words_need_company():
+    assert "testing" not in code_one("委员捐赠消毒液500箱。")           # disinfectant as goods
+    assert "testing" in code_one("志愿者协助社区测体温、查验出入证。")    # two testing words
+    assert "publicity" not in code_one("我们要坚定信心,共克时艰。")
+    assert "publicity" in code_one("委员制作宣传片,宣传防疫知识。")
+
+
+def test_require_and_exclude_hold_within_a_sentence(tmp_path):
+    path = tmp_path / "themes.toml"
+    path.write_text(
+        '[[theme]]\nid = "advice"\nzh = "建言"\nen = "Advice"\ndefinition = "d"\n'
+        'keywords = ["意见"]\nrequire = ["报送"]\nexclude = ["统计表"]\n',
+        encoding="utf-8",
+    )
+    cb = load_codebook(path)
+    assert match_themes("收集意见并报送。", cb) == {"advice": ("意见",)}
+    assert match_themes("收集意见。报送统计数据。", cb) == {}  # the co-word is in another sentence
+    assert match_themes("收集意见并报送。报送统计表。", cb) == {"advice": ("意见",)}  # exclude elsewhere
+
+
+def test_formula_blocks_are_checked(tmp_path):
+    bad = GOOD + '\n[[formula]]\npattern = "在(都能"\nreason = "r"\n'
+    with pytest.raises(CodebookError, match=r"line 16: formula #1: pattern is not a valid regular expression"):
+        load_codebook(write(tmp_path, bad))
+    no_reason = GOOD + '\n[[formula]]\npattern = "捐款箱"\n'
+    with pytest.raises(CodebookError, match=r"formula #1: key 'reason' must be a non-empty string"):
+        load_codebook(write(tmp_path, no_reason))
+    ok = GOOD + '\n[[formula]]\npattern = "捐款箱"\nreason = "a box, not a gift"\nthemes = ["donation"]\n'
+    cb = load_codebook(write(tmp_path, ok))
+    assert match_themes("设置捐款箱。", cb) == {}
+    assert match_themes("委员捐款。", cb) == {"donation": ("捐款",)}
+
+
+# ---------------------------------------------------------------- agreement with blind human coding
+
+SEED_LABELS = load_theme_labels("seed")
+
+
+def test_codebook_agrees_with_blind_coding_of_the_seeds(coded, capsys):
+    table = codebook_agreement(coded, SEED_LABELS).set_index("theme")
+    with capsys.disabled():
+        print("\n[themes] agreement with blind coding, seed paragraphs:\n" + table.round(2).to_string())
+    assert table.loc["pooled", "n"] == 81
+    assert table.loc["pooled", "kappa"] >= 0.90
+    assert (table.drop(index="pooled")["kappa"] >= 0.80).all()
+    # recall: the keyword rules before issue 12 missed 5 of the coders' 186 codes; no more now
+    assert table.loc["pooled", "under"] <= 5
+
+
+MUST = [(r.doc_id, r.para_no, t) for r in SEED_LABELS.itertuples() for t in r.themes]
+MUST_NOT = [(r.doc_id, r.para_no) for r in SEED_LABELS.itertuples() if not r.themes]
+
+
+def test_rhetoric_paragraphs_stay_uncoded(coded):
+    """Paragraphs the blind coders gave no theme (stock rhetoric, lists of actors, summaries): the keyword
+    rules before issue 12 coded 15 of these 16 with 1-6 themes; now one does (004/13, a summary list)."""
+    rows = coded.set_index(["doc_id", "para_no"]).loc[MUST_NOT]
+    assert len(rows) == 16
+    assert (rows["n_themes"] <= 1).mean() >= 0.85, rows.loc[rows["n_themes"] > 1, "themes"]
+    assert (rows["n_themes"] > 0).sum() <= 2, rows.loc[rows["n_themes"] > 0, "themes"]
+
+
+def test_must_code_cases_are_coded(coded):
+    got = set(zip(coded["doc_id"], coded["para_no"], coded["themes"].map(tuple)))
+    index = {(d, n): ts for d, n, ts in got}
+    missed = [(d[:3], n, t) for d, n, t in MUST if t not in index[(d, n)]]
+    assert len(missed) <= 5, missed
+
+
+def test_codebook_agreement_counts_cells():
+    coded = pd.DataFrame({"doc_id": ["a", "a", "b"], "para_no": [1, 2, 1],
+                          "donation": [True, False, True], "advice": [False, False, True]})
+    labels = pd.DataFrame({"doc_id": ["a", "a", "b"], "para_no": [1, 2, 1], "themes": ["donation", "", "advice"]})
+    t = codebook_agreement(coded, labels).set_index("theme")
+    assert t.loc["donation", ["human", "codebook", "both", "over", "under"]].tolist() == [1, 2, 1, 1, 0]
+    assert t.loc["advice", "kappa"] == 1.0
+    assert t.loc["pooled", "over"] == 1 and t.loc["pooled", "under"] == 0
+
+
+CORPORA_LABELS = load_theme_labels("corpora")
+
+
+@pytest.mark.skipif(CORPORA_LABELS is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
+def test_codebook_agrees_with_blind_coding_of_cctv_news(capsys):
+    """75 CCTV paragraphs (2020-2022, CPPCC and united front) the rules were not written for."""
+    assert len(CORPORA_LABELS) == 75 and CORPORA_LABELS["text"].str.len().gt(0).all()
+    table = codebook_agreement(code_paragraphs(CORPORA_LABELS), CORPORA_LABELS).set_index("theme")
+    with capsys.disabled():
+        print("\n[themes] agreement with blind coding, CCTV paragraphs:\n" + table.round(2).to_string())
+    assert table.loc["pooled", "kappa"] >= 0.80
+    assert table.loc["pooled", "under"] <= 12  # the keyword rules before issue 12 missed 12
+
+
+def test_corpora_fixture_holds_no_text():
+    from analysis.themes import FIXTURES_DIR
+
+    fixture = pd.read_csv(FIXTURES_DIR / "theme_labels_corpora.csv", dtype=str, keep_default_na=False)
+    assert list(fixture.columns) == ["item_id", "line_no", "sha", "themes"]
+    assert not fixture.apply(lambda col: col.str.contains(r"[\u4e00-\u9fff]")).any().any()
