@@ -55,6 +55,12 @@ def chrome_patterns(path: Path | None = None) -> tuple[tuple[str, re.Pattern], .
 
 
 @lru_cache(maxsize=8)
+def _any_chrome(path: Path | None = None) -> re.Pattern:
+    """Every chrome pattern in one expression, each anchored to a line: does any line match any rule?"""
+    return re.compile("|".join(f"(?:{p.pattern})" for _, p in chrome_patterns(path)), re.M)
+
+
+@lru_cache(maxsize=8)
 def corrections(path: Path | None = None) -> tuple[dict, ...]:
     """Rows of data/lexicon/corrections.csv: doc_id (blank = every file), find, replace, reason."""
     path = Path(path) if path else LEXICON_DIR / "corrections.csv"
@@ -83,6 +89,7 @@ def _opencc():
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNDECODED = re.compile("\ufffd+")
+_TRAILING_SPACE = re.compile(r"[^\S\n]+(?=\n|$)")
 
 
 @lru_cache(maxsize=1)
@@ -99,7 +106,9 @@ def normalise(text: str) -> tuple[str, list]:
     pairs = []
     n_cr = text.count("\r")
     n_nfkc = len(_nfkc_changes().findall(text))
-    new = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    new = text.replace("\r\n", "\n").replace("\r", "\n")
+    if n_nfkc or not unicodedata.is_normalized("NFKC", new):
+        new = unicodedata.normalize("NFKC", new)
     for pattern, what in ((_INVISIBLE, "zero-width, bidi-control or soft-hyphen characters removed"),
                           (_CONTROL, "NUL or other control characters removed")):
         found = pattern.findall(new)
@@ -113,7 +122,7 @@ def normalise(text: str) -> tuple[str, list]:
         pairs.append((f"{sum(n for _, n in damaged)} undecodable byte(s) replaced and removed at character "
                       f"offset(s) {where}", ""))
         new = _UNDECODED.sub("", new)
-    new = "\n".join(line.rstrip() for line in new.split("\n"))
+    new = _TRAILING_SPACE.sub("", new)
     if n_nfkc or n_cr:
         pairs.insert(0, (f"{n_nfkc + n_cr} characters normalised", ""))
     return new, pairs
@@ -173,12 +182,15 @@ def _count_changed(old: str, new: str) -> int:
     return sum(x != y for x, y in zip(old, new))
 
 
-_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+_QUOTE_PAIRS = (("「", "“"), ("」", "”"), ("『", "‘"), ("』", "’"))
 
 
 def to_simplified(text: str) -> tuple[str, list]:
     """Traditional → simplified script with OpenCC (tw2s); corner brackets → curly quotes."""
-    new = _opencc().convert(text).translate(_QUOTES)
+    new = _opencc().convert(text)
+    for old, quote in _QUOTE_PAIRS:  # str.replace runs in C; translate() with a dict does not
+        if old in new:
+            new = new.replace(old, quote)
     changed = _count_changed(text, new)
     return new, ([(f"{changed} characters converted to simplified script", "")] if changed else [])
 
@@ -434,9 +446,10 @@ def clean_document(raw: str, doc_id: str = "", header: bool = True, title: str =
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     lines, pairs = related_list(lines)
     _log(audit, doc_id, "related_list", pairs)
-    for name, pattern in chrome_patterns():
-        lines, pairs = drop_pattern(lines, pattern)
-        _log(audit, doc_id, name, pairs, step="chrome")
+    if _any_chrome().search("\n".join(lines)):  # one search over the text spares most articles the per-rule passes
+        for name, pattern in chrome_patterns():
+            lines, pairs = drop_pattern(lines, pattern)
+            _log(audit, doc_id, name, pairs, step="chrome")
     if header:
         out.meta, lines, removed = split_header(lines)
         for rule, line, replacement in removed:

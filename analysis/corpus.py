@@ -156,6 +156,33 @@ def _metadata_for(roots) -> pd.DataFrame:
     return meta[~meta.index.duplicated(keep="first")]
 
 
+# ---------------------------------------------------------------- both cores
+
+PARALLEL_MIN_ITEMS = 2000  # articles; below this, starting a second process costs more than it saves
+
+
+def workers_for(n_items: int) -> int:
+    """Processes for cleaning n articles: every core for a large batch, one for a small one."""
+    import os
+
+    return min(os.cpu_count() or 1, 8) if n_items >= PARALLEL_MIN_ITEMS else 1
+
+
+def map_chunks(func, chunks: list, workers: int) -> list:
+    """[func(chunk) for chunk in chunks], on `workers` forked processes when more than one.
+
+    One machine's cores only; past one machine the same per-file and per-chunk functions run as
+    Dask tasks (analysis/cluster.py)."""
+    if workers <= 1 or len(chunks) <= 1:
+        return [func(chunk) for chunk in chunks]
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else None
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context(method)) as pool:
+        return list(pool.map(func, chunks))
+
+
 # ---------------------------------------------------------------- one article
 
 
@@ -210,24 +237,37 @@ def _table_file(unit: Unit, columns: dict | None, bad: list) -> tuple[list[dict]
                 v if not hasattr(v, "tolist") else v.tolist(), ensure_ascii=False))
         elif values.map(type).nunique() > 1:
             table[col] = table[col].map(lambda v: v if v is None or v != v else str(v))
-    rows, audit = [], []
     texts = table["text"].where(table["text"].notna(), "").astype(str)
     ids = table["doc_id"].astype(str) if "doc_id" in table.columns else texts.map(content_id)
     known = [c for c in METADATA_COLUMNS if c in table.columns]
     records = table[known + extra].astype(object).where(table[known + extra].notna(), None).to_dict("records")
-    for n, (doc_id, text, fields) in enumerate(zip(ids, texts, records), start=1):
-        item = f"{unit.path}:row {n} (id {doc_id})"
+    items = [(f"{unit.path}:row {n} (id {doc_id})", doc_id, text, fields, known, str(unit.path))
+             for n, (doc_id, text, fields) in enumerate(zip(ids, texts, records), start=1)]
+    size = max(500, -(-len(items) // 16))
+    chunks = [items[k:k + size] for k in range(0, len(items), size)]
+    rows, audit = [], []
+    for chunk_rows, chunk_audit, chunk_bad in map_chunks(_clean_rows, chunks, workers_for(len(items))):
+        rows += chunk_rows
+        audit += chunk_audit
+        bad += chunk_bad
+    return rows, audit
+
+
+def _clean_rows(items: list) -> tuple[list, list, list]:
+    """Clean a batch of table rows: (rows, audit rows, bad rows)."""
+    rows, audit, bad = [], [], []
+    for item, doc_id, text, fields, known, file in items:
         for key in known:
             fields[key] = "" if fields[key] is None else str(fields[key])
         try:
             row, rows_audit = _article(doc_id, text, item=item, header=False, fields=fields, raw=text,
-                                       encoding="", fmt="table", file=str(unit.path))
+                                       encoding="", fmt="table", file=file)
         except CorpusError as exc:
             bad.append((item, str(exc).removeprefix(item + ": ")))
             continue
         rows.append(row)
         audit.extend(rows_audit)
-    return rows, audit
+    return rows, audit, bad
 
 
 def read_unit(unit: Unit, columns: dict | None = None) -> tuple[list[dict], list[dict], list[tuple[str, str]]]:

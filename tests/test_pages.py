@@ -7,11 +7,11 @@ import pytest
 
 from analysis import CorpusError, load_corpus, read_text
 from analysis.clean import RULE_STEP, clean_document, clean_text, normalise, to_simplified
-from analysis.corpus import PROJECT_ROOT
+from analysis.paths import SHARED_DIR
 from analysis.pages import decode_page, extract_page, page_rules, prune_chrome, score_page, trim_lines
 from conftest import RAW_DIR
 
-PAGES_DIR = PROJECT_ROOT.parent / "shared" / "html-pages"
+PAGES_DIR = SHARED_DIR / "html-pages"
 SEEDS = sorted(RAW_DIR.glob("*.txt"))
 
 
