@@ -218,7 +218,7 @@ def _page_file(unit: Unit) -> tuple[list[dict], list[dict]]:
 
     data = unit.path.read_bytes()
     page = extract_page(data, str(unit.path))
-    fields = {k: page.get(k) for k in ("title", "date", "author", "source", "url")}
+    fields = {k: page.get(k) for k in ("title", "subtitle", "date", "author", "source", "url")}
     raw = page.get("html") or data.decode(page.get("encoding") or "utf-8", errors="replace")
     row, audit = _article(unit.path.stem, page["text"], item=str(unit.path), header=False, fields=fields,
                           raw=raw, encoding=page.get("encoding", ""), fmt="html", file=str(unit.path))

@@ -7,6 +7,7 @@ naming the file and the line or row; `collect` (errors="skip") returns it instea
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,33 +108,46 @@ def find_units(source=None) -> Found:
 # ---------------------------------------------------------------- tables
 
 
-def _read_jsonl(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
-    """Records of a JSON-lines file; lines that do not parse are returned as (file:line N, problem)."""
-    try:
-        return pd.read_json(path, lines=True, dtype=False, convert_dates=False), []
-    except ValueError:
-        pass
+def _text_of(path: Path) -> str:
+    """A (possibly compressed) text file's content, its encoding sniffed from the bytes like an
+    article's (exports from Chinese sites come in GB18030 too); damaged bytes are replaced."""
     from pandas.io.common import get_handle
 
+    from .corpus import decode_bytes
+
+    with get_handle(path, "rb", compression="infer", is_text=False) as handle:
+        data = handle.handle.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return decode_bytes(data, str(path))[0]
+
+
+def _read_jsonl(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """Records of a JSON-lines file; lines that do not parse are returned as (file:line N, problem)."""
+    text = _text_of(path)
+    try:
+        return pd.read_json(io.StringIO(text), lines=True, dtype=False, convert_dates=False), []
+    except ValueError:
+        pass
     rows, bad = [], []
-    with get_handle(path, "r", compression="infer", encoding="utf-8", errors="replace") as handle:
-        for n, line in enumerate(handle.handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                bad.append((f"{path}:line {n}", f"not valid JSON ({exc.msg} at column {exc.colno})"))
-                continue
-            if not isinstance(value, dict):
-                bad.append((f"{path}:line {n}", "a JSON line that is not an object"))
-                continue
-            rows.append(value)
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            bad.append((f"{path}:line {n}", f"not valid JSON ({exc.msg} at column {exc.colno})"))
+            continue
+        if not isinstance(value, dict):
+            bad.append((f"{path}:line {n}", "a JSON line that is not an object"))
+            continue
+        rows.append(value)
     return pd.DataFrame(rows), bad
 
 
 def read_table(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
-    """A table file as strings (CSV, JSON lines, Parquet file or dataset), plus its unreadable lines."""
+    """A table file (CSV, JSON lines, Parquet file or dataset) and its unreadable lines or rows."""
     suffixes = [s.lower() for s in path.suffixes if s.lower() not in COMPRESSIONS]
     last = suffixes[-1] if suffixes else ".parquet"
     try:
@@ -141,12 +155,14 @@ def read_table(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
             return pd.read_parquet(path), []
         if last == ".csv":
             bad: list[tuple[str, str]] = []
-            table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding_errors="replace",
+            table = pd.read_csv(io.StringIO(_text_of(path)), dtype=str, keep_default_na=False,
                                 on_bad_lines=lambda line: bad.append((str(path), f"a CSV row with "
                                                                      f"{len(line)} fields: {line[:3]}…")),
                                 engine="python")
             return table, bad
         return _read_jsonl(path)
+    except CorpusError:
+        raise
     except (ValueError, OSError, UnicodeError, EOFError) as exc:
         raise CorpusError(f"{path}: cannot be read as a {last.lstrip('.')} table ({exc})") from None
 
