@@ -8,6 +8,10 @@ a random sample of --n of them. The label is that province; region_of_text sees 
 (never the title). Reported: accuracy (share of items whose inferred province is the label),
 coverage (share given any province), and the region_ambiguous rate where the function has it.
 Run it with PYTHONPATH pointing at another checkout of the project to compare versions.
+
+Measured for issue 12 (all 1,843 such items, --n 2000): before (b537d83) accuracy 0.9620
+(1773/1843), coverage 0.9924; after (nearest-city resolution, gazetteer corrections) the same
+0.9620 and 0.9924; 13 items flagged region_ambiguous, 2 of them wrong.
 """
 from __future__ import annotations
 
