@@ -239,7 +239,10 @@ def extract_amounts(text: str, province: str = "", place: str = "") -> pd.DataFr
                     value, bound_kind = float("nan"), "vague"
                     qualifiers.append(word)
                 else:
-                    value = (parse_number(m.group("num")) if m.group("num") else 1.0) * _MAGNITUDE.get(mag, 1)
+                    try:
+                        value = (parse_number(m.group("num")) if m.group("num") else 1.0) * _MAGNITUDE.get(mag, 1)
+                    except ValueError:
+                        continue  # numerals that make no number (十五两: 两 is a measure there)
                     magnitude, bound_kind = _order(value), _bound_kind(qualifiers)
                 cn_only = not re.search(r"\d", m.group("num"))
                 if kind == "items" and cn_only and not m.group("vague") and value < 10:

@@ -261,3 +261,9 @@ def test_the_seed_articles_vague_and_as_a_member_cases(doc):
     assert thousands["bound_kind"] == "vague" and thousands["magnitude"] == 1000 and math.isnan(thousands["count"])
     assert "作为一名政协委员" in doc("001")["text"]
     assert "一名" not in set(extract_amounts(doc("001")["text"], "北京市")["span"])
+
+
+def test_numerals_that_make_no_number_are_skipped_not_fatal():
+    # 两 is also a measure (tael): "十五两" + a unit is no number cn2an can read; the clause goes on
+    found = extract_amounts("称重十五两个,另有20名志愿者")
+    assert found["span"].tolist() == ["20名"]
