@@ -3,13 +3,28 @@
 Example: extract_amounts("密云区政协委员累计捐款捐物107.39万元;") gives one row: place 密云区,
 amount_yuan 1073900.0, bound "" (exact), given 捐款捐物.
 
-Numbers may be Arabic (107.39), Chinese (五十, 千) or mixed (3千); 万 and 亿 multiply. Qualifiers
-(近, 超, 约 before; 余, 多 inside, as in 3000多万元 and 30万余元; 左右, 以上 after) are kept as
-`bound` and summarised as `bound_kind`: exact, at_least, at_most or approx. Units, qualifiers,
-"what was given" words and set phrases to skip are data: data/lexicon/amount_terms.csv.
+Numbers may be Arabic (107.39, 1,028), Chinese (五十, 千) or mixed (3千); 万 and 亿 multiply, and
+stand alone before 余/多 (万余元 = 10,000 and more). Qualifiers (近, 超, 逾, 约 before; 余, 多 inside,
+as in 3000多万元 and 30万余元; 左右, 以上 after) are kept as `bound` and summarised as
+`bound_kind`: exact, at_least, at_most or approx.
+
+Vague quantities (数千人次, 数十万元, 上千名, 几十位, 十几名, 成千上万) get bound_kind "vague": their
+`amount`, `count` and `amount_yuan` are NaN, so no sum includes them, and `magnitude` gives their
+order of magnitude (数千 -> 1000, 数十万 -> 100000, 十几 -> 10). Every other row has `magnitude` too
+(10 ** floor(log10(amount))).
+
+Money keeps its `currency` (ISO 4217: CNY, USD, HKD, EUR...): only CNY amounts get amount_yuan;
+100万美元 is amount 1e6, currency USD, amount_yuan NaN, never added to yuan.
+
+Head counts that are not people counted are dropped: "as a ..." (作为一名政协委员, 以一名党员的身份),
+capacities and limits (可容纳五十人, 可供200人, 五十人座位, 控制在50人以内).
+
+Units, currencies, qualifiers, vague words, "what was given" words, words that make a count no
+count, and set phrases to skip are data: data/lexicon/amount_terms.csv.
 """
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +39,8 @@ TERMS_FILE = PROJECT_ROOT / "data" / "lexicon" / "amount_terms.csv"
 
 AMOUNT_COLUMNS = [
     "place", "province", "city", "county", "code", "kind", "amount", "amount_yuan", "count",
-    "unit", "bound", "bound_kind", "given", "given_kind", "counted", "span", "start", "end", "clause",
+    "unit", "currency", "bound", "bound_kind", "magnitude", "given", "given_kind", "counted", "span",
+    "start", "end", "clause",
 ]
 _MAGNITUDE = {"万": 1e4, "亿": 1e8, "万亿": 1e12}
 _CN_DIGITS = "零〇一二两三四五六七八九"
@@ -45,18 +61,87 @@ def _alternation(words) -> str:
     return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
 
 
+def _terms(role: str, **where) -> pd.DataFrame:
+    terms = amount_terms()
+    rows = terms[terms["role"] == role]
+    for column, value in where.items():
+        rows = rows[rows[column] == value]
+    return rows
+
+
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern:
     terms = amount_terms()
     bounds = terms[terms["role"] == "bound"]
     by_pos = {pos: _alternation(bounds.loc[bounds["position"] == pos, "term"]) for pos in ("before", "inside", "after")}
     units = _alternation(terms.loc[terms["role"] == "unit", "term"])
-    number = rf"\d+(?:,\d{{3}})*(?:\.\d+)?[十百千]?|[{_CN_NUMERAL}]+"
+    prefixes = []
+    for row in _terms("vague", position="before").sort_values("term", key=lambda t: -t.str.len()).itertuples():
+        guard = f"(?<![{re.escape(row.not_after)}])" if row.not_after else ""
+        tail = "[十百千]{0,2}" if row.kind == "prefix_or_alone" else "(?:[十百千]{1,2}|(?=万|亿))"
+        prefixes.append(f"{guard}{re.escape(row.term)}{tail}")
+    suffix = _alternation(_terms("vague", kind="suffix")["term"])
+    idioms = _alternation(_terms("vague", kind="idiom")["term"])
+    vague = rf"(?P<vague>{idioms}|[一二三四五六七八九]?十(?:{suffix})|{'|'.join(prefixes)})"
+    arabic = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?[十百千]?|\d+(?:\.\d+)?[十百千]?"
+    bare = rf"(?=(?:万|亿)(?:{by_pos['inside']}))"  # 万余元: 万 alone is ten thousand
+    number = rf"{vague}|{arabic}|[{_CN_NUMERAL}]+|{bare}"
+    # no start inside a number; after "digit," only when not a thousands group (1,028 vs 2000元,3000元)
+    start = rf"(?<![第\d.{_CN_NUMERAL}])(?:(?<!\d,)|(?!\d{{3}}(?![\d.])))"
     return re.compile(
-        rf"(?<![第\d.,{_CN_NUMERAL}])(?P<pre>{by_pos['before']})?"
+        rf"{start}(?P<pre>{by_pos['before']})?"
         rf"(?P<num>{number})(?P<mid>{by_pos['inside']})?(?P<mag>万亿|万|亿)?(?P<post>{by_pos['inside']})?"
         rf"(?P<unit>{units})(?!旦|宵|首|素|小时|月|星期|工作日|钟)(?P<suf>{by_pos['after']})?"
     )
+
+
+_NUMERAL_VALUE = {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}
+
+
+def _vague_magnitude(vague: str, mag: str) -> tuple[str, float]:
+    """(the vague word, the order of magnitude) of a vague number: ("数", 1000.0) for 数千."""
+    terms = _terms("vague")
+    if vague in set(terms.loc[terms["kind"] == "idiom", "term"]):
+        return vague, min(_NUMERAL_VALUE[ch] for ch in vague if ch in _NUMERAL_VALUE) * _MAGNITUDE.get(mag, 1)
+    word, rest = "", vague
+    for term in sorted(terms.loc[terms["position"] == "before", "term"], key=len, reverse=True):
+        if rest.startswith(term):
+            word, rest = term, rest[len(term):]
+            break
+    for term in terms.loc[terms["kind"] == "suffix", "term"]:
+        if rest.endswith(term) and not word:
+            word, rest = term, rest[: -len(term)]
+    base = parse_number(rest) if rest else 1.0
+    return word, _order(base * _MAGNITUDE.get(mag, 1))
+
+
+def _order(value: float) -> float:
+    return float(10 ** math.floor(math.log10(value))) if value > 0 else float("nan")
+
+
+def _currency(unit: str, before: str) -> str:
+    """ISO code of a money amount: its unit's, or a foreign currency named just before it (港币100万元)."""
+    money = _terms("unit", kind="money")
+    currency = money.set_index("term").at[unit, "currency"]
+    if currency == "CNY":
+        for term, code in sorted(zip(money["term"], money["currency"]), key=lambda x: -len(x[0])):
+            if code != "CNY" and before.endswith(term):
+                return code
+    return currency
+
+
+def _not_a_count(clause: str, start: int, end: int, value: float) -> bool:
+    """Is the head or item count at clause[start:end] a capacity, a limit or "as a ..."?"""
+    rows = _terms("not_count")
+    before = re.split(r"[,，、:：;；“”\"()（）]", clause[max(0, start - 6):start])[-1]
+    for term, position in zip(rows["term"], rows["position"]):
+        if position == "before" and term in before:
+            return True
+        if position == "before_one" and value == 1 and clause[:start].endswith(term):
+            return True
+        if position == "after" and clause[end:].startswith(term):
+            return True
+    return False
 
 
 def parse_number(text: str) -> float:
@@ -147,18 +232,31 @@ def extract_amounts(text: str, province: str = "", place: str = "") -> pd.DataFr
                     continue
                 unit = m.group("unit")
                 kind = amount_terms().set_index("term").at[unit, "kind"]
-                cn_only = not re.search(r"\d", m.group("num"))
-                value = parse_number(m.group("num")) * _MAGNITUDE.get(m.group("mag") or "", 1)
-                if kind == "items" and cn_only and value < 10:
-                    continue  # 一个个, 两个维护, 四个意识: slogans and idioms, not counts
+                mag = m.group("mag") or ""
                 qualifiers = [q for q in (m.group(g) for g in ("pre", "mid", "post", "suf")) if q]
+                if m.group("vague"):
+                    word, magnitude = _vague_magnitude(m.group("vague"), mag)
+                    value, bound_kind = float("nan"), "vague"
+                    qualifiers.append(word)
+                else:
+                    try:
+                        value = (parse_number(m.group("num")) if m.group("num") else 1.0) * _MAGNITUDE.get(mag, 1)
+                    except ValueError:
+                        continue  # numerals that make no number (十五两: 两 is a measure there)
+                    magnitude, bound_kind = _order(value), _bound_kind(qualifiers)
+                cn_only = not re.search(r"\d", m.group("num"))
+                if kind == "items" and cn_only and not m.group("vague") and value < 10:
+                    continue  # 一个个, 两个维护, 四个意识: slogans and idioms, not counts
+                if kind != "money" and _not_a_count(clause, m.start(), m.end(), value):
+                    continue
+                currency = _currency(unit, clause[:m.start()]) if kind == "money" else ""
                 given = _given(clause[last_end:m.start()]) if kind == "money" else ("", "")
                 rows.append({
                     **current, "kind": kind, "amount": value,
-                    "amount_yuan": value if kind == "money" else float("nan"),
+                    "amount_yuan": value if currency == "CNY" else float("nan"),
                     "count": value if kind != "money" else float("nan"),
-                    "unit": ((m.group("mag") or "") + unit) if kind == "money" else unit,
-                    "bound": "+".join(qualifiers), "bound_kind": _bound_kind(qualifiers),
+                    "unit": (mag + unit) if kind == "money" else unit, "currency": currency,
+                    "bound": "+".join(qualifiers), "bound_kind": bound_kind, "magnitude": magnitude,
                     "given": given[0], "given_kind": given[1],
                     "counted": _counted(clause[m.end():]) if kind != "money" else "",
                     "span": m.group(0), "start": start, "end": end, "clause": clause,
@@ -196,18 +294,26 @@ PERSON_UNITS = ("人", "名", "位", "个人")
 def amounts_by_place(units: pd.DataFrame, amounts: pd.DataFrame, by: str = "city") -> pd.DataFrame:
     """Per place (`by`: a units column such as city, place or region): n_units, n_chars (length of
     its text), persons (sum of head counts in 人/名/位), person_times (sum of 人次), money_yuan (sum
-    of money amounts as written, so a lower bound where amounts carry 余/多/超) and n_money.
+    of yuan amounts as written, so a lower bound where amounts carry 余/多/超), n_money (the yuan
+    amounts summed), n_vague (vague amounts, 数千人次 or 数十万元: left out of every sum) and
+    n_foreign (money in another currency, 100万美元: left out of money_yuan).
     Sums add every count the text gives, which can count the same people twice."""
     chars = units.assign(n=units["text"].str.len()).groupby(by, sort=False).agg(
         n_units=("text", "size"), n_chars=("n", "sum"))
     amounts = amounts.merge(units[["doc_id", "para_no", "unit_no", by]], on=["doc_id", "para_no", "unit_no"],
                             suffixes=("_amount", "")) if by not in amounts.columns else amounts
-    people = amounts[amounts["kind"] == "people"]
-    money = amounts[amounts["kind"] == "money"]
+    exact = amounts[amounts["bound_kind"] != "vague"]
+    people = exact[exact["kind"] == "people"]
+    money = exact[exact["kind"] == "money"]
+    yuan = money[money["currency"] == "CNY"]
     out = chars.assign(
         persons=people[people["unit"].isin(PERSON_UNITS)].groupby(by)["count"].sum(),
         person_times=people[people["unit"] == "人次"].groupby(by)["count"].sum(),
-        money_yuan=money.groupby(by)["amount_yuan"].sum(),
-        n_money=money.groupby(by).size(),
+        money_yuan=yuan.groupby(by)["amount_yuan"].sum(),
+        n_money=yuan.groupby(by).size(),
+        n_vague=amounts[amounts["bound_kind"] == "vague"].groupby(by).size(),
+        n_foreign=money[money["currency"] != "CNY"].groupby(by).size(),
     )
-    return out.fillna({"persons": 0, "person_times": 0, "money_yuan": 0, "n_money": 0}).reset_index()
+    counts = ["persons", "person_times", "money_yuan", "n_money", "n_vague", "n_foreign"]
+    out = out.fillna({c: 0 for c in counts})
+    return out.astype({c: int for c in ("n_money", "n_vague", "n_foreign")}).reset_index()

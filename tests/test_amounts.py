@@ -1,6 +1,7 @@
 """analysis.amounts on the real articles: district amounts, numerals, bounds, two amounts in a clause."""
 import math
 
+import pandas as pd
 import pytest
 
 from analysis import extract_amounts, place_units, unit_amounts
@@ -68,8 +69,10 @@ def test_parse_number(text, value):
 
 def test_chinese_numerals_and_head_counts(doc):
     people = extract_amounts(doc("003")["text"], "北京市", place="平谷区").query("kind == 'people'")
-    fifty = _one(people, "平谷区", "五十人")  # no place in its clause: the default place
-    assert fifty["count"] == 50 and math.isnan(fifty["amount_yuan"])
+    # 可容纳五十人座位 is a room's capacity (issue 12), not fifty people
+    assert "五十人" not in set(people["span"]) and "可容纳五十人座位" in doc("003")["text"]
+    fifty = _one(extract_amounts("全区五十人参加培训。", place="平谷区"), "平谷区", "五十人")
+    assert fifty["count"] == 50 and math.isnan(fifty["amount_yuan"])  # no place in its clause: the default
     daxing = extract_amounts(doc("000")["text"], "北京市").query("kind == 'people'")
     nearly = _one(daxing, "大兴区", "近千余人次")
     assert nearly["count"] == 1000 and nearly["unit"] == "人次" and nearly["bound"] == "近+余"
@@ -110,3 +113,157 @@ def test_amounts_by_place_adds_each_citys_figures(corpus, paras):
     assert table.at["南充市", "money_yuan"] == pytest.approx(3_500_000 + 168_000)  # 350余万元 + 16.8万元
     assert table.at["阿坝藏族羌族自治州", "person_times"] == pytest.approx(50_000)
     assert table.at["资阳市", "n_chars"] == sichuan.loc[sichuan["city"] == "资阳市", "text"].str.len().sum()
+
+
+# ---------------------------------------------------------------- issue 12: numbers the rules missed or misread
+
+
+def _spans(text, **kw):
+    return extract_amounts(text, **kw)["span"].tolist()
+
+
+@pytest.mark.parametrize("text,spans", [
+    # cleaning turns every ， into , : a number right after it starts a new amount
+    ("倡议,63名统战干部、104名统战委员", ["63名", "104名"]),
+    ("疫情防控,30多名代表", ["30多名"]),
+    ("医用口罩,1万只N95口罩", ["1万只"]),
+    ("捐款2000元,3000元用于购买口罩", ["2000元", "3000元"]),
+    ("区政协迅速行动,120余名委员下沉社区,累计服务群众5000余人次", ["120余名", "5000余人次"]),
+    ("市工商联发出倡议,三十名会员企业积极响应", ["三十名"]),
+    ("各级统战部门共捐赠物资,价值1,200万元", ["1,200万元"]),
+    # a thousands separator is still part of its number, never a second one
+    ("共设置1,028个卡口", ["1,028个"]),
+])
+def test_a_number_after_a_comma_is_an_amount(text, spans):
+    assert _spans(text) == spans
+
+
+def test_clause_initial_numbers_keep_their_values():
+    found = extract_amounts("疫情防控,30多名代表;捐款2000元,3000元用于购买口罩;设置1,028个卡口")
+    assert found["amount"].tolist() == [30, 2000, 3000, 1028]
+    assert found["bound_kind"].tolist() == ["at_least", "exact", "exact", "exact"]
+
+
+@pytest.mark.parametrize("text,span,kind,magnitude", [
+    ("累计协助完成核酸检测数千人次", "数千人次", "people", 1000),
+    ("委员企业捐款数十万元", "数十万元", "money", 100_000),
+    ("数百名志愿者坚守一线", "数百名", "people", 100),
+    ("上千名党员干部下沉社区", "上千名", "people", 1000),
+    ("几十位委员参与调研", "几十位", "people", 10),
+    ("十几名统战干部连夜集结", "十几名", "people", 10),
+    ("企业家们捐资二十几万元", "二十几万元", "money", 100_000),
+    ("上万人次参与线上活动", "上万人次", "people", 10_000),
+    ("成千上万名群众参与", "成千上万名", "people", 1000),
+    ("好几百名志愿者", "好几百名", "people", 100),
+    ("捐款上百万元", "上百万元", "money", 1_000_000),
+    ("数名医护人员", "数名", "people", 1),
+])
+def test_vague_quantities_are_flagged_with_their_order_of_magnitude(text, span, kind, magnitude):
+    row = _one(extract_amounts(text, place="某地"), "某地", span)
+    assert row["kind"] == kind and row["bound_kind"] == "vague"
+    assert row["magnitude"] == magnitude
+    assert math.isnan(row["amount"]) and math.isnan(row["count"]) and math.isnan(row["amount_yuan"])
+
+
+def test_exact_amounts_have_a_magnitude_too():
+    row = extract_amounts("捐款350余万元").iloc[0]
+    assert row["amount_yuan"] == 3_500_000 and row["magnitude"] == 1_000_000 and row["bound_kind"] == "at_least"
+
+
+def test_words_ending_in_shu_are_not_vague():
+    # 人数 is "number of people": 人数十万人 is a count of 100,000, not "several" anything
+    row = extract_amounts("参与活动的人数十万人").iloc[0]
+    assert row["span"] == "十万人" and row["count"] == 100_000 and row["bound_kind"] == "exact"
+
+
+@pytest.mark.parametrize("text,span,value,bound_kind", [
+    ("企业家捐款万余元", "万余元", 10_000, "at_least"),
+    ("民营企业捐资逾千万元", "逾千万元", 10_000_000, "at_least"),
+    ("共募集善款亿余元", "亿余元", 1e8, "at_least"),
+    ("服务群众万多人", "万多人", 10_000, "at_least"),
+])
+def test_wan_and_yi_without_a_digit(text, span, value, bound_kind):
+    row = extract_amounts(text).iloc[0]
+    assert (row["span"], row["amount"], row["bound_kind"]) == (span, value, bound_kind)
+
+
+@pytest.mark.parametrize("text", [
+    "作为一名政协委员,我要主动作为",
+    "身为一名党员,他冲在前面",
+    "他以一名普通党员的身份参与值守",
+    "争做一名合格的志愿者",
+    "会议室可容纳五十人座位",
+    "食堂可供200人同时就餐",
+    "集中隔离点可同时容纳300余人",
+    "聚集性活动人数控制在50人以内",
+    "建设千人规模的方舱医院",
+])
+def test_capacities_limits_and_as_a_member_are_not_head_counts(text):
+    assert extract_amounts(text).query("kind == 'people'").empty, text
+
+
+def test_real_head_counts_next_to_those_words_still_count():
+    found = extract_amounts("作为牵头单位,组织50名委员下沉社区;有一名志愿者连续值守;会场容纳不下,200名群众在场外")
+    assert found["span"].tolist() == ["50名", "一名", "200名"]
+
+
+@pytest.mark.parametrize("text,span,currency,amount", [
+    ("海外侨胞捐赠100万美元", "100万美元", "USD", 1e6),
+    ("香港同胞捐款50万港元", "50万港元", "HKD", 5e5),
+    ("捐赠港币100万元", "100万元", "HKD", 1e6),
+    ("欧洲侨团捐赠20万欧元", "20万欧元", "EUR", 2e5),
+    ("日本友人捐赠1.5亿日元", "1.5亿日元", "JPY", 1.5e8),
+    ("台胞捐款30万新台币", "30万新台币", "TWD", 3e5),
+    ("澳门同胞捐赠200万澳门元", "200万澳门元", "MOP", 2e6),
+    ("英国侨界捐赠5万英镑", "5万英镑", "GBP", 5e4),
+])
+def test_foreign_currency_is_kept_apart_from_yuan(text, span, currency, amount):
+    row = extract_amounts(text).iloc[0]
+    assert (row["span"], row["currency"], row["amount"]) == (span, currency, amount)
+    assert row["kind"] == "money" and math.isnan(row["amount_yuan"])
+
+
+def test_yuan_and_renminbi_are_cny():
+    found = extract_amounts("捐款人民币100万元,另捐100万人民币")
+    assert found["currency"].tolist() == ["CNY", "CNY"] and found["amount_yuan"].tolist() == [1e6, 1e6]
+
+
+def test_sums_leave_out_vague_amounts_and_foreign_currency():
+    from analysis import amounts_by_place
+
+    units = pd.DataFrame({"doc_id": ["d", "d"], "para_no": [1, 1], "unit_no": [1, 2], "city": ["甲市", "乙市"],
+                          "text": ["甲市捐款100万元,另捐20万美元,数十万元物资;63名干部和数百名志愿者参与",
+                                   "乙市,30多名代表捐款万余元"]})
+    found = pd.concat([extract_amounts(u.text).drop(columns="city").assign(doc_id=u.doc_id, para_no=u.para_no,
+                                                                          unit_no=u.unit_no)
+                       for u in units.itertuples()], ignore_index=True)
+    table = amounts_by_place(units, found, by="city").set_index("city")
+    assert table.at["甲市", "money_yuan"] == 1e6 and table.at["甲市", "n_money"] == 1
+    assert table.at["甲市", "persons"] == 63
+    assert table.at["甲市", "n_vague"] == 2 and table.at["甲市", "n_foreign"] == 1
+    assert table.at["乙市", "persons"] == 30 and table.at["乙市", "money_yuan"] == 10_000
+
+
+def test_sichuan_city_head_counts_add_clause_initial_numbers(corpus, paras):
+    """Notebook 04's Sichuan table: 南充 63名 + 104名 + 500余名 + 30多名 = 697, 凉山 9,888 (issue 12)."""
+    from analysis import amounts_by_place
+
+    units = place_units(corpus, paras)
+    sichuan = units[units["doc_id"].str.startswith("004") & (units["city"] != "")]
+    table = amounts_by_place(sichuan, unit_amounts(sichuan), by="city").set_index("city")
+    assert table.at["南充市", "persons"] == 697
+    assert table.at["凉山彝族自治州", "persons"] == 9_888
+
+
+def test_the_seed_articles_vague_and_as_a_member_cases(doc):
+    sichuan = extract_amounts(doc("004")["text"], "四川省")
+    thousands = _one(sichuan, sichuan.loc[sichuan["span"] == "数千人次", "place"].iloc[0], "数千人次")
+    assert thousands["bound_kind"] == "vague" and thousands["magnitude"] == 1000 and math.isnan(thousands["count"])
+    assert "作为一名政协委员" in doc("001")["text"]
+    assert "一名" not in set(extract_amounts(doc("001")["text"], "北京市")["span"])
+
+
+def test_numerals_that_make_no_number_are_skipped_not_fatal():
+    # 两 is also a measure (tael): "十五两" + a unit is no number cn2an can read; the clause goes on
+    found = extract_amounts("称重十五两个,另有20名志愿者")
+    assert found["span"].tolist() == ["20名"]

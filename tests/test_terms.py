@@ -104,6 +104,13 @@ def test_g2_equals_the_hand_computation():
     assert g2(10, 2, 90, 198, "williams") == pytest.approx(_hand_g2(10, 2, 90, 198) / q)
     # Yates (quanteda's default): expected count 4 < 5 and |ad - bc| = 1800 > N/2, cells move 0.5
     assert g2(10, 2, 90, 198, "yates") == pytest.approx(_hand_g2(9.5, 2.5, 90.5, 197.5))
+    # at the boundary |ad - bc| = N/2 quanteda's code (>=, not >) still corrects: [[2, 1], [2, 3]],
+    # N = 8, |6 - 2| = 4, expected 1.5 < 5; the cells move to [[1.5, 1.5], [2.5, 2.5]], independence
+    assert g2(2, 1, 2, 3, "none") == pytest.approx(_hand_g2(2, 1, 2, 3)) and _hand_g2(2, 1, 2, 3) > 0.1
+    assert g2(2, 1, 2, 3, "yates") == pytest.approx(_hand_g2(1.5, 1.5, 2.5, 2.5), abs=1e-12)
+    assert g2(2, 1, 2, 3, "yates") == pytest.approx(0.0, abs=1e-12)
+    # just below the boundary ([[2, 1], [2, 2]]: |4 - 2| = 2 < N/2 = 3.5) nothing moves
+    assert g2(2, 1, 2, 2, "yates") == pytest.approx(_hand_g2(2, 1, 2, 2))
     assert log_ratio(10, 2, 100, 200) == pytest.approx(math.log2(10))
     assert log_ratio(0, 4, 100, 200) == pytest.approx(math.log2((0.5 / 100) / (4 / 200)))
     with pytest.raises(ValueError):
