@@ -24,12 +24,13 @@ __all__ = ["CorpusError", "COLUMNS", "decode_bytes", "read_text", "load_corpus",
 
 COLUMNS = [
     "doc_id", "title", "subtitle", "date", "year", "source", "author", "province", "city", "org",
-    "url", "original_title", "label", "region_inferred", "encoding", "format", "file",
+    "url", "original_title", "label", "region_inferred", "region_ambiguous", "encoding", "format", "file",
     "n_chars_raw", "n_chars_clean", "text", "raw",
 ]
 # What metadata.csv (or a table's own columns) may set; it wins over what a header says.
 METADATA_COLUMNS = ["title", "subtitle", "date", "source", "author", "province", "city", "org", "url"]
-_STRING_COLUMNS = [c for c in COLUMNS if c not in ("date", "year", "region_inferred", "n_chars_raw", "n_chars_clean")]
+_STRING_COLUMNS = [c for c in COLUMNS if c not in ("date", "year", "region_inferred", "region_ambiguous",
+                                                  "n_chars_raw", "n_chars_clean")]
 
 # A decoding that has to replace more than this share of its characters is refused as undecodable;
 # below it the damaged bytes are replaced (U+FFFD), removed in cleaning and logged in the audit.
@@ -337,7 +338,8 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
 
     Columns: doc_id, title, subtitle, date (datetime), year (Int64), source, author, province, city,
     org, url, original_title, label (short unique name), region_inferred (True where province/city
-    came from `infer_region`, because neither metadata nor the source gave a province), encoding,
+    came from `infer_region`, because neither metadata nor the source gave a province),
+    region_ambiguous (the inferred region rests only on names several places share), encoding,
     format (txt/html/table), file, n_chars_raw, n_chars_clean, text, raw, then any extra table columns.
     """
     if errors not in ("raise", "skip"):

@@ -188,12 +188,13 @@ def load_units(units: list[Unit], columns: dict | None, read, bar=None):
 
 
 def with_regions(corpus: pd.DataFrame, cache: bool = True) -> pd.DataFrame:
-    """Fill province and city from the places an article names where no province is given."""
-    from .places import region_of_text
-
+    """Fill province and city from the places an article names where no province is given
+    (`places.region_of_text_detail`, as `infer_region`); `region_ambiguous` flags answers that
+    rest only on names several places share (a bare 朝阳区)."""
     out = corpus.copy()
     todo = out["province"].fillna("").eq("")
     out["region_inferred"] = todo
+    out["region_ambiguous"] = False
     if not todo.any():
         return out
     keys = [hashlib.sha1(f"{t}\n{x}".encode()).hexdigest()[:20]
@@ -203,26 +204,36 @@ def with_regions(corpus: pd.DataFrame, cache: bool = True) -> pd.DataFrame:
     if cache and path.exists():
         try:
             table = pd.read_parquet(path)
-            known = dict(zip(table["key"], zip(table["province"], table["city"])))
+            known = dict(zip(table["key"], zip(table["province"], table["city"], table["ambiguous"])))
         except (OSError, ValueError):
             known = {}
     missing = [i for i, k in enumerate(keys) if k not in known]
     if missing:
-        from tqdm.auto import tqdm
+        from .corpus import map_chunks, workers_for
 
         titles, texts = out.loc[todo, "title"].tolist(), out.loc[todo, "text"].tolist()
-        for i in tqdm(missing, desc="inferring regions", unit="article", disable=len(missing) < 200):
-            known[keys[i]] = region_of_text(texts[i], titles[i])
+        jobs = [(texts[i], titles[i]) for i in missing]
+        size = max(200, -(-len(jobs) // 16))
+        chunks = [jobs[k:k + size] for k in range(0, len(jobs), size)]
+        found = [r for chunk in map_chunks(_regions, chunks, workers_for(len(jobs))) for r in chunk]
+        known.update((keys[i], r) for i, r in zip(missing, found))
         if cache:
             try:
-                _write_atomic(pd.DataFrame([(k, p, c) for k, (p, c) in known.items()],
-                                           columns=["key", "province", "city"]), path)
+                _write_atomic(pd.DataFrame([(k, p, c, a) for k, (p, c, a) in known.items()],
+                                           columns=["key", "province", "city", "ambiguous"]), path)
             except OSError:
                 pass
     regions = [known[k] for k in keys]
-    out.loc[todo, "province"] = [p for p, _ in regions]
-    out.loc[todo, "city"] = [c for _, c in regions]
+    out.loc[todo, "province"] = [p for p, _, _ in regions]
+    out.loc[todo, "city"] = [c for _, c, _ in regions]
+    out.loc[todo, "region_ambiguous"] = [bool(a) for _, _, a in regions]
     return out
+
+
+def _regions(jobs: list) -> list[tuple[str, str, bool]]:
+    from .places import region_of_text_detail
+
+    return [region_of_text_detail(text, title) for text, title in jobs]
 
 
 # ---------------------------------------------------------------- the audit of a load

@@ -1,0 +1,141 @@
+"""Speed at real size: load → term frequencies by year → theme coding, on all of ../shared/corpora.
+
+    .venv/bin/python benchmarks/bench_scale.py            # cold, warm, and the in-run baseline
+    .venv/bin/python benchmarks/bench_scale.py --no-baseline
+
+Each run is a fresh Python process (so "warm" means: a new process that finds the cache):
+- cold: `load_corpus([both JSONL files], errors="skip")`, `term_frequencies(corpus, by="year")`,
+  `code_paragraphs(paragraphs(corpus))`, with an empty cache ($ANALYSIS_CACHE_DIR = a new folder);
+- warm: the same again in a new process, with that cache;
+- baseline: the code at the start of issue 13 (commit b537d83, checked out into a temporary folder)
+  on the same items written as .txt files (title, date line, body), which is all it could read.
+It prints each stage's seconds and MB/s (MB = UTF-8 bytes of the articles' raw text) and the peak
+resident memory of the process and its worker processes. Skips with a message without ../shared.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT.parent / "shared" / "corpora"
+FILES = ["xwlb_2012_2019.jsonl.xz", "xwlb_2020_2022.jsonl.xz"]
+BASELINE_COMMIT = "b537d83"
+TARGETS = {"cold": 20.0, "warm": 3.0, "rss_mb": 1536}
+
+STAGES = """
+import json, resource, sys, time, warnings
+warnings.simplefilter("ignore")
+import analysis
+source = json.loads(sys.argv[1])
+out = {}
+t = time.perf_counter()
+try:
+    corpus = analysis.load_corpus(source, errors="skip", progress=False)
+except TypeError:  # the baseline's signature: load_corpus(raw_dir, errors=)
+    corpus = analysis.load_corpus(source, errors="skip")
+out["load"] = time.perf_counter() - t
+out["articles"] = len(corpus)
+out["mb"] = sum(len(r.encode("utf-8")) for r in corpus["raw"]) / 1e6
+t = time.perf_counter()
+if "year" not in corpus.columns:
+    corpus["year"] = corpus["date"].dt.year
+freqs = analysis.term_frequencies(corpus, by="year")
+out["term_frequencies"] = time.perf_counter() - t
+t = time.perf_counter()
+coded = analysis.code_paragraphs(analysis.paragraphs(corpus))
+out["code_paragraphs"] = time.perf_counter() - t
+out["paragraphs"] = len(coded)
+out["terms"] = int(freqs["count"].sum()) if "count" in freqs.columns else len(freqs)
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+out["rss_mb"] = max(own, children)
+print("RESULT " + json.dumps(out))
+"""
+
+
+def run(code_root: Path, source, cache: Path) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(code_root), ANALYSIS_CACHE_DIR=str(cache), TQDM_DISABLE="1")
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", STAGES, json.dumps(source)], cwd=code_root, env=env,
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
+    if proc.returncode or not line:
+        raise SystemExit(f"run failed ({code_root}):\n{proc.stderr[-3000:]}")
+    result = json.loads(line[-1][7:])
+    result["wall"] = wall
+    return result
+
+
+def write_txt(folder: Path) -> None:
+    """The JSONL items as .txt files the baseline can read: title, date line, body."""
+    import pandas as pd
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in FILES:
+        table = pd.read_json(CORPORA / name, lines=True, dtype=False)
+        for row in table.itertuples():
+            if not isinstance(row.text, str) or not row.text.strip():
+                continue
+            (folder / f"{row.id}.txt").write_text(f"{row.title}\n{row.pub_date}\n{row.text}\n", encoding="utf-8")
+
+
+def baseline_checkout(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", BASELINE_COMMIT], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    return dest
+
+
+def show(label: str, r: dict) -> None:
+    stages = ["load", "term_frequencies", "code_paragraphs"]
+    total = sum(r[s] for s in stages)
+    cells = "  ".join(f"{s} {r[s]:6.1f} s ({r['mb'] / r[s]:5.1f} MB/s)" for s in stages)
+    print(f"{label:<22} {cells}  total {total:6.1f} s  peak RSS {r['rss_mb']:6.0f} MB  "
+          f"[{r['articles']:,} articles, {r['paragraphs']:,} paragraphs, {r['mb']:.0f} MB]")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--no-baseline", action="store_true", help="skip the baseline (about a minute)")
+    args = parser.parse_args(argv)
+    if not all((CORPORA / f).exists() for f in FILES):
+        print(f"skipped: {CORPORA} with {', '.join(FILES)} is absent (see its README)")
+        return 0
+    source = [str(CORPORA / f) for f in FILES]
+    with tempfile.TemporaryDirectory(prefix="bench_scale_") as tmp:
+        tmp = Path(tmp)
+        cold = run(ROOT, source, tmp / "cache")
+        warm = run(ROOT, source, tmp / "cache")
+        base = None
+        if not args.no_baseline:
+            code = baseline_checkout(tmp / "baseline")
+            write_txt(tmp / "txt")
+            base = run(code, str(tmp / "txt"), tmp / "unused")
+    print(f"on {os.cpu_count()} cores; load_corpus({FILES}, errors='skip'), term_frequencies(by='year'), "
+          "code_paragraphs(paragraphs(corpus))")
+    if base:
+        show(f"baseline {BASELINE_COMMIT} (.txt)", base)
+    show("cold (empty cache)", cold)
+    show("warm (new process)", warm)
+    totals = {k: sum(r[s] for s in ("load", "term_frequencies", "code_paragraphs")) for k, r in
+              (("cold", cold), ("warm", warm))}
+    peak = max(cold["rss_mb"], warm["rss_mb"])
+    print(f"targets: cold <= {TARGETS['cold']:.0f} s: {totals['cold']:.1f} s "
+          f"{'met' if totals['cold'] <= TARGETS['cold'] else 'MISSED'}; warm <= {TARGETS['warm']:.0f} s: "
+          f"{totals['warm']:.1f} s {'met' if totals['warm'] <= TARGETS['warm'] else 'MISSED'}; peak RSS <= "
+          f"{TARGETS['rss_mb'] / 1024:.1f} GB: {peak / 1024:.2f} GB {'met' if peak <= TARGETS['rss_mb'] else 'MISSED'}")
+    if base:
+        print(f"speed-up over the baseline: cold {sum(base[s] for s in ('load', 'term_frequencies', 'code_paragraphs')) / totals['cold']:.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
