@@ -308,8 +308,7 @@ def _parse_dates(values: pd.Series) -> pd.Series:
     return out
 
 
-def _frame(rows: list[dict]) -> pd.DataFrame:
-    corpus = pd.DataFrame(rows)
+def _frame(corpus: pd.DataFrame) -> pd.DataFrame:
     for col in COLUMNS:
         if col not in corpus.columns:
             corpus[col] = "" if col in _STRING_COLUMNS else None
@@ -348,40 +347,26 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
     bad = list(found.bad)
     if bad and errors == "raise":
         raise CorpusError(f"{bad[0][0]}: {bad[0][1]}")
-    rows, audit = [], []
     units = found.units
     bar = tqdm(total=len(units), desc="loading", unit="file", disable=not progress or len(units) < 50)
-    if cache:
-        results = loadcache.load_units(units, columns, read_unit, bar)
-    else:
-        results = []
-        for unit in units:
-            try:
-                results.append((unit, read_unit(unit, columns), None))
-            except CorpusError as exc:
-                results.append((unit, None, str(exc)))
-            bar.update()
+    rows, audit, unit_bad, failed = loadcache.load_units(units, columns, read_unit, bar, cache=cache)
     bar.close()
-    for unit, got, error in results:
-        if error is not None:
-            if errors == "raise":
-                raise CorpusError(error)
-            bad.append((str(unit.path), error.removeprefix(f"{unit.path}: ")))
-            continue
-        unit_rows, unit_audit, unit_bad = got
-        if unit_bad and errors == "raise":
-            raise CorpusError(f"{unit_bad[0][0]}: {unit_bad[0][1]}")
-        rows.extend(unit_rows)
-        audit.extend(unit_audit)
-        bad.extend(unit_bad)
+    for n, message in failed:
+        if errors == "raise":
+            raise CorpusError(message)
+        path = str(units[n].path)
+        bad.append((path, message.removeprefix(f"{path}: ")))
+    if unit_bad and errors == "raise":
+        raise CorpusError(f"{unit_bad[0][0]}: {unit_bad[0][1]}")
+    bad.extend(unit_bad)
     if bad:
         first = "\n".join(f"{item}: {why}" for item, why in bad[:10])
         more = f"\n… and {len(bad) - 10} more (all in cleaning_audit(corpus), rule 'skipped')" if len(bad) > 10 else ""
         warnings.warn(f"skipped {len(bad)} file(s) or row(s):\n{first}{more}", stacklevel=2)
-    if not rows:
+    if not len(rows):
         raise CorpusError(f"{source or RAW_DIR}: no article could be loaded" +
                           ("".join(f"\n{item}: {why}" for item, why in bad[:10]) if bad else ""))
-    corpus = _frame(rows)
+    corpus = _frame(rows.drop(columns="_unit"))
     _check_unique(corpus)
     meta = _metadata_for(u.root for u in units if u.root is not None)
     for col in METADATA_COLUMNS:
@@ -401,7 +386,8 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
         corpus, dropped = drop_duplicates(corpus)
         log += dropped
     corpus = corpus.reset_index(drop=True)
-    loadcache.remember_audit(corpus, pd.DataFrame(audit + log, columns=AUDIT_COLUMNS))
+    audit = pd.concat([audit[AUDIT_COLUMNS], pd.DataFrame(log, columns=AUDIT_COLUMNS)], ignore_index=True)
+    loadcache.remember_audit(corpus, audit)
     return corpus
 
 

@@ -18,6 +18,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .clean import AUDIT_COLUMNS
@@ -73,54 +74,46 @@ def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
 class _Entry:
     """The cache of one bucket (a folder or a table file) under one rules version."""
 
-    def __init__(self, bucket: Path, columns: dict | None, version: str):
+    def __init__(self, bucket: Path, columns: dict | None, version: str, use: bool = True):
         key = hashlib.sha1(f"{Path(bucket).resolve()}|{sorted((columns or {}).items())}|{version}".encode())
         self.dir = cache_dir("corpus") / key.hexdigest()[:20]
+        self.use = use
         self.loaded = False
         self.rows = self.audit = self.bad = None
-        self.dirty = False
         self.new: dict[str, tuple] = {}
 
     def load(self) -> None:
         if self.loaded:
             return
         self.loaded = True
+        if not self.use:
+            return
         try:
             self.rows = pd.read_parquet(self.dir / "rows.parquet")
             self.audit = pd.read_parquet(self.dir / "audit.parquet")
             self.bad = pd.read_parquet(self.dir / "bad.parquet")
         except (FileNotFoundError, OSError, ValueError):
             self.rows = self.audit = self.bad = None
+            return
+        self.index = {name: frame.groupby("_fp", sort=False).indices
+                      for name, frame in (("rows", self.rows), ("audit", self.audit), ("bad", self.bad))}
 
-    def get(self, fp: str):
+    def has(self, fp: str) -> bool:
         self.load()
-        if self.rows is None:
+        return self.rows is not None and (fp in self.index["rows"] or fp in self.index["bad"])
+
+    def fatal(self, fp: str) -> str | None:
+        pos = self.index["bad"].get(fp)
+        if pos is None:
             return None
-        if not hasattr(self, "_by_fp"):
-            self._by_fp = {
-                "rows": dict(tuple(self.rows.groupby("_fp", sort=False))),
-                "audit": dict(tuple(self.audit.groupby("_fp", sort=False))),
-                "bad": dict(tuple(self.bad.groupby("_fp", sort=False))),
-            }
-        if fp not in self._by_fp["rows"] and fp not in self._by_fp["bad"]:
-            return None
-        bad = self._by_fp["bad"].get(fp)
-        if bad is not None and bad["fatal"].any():
-            raise CorpusError(bad["problem"].iloc[0])
-        rows = self._by_fp["rows"].get(fp)
-        audit = self._by_fp["audit"].get(fp)
-        return (
-            [] if rows is None else rows.drop(columns="_fp").to_dict("records"),
-            [] if audit is None else audit[AUDIT_COLUMNS].to_dict("records"),
-            [] if bad is None else list(zip(bad["item"], bad["problem"])),
-        )
+        bad = self.bad.iloc[pos]
+        return bad["problem"].iloc[0] if bad["fatal"].any() else None
 
     def put(self, fp: str, result=None, fatal: str | None = None) -> None:
         self.new[fp] = (result, fatal)
-        self.dirty = True
 
     def save(self, keep: set[str]) -> None:
-        if not self.dirty:
+        if not self.new or not self.use:
             return
         self.load()
         rows, audit, bad = [], [], []
@@ -132,10 +125,9 @@ class _Entry:
             rows += [dict(x, _fp=fp) for x in r]
             audit += [dict(x, _fp=fp) for x in a]
             bad += [{"item": i, "problem": p, "fatal": False, "_fp": fp} for i, p in b]
-        old = [f for f in (self.rows, self.audit, self.bad)]
         frames = []
-        for new, prev, cols in ((rows, old[0], None), (audit, old[1], AUDIT_COLUMNS + ["_fp"]),
-                                (bad, old[2], ["item", "problem", "fatal", "_fp"])):
+        for new, prev, cols in ((rows, self.rows, None), (audit, self.audit, AUDIT_COLUMNS + ["_fp"]),
+                                (bad, self.bad, ["item", "problem", "fatal", "_fp"])):
             frame = pd.DataFrame(new, columns=cols)
             if prev is not None:
                 prev = prev[prev["_fp"].isin(keep) & ~prev["_fp"].isin(self.new)]
@@ -150,37 +142,87 @@ class _Entry:
             warnings.warn(f"load cache not written ({exc}); the corpus is loaded uncached", stacklevel=3)
 
 
-def load_units(units: list[Unit], columns: dict | None, read, bar=None):
-    """(rows, audit, bad, errors) for every unit, from the cache where it is current.
+def load_units(units: list[Unit], columns: dict | None, read, bar=None, cache: bool = True):
+    """Every unit's rows, audit rows and bad items, from the cache where it is current.
 
-    `read(unit, columns)` computes a unit; a whole-file CorpusError is cached too and re-raised as
-    (unit, message) in `errors`, so the caller decides (raise or skip) the same way cold and warm.
+    Returns (rows, audit, bad, errors): rows and audit as DataFrames in unit order (column `_unit`
+    = the unit's position), bad as [(item, problem)], errors as [(unit position, message)] for
+    whole-file problems. `read(unit, columns)` computes a unit (on both cores when there are many);
+    a whole-file CorpusError is cached too, so cold and warm loads report the same.
     """
+    from .corpus import map_chunks, workers_for
+
     version = rules_version()
     entries: dict[Path, _Entry] = {}
     fps: dict[Path, set] = {}
-    out = []
-    for unit in units:
+    plan = []  # (position, unit, entry, fp, cached?)
+    for n, unit in enumerate(units):
         bucket = _bucket(unit)
-        entry = entries.setdefault(bucket, _Entry(bucket, columns, version))
+        entry = entries.setdefault(bucket, _Entry(bucket, columns, version, cache))
         fp = fingerprint(unit.path)
         fps.setdefault(bucket, set()).add(fp)
-        try:
-            got = entry.get(fp)
-            if got is None:
-                try:
-                    got = read(unit, columns)
-                except CorpusError as exc:
-                    entry.put(fp, fatal=str(exc))
-                    raise
-                entry.put(fp, got)
-            out.append((unit, got, None))
-        except CorpusError as exc:
-            out.append((unit, None, str(exc)))
+        plan.append((n, unit, entry, fp, entry.has(fp)))
+    todo = [(unit, columns, read) for _, unit, _, _, hit in plan if not hit]
+    files = sum(unit.kind != "table" for unit, _, _ in todo)
+    size = max(50, -(-len(todo) // 32))
+    chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
+    fresh = iter([r for chunk in map_chunks(_read_many, chunks, workers_for(files)) for r in chunk])
+
+    fresh_rows, fresh_audit, bad, errors = [], [], [], []
+    taken: dict[int, tuple[_Entry, list, list]] = {}
+    for n, unit, entry, fp, hit in plan:
+        if hit:
+            message = entry.fatal(fp)
+            if message:
+                errors.append((n, message))
+            else:
+                got = taken.setdefault(id(entry), (entry, [], []))
+                for name, store in (("rows", got[1]), ("audit", got[2])):
+                    pos = entry.index[name].get(fp)
+                    if pos is not None:
+                        store.append((n, pos))
+                pos = entry.index["bad"].get(fp)
+                if pos is not None:
+                    part = entry.bad.iloc[pos]
+                    bad += list(zip(part["item"], part["problem"]))
+        else:
+            result = next(fresh)
+            if isinstance(result, CorpusError):
+                entry.put(fp, fatal=str(result))
+                errors.append((n, str(result)))
+            else:
+                entry.put(fp, result)
+                fresh_rows += [dict(r, _unit=n) for r in result[0]]
+                fresh_audit += [dict(a, _unit=n) for a in result[1]]
+                bad += result[2]
         if bar is not None:
             bar.update()
     for bucket, entry in entries.items():
         entry.save(fps[bucket])
+
+    row_parts = [pd.DataFrame(fresh_rows)] if fresh_rows else []
+    audit_parts = [pd.DataFrame(fresh_audit, columns=AUDIT_COLUMNS + ["_unit"])]
+    for entry, rows, audit in taken.values():
+        for frame, picks, parts in ((entry.rows, rows, row_parts), (entry.audit, audit, audit_parts)):
+            if picks:
+                pos = np.concatenate([p for _, p in picks])
+                unit = np.concatenate([np.full(len(p), n) for n, p in picks])
+                parts.append(frame.iloc[pos].drop(columns="_fp").assign(_unit=unit))
+    rows = pd.concat(row_parts, ignore_index=True) if row_parts else pd.DataFrame()
+    audit = pd.concat(audit_parts, ignore_index=True)[AUDIT_COLUMNS + ["_unit"]]
+    if len(rows):
+        rows = rows.sort_values("_unit", kind="stable", ignore_index=True)
+    audit = audit.sort_values("_unit", kind="stable", ignore_index=True)
+    return rows, audit, bad, errors
+
+
+def _read_many(jobs: list) -> list:
+    out = []
+    for unit, columns, read in jobs:
+        try:
+            out.append(read(unit, columns))
+        except CorpusError as exc:
+            out.append(exc)
     return out
 
 
