@@ -197,14 +197,14 @@ def present(corpus: pd.DataFrame, column: str) -> pd.Series:
 
 
 def top_groups(corpus: pd.DataFrame, column: str, n: int = 8, weight: str = "n_chars_clean") -> list:
-    """The `n` values of `column` with the most text (sum of `weight`), most first; [] if the
-    column is empty."""
+    """The `n` values of `column` (as text) with the most text (sum of `weight`), most first; [] if
+    the column is empty."""
     if column not in corpus.columns:
         return []
     part = corpus[corpus[column].notna() & (corpus[column].astype(str).str.strip() != "")]
     if part.empty:
         return []
-    sizes = part.groupby(column)[weight].sum()
+    sizes = part.groupby(part[column].astype(str))[weight].sum()
     sizes = sizes.sort_index(kind="mergesort").sort_values(ascending=False, kind="mergesort")
     return list(sizes.index[:n])
 
@@ -233,12 +233,12 @@ def periods(corpus: pd.DataFrame) -> str | None:
 
 def with_group(df: pd.DataFrame, corpus: pd.DataFrame, column: str, keep: list | None = None,
                other: str = "other") -> pd.DataFrame:
-    """`df` (rows with doc_id) with `column` from the corpus (month: YYYY-MM); values outside `keep`
-    become `other`, empty ones are dropped."""
+    """`df` (rows with doc_id) with `column` from the corpus as text (month: YYYY-MM; year: "2021");
+    values outside `keep` become `other`, empty ones are dropped."""
     if column == "month":
         values = corpus.set_index("doc_id")["date"].dt.strftime("%Y-%m")
     else:
-        values = corpus.set_index("doc_id")[column]
+        values = corpus.set_index("doc_id")[column].astype("string").fillna("").astype(str)
     out = df.drop(columns=[column], errors="ignore").assign(**{column: df["doc_id"].map(values)})
     out = out[out[column].notna() & (out[column].astype(str) != "")]
     if keep is not None:

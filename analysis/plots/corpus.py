@@ -132,7 +132,7 @@ def plot_cleaning_lengths(corpus, ax=None, few: int = FEW):
     a.set_ylabel("Articles")
     a.set_title(f"Share kept: median {kept.median():.0%} of {len(corpus):,} articles")
     lengths = corpus["n_chars_clean"].clip(lower=1)
-    bins = np.logspace(0, np.log10(lengths.max() + 1), 25)
+    bins = np.logspace(np.log10(lengths.min()), np.log10(lengths.max() + 1), 25)
     b.hist(lengths, bins=bins, color="#7f8c8d")
     b.set_xscale("log")
     b.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")

@@ -142,7 +142,7 @@ def plot_top_terms_grid(freqs, by: str, groups, n: int = 12, value: str = "count
 
 def plot_wordcloud_grid(freqs, by: str, groups, max_words: int = 60, ncols: int = 3, titles: dict | None = None):
     """One word cloud per group (keep `groups` to a handful: clouds of many groups are unreadable)."""
-    fig, axes = _grid(len(groups), ncols, 6.0, 4.6 if len(groups) <= ncols else 4.2)
+    fig, axes = _grid(len(groups), ncols if len(groups) != 4 else 2, 6.0, 4.6 if len(groups) <= ncols else 4.2)
     for ax, group in zip(axes, groups):
         plot_wordcloud(freqs[freqs[by] == group], ax=ax, max_words=max_words,
                        title=(titles or {}).get(group, str(group)))
