@@ -45,9 +45,10 @@ def executed(tmp_path_factory):
     Returns {stem: (executed notebook, NotebookRun, BuildError or None)} and the figure folder.
     """
     figures = tmp_path_factory.mktemp("figures")
+    tables = tmp_path_factory.mktemp("tables")  # the tables 02-04 write and 05 reads: not reports/tables
     results = {}
     for path in NOTEBOOKS:
-        results[path.stem] = execute_notebook(path, figures_dir=figures, progress=False)
+        results[path.stem] = execute_notebook(path, figures_dir=figures, tables_dir=tables, progress=False)
     return results, figures
 
 
@@ -100,7 +101,7 @@ def test_two_builds_give_the_same_figures(executed, tmp_path):
     before = _hashes(figures, first.name[:2])
     assert before, f"{first.name} saved no figures to compare"
     again = tmp_path / "figures"
-    _, _, error = execute_notebook(first, figures_dir=again, progress=False)
+    _, _, error = execute_notebook(first, figures_dir=again, tables_dir=tmp_path / "tables", progress=False)
     assert error is None, str(error)
     after = _hashes(again, first.name[:2])
     assert after == before
