@@ -84,3 +84,9 @@ __all__ = [
     "topic_alignment",
     "term_network",
 ]
+
+from .study import (confounds, glossary, group_column, is_few, periods, present, read_table, save_table,
+                    study_corpus, top_groups, with_group)
+
+__all__ += ["study_corpus", "save_table", "read_table", "is_few", "present", "top_groups", "group_column",
+            "periods", "with_group", "confounds", "glossary"]

@@ -1,4 +1,11 @@
-"""`python -m analysis build`: execute the notebooks in order and render the report.
+"""`python -m analysis build [--corpus SOURCE] [--out DIR]`: execute the notebooks in order and render the report.
+
+The notebooks analyse the corpus `analysis.study_corpus()` returns: the seed articles (data/raw) by
+default, or SOURCE (anything `load_corpus` accepts), which the build passes to each kernel in the
+environment (ANALYSIS_CORPUS, with ANALYSIS_FIGURES_DIR and ANALYSIS_TABLES_DIR for the outputs).
+The seed build writes figures/, reports/ and reports/tables/; a build on another corpus writes
+DIR/figures, DIR/tables, DIR/executed, DIR/NN_name.html and DIR/report.html (DIR defaults to
+build/<corpus name>/) and never touches figures/ or reports/.
 
 Each notebook under notebooks/ whose name starts with a digit runs in a fresh kernel of the
 running interpreter, with notebooks/ as working directory. The executed copy goes to
@@ -26,6 +33,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from tqdm.auto import tqdm
 from traitlets import default
+
+from .study import ENV_CORPUS, ENV_FIGURES, ENV_TABLES, default_out, output_dirs, write_tables_readme
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -111,9 +120,13 @@ def _redirect_cell(figures_dir: Path | None, cache_dir: Path | None):
     return cell
 
 
-def _kernel_env() -> dict[str, str]:
-    """The build's environment plus the project root on PYTHONPATH (works without install)."""
+def _kernel_env(study: dict[str, str] | None = None) -> dict[str, str]:
+    """The build's environment plus the project root on PYTHONPATH (works without install) and the
+    study variables (corpus source, output folders) `analysis.study_corpus()` reads."""
     env = dict(os.environ)
+    for key in (ENV_CORPUS, ENV_FIGURES, ENV_TABLES):
+        env.pop(key, None)  # the build says which corpus, not the caller's shell
+    env.update(study or {})
     paths = [str(PROJECT_ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
     env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # silence a debugger warning
@@ -125,6 +138,8 @@ def execute_notebook(
     *,
     figures_dir: Path | str | None = None,
     cache_dir: Path | str | None = None,
+    corpus=None,
+    tables_dir: Path | str | None = None,
     timeout: int = CELL_TIMEOUT,
     progress: bool = True,
     position: int | None = None,
@@ -134,9 +149,11 @@ def execute_notebook(
     Returns (executed notebook, timings, error or None). `figures_dir` sends the figures that
     `save_figure` writes elsewhere than figures/, `cache_dir` points the token cache elsewhere
     than .cache/tokens (tests and benchmarks use them; a hidden first cell sets both and is
-    removed from the executed copy).
+    removed from the executed copy). `corpus` (a source `load_corpus` accepts) and `tables_dir`
+    reach the notebook's `study_corpus()` through the kernel's environment.
     """
     path = Path(path)
+    study = _study_env(corpus, figures_dir, tables_dir)
     nb = nbformat.read(path, as_version=4)
     injected = 0
     if figures_dir is not None or cache_dir is not None:
@@ -177,7 +194,7 @@ def execute_notebook(
     )
     error = None
     try:
-        client.execute(env=_kernel_env())
+        client.execute(env=_kernel_env(study))
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
         error = _describe_failure(path, nb, state["index"], exc, injected)
     except Exception as exc:  # kernel would not start, client trouble: still name the notebook
@@ -188,6 +205,18 @@ def execute_notebook(
     if injected:
         del nb.cells[0]
     return nb, run, error
+
+
+def _study_env(corpus, figures_dir, tables_dir) -> dict[str, str]:
+    env = {}
+    if corpus is not None:
+        sources = corpus if isinstance(corpus, (list, tuple)) else [corpus]
+        env[ENV_CORPUS] = os.pathsep.join(str(Path(s).resolve()) for s in sources)
+    if figures_dir is not None:
+        env[ENV_FIGURES] = str(Path(figures_dir).resolve())
+    if tables_dir is not None:
+        env[ENV_TABLES] = str(Path(tables_dir).resolve())
+    return env
 
 
 def _describe_failure(path, nb, index, exc, injected) -> BuildError:
@@ -259,6 +288,8 @@ def build(
     reports_dir: Path | str | None = None,
     figures_dir: Path | str | None = None,
     cache_dir: Path | str | None = None,
+    corpus=None,
+    out: Path | str | None = None,
     html: bool = True,
     progress: bool = True,
     jobs: int | None = None,
@@ -271,14 +302,25 @@ def build(
     their figures; results are still written and checked in notebook order, and a failure stops
     the build before the report. `jobs=None` uses one per core, at most 4 (the analysis notebooks
     are independent: each loads the corpus itself, and the token cache is written atomically).
+
+    `corpus`: the source the notebooks analyse (default: the seed articles); `out`: the folder
+    that receives figures/, tables/, executed/ and the HTML (default: the project's figures/ and
+    reports/ for the seed corpus, build/<corpus name>/ for any other). `reports_dir` and
+    `figures_dir` override single folders; tables go to reports_dir/tables.
     """
     if jobs is None:
         jobs = default_jobs()
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
-    out_dir = Path(reports_dir) if reports_dir is not None else REPORTS_DIR
+    if out is None and corpus is not None:
+        out = default_out(corpus)
+    dirs = output_dirs(out)
+    out_dir = Path(reports_dir) if reports_dir is not None else dirs["reports"]
+    figures_dir = Path(figures_dir) if figures_dir is not None else dirs["figures"]
+    tables_dir = out_dir / "tables" if reports_dir is not None else dirs["tables"]
     (out_dir / "executed").mkdir(parents=True, exist_ok=True)
     paths = find_notebooks(selectors, nb_dir)
-    options = dict(figures_dir=figures_dir, cache_dir=cache_dir, progress=progress)
+    options = dict(figures_dir=figures_dir, cache_dir=cache_dir, progress=progress, corpus=corpus,
+                   tables_dir=tables_dir)
     runs: list[NotebookRun] = []
 
     def pages(path, result) -> dict[Path, str]:
@@ -286,10 +328,10 @@ def build(
         nb, _, error = result
         if not html or error is not None:
             return {}
-        out = {out_dir / f"{path.stem}.html": html_text(nb, title=path.stem, image_dir=nb_dir)}
+        pages = {out_dir / f"{path.stem}.html": html_text(nb, title=path.stem, image_dir=nb_dir)}
         if path.name.startswith(REPORT_NOTEBOOK_PREFIX):
-            out[out_dir / REPORT_FILE] = html_text(nb, code=False, title=_report_title(nb), image_dir=nb_dir)
-        return out
+            pages[out_dir / REPORT_FILE] = html_text(nb, code=False, title=_report_title(nb), image_dir=nb_dir)
+        return pages
 
     def finish(path, result, html_pages):
         """Write the executed copy (also of a failed notebook, for inspection) and its HTML; raise on failure."""
@@ -323,8 +365,12 @@ def build(
         first = []
     for path in paths:
         if path not in first:
+            if path.name.startswith(REPORT_NOTEBOOK_PREFIX) and tables_dir.exists():
+                write_tables_readme(tables_dir)  # one README once every table is written
             result = execute_notebook(path, **options)
             finish(path, result, pages(path, result))
+    if tables_dir.exists():
+        write_tables_readme(tables_dir)
     return runs
 
 
@@ -361,13 +407,19 @@ def timing_table(runs: list[NotebookRun]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: `python -m analysis build [NN ...] [--no-html] [--quiet]`."""
+    """Command line: `python -m analysis build [NN ...] [--corpus SOURCE] [--out DIR] [--no-html] [--quiet]`."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="execute the notebooks in order and render reports/")
     b.add_argument("notebooks", nargs="*", help="name prefixes, e.g. 03 (default: all notebooks)")
+    b.add_argument("--corpus", action="append", default=None, metavar="SOURCE",
+                   help="the corpus to analyse: anything load_corpus accepts (repeat for several); "
+                        "default: the seed articles in data/raw")
+    b.add_argument("--out", default=None, metavar="DIR",
+                   help="write figures/, tables/, executed/ and the HTML under DIR (default: figures/ and "
+                        "reports/ for the seed corpus, build/<corpus name>/ for any other)")
     b.add_argument("--no-html", action="store_true", help="write executed notebooks only")
     b.add_argument("--quiet", action="store_true", help="no progress bars")
     b.add_argument("-j", "--jobs", type=int, default=None,
@@ -379,8 +431,12 @@ def main(argv: list[str] | None = None) -> int:
     if not find_notebooks(None):
         print(f"no notebooks to run in {NOTEBOOKS_DIR}", file=sys.stderr)
         return 1
+    corpus = None if not args.corpus else (args.corpus[0] if len(args.corpus) == 1 else args.corpus)
+    out = args.out if args.out is not None else default_out(corpus)
+    reports = output_dirs(out)["reports"]
     try:
-        runs = build(args.notebooks, html=not args.no_html, progress=not args.quiet, jobs=args.jobs)
+        runs = build(args.notebooks, corpus=corpus, out=out, html=not args.no_html, progress=not args.quiet,
+                     jobs=args.jobs)
     except BuildError as exc:
         done = getattr(exc, "runs", [])
         if done:
@@ -390,10 +446,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  partly executed copy: {done[-1].executed}", file=sys.stderr)
         return 1
     print(timing_table(runs))
-    written = [str(r.html.relative_to(PROJECT_ROOT)) for r in runs if r.html]
-    if (REPORTS_DIR / REPORT_FILE).exists() and any(r.name.startswith(REPORT_NOTEBOOK_PREFIX) for r in runs):
-        written.append(f"reports/{REPORT_FILE}")
+    written = [_shown(r.html) for r in runs if r.html]
+    if (reports / REPORT_FILE).exists() and any(r.name.startswith(REPORT_NOTEBOOK_PREFIX) for r in runs):
+        written.append(_shown(reports / REPORT_FILE))
     if written:
         print("wrote: " + ", ".join(written))
     print(f"build finished in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)

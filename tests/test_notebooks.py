@@ -45,9 +45,10 @@ def executed(tmp_path_factory):
     Returns {stem: (executed notebook, NotebookRun, BuildError or None)} and the figure folder.
     """
     figures = tmp_path_factory.mktemp("figures")
+    tables = tmp_path_factory.mktemp("tables")  # the tables 02-04 write and 05 reads: not reports/tables
     results = {}
     for path in NOTEBOOKS:
-        results[path.stem] = execute_notebook(path, figures_dir=figures, progress=False)
+        results[path.stem] = execute_notebook(path, figures_dir=figures, tables_dir=tables, progress=False)
     return results, figures
 
 
@@ -100,7 +101,7 @@ def test_two_builds_give_the_same_figures(executed, tmp_path):
     before = _hashes(figures, first.name[:2])
     assert before, f"{first.name} saved no figures to compare"
     again = tmp_path / "figures"
-    _, _, error = execute_notebook(first, figures_dir=again, progress=False)
+    _, _, error = execute_notebook(first, figures_dir=again, tables_dir=tmp_path / "tables", progress=False)
     assert error is None, str(error)
     after = _hashes(again, first.name[:2])
     assert after == before
@@ -167,3 +168,73 @@ def test_find_notebooks_selects_by_prefix(tmp_path):
     assert [p.name for p in find_notebooks(["03", "01"], tmp_path)] == ["01_a.ipynb", "03_c.ipynb"]
     with pytest.raises(BuildError, match="'07'"):
         find_notebooks(["07"], tmp_path)
+
+
+# ------------------------------------------------------------------ any corpus: no seed literals, a build elsewhere
+
+SHARED_CORPUS = NOTEBOOKS_DIR.parent.parent / "shared" / "corpora" / "xwlb_2020_2022.jsonl.xz"
+
+
+def _seed_literals() -> set[str]:
+    """doc_ids (and their number prefixes), places and organisations of the seed metadata, and short place names."""
+    import pandas as pd
+
+    meta = pd.read_csv(NOTEBOOKS_DIR.parent / "data" / "metadata.csv", comment="#", dtype=str, keep_default_na=False)
+    found = set(meta["doc_id"]) | {d.split("_")[1] for d in meta["doc_id"]}  # number prefixes: see the regex
+    for col in ("province", "city"):
+        for value in meta[col]:
+            if value:
+                found |= {value, value[:2]}
+    found |= {v for v in meta["org"] if v}
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_names_nothing_of_the_seed_corpus(path):
+    """No doc_id, place, organisation or year of the seed articles in a notebook: comparisons come from the data."""
+    nb = nbformat.read(path, as_version=4)
+    literals = _seed_literals()
+    number = re.compile(r"(?<![0-9,._])(?:20[12][0-9]|00[0-9])(?![0-9,_])")
+    # the seed's organisations (政协, 统战部) are also the actors of the research question and of the report's
+    # glossary of organisations: quoting them is vocabulary; any other use is caught by the doc_id/place checks
+    literals -= {"政协", "统战部"}
+    offending = []
+    for i, cell in enumerate(nb.cells):
+        source = cell.source
+        hits = [lit for lit in literals if lit in source]
+        hits += number.findall(source)
+        if hits:
+            offending.append((i, sorted(set(hits))))
+    assert not offending, f"{path.name} names the seed corpus: {offending}"
+
+
+def _sample_txt_folder(folder: Path, n: int = 300) -> Path:
+    """n items of the shared CCTV corpus as .txt articles (title, date and source line, body)."""
+    import pandas as pd
+
+    df = pd.read_json(SHARED_CORPUS, lines=True, dtype={"id": str, "date": str})
+    df = df[df["text"].fillna("").str.strip() != ""].sample(n, random_state=1)
+    folder.mkdir(parents=True)
+    for r in df.itertuples():
+        date = pd.to_datetime(str(r.date), format="%Y%m%d")
+        (folder / f"{r.id}.txt").write_text(f"{r.title}\n{date:%Y-%m-%d} 来源:央视网\n{r.text}\n", encoding="utf-8")
+    return folder
+
+
+def test_build_on_another_corpus_writes_everything_under_out(tmp_path):
+    """`build(corpus=..., out=...)` on 300 CCTV items: every notebook runs, figures, tables and report under out."""
+    if not SHARED_CORPUS.exists():
+        pytest.skip(f"{SHARED_CORPUS} is absent (only the development machine has ../shared)")
+    source = _sample_txt_folder(tmp_path / "articles")
+    out = tmp_path / "out"
+    project_figures = NOTEBOOKS_DIR.parent / "figures"
+    before = {p.name: p.stat().st_mtime_ns for p in project_figures.glob("*")}
+    runs = build(corpus=source, out=out, progress=False)
+    assert [r.name[:2] for r in runs] == ["01", "02", "03", "04", "05"]
+    pngs = {p.stem for p in (out / "figures").glob("*.png")}
+    for number in ("01", "02", "03", "04"):
+        assert any(name.startswith(number) for name in pngs), f"no figure from notebook {number}"
+    assert (out / "report.html").exists() and (out / "tables" / "README.md").exists()
+    assert {p.name: p.stat().st_mtime_ns for p in project_figures.glob("*")} == before  # seed figures untouched
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "300 Chinese news articles" in html and "Traceback" not in html

@@ -1,0 +1,151 @@
+"""The one CJK font, the house style, save_figure(), and the figures, grouped by family:
+`heatmap` (the one heatmap function and its theme / share / topic views), `corpus` (timeline,
+cleaning lengths), `terms` (top terms, word clouds, keyness, comparisons), `themes` (period bars,
+term network), `places` (ranked counts, amounts by place). Every function draws on a given `ax`
+or a new figure and returns the figure; each stays readable from a handful to tens of thousands
+of articles (per-article marks only while there are few, top-N limits everywhere).
+
+Every figure in the project uses one font that has Chinese glyphs: a system font when the
+machine has one, else Noto Sans CJK SC shipped by the `mplfonts` package. A figure with
+boxes instead of characters is a bug, so `cjk_font()` checks the font really covers CJK.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+FIGURES_DIR = PROJECT_ROOT / "figures"
+SEED = 20200124  # one fixed seed for every random layout (word clouds, networks, NMF)
+DPI = 200
+
+# Fonts with full simplified-Chinese coverage, preferred in this order when installed.
+SYSTEM_CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Heiti SC",
+    "SimHei",
+)
+_PROBE = "疫情防控政协统战部工商联侨联"
+
+
+def _covers_cjk(path: str) -> bool:
+    from matplotlib.ft2font import FT2Font
+
+    try:
+        font = FT2Font(path)
+        cmap = font.get_charmap()
+    except Exception:
+        return False
+    return all(ord(ch) in cmap for ch in _PROBE)
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> Path:
+    """Path of the font used for every figure (matplotlib and word clouds)."""
+    by_name = {f.name: f.fname for f in font_manager.fontManager.ttflist}
+    for name in SYSTEM_CJK_FONTS:
+        path = by_name.get(name)
+        if path and _covers_cjk(path):
+            return Path(path)
+    import mplfonts
+
+    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+    if not path.exists() or not _covers_cjk(str(path)):
+        raise RuntimeError(
+            "No font with Chinese glyphs found: install a CJK font (e.g. fonts-noto-cjk) "
+            "or the mplfonts package, which ships Noto Sans CJK SC."
+        )
+    return path
+
+
+def use_house_style() -> str:
+    """Register the CJK font and set the project's matplotlib style; return the font name."""
+    path = cjk_font()
+    font_manager.fontManager.addfont(str(path))
+    name = font_manager.FontProperties(fname=str(path)).get_name()
+    plt.rcParams.update(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": [name, "DejaVu Sans"],
+            "axes.unicode_minus": False,
+            "figure.dpi": 100,
+            "savefig.dpi": DPI,
+            "savefig.bbox": "tight",
+            "font.size": 11,
+            "axes.titlesize": 13,
+            "axes.titleweight": "normal",  # the CJK font ships one weight: bold would only warn
+            "axes.labelsize": 11,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "legend.frameon": False,
+            "svg.hashsalt": "analysis",  # stable ids: rebuilt SVGs are byte-identical
+            "svg.fonttype": "path",  # glyphs as paths: the SVG shows Chinese without the font
+        }
+    )
+    return name
+
+
+def save_figure(fig, name: str, figures_dir: Path | str | None = None, show: bool | None = None) -> list[Path]:
+    """Save `fig` as figures/NAME.png (200 dpi) and figures/NAME.svg; return both paths.
+
+    In a notebook with the inline backend (`show=None` detects it) the saved PNG is displayed and the figure
+    is closed, so the notebook shows exactly the file that was written and matplotlib does not draw the
+    figure a third time for the inline copy (drawing is most of the build time). The closed figure can
+    still be changed and saved again; call `display(fig)` to show it re-rendered.
+    """
+    out = Path(figures_dir) if figures_dir is not None else FIGURES_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / f"{name}.png", out / f"{name}.svg"]
+    bbox = None  # savefig.bbox ("tight"): each savefig lays the figure out once more before drawing it
+    if fig.get_layout_engine() is None and plt.rcParams["savefig.bbox"] == "tight":
+        # without a layout engine one layout pass gives the tight box for both files (a quarter less drawing)
+        dpi = fig.dpi
+        fig.set_dpi(DPI)  # text extents depend on the resolution: measure at the PNG's, as savefig does
+        try:
+            fig.draw_without_rendering()
+            bbox = fig.get_tightbbox().padded(plt.rcParams["savefig.pad_inches"])
+        finally:
+            fig.set_dpi(dpi)
+    fig.savefig(paths[0], dpi=DPI, bbox_inches=bbox, metadata={"Software": None})
+    fig.savefig(paths[1], bbox_inches=bbox, metadata={"Date": None, "Creator": None})
+    if show is None:
+        show = "inline" in matplotlib.get_backend()
+    if show:
+        from IPython.display import Image, display
+        from PIL import Image as PILImage
+
+        with PILImage.open(paths[0]) as png:  # reads the header only
+            width = png.width * 100 // DPI  # shown at the size of a 100-dpi inline figure
+        display(Image(data=paths[0].read_bytes(), format="png", width=width))
+        plt.close(fig)
+    return paths
+
+
+def palette(values, other: str = "other") -> dict:
+    """A fixed colour per value, in the given order (tab10, then grey for the rest and for `other`)."""
+    colours = plt.get_cmap("tab10").colors
+    out = {}
+    for v in values:
+        out[v] = "#999999" if v in (other, "(unknown)", "") or len(out) >= len(colours) else colours[len(out)]
+    return out
+
+
+from .heatmap import plot_heatmap, plot_share_heatmap, plot_theme_heatmap, plot_topic_theme  # noqa: E402
+from .corpus import plot_cleaning_lengths, plot_timeline  # noqa: E402
+from .terms import (plot_keyness, plot_term_comparison, plot_top_terms, plot_top_terms_grid,  # noqa: E402
+                    plot_wordcloud, plot_wordcloud_grid)
+from .themes import plot_term_network, plot_theme_periods  # noqa: E402
+from .places import BOUND_MARKERS, plot_place_amounts, plot_ranked_counts  # noqa: E402

@@ -1,0 +1,88 @@
+"""Heatmaps: one drawing function (`plot_heatmap`) and the views built on it: theme shares with
+k/n counts, any share table, NMF topics against themes."""
+from __future__ import annotations
+
+import numpy as np
+import matplotlib.pyplot as plt
+
+
+def plot_heatmap(values, ax=None, *, text=None, row_labels=None, col_labels=None, cmap="YlOrRd",
+                 vmax=None, cbar_label: str = "", cbar_format=None, labels_top: bool = False,
+                 fontsize: float = 8, title: str | None = None, xlabel: str = "", ylabel: str = ""):
+    """Draw a rows x columns table of numbers as a heatmap.
+
+    values: DataFrame (row and column labels from its index and columns unless given).
+    text: a same-shaped table of cell strings (None: no cell text; cells are also left blank when
+        there are more than 40 columns or 60 rows, where text would not fit).
+    """
+    data = values.to_numpy(dtype=float)
+    n_rows, n_cols = data.shape
+    if ax is None:
+        _, ax = plt.subplots(figsize=(min(3.5 + 0.9 * n_cols, 22), min(0.42 * n_rows + 2.2, 24)))
+    top = vmax if vmax is not None else max(1e-9, float(np.nanmax(data)) if data.size else 1.0)
+    image = ax.imshow(data, cmap=cmap, vmin=0, vmax=top, aspect="auto", interpolation="nearest")
+    if text is not None and n_cols <= 40 and n_rows <= 60:
+        cells = text.to_numpy() if hasattr(text, "to_numpy") else np.asarray(text)
+        for (i, j), v in np.ndenumerate(data):
+            ax.text(j, i, cells[i, j], ha="center", va="center", fontsize=fontsize, linespacing=1.1,
+                    color="white" if v > 0.6 * top else "black")
+    rows = list(values.index) if row_labels is None else list(row_labels)
+    cols = list(values.columns) if col_labels is None else list(col_labels)
+    ax.set_yticks(range(n_rows), [str(r) for r in rows])
+    step = max(1, n_cols // 40)
+    ax.set_xticks(range(0, n_cols, step), [str(c) for c in cols][::step],
+                  rotation=0 if labels_top else 35, ha="center" if labels_top else "right")
+    if labels_top:
+        ax.tick_params(axis="x", labeltop=True, labelbottom=False, top=True, bottom=False)
+        ax.xaxis.set_label_position("top")
+    ax.grid(False)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, pad=12)
+    cbar = ax.figure.colorbar(image, ax=ax, fraction=0.035, pad=0.02, format=cbar_format)
+    cbar.set_label(cbar_label)
+    return ax.figure
+
+
+def plot_theme_heatmap(counts, labels: dict | None = None, col_labels: dict | None = None, ax=None,
+                       title: str = "Share of paragraphs carrying each theme", xlabel: str = "", n=None):
+    """Theme shares (%) with k/n in each cell: `counts` = themes x groups paragraph counts, `n` =
+    paragraphs per group (a Series over the columns; if None, a row "n_paragraphs" of `counts`).
+    Row labels: `labels` (theme id -> "中文 English"); column labels: `col_labels` or the group."""
+    if n is None:
+        n, counts = counts.loc["n_paragraphs"], counts.drop(index="n_paragraphs")
+    n = n.reindex(counts.columns)
+    share = counts.div(n.where(n > 0), axis=1).fillna(0.0)
+    text = share.copy().astype(object)
+    for j, col in enumerate(counts.columns):
+        for i, row in enumerate(counts.index):
+            text.iat[i, j] = f"{share.iat[i, j]:.0%}\n{int(counts.iat[i, j])}/{int(n[col])}"
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.4 + 1.25 * counts.shape[1], 0.48 * counts.shape[0] + 1.8))
+    return plot_heatmap(share * 100, ax=ax, text=text, row_labels=[(labels or {}).get(t, t) for t in counts.index],
+                        col_labels=[(col_labels or {}).get(c, str(c)) for c in counts.columns], vmax=100,
+                        cbar_label="Paragraphs with the theme (%)", labels_top=True, title=title, xlabel=xlabel)
+
+
+def plot_share_heatmap(shares, ax=None, counts=None, cmap="Reds"):
+    """A rows x columns table of shares (0-1), cells in percent; with `counts` the count too."""
+    text = shares.map(lambda v: f"{v:.0%}")
+    if counts is not None:
+        text = text + "\n(" + counts.astype(int).astype(str) + ")"
+    return plot_heatmap(shares, ax=ax, text=text, cmap=cmap, cbar_format=lambda v, _: f"{v:.0%}")
+
+
+def plot_topic_theme(table, topics=None, ax=None,
+                     title: str = "NMF topics vs codebook themes (mean topic weight of the theme's paragraphs)"):
+    """`themes.topic_theme_table` as a heatmap: rows = themes, columns = topics (with top words)."""
+    words = {} if topics is None else dict(zip(topics["topic"], topics["top_words"]))
+    cols = [f"{t}\n" + "\n".join(words.get(t, "").split()[:3]) for t in table.columns]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3.5 + 0.95 * table.shape[1], 0.45 * table.shape[0] + 2.6))
+    fig = plot_heatmap(table, ax=ax, text=table.map(lambda v: f"{v:.2f}"), col_labels=cols, cmap="Blues",
+                       cbar_label="Mean topic weight (share of paragraph, 0-1)", labels_top=True,
+                       fontsize=7.5, title=title)
+    ax.tick_params(axis="x", labelsize=8.5)
+    ax.axhline(table.shape[0] - 1.5, color="black", linewidth=1)
+    return fig
