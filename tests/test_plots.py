@@ -33,7 +33,7 @@ def test_project_font_has_every_character_of_the_corpus(corpus):
 
 def _figure(corpus, paras, constrained: bool = False):
     """Notebook 03's theme heatmap (no layout engine), or notebook 02's paired term bars (constrained)."""
-    from analysis import code_paragraphs, term_frequencies, theme_counts, theme_labels
+    from analysis import code_paragraphs, paragraph_counts, term_frequencies, theme_counts, theme_labels
     from analysis.plots import plot_top_terms
 
     if constrained:
@@ -43,8 +43,9 @@ def _figure(corpus, paras, constrained: bool = False):
         plot_top_terms(freq.iloc[15:], n=15, ax=axes[1], title="其余 The rest")
         fig.suptitle("高频词 Frequent terms")
         return fig
-    counts = theme_counts(code_paragraphs(paras), "doc_id")
-    return plot_theme_heatmap(counts, theme_labels(), xlabel="文章 Article", title="主题 Themes by article")
+    coded = code_paragraphs(paras)
+    return plot_theme_heatmap(theme_counts(coded, "doc_id"), theme_labels(), xlabel="文章 Article",
+                              title="主题 Themes by article", n=paragraph_counts(coded, "doc_id"))
 
 
 def test_chinese_labels_render_without_missing_glyphs(corpus, paras, tmp_path):

@@ -46,12 +46,10 @@ def plot_heatmap(values, ax=None, *, text=None, row_labels=None, col_labels=None
 
 
 def plot_theme_heatmap(counts, labels: dict | None = None, col_labels: dict | None = None, ax=None,
-                       title: str = "Share of paragraphs carrying each theme", xlabel: str = "", n=None):
-    """Theme shares (%) with k/n in each cell: `counts` = themes x groups paragraph counts, `n` =
-    paragraphs per group (a Series over the columns; if None, a row "n_paragraphs" of `counts`).
+                       title: str = "Share of paragraphs carrying each theme", xlabel: str = "", *, n):
+    """Theme shares (%) with k/n in each cell: `counts` = themes x groups paragraph counts
+    (`theme_counts`), `n` = paragraphs per group (`paragraph_counts`, a Series over the columns).
     Row labels: `labels` (theme id -> "中文 English"); column labels: `col_labels` or the group."""
-    if n is None:
-        n, counts = counts.loc["n_paragraphs"], counts.drop(index="n_paragraphs")
     n = n.reindex(counts.columns)
     share = counts.div(n.where(n > 0), axis=1).fillna(0.0)
     text = share.copy().astype(object)
