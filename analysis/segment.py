@@ -30,7 +30,7 @@ LEXICON_DIR = PROJECT_ROOT / "data" / "lexicon"
 USER_DICT = LEXICON_DIR / "user_dict.txt"
 STOPWORDS = LEXICON_DIR / "stopwords.txt"
 GENRE_STOPWORDS = LEXICON_DIR / "stopwords_genre.txt"
-CACHE_DIR = PROJECT_ROOT / ".cache" / "tokens"
+CACHE_DIR: Path | None = None  # None: paths.cache_dir("tokens") (.cache/tokens or $ANALYSIS_CACHE_DIR/tokens)
 
 ENGINES = ("jieba", "rjieba")
 # Bump when the filtering below changes: it is part of the cache key.
@@ -222,23 +222,57 @@ def tokenize(
 # ---------------------------------------------------------------- corpus path with cache
 
 
-def _cache_path(cache_dir: Path, lex: str, text: str) -> Path:
-    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
-    return cache_dir / lex / digest[:2] / f"{digest}.txt"
+class TokenStore:
+    """The token cache of one lexicon: packs of (text SHA-1, content tokens joined by "\n") in
+    Parquet files under `root/lex/`. A run reads every pack at once (one file read per pack, not
+    one per text) and writes its misses as one new pack; many small packs are merged into one."""
 
+    MAX_PACKS = 16
 
-def _read_cache(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
+    def __init__(self, root: Path, lex: str):
+        self.dir = Path(root) / lex
+        self.entries: dict[str, str] = {}
+        packs = sorted(self.dir.glob("pack-*.parquet"))
+        for pack in packs:
+            try:
+                import pyarrow.parquet as pq
 
+                table = pq.read_table(pack)
+                self.entries.update(zip(table.column("key").to_pylist(), table.column("tokens").to_pylist()))
+            except (OSError, ValueError, KeyError):
+                continue  # a damaged pack is a miss, not an error
+        self.packs = packs
 
-def _write_cache(path: Path, joined: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(joined, encoding="utf-8")
-    os.replace(tmp, path)
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def get(self, key: str) -> str | None:
+        return self.entries.get(key)
+
+    def add(self, new: dict[str, str]) -> None:
+        if not new:
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.entries.update(new)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        merge = len(self.packs) >= self.MAX_PACKS
+        items = self.entries if merge else new
+        table = pa.table({"key": list(items), "tokens": list(items.values())})
+        name = hashlib.sha1("".join(sorted(items)).encode()).hexdigest()[:16]
+        target = self.dir / f"pack-{name}.parquet"
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        pq.write_table(table, tmp)
+        os.replace(tmp, target)
+        if merge:
+            for pack in self.packs:
+                if pack != target:
+                    pack.unlink(missing_ok=True)
+            self.packs = [target]
+        else:
+            self.packs.append(target)
 
 
 def _split(joined: str) -> list[str]:
@@ -297,8 +331,9 @@ def tokenize_corpus(
 
     Returns one token list per text, in order, equal to tokenize(text) with the same options
     (rjieba and jieba agree on token boundaries; benchmarks/bench_tokenize.py measures how well).
-    cache: the cache (default .cache/tokens) holds each text's content tokens before stopword
-        removal, as a file named by the text's SHA-1 inside a folder named by lexicon_hash():
+    cache: the cache (.cache/tokens, or $ANALYSIS_CACHE_DIR/tokens) holds each text's content tokens
+        before stopword removal, keyed by the text's SHA-1, in Parquet packs (TokenStore) inside a
+        folder named by lexicon_hash():
         editing user_dict.txt, switching engine or changing the filter misses the cache, so stale
         tokens are never read. Stopwords are applied after the cache; switching them is free.
     workers: processes for the texts not in the cache (this process counts as one); None = all
@@ -311,23 +346,30 @@ def tokenize_corpus(
             raise TypeError(f"tokenize_corpus() needs str texts, got {type(text).__name__}")
     stop = _stopset(stopwords, drop_genre)
     user_dict = str(Path(user_dict or USER_DICT).resolve())
-    root = Path(cache_dir) if cache_dir else CACHE_DIR
+    if cache_dir:
+        root = Path(cache_dir)
+    else:
+        from .paths import cache_dir as _cache_root
+
+        root = CACHE_DIR or _cache_root("tokens")
     lex = lexicon_hash(user_dict, engine)
 
     out: list[list[str] | None] = [None] * len(texts)
     todo: list[int] = []
-    paths: dict[int, Path] = {}
+    keys: dict[int, str] = {}
+    store = TokenStore(root, lex) if cache else None
     bar = tqdm(total=len(texts), desc="tokenize", unit="text", disable=not progress or len(texts) < 2)
     for i, text in enumerate(texts):
-        if cache:
-            paths[i] = path = _cache_path(root, lex, text)
-            joined = _read_cache(path)
+        if store is not None:
+            keys[i] = key = TokenStore.key(text)
+            joined = store.get(key)
             if joined is not None:
                 tokens = _split(joined)
                 out[i] = [t for t in tokens if t not in stop] if stop else tokens
-                bar.update()
                 continue
         todo.append(i)
+    bar.update(len(texts) - len(todo))
+    new: dict[str, str] = {}
 
     if todo:  # load the tokenizer only for cache misses (jieba's dictionary takes ~0.7 s), once here so
         get_tokenizer(user_dict, engine)  # forked workers inherit it
@@ -341,7 +383,7 @@ def tokenize_corpus(
     def collect(chunk, result, joined):
         for i, (content, final) in zip(chunk, result):
             if cache:
-                _write_cache(paths[i], content if joined else "\n".join(content))
+                new[keys[i]] = content if joined else "\n".join(content)
             out[i] = _split(final) if joined else final
         bar.update(len(chunk))
 
@@ -351,6 +393,8 @@ def tokenize_corpus(
         for chunk in chunks:
             collect(chunk, _segment_chunk(job(chunk), joined=False), False)
     bar.close()
+    if store is not None:
+        store.add(new)
     return out  # type: ignore[return-value]
 
 

@@ -12,6 +12,8 @@ codebook (NMF topics on paragraph tf-idf) is `nmf_topics` + `topic_theme_table`.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import tomllib
 from bisect import bisect_right
@@ -409,37 +411,76 @@ class _Matcher:
         return out
 
 
-def _hits_table(paras: pd.DataFrame, cb: pd.DataFrame) -> pd.DataFrame:
-    """theme_matches plus `row`, the paragraph's position in `paras`."""
+def _hits_chunk(job) -> list[tuple]:
+    """Hits of a batch of texts: (row, theme index, keyword, position, sentence_no, sentence)."""
+    cb, start, texts = job
     m = _Matcher(cb)
-    rows, themes, words, positions, sents, sent_text = [], [], [], [], [], []
-    for i, text in enumerate(paras["text"].tolist()):
+    out = []
+    for i, text in enumerate(texts, start=start):
         if not isinstance(text, str) or not text:
             continue
-        hits = m.hits(text)
-        if not hits:
-            continue
-        for j, w, pos, s, a, b in hits:
-            rows.append(i)
-            themes.append(m.ids[j])
-            words.append(w)
-            positions.append(pos)
-            sents.append(s + 1)
-            sent_text.append(text[a:b].strip())
-    idx = np.asarray(rows, dtype=np.int64)
-    out = pd.DataFrame(
+        for j, w, pos, sent, a, b in m.hits(text):
+            out.append((i, j, w, pos, sent + 1, text[a:b].strip()))
+    return out
+
+
+def _codebook_key(cb: pd.DataFrame) -> str:
+    """What the hits depend on besides the texts: the codebook's rules and this module's code."""
+    h = hashlib.sha1(Path(__file__).read_bytes())
+    h.update(repr(cb.to_dict("list")).encode("utf-8"))
+    return h.hexdigest()[:16]
+
+
+_HIT_COLUMNS = ["row", "theme_index", "keyword", "position", "sentence_no", "sentence"]
+
+
+def _raw_hits(texts: list, cb: pd.DataFrame) -> pd.DataFrame:
+    """The hits of every text, from the cache (.cache/themes, keyed by the texts and the codebook)
+    when the same paragraphs were coded before, else computed on every core for large inputs."""
+    from .corpus import map_chunks, workers_for
+    from .paths import cache_dir
+
+    h = hashlib.sha1(_codebook_key(cb).encode())
+    for text in texts:
+        h.update(text.encode("utf-8") if isinstance(text, str) else b"\x00NA")
+        h.update(b"\x00")
+    path = cache_dir("themes") / f"{h.hexdigest()[:24]}.parquet"
+    try:
+        return pd.read_parquet(path)
+    except (FileNotFoundError, OSError, ValueError):
+        pass
+    size = max(2000, -(-len(texts) // 16))
+    jobs = [(cb, k, texts[k:k + size]) for k in range(0, len(texts), size)]
+    rows = [r for part in map_chunks(_hits_chunk, jobs, workers_for(len(texts) // 4)) for r in part]
+    hits = pd.DataFrame(rows, columns=_HIT_COLUMNS).astype(
+        {"row": "int64", "theme_index": "int64", "position": "int64", "sentence_no": "int64"})
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        hits.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written is no error
+    return hits
+
+
+def _hits_table(paras: pd.DataFrame, cb: pd.DataFrame) -> pd.DataFrame:
+    """theme_matches plus `row`, the paragraph's position in `paras`."""
+    ids = list(cb["id"])
+    hits = _raw_hits(paras["text"].tolist(), cb)
+    idx = hits["row"].to_numpy(dtype=np.int64)
+    return pd.DataFrame(
         {
             "row": idx,
             "doc_id": paras["doc_id"].to_numpy()[idx] if "doc_id" in paras else pd.NA,
             "para_no": paras["para_no"].to_numpy()[idx] if "para_no" in paras else idx + 1,
-            "theme": pd.Categorical(themes, categories=m.ids),
-            "keyword": words,
-            "position": np.asarray(positions, dtype=np.int64),
-            "sentence_no": np.asarray(sents, dtype=np.int64),
-            "sentence": sent_text,
+            "theme": pd.Categorical.from_codes(hits["theme_index"].to_numpy(), categories=ids),
+            "keyword": hits["keyword"].to_numpy(dtype=object),
+            "position": hits["position"].to_numpy(dtype=np.int64),
+            "sentence_no": hits["sentence_no"].to_numpy(dtype=np.int64),
+            "sentence": hits["sentence"].to_numpy(dtype=object),
         }
     )
-    return out
 
 
 def theme_matches(paras: pd.DataFrame, codebook: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:

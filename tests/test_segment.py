@@ -6,10 +6,11 @@ import logging
 import re
 
 import jieba
+import pandas as pd
 import pytest
 
 from analysis import load_stopwords, segment, tokenize, tokenize_corpus
-from analysis.segment import USER_DICT, is_content, lexicon_hash, read_user_dict
+from analysis.segment import USER_DICT, TokenStore, is_content, lexicon_hash, read_user_dict
 
 # The must-have domain terms.
 MUST_HAVE = ["新冠肺炎", "疫情防控", "核酸检测", "全员核酸检测", "复工复产", "健康码", "静态管理",
@@ -149,11 +150,12 @@ def test_cache_is_read_and_is_invalidated_when_the_lexicon_changes(corpus, tmp_p
 
     before = tokenize_corpus([text], user_dict=lexicon, cache_dir=cache)[0]
     assert "十户长" not in before  # not in this lexicon: jieba splits it
-    files = list(cache.rglob("*.txt"))
-    assert len(files) == 1 and files[0].parent.parent.name == lexicon_hash(lexicon, "rjieba")
+    packs = list(cache.rglob("pack-*.parquet"))
+    assert len(packs) == 1 and packs[0].parent.name == lexicon_hash(lexicon, "rjieba")
+    assert pd.read_parquet(packs[0])["key"].tolist() == [TokenStore.key(text)]
 
     # the cache is really read: a doctored entry comes back
-    files[0].write_text("缓存\n读取", encoding="utf-8")
+    pd.DataFrame({"key": [TokenStore.key(text)], "tokens": ["缓存\n读取"]}).to_parquet(packs[0], index=False)
     assert tokenize_corpus([text], user_dict=lexicon, cache_dir=cache) == [["缓存", "读取"]]
 
     # editing the lexicon changes its hash: the doctored entry is not used, the new word is found
@@ -161,7 +163,7 @@ def test_cache_is_read_and_is_invalidated_when_the_lexicon_changes(corpus, tmp_p
         f.write("十户长 30000 n\n")
     after = tokenize_corpus([text], user_dict=lexicon, cache_dir=cache)[0]
     assert after.count("十户长") == text.count("十户长") == 2
-    assert len({p.parent.parent.name for p in cache.rglob("*.txt")}) == 2
+    assert len({p.parent.name for p in cache.rglob("pack-*.parquet")}) == 2
     assert after == tokenize(text, user_dict=lexicon)
 
 
@@ -183,7 +185,8 @@ def test_stopword_options_apply_after_the_cache(corpus, tmp_path):
     texts = list(corpus["text"])
     plain = tokenize_corpus(texts, cache_dir=tmp_path, stopwords=False, drop_genre=False)
     default = tokenize_corpus(texts, cache_dir=tmp_path)
-    assert len(list(tmp_path.rglob("*.txt"))) == len(texts)  # one segmentation serves both
+    packs = list(tmp_path.rglob("pack-*.parquet"))  # one segmentation serves both: one pack of 5 entries
+    assert len(packs) == 1 and len(pd.read_parquet(packs[0])) == len(texts)
     assert default == [tokenize(t) for t in texts]
     assert plain == [tokenize(t, stopwords=False, drop_genre=False) for t in texts]
 
