@@ -10,6 +10,8 @@ The order (``RULE_ORDER``) is part of the contract, because later rules rely on 
  5. related_list      everything from a 相关焦点 / 相关阅读 ... line to the end (other articles)
  6. chrome patterns   line patterns from data/lexicon/chrome.csv (breadcrumbs, 分享到, 更多, URL, 编辑, 关键词)
  7. header            title, subtitle (——…), author line, date/source line, 原标题 → metadata
+ 7b. dateline         an agency or outlet lead before the first sentence (央视网消息(新闻联播):,
+                      新华社北京3月1日电, 本报讯): who sent the story, not what it says
  8. repeated_title    body lines that repeat the title (image alt text)
  9. numbered_caption  a bare photo number line (1, 2, …) and the caption line after it
 10. marked_caption    ▲ / △ / 图为 caption lines
@@ -228,6 +230,23 @@ def repeated_title(lines: list[str], title: str) -> tuple[list[str], list]:
     return kept, removed
 
 
+# An outlet (…网, …社, …报, …台, 本报) then place/date, then 电/讯/消息, an optional (programme or
+# reporter) and a colon or space: the dateline Chinese news puts before its first sentence.
+_DATELINE = re.compile(r"^(?:本报|本刊|[\u4e00-\u9fff]{1,8}(?:网|社|报|台|客户端))[^,。:!?;\s]{0,16}?"
+                       r"(?:电|讯|消息)(?:\([^)]{0,30}\):?\s*|:\s*|\s+|$)")
+
+
+def dateline(lines: list[str]) -> tuple[list[str], list]:
+    """Drop the dateline in front of the first body line (央视网消息(新闻联播):, 人民政协网北京4月29日电)."""
+    if not lines:
+        return lines, []
+    m = _DATELINE.match(lines[0])
+    if not m:
+        return lines, []
+    rest = lines[0][m.end():].strip()
+    return ([rest] if rest else []) + lines[1:], [(m.group(0).strip(), "")]
+
+
 _SENTENCE_END = re.compile(r"[。!?;…]$")
 _CLOSERS = "”’\"')》」』"
 
@@ -422,7 +441,7 @@ def _log(audit: list, doc_id: str, rule: str, pairs, step: str | None = None) ->
 
 RULE_ORDER = [
     "normalise", "strip_pinyin", "corrections", "to_simplified", "related_list", "chrome",
-    "header", "repeated_title", "numbered_caption", "marked_caption", "signoff", "split_headings",
+    "header", "dateline", "repeated_title", "numbered_caption", "marked_caption", "signoff", "split_headings",
 ]
 RULE_STEP = {name: i for i, name in enumerate(RULE_ORDER, start=1)}
 
@@ -454,6 +473,8 @@ def clean_document(raw: str, doc_id: str = "", header: bool = True, title: str =
         out.meta, lines, removed = split_header(lines)
         for rule, line, replacement in removed:
             _log(audit, doc_id, rule, [(line, replacement)], step="header")
+    lines, pairs = dateline(lines)
+    _log(audit, doc_id, "dateline", pairs)
     lines, pairs = repeated_title(lines, out.meta.get("title", ""))
     _log(audit, doc_id, "repeated_title", pairs)
     for rule, fn in (("numbered_caption", numbered_caption), ("marked_caption", marked_caption),

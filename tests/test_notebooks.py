@@ -208,24 +208,21 @@ def test_notebook_names_nothing_of_the_seed_corpus(path):
     assert not offending, f"{path.name} names the seed corpus: {offending}"
 
 
-def _sample_txt_folder(folder: Path, n: int = 300) -> Path:
-    """n items of the shared CCTV corpus as .txt articles (title, date and source line, body)."""
+def _sample_export(path: Path, n: int = 300) -> Path:
+    """n items of the shared CCTV corpus as the scraper left them: a compressed JSON-lines export
+    (empty bodies included: the loader must skip them and say so)."""
     import pandas as pd
 
-    df = pd.read_json(SHARED_CORPUS, lines=True, dtype={"id": str, "date": str})
-    df = df[df["text"].fillna("").str.strip() != ""].sample(n, random_state=1)
-    folder.mkdir(parents=True)
-    for r in df.itertuples():
-        date = pd.to_datetime(str(r.date), format="%Y%m%d")
-        (folder / f"{r.id}.txt").write_text(f"{r.title}\n{date:%Y-%m-%d} 来源:央视网\n{r.text}\n", encoding="utf-8")
-    return folder
+    df = pd.read_json(SHARED_CORPUS, lines=True, dtype=False).sample(n, random_state=1)
+    df.to_json(path, orient="records", lines=True, force_ascii=False)
+    return path
 
 
 def test_build_on_another_corpus_writes_everything_under_out(tmp_path):
     """`build(corpus=..., out=...)` on 300 CCTV items: every notebook runs, figures, tables and report under out."""
     if not SHARED_CORPUS.exists():
         pytest.skip(f"{SHARED_CORPUS} is absent (only the development machine has ../shared)")
-    source = _sample_txt_folder(tmp_path / "articles")
+    source = _sample_export(tmp_path / "export.jsonl.gz")
     out = tmp_path / "out"
     project_figures = NOTEBOOKS_DIR.parent / "figures"
     before = {p.name: p.stat().st_mtime_ns for p in project_figures.glob("*")}
@@ -237,4 +234,4 @@ def test_build_on_another_corpus_writes_everything_under_out(tmp_path):
     assert (out / "report.html").exists() and (out / "tables" / "README.md").exists()
     assert {p.name: p.stat().st_mtime_ns for p in project_figures.glob("*")} == before  # seed figures untouched
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "300 Chinese news articles" in html and "Traceback" not in html
+    assert "Chinese news articles" in html and "Traceback" not in html
