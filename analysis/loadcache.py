@@ -297,3 +297,27 @@ def recall_audit(corpus: pd.DataFrame) -> pd.DataFrame | None:
         return None
     keep = audit["doc_id"].isin(set(corpus["doc_id"])) | audit["rule"].isin(["skipped", "duplicate"])
     return audit[keep].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- results of whole analyses
+
+
+def memo_frame(kind: str, parts, compute):
+    """compute() once per distinct input: the DataFrame is kept in cache_dir(kind) under the SHA-1
+    of `parts` (strings or bytes: the input texts, options, and the versions of the code and word
+    lists it depends on), and read back while those are unchanged."""
+    h = hashlib.sha1()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode("utf-8"))
+        h.update(b"\x00")
+    path = cache_dir(kind) / f"{h.hexdigest()[:24]}.parquet"
+    try:
+        return pd.read_parquet(path)
+    except (FileNotFoundError, OSError, ValueError):
+        pass
+    frame = compute()
+    try:
+        _write_atomic(frame, path)
+    except (OSError, ValueError, TypeError):
+        pass  # a result that cannot be cached is still the result
+    return frame

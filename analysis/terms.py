@@ -98,7 +98,47 @@ def term_frequencies(data, by=None, *, top: int | None = None, **kwargs) -> pd.D
     by: None for the whole data, a column name, or a list of names.
     top: keep the `top` most frequent terms of each group.
     kwargs: tokens=, text_col=, corpus=, min_chars=, and tokenize_corpus options (drop_genre=...).
+
+    From texts (no tokens=) with the token cache on, the table itself is cached too
+    (.cache/term_frequencies), keyed by the texts, the groups, the options, the lexicon, the
+    stopword lists and this code: the same count on unchanged data is read, not recounted.
     """
+    key = _memo_key(data, by, top, kwargs)
+    if key is not None:
+        from .loadcache import memo_frame
+
+        return memo_frame("term_frequencies", key, lambda: _term_frequencies(data, by, top=top, **kwargs))
+    return _term_frequencies(data, by, top=top, **kwargs)
+
+
+def _memo_key(data, by, top, kwargs) -> list | None:
+    """What a term_frequencies table depends on, or None when it is not worth caching (tokens given,
+    cache off, groups looked up in another table, a small input)."""
+    if kwargs.get("tokens") is not None or not kwargs.get("cache", True) or kwargs.get("corpus") is not None:
+        return None
+    if not isinstance(data, pd.DataFrame) or len(data) < 1000:
+        return None
+    cols = _by_list(by)
+    text_col = kwargs.get("text_col", "text")
+    if text_col not in data.columns or any(c not in data.columns for c in cols):
+        return None
+    from pathlib import Path
+
+    from .segment import GENRE_STOPWORDS, STOPWORDS, USER_DICT, lexicon_hash
+
+    options = {k: v for k, v in kwargs.items() if k not in ("progress", "workers")}
+    parts: list = [Path(__file__).read_bytes(), Path(_normalize.__code__.co_filename).read_bytes(),
+                   lexicon_hash(options.get("user_dict"), options.get("engine", "rjieba")),
+                   STOPWORDS.read_bytes(), GENRE_STOPWORDS.read_bytes(), repr(sorted(options.items())),
+                   repr(cols), repr(top)]
+    values = [data[c].astype(str).tolist() for c in cols]
+    for i, text in enumerate(data[text_col].fillna("").astype(str).tolist()):
+        parts.append(text)
+        parts.extend(v[i] for v in values)
+    return parts
+
+
+def _term_frequencies(data, by=None, *, top: int | None = None, **kwargs) -> pd.DataFrame:
     df = _with_tokens(data, by, **kwargs)
     cols = _by_list(by)
     frames = []

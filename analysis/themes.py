@@ -521,7 +521,10 @@ def code_paragraphs(paras: pd.DataFrame, codebook: pd.DataFrame | str | Path | N
     flags = np.zeros((len(paras), len(ids)), dtype=bool)
     flags[hits["row"].to_numpy(), hits["theme"].cat.codes.to_numpy()] = True
     out = paras.copy()
-    out["themes"] = [tuple(t for t, f in zip(ids, row) if f) for row in flags]
+    bits = flags.astype(np.int64) @ (1 << np.arange(len(ids), dtype=np.int64))  # each row's set of themes as a number
+    combos, inverse = np.unique(bits, return_inverse=True)
+    as_tuple = [tuple(t for j, t in enumerate(ids) if int(c) >> j & 1) for c in combos]
+    out["themes"] = [as_tuple[k] for k in inverse.ravel()]
     out["n_themes"] = flags.sum(axis=1)
     for j, tid in enumerate(ids):
         out[tid] = flags[:, j]
