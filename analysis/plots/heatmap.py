@@ -30,8 +30,10 @@ def plot_heatmap(values, ax=None, *, text=None, row_labels=None, col_labels=None
     cols = list(values.columns) if col_labels is None else list(col_labels)
     ax.set_yticks(range(n_rows), [str(r) for r in rows])
     step = max(1, n_cols // 40)
+    long = max((len(str(c)) for c in cols), default=0) * n_cols > 60  # labels that would run into each other
     ax.set_xticks(range(0, n_cols, step), [str(c) for c in cols][::step],
-                  rotation=0 if labels_top else 35, ha="center" if labels_top else "right")
+                  rotation=(30 if long else 0) if labels_top else 35,
+                  ha=("left" if long else "center") if labels_top else "right", rotation_mode="anchor")
     if labels_top:
         ax.tick_params(axis="x", labeltop=True, labelbottom=False, top=True, bottom=False)
         ax.xaxis.set_label_position("top")

@@ -22,7 +22,7 @@ def plot_place_amounts(money, places, ax=None, max_places: int = 25):
     y = 0.0
     ticks = []
     for place in places:
-        rows = money[money["place"] == place]
+        rows = money[(money["place"] == place) & money["amount_yuan"].notna()]  # vague or foreign: no bar
         n = max(len(rows), 1)
         ys = y + np.arange(n) * 0.8
         ticks.append((ys.mean(), place))
@@ -36,13 +36,14 @@ def plot_place_amounts(money, places, ax=None, max_places: int = 25):
         y = ys[-1] + 1.2
     ax.set_xscale("log")
     ax.set_xlim(low, high)
+    ax.set_ylim(y - 1.2 + 0.6, -0.6)  # inverted: first place on top, half a row of margin at both ends
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:g}")
     ax.set_yticks([t for t, _ in ticks], [d for _, d in ticks])
-    ax.invert_yaxis()
     ax.grid(axis="y", alpha=0)
     handles = [plt.Line2D([], [], marker=m, color="black", linestyle="", label=label)
                for m, label in BOUND_MARKERS.values()]
-    ax.legend(handles=handles, title="Bound as written", loc="lower right")
+    ax.legend(handles=handles, title="Bound as written", loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              frameon=False)
     ax.set_xlabel("Amount (million yuan, log scale; each bar = one figure in the text)")
     return ax.figure
 
