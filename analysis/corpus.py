@@ -63,6 +63,38 @@ def _damage(text: str) -> float:
     return text.count("\ufffd") / max(1, len(text))
 
 
+# Bytes that UTF-8 text never holds (NUL, C0, C1, F5-FF) and a byte-order mark past the start: a
+# stray one inserted into UTF-8 (even inside a character) is taken out before decoding, so the
+# character around it survives, and put back as a mark at that character boundary (NUL, U+FEFF,
+# U+FFFD for the others) for cleaning to remove and log.
+_STRAY = re.compile(rb"\x00|\xef\xbb\xbf|[\xc0\xc1\xf5-\xff]")
+
+
+def _without_stray_bytes(data: bytes) -> str | None:
+    """UTF-8 damaged by a few stray inserted bytes, decoded with the strays as marks; None otherwise."""
+    strays = [m for m in _STRAY.finditer(data) if m.start() > 0 or m.group() != b"\xef\xbb\xbf"]
+    if not strays or len(strays) > max(3, len(data) * 0.002):
+        return None
+    parts, marks, start = [], [], 0
+    for m in strays:
+        parts.append(data[start:m.start()])
+        start = m.end()
+        marks.append((sum(map(len, parts)), _MARKS.get(m.group(), "\ufffd")))
+    parts.append(data[start:])
+    kept = b"".join(parts)
+    text = kept.decode("utf-8", errors="replace")
+    if text.count("\ufffd") > max(3, len(text) * 0.002):
+        return None
+    # each mark goes to the character boundary at or before where its stray byte was
+    for at, mark in reversed(marks):
+        pos = len(kept[:at].decode("utf-8", errors="ignore"))
+        text = text[:pos] + mark + text[pos:]
+    return text
+
+
+_MARKS = {b"\x00": "\x00", b"\xef\xbb\xbf": "\ufeff"}
+
+
 def _guess(data: bytes) -> tuple[str, str]:
     """Decode bytes with no BOM: strict UTF-8; UTF-8 with a few damaged bytes; else the Chinese legacy
     encodings charset-normalizer picks (strict), else the one of them with the fewest damaged bytes."""
@@ -80,6 +112,9 @@ def _guess(data: bytes) -> tuple[str, str]:
                 continue
             if _cjk_share(text) >= 0.3:
                 return text, enc
+    repaired = _without_stray_bytes(data)
+    if repaired is not None:
+        return repaired, "utf-8"
     as_utf8 = data.decode("utf-8", errors="replace")
     # Real UTF-8 with a flipped bit, a cut tail or a stray byte: a handful of bad sequences in a
     # text that is otherwise valid UTF-8 (legacy Chinese bytes are almost never valid UTF-8).
@@ -109,6 +144,8 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             text, encoding = data.decode(enc, errors="replace"), enc
+            if enc == "utf-8-sig" and "\ufffd" in text:
+                text = _without_stray_bytes(data[len(bom):]) or text
             break
     else:
         text, encoding = _guess(data)
