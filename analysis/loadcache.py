@@ -137,6 +137,8 @@ class _Entry:
         for new, prev, cols in ((rows, old[0], None), (audit, old[1], AUDIT_COLUMNS + ["_fp"]),
                                 (bad, old[2], ["item", "problem", "fatal", "_fp"])):
             frame = pd.DataFrame(new, columns=cols)
+            if "_fp" not in frame.columns:  # no rows at all (a file that failed as a whole): still keyed
+                frame["_fp"] = pd.Series(dtype=object)
             if prev is not None:
                 prev = prev[prev["_fp"].isin(keep) & ~prev["_fp"].isin(self.new)]
                 frame = pd.concat([prev, frame], ignore_index=True) if len(frame) else prev
