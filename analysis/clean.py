@@ -102,8 +102,10 @@ def _nfkc_changes() -> re.Pattern:
 
 def normalise(text: str) -> tuple[str, list]:
     """NFKC, unified line ends (CRLF and lone CR), invisible and control characters removed,
-    undecodable-byte marks (U+FFFD) removed and logged with their offsets, trailing spaces trimmed."""
+    undecodable-byte marks (U+FFFD) removed and logged with their offsets in the text as given (the
+    `raw` column, where the marks still are), trailing spaces trimmed."""
     pairs = []
+    damaged = [(m.start(), len(m.group())) for m in _UNDECODED.finditer(text)]  # where they are in the raw text
     n_cr = text.count("\r")
     n_nfkc = len(_nfkc_changes().findall(text))
     new = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -116,11 +118,10 @@ def normalise(text: str) -> tuple[str, list]:
             codes = sorted({f"U+{ord(c):04X}" for c in found})
             pairs.append((f"{len(found)} {what} ({', '.join(codes[:6])})", ""))
             new = pattern.sub("", new)
-    damaged = [(m.start(), len(m.group())) for m in _UNDECODED.finditer(new)]
     if damaged:
         where = ", ".join(str(pos) for pos, _ in damaged[:10]) + (" …" if len(damaged) > 10 else "")
         pairs.append((f"{sum(n for _, n in damaged)} undecodable byte(s) replaced and removed at character "
-                      f"offset(s) {where}", ""))
+                      f"offset(s) {where} of the raw text", ""))
         new = _UNDECODED.sub("", new)
     new = _TRAILING_SPACE.sub("", new)
     if n_nfkc or n_cr:
