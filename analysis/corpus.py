@@ -411,6 +411,7 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
         rows.extend(unit_rows)
         audit.extend(unit_audit)
         bad.extend(unit_bad)
+    rows = _unique_ids(rows, errors, bad)
     if bad:
         first = "\n".join(f"{item}: {why}" for item, why in bad[:10])
         more = f"\n… and {len(bad) - 10} more (all in cleaning_audit(corpus), rule 'skipped')" if len(bad) > 10 else ""
@@ -419,7 +420,6 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
         raise CorpusError(f"{source or RAW_DIR}: no article could be loaded" +
                           ("".join(f"\n{item}: {why}" for item, why in bad[:10]) if bad else ""))
     corpus = _frame(rows)
-    _check_unique(corpus)
     meta = _metadata_for(u.root for u in units if u.root is not None)
     for col in METADATA_COLUMNS:
         if col in meta.columns:
@@ -442,13 +442,23 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
     return corpus
 
 
-def _check_unique(corpus: pd.DataFrame) -> None:
-    dup = corpus["doc_id"].duplicated(keep=False)
-    if dup.any():
-        first = corpus.loc[dup, "doc_id"].iloc[0]
-        where = corpus.loc[corpus["doc_id"] == first, "file"].tolist()
-        raise CorpusError(f"doc_id {first!r} is used twice: {where[0]} and {where[1]} (ids must be unique; "
-                          "rename a file or fix the id column)")
+def _unique_ids(rows: list[dict], errors: str, bad: list) -> list[dict]:
+    """The rows with unique doc_ids: a second use of an id raises naming both files, or (errors="skip")
+    is skipped and listed."""
+    seen: dict[str, str] = {}
+    kept = []
+    for row in rows:
+        doc_id, file = row["doc_id"], row["file"]
+        if doc_id in seen:
+            problem = (f"doc_id {doc_id!r} is used twice: {seen[doc_id]} and {file} (ids must be unique; "
+                       "rename a file or fix the id column)")
+            if errors == "raise":
+                raise CorpusError(problem)
+            bad.append((f"{file} (id {doc_id})", problem))
+            continue
+        seen[doc_id] = file
+        kept.append(row)
+    return kept
 
 
 # ---------------------------------------------------------------- paragraphs
