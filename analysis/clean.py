@@ -10,8 +10,8 @@ The order (``RULE_ORDER``) is part of the contract, because later rules rely on 
  5. related_list      everything from a 相关焦点 / 相关阅读 ... line to the end (other articles)
  6. chrome patterns   line patterns from data/lexicon/chrome.csv (breadcrumbs, 分享到, 更多, URL, 编辑, 关键词)
  7. header            title, subtitle (——…), author line, date/source line, 原标题 → metadata
- 7b. dateline         an agency or outlet lead before the first sentence (央视网消息(新闻联播):,
-                      新华社北京3月1日电, 本报讯): who sent the story, not what it says
+ 7b. dateline         an outlet credit closed by a colon before the first sentence (央视网消息(新闻联播):,
+                      本报讯:): who sent the story, not what it says; datelines run into the sentence stay
  8. repeated_title    body lines that repeat the title (image alt text)
  9. numbered_caption  a bare photo number line (1, 2, …) and the caption line after it
 10. marked_caption    ▲ / △ / 图为 caption lines
@@ -104,8 +104,10 @@ def _nfkc_changes() -> re.Pattern:
 
 def normalise(text: str) -> tuple[str, list]:
     """NFKC, unified line ends (CRLF and lone CR), invisible and control characters removed,
-    undecodable-byte marks (U+FFFD) removed and logged with their offsets, trailing spaces trimmed."""
+    undecodable-byte marks (U+FFFD) removed and logged with their offsets in the text as given (the
+    `raw` column, where the marks still are), trailing spaces trimmed."""
     pairs = []
+    damaged = [(m.start(), len(m.group())) for m in _UNDECODED.finditer(text)]  # where they are in the raw text
     n_cr = text.count("\r")
     n_nfkc = len(_nfkc_changes().findall(text))
     new = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -118,11 +120,10 @@ def normalise(text: str) -> tuple[str, list]:
             codes = sorted({f"U+{ord(c):04X}" for c in found})
             pairs.append((f"{len(found)} {what} ({', '.join(codes[:6])})", ""))
             new = pattern.sub("", new)
-    damaged = [(m.start(), len(m.group())) for m in _UNDECODED.finditer(new)]
     if damaged:
         where = ", ".join(str(pos) for pos, _ in damaged[:10]) + (" …" if len(damaged) > 10 else "")
         pairs.append((f"{sum(n for _, n in damaged)} undecodable byte(s) replaced and removed at character "
-                      f"offset(s) {where}", ""))
+                      f"offset(s) {where} of the raw text", ""))
         new = _UNDECODED.sub("", new)
     new = _TRAILING_SPACE.sub("", new)
     if n_nfkc or n_cr:
@@ -230,14 +231,15 @@ def repeated_title(lines: list[str], title: str) -> tuple[list[str], list]:
     return kept, removed
 
 
-# An outlet (…网, …社, …报, …台, 本报) then place/date, then 电/讯/消息, an optional (programme or
-# reporter) and a colon or space: the dateline Chinese news puts before its first sentence.
+# An outlet's credit closed by a colon before the first sentence: 央视网消息(新闻联播):, 本报讯:, XX网消息:.
+# Only the colon form: a dateline run into the sentence (新华社北京3月1日电 记者…, 人民政协网北京4月29日电 …)
+# is part of the lead as Chinese news writes it, and reference texts of news pages keep it.
 _DATELINE = re.compile(r"^(?:本报|本刊|[\u4e00-\u9fff]{1,8}(?:网|社|报|台|客户端))[^,。:!?;\s]{0,16}?"
-                       r"(?:电|讯|消息)(?:\([^)]{0,30}\):?\s*|:\s*|\s+|$)")
+                       r"(?:电|讯|消息)(?:\([^)]{0,30}\))?:\s*")
 
 
 def dateline(lines: list[str]) -> tuple[list[str], list]:
-    """Drop the dateline in front of the first body line (央视网消息(新闻联播):, 人民政协网北京4月29日电)."""
+    """Drop an outlet credit closed by a colon in front of the first body line (央视网消息(新闻联播):)."""
     if not lines:
         return lines, []
     m = _DATELINE.match(lines[0])

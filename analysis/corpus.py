@@ -63,6 +63,38 @@ def _damage(text: str) -> float:
     return text.count("\ufffd") / max(1, len(text))
 
 
+# Bytes that UTF-8 text never holds (NUL, C0, C1, F5-FF) and a byte-order mark past the start: a
+# stray one inserted into UTF-8 (even inside a character) is taken out before decoding, so the
+# character around it survives, and put back as a mark at that character boundary (NUL, U+FEFF,
+# U+FFFD for the others) for cleaning to remove and log.
+_STRAY = re.compile(rb"\x00|\xef\xbb\xbf|[\xc0\xc1\xf5-\xff]")
+
+
+def _without_stray_bytes(data: bytes) -> str | None:
+    """UTF-8 damaged by a few stray inserted bytes, decoded with the strays as marks; None otherwise."""
+    strays = [m for m in _STRAY.finditer(data) if m.start() > 0 or m.group() != b"\xef\xbb\xbf"]
+    if not strays or len(strays) > max(3, len(data) * 0.002):
+        return None
+    parts, marks, start = [], [], 0
+    for m in strays:
+        parts.append(data[start:m.start()])
+        start = m.end()
+        marks.append((sum(map(len, parts)), _MARKS.get(m.group(), "\ufffd")))
+    parts.append(data[start:])
+    kept = b"".join(parts)
+    text = kept.decode("utf-8", errors="replace")
+    if text.count("\ufffd") > max(3, len(text) * 0.002):
+        return None
+    # each mark goes to the character boundary at or before where its stray byte was
+    for at, mark in reversed(marks):
+        pos = len(kept[:at].decode("utf-8", errors="ignore"))
+        text = text[:pos] + mark + text[pos:]
+    return text
+
+
+_MARKS = {b"\x00": "\x00", b"\xef\xbb\xbf": "\ufeff"}
+
+
 def _guess(data: bytes) -> tuple[str, str]:
     """Decode bytes with no BOM: strict UTF-8; UTF-8 with a few damaged bytes; else the Chinese legacy
     encodings charset-normalizer picks (strict), else the one of them with the fewest damaged bytes."""
@@ -80,6 +112,9 @@ def _guess(data: bytes) -> tuple[str, str]:
                 continue
             if _cjk_share(text) >= 0.3:
                 return text, enc
+    repaired = _without_stray_bytes(data)
+    if repaired is not None:
+        return repaired, "utf-8"
     as_utf8 = data.decode("utf-8", errors="replace")
     # Real UTF-8 with a flipped bit, a cut tail or a stray byte: a handful of bad sequences in a
     # text that is otherwise valid UTF-8 (legacy Chinese bytes are almost never valid UTF-8).
@@ -109,6 +144,8 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             text, encoding = data.decode(enc, errors="replace"), enc
+            if enc == "utf-8-sig" and "\ufffd" in text:
+                text = _without_stray_bytes(data[len(bom):]) or text
             break
     else:
         text, encoding = _guess(data)
@@ -312,7 +349,12 @@ def _frame(corpus: pd.DataFrame) -> pd.DataFrame:
     for col in COLUMNS:
         if col not in corpus.columns:
             corpus[col] = "" if col in _STRING_COLUMNS else None
+    for col in _STRING_COLUMNS:  # one string dtype whether the rows were just cleaned or read from the cache
+        corpus[col] = corpus[col].fillna("").astype("str")
     extra = [c for c in corpus.columns if c not in COLUMNS]
+    for col in extra:
+        if corpus[col].dtype == object and corpus[col].map(lambda v: v is None or isinstance(v, str)).all():
+            corpus[col] = corpus[col].astype("str")
     return corpus[COLUMNS + extra]
 
 
@@ -359,6 +401,7 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
     if unit_bad and errors == "raise":
         raise CorpusError(f"{unit_bad[0][0]}: {unit_bad[0][1]}")
     bad.extend(unit_bad)
+    rows = _unique_ids(rows, errors, bad)
     if bad:
         first = "\n".join(f"{item}: {why}" for item, why in bad[:10])
         more = f"\n… and {len(bad) - 10} more (all in cleaning_audit(corpus), rule 'skipped')" if len(bad) > 10 else ""
@@ -367,7 +410,6 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
         raise CorpusError(f"{source or RAW_DIR}: no article could be loaded" +
                           ("".join(f"\n{item}: {why}" for item, why in bad[:10]) if bad else ""))
     corpus = _frame(rows.drop(columns="_unit"))
-    _check_unique(corpus)
     meta = _metadata_for(u.root for u in units if u.root is not None)
     for col in METADATA_COLUMNS:
         if col in meta.columns:
@@ -387,17 +429,27 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
         log += dropped
     corpus = corpus.reset_index(drop=True)
     audit = pd.concat([audit[AUDIT_COLUMNS], pd.DataFrame(log, columns=AUDIT_COLUMNS)], ignore_index=True)
+    audit = audit.astype({"doc_id": "str", "rule": "str", "removed": "str", "replacement": "str", "step": "int64"})
     loadcache.remember_audit(corpus, audit)
     return corpus
 
 
-def _check_unique(corpus: pd.DataFrame) -> None:
-    dup = corpus["doc_id"].duplicated(keep=False)
-    if dup.any():
-        first = corpus.loc[dup, "doc_id"].iloc[0]
-        where = corpus.loc[corpus["doc_id"] == first, "file"].tolist()
-        raise CorpusError(f"doc_id {first!r} is used twice: {where[0]} and {where[1]} (ids must be unique; "
-                          "rename a file or fix the id column)")
+def _unique_ids(rows: pd.DataFrame, errors: str, bad: list) -> pd.DataFrame:
+    """The rows with unique doc_ids: a second use of an id raises naming both files, or (errors="skip")
+    is skipped and listed."""
+    if not len(rows):
+        return rows
+    dup = rows["doc_id"].duplicated(keep="first")
+    if not dup.any():
+        return rows
+    first_file = rows.drop_duplicates("doc_id").set_index("doc_id")["file"]
+    for doc_id, file in zip(rows.loc[dup, "doc_id"], rows.loc[dup, "file"]):
+        problem = (f"doc_id {doc_id!r} is used twice: {first_file[doc_id]} and {file} (ids must be unique; "
+                   "rename a file or fix the id column)")
+        if errors == "raise":
+            raise CorpusError(problem)
+        bad.append((f"{file} (id {doc_id})", problem))
+    return rows[~dup].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- paragraphs

@@ -129,6 +129,8 @@ class _Entry:
         for new, prev, cols in ((rows, self.rows, None), (audit, self.audit, AUDIT_COLUMNS + ["_fp"]),
                                 (bad, self.bad, ["item", "problem", "fatal", "_fp"])):
             frame = pd.DataFrame(new, columns=cols)
+            if "_fp" not in frame.columns:  # no rows at all (a file that failed as a whole): still keyed
+                frame["_fp"] = pd.Series(dtype=object)
             if prev is not None:
                 prev = prev[prev["_fp"].isin(keep) & ~prev["_fp"].isin(self.new)]
                 frame = pd.concat([prev, frame], ignore_index=True) if len(frame) else prev
@@ -213,6 +215,7 @@ def load_units(units: list[Unit], columns: dict | None, read, bar=None, cache: b
     if len(rows):
         rows = rows.sort_values("_unit", kind="stable", ignore_index=True)
     audit = audit.sort_values("_unit", kind="stable", ignore_index=True)
+    audit = audit.astype({"doc_id": "str", "rule": "str", "removed": "str", "replacement": "str", "step": "int64"})
     return rows, audit, bad, errors
 
 

@@ -128,7 +128,7 @@ def test_nothing_lost_first_and_last_sentence_of_every_paragraph(corpus, paras):
     must_keep = {
         "000": ["人民政协作为国家治理体系的重要组成部分", "密云区政协委员累计捐款捐物107.39万元",
                 "用正能量鼓舞群众,力争打赢疫情防控阻击战。"],
-        "001": ["抗击疫情工作开展以来,东城区政协积极发挥", "为了共同抗击疫情,九三学社东城区委积极响应区政协倡议",
+        "001": ["人民政协网北京4月29日电", "为了共同抗击疫情,九三学社东城区委积极响应区政协倡议",
                 "对东城区属地区情采集第一手资料。", "截至4月22日,报送防控信息76篇。"],
         "002": ["严峻的新冠肺炎疫情让北方的冬天倍感寒冷。", "捐赠物资1706.45万元。"],
         "003": ["(刘权有)截至2020年2月14日", "平谷区镇(乡)村", "展现委员的境界和担当。"],
@@ -140,18 +140,19 @@ def test_nothing_lost_first_and_last_sentence_of_every_paragraph(corpus, paras):
             assert needle in text, (prefix, needle)
 
 
-def test_dateline_moves_to_the_audit_and_the_sentence_stays(corpus):
-    """An outlet's dateline before the first sentence is not body text; the sentence after it is."""
+def test_outlet_credit_with_a_colon_goes_to_the_audit_and_datelines_stay(corpus):
+    """央视网消息(新闻联播): credits who sent the story; a dateline run into the lead sentence stays (001's)."""
     row = corpus[corpus["doc_id"].str.startswith("001")].iloc[0]
-    assert row["text"].startswith("抗击疫情工作开展以来,东城区政协") and "4月29日电" not in row["text"]
-    audit = cleaning_audit(corpus)
-    assert audit.loc[audit["rule"] == "dateline", "removed"].tolist() == ["人民政协网北京4月29日电"]
-    for line, expected in [("央视网消息(新闻联播):全国政协主席汪洋主持会议。", "全国政协主席汪洋主持会议。"),
-                           ("新华社北京3月1日电(记者 张三)中共中央印发通知。", "中共中央印发通知。"),
-                           ("本报讯 市政协组织委员下沉社区。", "市政协组织委员下沉社区。"),
-                           ("消息传来,委员们纷纷捐款。", "消息传来,委员们纷纷捐款。"),
-                           ("各民主党派积极建言献策。", "各民主党派积极建言献策。")]:
-        assert dateline([line])[0] == [expected], line
+    assert row["text"].startswith("人民政协网北京4月29日电 抗击疫情工作开展以来")
+    for line, expected in [("央视网消息(新闻联播):全国政协主席汪洋主持会议。", ["全国政协主席汪洋主持会议。"]),
+                           ("本报讯:市政协组织委员下沉社区。", ["市政协组织委员下沉社区。"]),
+                           ("央视网消息:", []),
+                           ("新华社北京3月1日电(记者 张三)中共中央印发通知。", ["新华社北京3月1日电(记者 张三)中共中央印发通知。"]),
+                           ("消息传来,委员们纷纷捐款。", ["消息传来,委员们纷纷捐款。"]),
+                           ("各民主党派积极建言献策:一是加强防控。", ["各民主党派积极建言献策:一是加强防控。"])]:
+        assert dateline([line])[0] == expected, line
+    kept, removed = dateline(["央视网消息(新闻联播):全国政协主席汪洋主持会议。"])
+    assert removed == [("央视网消息(新闻联播):", "")]
 
 
 def test_every_raw_body_line_is_kept_or_audited(corpus):
