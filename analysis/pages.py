@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .clean import LEXICON_DIR, ends_sentence, parse_meta_line, read_commented_csv, repeated_title
+from .clean import _opencc, LEXICON_DIR, ends_sentence, parse_meta_line, read_commented_csv, repeated_title
 from .corpus import CorpusError, _BOMS
 
 PAGE_RULES_FILE = LEXICON_DIR / "page_chrome.csv"
@@ -267,6 +267,7 @@ def trim_lines(lines: list[str], title: str = "", rules=None) -> list[str]:
     lines = split_head(lines, title)[1]
     for i, line in enumerate(lines):
         s = unicodedata.normalize("NFKC", line).strip()
+        s = _opencc().convert(s)  # the rules are written in simplified script; a page may not be
         if any(r.search(s) for r in rules):
             before = lines[:i]
             if any(ends_sentence(unicodedata.normalize("NFKC", b)) and len(b) >= 15 for b in before):
