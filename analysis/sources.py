@@ -125,9 +125,13 @@ def _text_of(path: Path) -> str:
 
 def _read_jsonl(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     """Records of a JSON-lines file; lines that do not parse are returned as (file:line N, problem)."""
+    try:  # the usual case, UTF-8 throughout: pandas decompresses and parses the file itself (least memory)
+        return pd.read_json(path, lines=True, dtype=False, encoding="utf-8", encoding_errors="strict"), []
+    except (ValueError, UnicodeDecodeError):
+        pass
     text = _text_of(path)
     try:
-        return pd.read_json(io.StringIO(text), lines=True, dtype=False, convert_dates=False), []
+        return pd.read_json(io.StringIO(text), lines=True, dtype=False), []
     except ValueError:
         pass
     rows, bad = [], []
