@@ -112,9 +112,9 @@ def _redirect_cell(figures_dir: Path | None, cache_dir: Path | None):
     if figures_dir is not None:
         lines += ["import analysis.plots as _plots",
                   f"_plots.FIGURES_DIR = _pathlib.Path({str(figures_dir)!r})"]
-    if cache_dir is not None:
-        lines += ["import analysis.segment as _segment",
-                  f"_segment.CACHE_DIR = _pathlib.Path({str(cache_dir)!r})"]
+    if cache_dir is not None:  # every cache (corpus, regions, tokens, themes, counts) goes there
+        lines += ["import os as _os",
+                  f"_os.environ['ANALYSIS_CACHE_DIR'] = {str(cache_dir)!r}"]
     cell = nbformat.v4.new_code_cell("\n".join(lines))
     cell.metadata["tags"] = ["injected-by-build"]
     return cell
@@ -147,7 +147,7 @@ def execute_notebook(
     """Execute one notebook in a fresh kernel, working directory = the notebook's folder.
 
     Returns (executed notebook, timings, error or None). `figures_dir` sends the figures that
-    `save_figure` writes elsewhere than figures/, `cache_dir` points the token cache elsewhere
+    `save_figure` writes elsewhere than figures/, `cache_dir` points every cache ($ANALYSIS_CACHE_DIR) elsewhere
     than .cache/tokens (tests and benchmarks use them; a hidden first cell sets both and is
     removed from the executed copy). `corpus` (a source `load_corpus` accepts) and `tables_dir`
     reach the notebook's `study_corpus()` through the kernel's environment.

@@ -101,7 +101,9 @@ def study_corpus(source=None, *, out: Path | str | None = None) -> pd.DataFrame:
     elif out is not None or default_out(source) is not None:
         dirs = output_dirs(out if out is not None else default_out(source))
         plots.FIGURES_DIR, _current["tables"] = dirs["figures"], dirs["tables"]
-    corpus = load_corpus(source) if source is not None else load_corpus()
+    # errors="skip": a real corpus has empty or broken items; they are warned about and listed in the
+    # cleaning audit (rule "skipped", notebook 01) instead of stopping the analysis of the rest
+    corpus = load_corpus(source, errors="skip") if source is not None else load_corpus(errors="skip")
     return with_study_columns(corpus)
 
 

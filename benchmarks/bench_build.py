@@ -1,7 +1,7 @@
 """Benchmark: the whole notebook build, cold (token cache empty) and warm (token cache filled).
 
     .venv/bin/python benchmarks/bench_build.py [NN ...]
-    .venv/bin/python benchmarks/bench_build.py --corpus SOURCE   # one cold build on another corpus
+    .venv/bin/python benchmarks/bench_build.py --corpus SOURCE [SOURCE …]   # one cold build on another corpus
 
 Runs `analysis.build.build()` four times in one process on the real notebooks, writing executed
 copies, HTML and figures to a temporary folder (figures/ and reports/ are not touched) and the
@@ -135,7 +135,7 @@ def one_build(selectors, tmp: Path, label: str, cache: Path, jobs: int = 1,
     return runs, wall
 
 
-def bench_corpus(source: str) -> int:
+def bench_corpus(source) -> int:
     """`--corpus SOURCE`: one cold build (fresh token cache) on that corpus into a temporary folder,
     per-notebook times. Target (issue 10): all 58,063 items of ../shared/corpora within 5 minutes."""
     from analysis.build import timing_table
@@ -150,8 +150,8 @@ def bench_corpus(source: str) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["--corpus"] and len(argv) == 2:
-        return bench_corpus(argv[1])
+    if argv[:1] == ["--corpus"] and len(argv) >= 2:  # one source, or several read as one corpus
+        return bench_corpus(argv[1] if len(argv) == 2 else argv[1:])
     selectors = argv or None
     names = [p.stem for p in find_notebooks(selectors)]
     jobs = default_jobs()
