@@ -31,11 +31,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .clean import read_commented_csv
+from .lexicon import TERMS_FILE, amount_terms  # noqa: F401 (re-exported)
 from .places import find_places
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-TERMS_FILE = PROJECT_ROOT / "data" / "lexicon" / "amount_terms.csv"
+from .paths import PROJECT_ROOT  # noqa: F401
 
 AMOUNT_COLUMNS = [
     "place", "province", "city", "county", "code", "kind", "amount", "amount_yuan", "count",
@@ -48,13 +47,6 @@ _CN_NUMERAL = _CN_DIGITS + "十百千"
 _CLAUSE = re.compile(r"[^;；。!?！？\n]+[;；。!?！？]?")
 _COUNTED_STOP = set("的和与及、,，;；。:：“”\"()（）率在参到向为对按把将被是有进开组发了等共")
 _PLACE_FIELDS = ("place", "province", "city", "county", "code")
-
-
-@lru_cache(maxsize=4)
-def amount_terms(path: Path | str | None = None) -> pd.DataFrame:
-    """data/lexicon/amount_terms.csv: term, role (unit/bound/given/ignore), kind, position, note."""
-    path = Path(path) if path else TERMS_FILE
-    return pd.DataFrame(read_commented_csv(path)).fillna("")
 
 
 def _alternation(words) -> str:

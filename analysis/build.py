@@ -36,9 +36,7 @@ from traitlets import default
 
 from .study import ENV_CORPUS, ENV_FIGURES, ENV_TABLES, default_out, output_dirs, write_tables_readme
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
-REPORTS_DIR = PROJECT_ROOT / "reports"
+from .paths import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR
 REPORT_NOTEBOOK_PREFIX = "05"
 REPORT_FILE = "report.html"
 CELL_TIMEOUT = 600  # seconds per cell

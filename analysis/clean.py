@@ -23,7 +23,6 @@ Every rule returns what it removed; `clean_document` collects those as audit row
 """
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .paths import LEXICON_DIR
+from .lexicon import LEXICON_DIR, chrome_patterns, corrections, read_commented_csv  # noqa: F401 (re-exported)
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 AUDIT_COLUMNS = ["doc_id", "step", "rule", "removed", "replacement"]
@@ -42,35 +41,10 @@ AUDIT_COLUMNS = ["doc_id", "step", "rule", "removed", "replacement"]
 # ---------------------------------------------------------------- data files
 
 
-def read_commented_csv(path: Path) -> list[dict]:
-    """Rows of a CSV whose leading lines starting with '#' are a comment about the file."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        lines = [line for line in fh if not line.startswith("#")]
-    return list(csv.DictReader(lines))
-
-
-@lru_cache(maxsize=8)
-def chrome_patterns(path: Path | None = None) -> tuple[tuple[str, re.Pattern], ...]:
-    """(rule, compiled pattern) pairs from data/lexicon/chrome.csv, in file order."""
-    path = Path(path) if path else LEXICON_DIR / "chrome.csv"
-    return tuple((r["rule"], re.compile(r["pattern"])) for r in read_commented_csv(path))
-
-
 @lru_cache(maxsize=8)
 def _any_chrome(path: Path | None = None) -> re.Pattern:
     """Every chrome pattern in one expression, each anchored to a line: does any line match any rule?"""
     return re.compile("|".join(f"(?:{p.pattern})" for _, p in chrome_patterns(path)), re.M)
-
-
-@lru_cache(maxsize=8)
-def corrections(path: Path | None = None) -> tuple[dict, ...]:
-    """Rows of data/lexicon/corrections.csv: doc_id (blank = every file), find, replace, reason."""
-    path = Path(path) if path else LEXICON_DIR / "corrections.csv"
-    rows = read_commented_csv(path)
-    for i, row in enumerate(rows, start=1):
-        if not row.get("find") or not (row.get("reason") or "").strip():
-            raise ValueError(f"{path}: correction row {i} needs a 'find' text and a 'reason'")
-    return tuple(rows)
 
 
 @lru_cache(maxsize=1)

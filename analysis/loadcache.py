@@ -15,14 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .clean import AUDIT_COLUMNS
-from .paths import LEXICON_DIR, PROJECT_ROOT, cache_dir
+from .paths import LEXICON_DIR, cache_dir
 from .sources import CorpusError, Unit, fingerprint
 
 _CODE = Path(__file__).resolve().parent

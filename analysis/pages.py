@@ -34,10 +34,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .clean import _opencc, LEXICON_DIR, ends_sentence, parse_meta_line, read_commented_csv, repeated_title
+from .clean import _opencc, ends_sentence, parse_meta_line, repeated_title
+from .lexicon import PAGE_RULES_FILE, page_rules  # noqa: F401 (re-exported)
 from .corpus import CorpusError, _BOMS
 
-PAGE_RULES_FILE = LEXICON_DIR / "page_chrome.csv"
 
 # Encodings Chinese pages come in when they are not UTF-8; GB18030 is a superset of GBK and GB2312.
 _PAGE_ENCODINGS = ["gb18030", "big5", "utf_16_le", "utf_16_be", "big5hkscs"]
@@ -52,19 +52,6 @@ _DATE_IN_TEXT = re.compile(
 
 
 # ---------------------------------------------------------------- rules
-
-
-@lru_cache(maxsize=4)
-def page_rules(path: Path | None = None) -> dict[str, tuple[re.Pattern, ...]]:
-    """Compiled rules of data/lexicon/page_chrome.csv by kind: {'element': (...), 'end': (...)}."""
-    path = Path(path) if path else PAGE_RULES_FILE
-    rules: dict[str, list] = {"element": [], "end": []}
-    for i, row in enumerate(read_commented_csv(path), start=1):
-        kind = (row.get("kind") or "").strip()
-        if kind not in rules:
-            raise ValueError(f"{path}: row {i} has kind {kind!r}; expected 'element' or 'end'")
-        rules[kind].append(re.compile(row["pattern"]))
-    return {k: tuple(v) for k, v in rules.items()}
 
 
 # ---------------------------------------------------------------- decoding

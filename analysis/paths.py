@@ -10,6 +10,12 @@ RAW_DIR = DATA_DIR / "raw"
 METADATA_FILE = DATA_DIR / "metadata.csv"
 LEXICON_DIR = DATA_DIR / "lexicon"
 SHARED_DIR = PROJECT_ROOT.parent / "shared"  # test corpora beside the project (never copied into it)
+SHARED_CORPORA = SHARED_DIR / "corpora"
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+FIGURES_DIR = PROJECT_ROOT / "figures"  # the seed build's figures (a build on another corpus writes under --out)
+REPORTS_DIR = PROJECT_ROOT / "reports"
+TABLES_DIR = REPORTS_DIR / "tables"
+FIXTURES_DIR = PROJECT_ROOT / "tests" / "fixtures"
 
 
 def cache_dir(kind: str = "") -> Path:

@@ -26,11 +26,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .clean import read_commented_csv
+from .lexicon import CORRECTIONS_FILE, RULES_FILE, gazetteer_corrections, place_rules  # noqa: F401
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-RULES_FILE = PROJECT_ROOT / "data" / "lexicon" / "place_rules.csv"
-CORRECTIONS_FILE = PROJECT_ROOT / "data" / "lexicon" / "gazetteer_corrections.csv"
+from .paths import PROJECT_ROOT  # noqa: F401
 
 LEVELS = ("province", "city", "county")
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
@@ -90,14 +88,6 @@ def gazetteer() -> pd.DataFrame:
     return _apply_corrections(pd.DataFrame(rows, columns=GAZETTEER_COLUMNS), gazetteer_corrections())
 
 
-@lru_cache(maxsize=4)
-def gazetteer_corrections(path: Path | str | None = None) -> pd.DataFrame:
-    """data/lexicon/gazetteer_corrections.csv: action (add/drop/fix/not_a_division), code, name,
-    level, parent, type, source, date, reason."""
-    path = Path(path) if path else CORRECTIONS_FILE
-    return pd.DataFrame(read_commented_csv(path)).fillna("")
-
-
 def _apply_corrections(gaz: pd.DataFrame, corrections: pd.DataFrame) -> pd.DataFrame:
     """The gazetteer with corrections applied: drop rows by code and name, fix a row's code or type
     (found by name and level), add rows (parent "province" or "province/city")."""
@@ -122,13 +112,6 @@ def _apply_corrections(gaz: pd.DataFrame, corrections: pd.DataFrame) -> pd.DataF
         elif row.action not in ("add", "not_a_division"):
             raise ValueError(f"gazetteer correction {row.action!r}: must be add, drop, fix or not_a_division")
     return gaz.sort_values("code", kind="mergesort").reset_index(drop=True)
-
-
-@lru_cache(maxsize=4)
-def place_rules(path: Path | str | None = None) -> pd.DataFrame:
-    """data/lexicon/place_rules.csv: name, action (ignore/alias), target, province_hint, reason."""
-    path = Path(path) if path else RULES_FILE
-    return pd.DataFrame(read_commented_csv(path)).fillna("")
 
 
 def _short_names(name: str, level: str, type_: str) -> list[str]:

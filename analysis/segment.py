@@ -25,11 +25,9 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-LEXICON_DIR = PROJECT_ROOT / "data" / "lexicon"
-USER_DICT = LEXICON_DIR / "user_dict.txt"
-STOPWORDS = LEXICON_DIR / "stopwords.txt"
-GENRE_STOPWORDS = LEXICON_DIR / "stopwords_genre.txt"
+from .lexicon import (GENRE_STOPWORDS, LEXICON_DIR, STOPWORDS, USER_DICT, _read_lines,  # noqa: F401 (re-exported)
+                      load_stopwords, read_user_dict)
+from .paths import PROJECT_ROOT  # noqa: F401
 CACHE_DIR: Path | None = None  # None: paths.cache_dir("tokens") (.cache/tokens or $ANALYSIS_CACHE_DIR/tokens)
 
 ENGINES = ("jieba", "rjieba")
@@ -52,39 +50,6 @@ _MEASURE_TOKEN = re.compile(f"^(?:[余多]?[{_UNITS}]次?|人次|小时|分钟|�
 
 
 # ---------------------------------------------------------------- lexicon files
-
-
-def _read_lines(path: Path) -> list[str]:
-    """Non-empty lines of a lexicon file, comments (#) skipped."""
-    lines = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            lines.append(line)
-    return lines
-
-
-def read_user_dict(path: Path | str | None = None) -> list[tuple[str, int | None, str | None]]:
-    """Entries of a jieba user dictionary as (word, freq or None, tag or None); '#' lines skipped."""
-    entries = []
-    for line in _read_lines(Path(path) if path else USER_DICT):
-        parts = line.split()
-        word = parts[0]
-        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-        tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
-        entries.append((word, freq, tag))
-    return entries
-
-
-@lru_cache(maxsize=8)
-def _word_set(path: str, mtime: float) -> frozenset[str]:
-    return frozenset(_read_lines(Path(path)))
-
-
-def load_stopwords(genre: bool = False, path: Path | str | None = None) -> frozenset[str]:
-    """The general stopword list, or the genre list of official prose when `genre=True`."""
-    path = Path(path) if path else (GENRE_STOPWORDS if genre else STOPWORDS)
-    return _word_set(str(path), path.stat().st_mtime)
 
 
 def lexicon_hash(user_dict: Path | str | None = None, engine: str = "jieba") -> str:

@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pandas as pd
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from .lexicon import glossary  # noqa: F401 (re-exported)
+
+from .paths import PROJECT_ROOT, TABLES_DIR  # noqa: F401
 SEED_SOURCE = PROJECT_ROOT / "data" / "raw"
-GLOSSARY_FILE = PROJECT_ROOT / "data" / "lexicon" / "glossary.csv"
 ENV_CORPUS = "ANALYSIS_CORPUS"
 ENV_FIGURES = "ANALYSIS_FIGURES_DIR"
 ENV_TABLES = "ANALYSIS_TABLES_DIR"
-TABLES_DIR = PROJECT_ROOT / "reports" / "tables"
 
 FEW = 12  # up to this many articles, figures show each article; beyond, they aggregate
 TEXT_COLUMNS = ("province", "org", "source")  # article groupings a corpus may carry
@@ -266,10 +266,3 @@ def confounds(corpus: pd.DataFrame, columns=("year", "province", "org", "source"
                     rows.append({"column": a, "value": str(value), "articles": len(grp), "other_column": b,
                                  "only": str(other), "other_articles": int((part[b] == other).sum())})
     return pd.DataFrame(rows, columns=["column", "value", "articles", "other_column", "only", "other_articles"])
-
-
-def glossary(path: Path | str | None = None) -> dict[str, str]:
-    """Chinese term -> English gloss (data/lexicon/glossary.csv)."""
-    from .clean import read_commented_csv
-
-    return {r["term"]: r["gloss"] for r in read_commented_csv(Path(path) if path else GLOSSARY_FILE)}

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 
-LEXICON_DIR = Path(__file__).resolve().parents[1] / "data" / "lexicon"
-CODEBOOK_FILE = LEXICON_DIR / "themes.toml"
+from .lexicon import CODEBOOK_FILE
+from .paths import FIXTURES_DIR, LEXICON_DIR, PROJECT_ROOT, SHARED_CORPORA  # noqa: F401
 
 REQUIRED_KEYS = ("id", "zh", "en", "definition", "keywords")
 OPTIONAL_KEYS = ("actors", "weak", "require", "exclude")
@@ -690,9 +690,6 @@ def theme_summary(coded: pd.DataFrame, codebook=None) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- agreement with human coding
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-FIXTURES_DIR = PROJECT_ROOT / "tests" / "fixtures"
-SHARED_CORPORA = PROJECT_ROOT.parent / "shared" / "corpora"
 LABEL_FILES = {"seed": "theme_labels_seed.csv", "corpora": "theme_labels_corpora.csv"}
 XWLB_FILE = "xwlb_2020_2022.jsonl.xz"
 

@@ -19,8 +19,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-FIGURES_DIR = PROJECT_ROOT / "figures"
+from ..paths import FIGURES_DIR, PROJECT_ROOT  # noqa: F401 (FIGURES_DIR is reassigned by study/build)
 SEED = 20200124  # one fixed seed for every random layout (word clouds, networks, NMF)
 DPI = 200
 

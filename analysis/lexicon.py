@@ -1,0 +1,125 @@
+"""Every data file the analysis reads from data/lexicon/ (word lists and rules a researcher edits),
+read here and nowhere else. Each file starts with a comment saying what it is and where its entries came
+from; the readers skip it. The theme codebook (themes.toml) is parsed and checked by
+`themes.load_codebook`, which takes its path from here.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .paths import LEXICON_DIR
+
+CHROME_FILE = LEXICON_DIR / "chrome.csv"
+CORRECTIONS_CSV = LEXICON_DIR / "corrections.csv"
+PAGE_RULES_FILE = LEXICON_DIR / "page_chrome.csv"
+USER_DICT = LEXICON_DIR / "user_dict.txt"
+STOPWORDS = LEXICON_DIR / "stopwords.txt"
+GENRE_STOPWORDS = LEXICON_DIR / "stopwords_genre.txt"
+RULES_FILE = LEXICON_DIR / "place_rules.csv"
+CORRECTIONS_FILE = LEXICON_DIR / "gazetteer_corrections.csv"
+TERMS_FILE = LEXICON_DIR / "amount_terms.csv"
+GLOSSARY_FILE = LEXICON_DIR / "glossary.csv"
+CODEBOOK_FILE = LEXICON_DIR / "themes.toml"
+
+
+def read_commented_csv(path: Path) -> list[dict]:
+    """Rows of a CSV whose leading lines starting with '#' are a comment about the file."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+@lru_cache(maxsize=8)
+def chrome_patterns(path: Path | None = None) -> tuple[tuple[str, re.Pattern], ...]:
+    """(rule, compiled pattern) pairs from data/lexicon/chrome.csv, in file order."""
+    path = Path(path) if path else CHROME_FILE
+    return tuple((r["rule"], re.compile(r["pattern"])) for r in read_commented_csv(path))
+
+
+@lru_cache(maxsize=8)
+def corrections(path: Path | None = None) -> tuple[dict, ...]:
+    """Rows of data/lexicon/corrections.csv: doc_id (blank = every file), find, replace, reason."""
+    path = Path(path) if path else CORRECTIONS_CSV
+    rows = read_commented_csv(path)
+    for i, row in enumerate(rows, start=1):
+        if not row.get("find") or not (row.get("reason") or "").strip():
+            raise ValueError(f"{path}: correction row {i} needs a 'find' text and a 'reason'")
+    return tuple(rows)
+
+
+@lru_cache(maxsize=4)
+def page_rules(path: Path | None = None) -> dict[str, tuple[re.Pattern, ...]]:
+    """Compiled rules of data/lexicon/page_chrome.csv by kind: {'element': (...), 'end': (...)}."""
+    path = Path(path) if path else PAGE_RULES_FILE
+    rules: dict[str, list] = {"element": [], "end": []}
+    for i, row in enumerate(read_commented_csv(path), start=1):
+        kind = (row.get("kind") or "").strip()
+        if kind not in rules:
+            raise ValueError(f"{path}: row {i} has kind {kind!r}; expected 'element' or 'end'")
+        rules[kind].append(re.compile(row["pattern"]))
+    return {k: tuple(v) for k, v in rules.items()}
+
+
+def _read_lines(path: Path) -> list[str]:
+    """Non-empty lines of a lexicon file, comments (#) skipped."""
+    lines = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            lines.append(line)
+    return lines
+
+
+def read_user_dict(path: Path | str | None = None) -> list[tuple[str, int | None, str | None]]:
+    """Entries of a jieba user dictionary as (word, freq or None, tag or None); '#' lines skipped."""
+    entries = []
+    for line in _read_lines(Path(path) if path else USER_DICT):
+        parts = line.split()
+        word = parts[0]
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
+        entries.append((word, freq, tag))
+    return entries
+
+
+@lru_cache(maxsize=8)
+def _word_set(path: str, mtime: float) -> frozenset[str]:
+    return frozenset(_read_lines(Path(path)))
+
+
+def load_stopwords(genre: bool = False, path: Path | str | None = None) -> frozenset[str]:
+    """The general stopword list, or the genre list of official prose when `genre=True`."""
+    path = Path(path) if path else (GENRE_STOPWORDS if genre else STOPWORDS)
+    return _word_set(str(path), path.stat().st_mtime)
+
+
+@lru_cache(maxsize=4)
+def place_rules(path: Path | str | None = None) -> pd.DataFrame:
+    """data/lexicon/place_rules.csv: name, action (ignore/alias), target, province_hint, reason."""
+    path = Path(path) if path else RULES_FILE
+    return pd.DataFrame(read_commented_csv(path)).fillna("")
+
+
+@lru_cache(maxsize=4)
+def gazetteer_corrections(path: Path | str | None = None) -> pd.DataFrame:
+    """data/lexicon/gazetteer_corrections.csv: action (add/drop/fix/not_a_division), code, name,
+    level, parent, type, source, date, reason."""
+    path = Path(path) if path else CORRECTIONS_FILE
+    return pd.DataFrame(read_commented_csv(path)).fillna("")
+
+
+@lru_cache(maxsize=4)
+def amount_terms(path: Path | str | None = None) -> pd.DataFrame:
+    """data/lexicon/amount_terms.csv: term, role (unit/bound/given/ignore), kind, position, note."""
+    path = Path(path) if path else TERMS_FILE
+    return pd.DataFrame(read_commented_csv(path)).fillna("")
+
+
+def glossary(path: Path | str | None = None) -> dict[str, str]:
+    """Chinese term -> English gloss (data/lexicon/glossary.csv)."""
+    return {r["term"]: r["gloss"] for r in read_commented_csv(Path(path) if path else GLOSSARY_FILE)}
