@@ -12,13 +12,11 @@ from .places import (find_places, gazetteer, infer_region, place_mentions, place
                      starts_with_place, unit_region)
 from .amounts import amounts_by_place, extract_amounts, unit_amounts
 
+from .codebook import CodebookError, load_codebook
+from .agreement import codebook_agreement, load_theme_labels
 from .themes import (
-    CodebookError,
     code_paragraphs,
-    codebook_agreement,
     evidence_table,
-    load_codebook,
-    load_theme_labels,
     paragraph_counts,
     split_sentences,
     theme_counts,

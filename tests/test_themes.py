@@ -462,7 +462,7 @@ def test_codebook_agrees_with_blind_coding_of_cctv_news(capsys):
 
 
 def test_corpora_fixture_holds_no_text():
-    from analysis.themes import FIXTURES_DIR
+    from analysis.paths import FIXTURES_DIR
 
     fixture = pd.read_csv(FIXTURES_DIR / "theme_labels_corpora.csv", dtype=str, keep_default_na=False)
     assert list(fixture.columns) == ["item_id", "line_no", "sha", "themes"]

@@ -1,0 +1,224 @@
+"""The theme codebook, data/lexicon/themes.toml: read, checked (errors name the file, line, theme and
+key) and returned as a table of rules, one row per theme, plus the set formulas and list rules.
+`analysis.themes` codes paragraphs with it.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+
+from .lexicon import CODEBOOK_FILE
+
+REQUIRED_KEYS = ("id", "zh", "en", "definition", "keywords")
+OPTIONAL_KEYS = ("actors", "weak", "require", "exclude")
+CODEBOOK_COLUMNS = ["id", "zh", "en", "label", "definition", "keywords", "actors", "weak", "require", "exclude",
+                    "formulas", "list_others", "list_min_kinds"]
+FORMULA_KEYS = ("pattern", "reason", "themes")
+LIST_KEYS = ("others", "min_kinds", "reason")
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_WHITESPACE = re.compile(r"\s+")
+# paragraph columns a theme id may not shadow
+_RESERVED = {"doc_id", "para_no", "section", "text", "themes", "keywords", "n_themes", "group"}
+
+
+class CodebookError(ValueError):
+    """The theme codebook is malformed; the message names the file, line, theme and key."""
+
+
+# ---------------------------------------------------------------- the codebook
+
+
+def _theme_lines(source: str) -> list[int]:
+    """1-based line numbers of the `[[theme]]` headers, in order."""
+    return [i for i, line in enumerate(source.splitlines(), start=1) if re.match(r"^\s*\[\[\s*theme\s*\]\]", line)]
+
+
+def _key_line(source: str, start: int, key: str) -> int:
+    """Line of `key = ...` in the block starting at line `start` (the header line if not found)."""
+    lines = source.splitlines()
+    for i in range(start, len(lines)):
+        if i > start and re.match(r"^\s*\[", lines[i]):
+            break
+        if re.match(rf"^\s*{re.escape(key)}\s*=", lines[i]):
+            return i + 1
+    return start
+
+
+def _word_list(value, where: str, key: str, required: bool) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+        raise CodebookError(f"{where}: key '{key}' must be a list of strings, e.g. {key} = [\"捐款\", \"捐物\"]")
+    words = tuple(_WHITESPACE.sub("", w) for w in value)
+    if any(not w for w in words):
+        raise CodebookError(f"{where}: key '{key}' contains an empty string")
+    if required and not words:
+        raise CodebookError(f"{where}: key '{key}' is empty; a theme needs at least one keyword")
+    dupes = sorted({w for w in words if words.count(w) > 1})
+    if dupes:
+        raise CodebookError(f"{where}: key '{key}' lists {', '.join(dupes)} more than once")
+    return words
+
+
+def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
+    """Read and check the theme codebook (default data/lexicon/themes.toml).
+
+    Returns one row per theme, in file order: id, zh, en, label ("捐款捐物 Donations of money & goods"),
+    definition, keywords, require, exclude (tuples of strings). A malformed file raises CodebookError
+    naming the file and line (and the theme and key for a structural problem).
+    """
+    path = Path(path) if path is not None else CODEBOOK_FILE
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CodebookError(f"{path}: codebook file not found") from None
+    except UnicodeDecodeError as exc:
+        raise CodebookError(f"{path}: not UTF-8 text ({exc})") from None
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:  # message carries "(at line N, column M)" or "(at end of document)"
+        hint = ""
+        if "end of document" in str(exc):
+            hint = f" (line {len(source.splitlines())} is the last line: look above it for an unclosed [ or quote)"
+        raise CodebookError(f"{path}: not valid TOML: {exc}{hint}") from None
+
+    extra = sorted(set(data) - {"theme", "formula", "lists"})
+    if extra:
+        raise CodebookError(
+            f"{path}: unknown top-level key(s) {extra}; themes go in [[theme]] blocks, set phrases in "
+            "[[formula]] blocks, the actor-list rule in [lists]"
+        )
+    themes = data.get("theme")
+    if not isinstance(themes, list) or not themes:
+        raise CodebookError(f"{path}: no [[theme]] blocks found")
+    ids = [t.get("id") for t in themes if isinstance(t, dict)]
+    formulas = _formulas(data.get("formula", []), path, source, ids)
+    others, min_kinds = _lists(data.get("lists", {}), path, source)
+
+    headers = _theme_lines(source)
+    rows, seen = [], {}
+    for n, theme in enumerate(themes):
+        start = headers[n] if n < len(headers) else 1
+        name = theme.get("id", f"#{n + 1}") if isinstance(theme, dict) else f"#{n + 1}"
+        where = lambda key=None: (  # noqa: E731 - small local formatter
+            f"{path}, line {_key_line(source, start, key) if key else start}: theme '{name}'"
+        )
+        for key in REQUIRED_KEYS:
+            if key not in theme:
+                raise CodebookError(f"{where()}: missing key '{key}' (required: {', '.join(REQUIRED_KEYS)})")
+        unknown = sorted(set(theme) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
+        if unknown:
+            raise CodebookError(
+                f"{where(unknown[0])}: unknown key(s) {unknown}; allowed: {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}"
+            )
+        for key in ("id", "zh", "en", "definition"):
+            if not isinstance(theme[key], str) or not theme[key].strip():
+                raise CodebookError(f"{where(key)}: key '{key}' must be a non-empty string")
+        tid = theme["id"]
+        if not _ID.match(tid) or tid in _RESERVED:
+            raise CodebookError(
+                f"{where('id')}: id '{tid}' must be ASCII letters/digits/_ starting with a letter "
+                f"and not one of {sorted(_RESERVED)}"
+            )
+        if tid in seen:
+            raise CodebookError(f"{where('id')}: id '{tid}' already used by the theme at line {seen[tid]}")
+        seen[tid] = start
+        keywords = _word_list(theme["keywords"], where("keywords"), "keywords", True)
+        lists = {k: _word_list(theme.get(k, []), where(k), k, False) for k in OPTIONAL_KEYS}
+        coding = keywords + lists["actors"] + lists["weak"]
+        dupes = sorted({w for w in coding if coding.count(w) > 1})
+        if dupes:
+            raise CodebookError(f"{where('keywords')}: {', '.join(dupes)} listed twice among keywords/actors/weak")
+        both = sorted(set(coding) & set(lists["exclude"]))
+        if both:
+            raise CodebookError(f"{where('exclude')}: {', '.join(both)} is both a keyword and excluded")
+        rows.append(
+            {
+                "id": tid,
+                "zh": theme["zh"].strip(),
+                "en": theme["en"].strip(),
+                "label": f"{theme['zh'].strip()} {theme['en'].strip()}",
+                "definition": theme["definition"].strip(),
+                "keywords": keywords,
+                **lists,
+                "formulas": tuple(f["pattern"] for f in formulas if tid in f["themes"]),
+                "list_others": others,
+                "list_min_kinds": min_kinds,
+            }
+        )
+    unknown = sorted({t for f in formulas for t in f["themes"]} - set(seen))
+    if unknown:
+        raise CodebookError(f"{path}: [[formula]] names unknown theme(s) {unknown}")
+    return pd.DataFrame(rows, columns=CODEBOOK_COLUMNS)
+
+
+def _block_lines(source: str, name: str) -> list[int]:
+    return [i for i, line in enumerate(source.splitlines(), start=1) if re.match(rf"^\s*\[\[\s*{name}\s*\]\]", line)]
+
+
+def _formulas(blocks, path, source: str, ids: list) -> list[dict]:
+    """[[formula]] blocks: set phrases inside which keywords do not count (pattern = a regular expression)."""
+    if not isinstance(blocks, list):
+        raise CodebookError(f"{path}: 'formula' must be [[formula]] blocks")
+    headers = _block_lines(source, "formula")
+    out = []
+    for n, block in enumerate(blocks):
+        line = headers[n] if n < len(headers) else 1
+        where = f"{path}, line {line}: formula #{n + 1}"
+        if not isinstance(block, dict):
+            raise CodebookError(f"{where}: must be a table with keys {', '.join(FORMULA_KEYS)}")
+        unknown = sorted(set(block) - set(FORMULA_KEYS))
+        if unknown:
+            raise CodebookError(f"{where}: unknown key(s) {unknown}; allowed: {', '.join(FORMULA_KEYS)}")
+        for key in ("pattern", "reason"):
+            if not isinstance(block.get(key), str) or not block[key].strip():
+                raise CodebookError(f"{where}: key '{key}' must be a non-empty string (every formula says why)")
+        try:
+            re.compile(block["pattern"])
+        except re.error as exc:
+            raise CodebookError(f"{where}: pattern is not a valid regular expression ({exc})") from None
+        themes = block.get("themes", [t for t in ids if isinstance(t, str)])
+        if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
+            raise CodebookError(f"{where}: key 'themes' must be a list of theme ids")
+        out.append({"pattern": block["pattern"], "reason": block["reason"].strip(), "themes": tuple(themes)})
+    return out
+
+
+def _lists(table, path, source: str) -> tuple[tuple[str, ...], int]:
+    """[lists]: the mixed-list-of-actors rule (other united-front actors, how many kinds make a list)."""
+    if not table:
+        return (), 0
+    line = next((i for i, x in enumerate(source.splitlines(), 1) if re.match(r"^\s*\[\s*lists\s*\]", x)), 1)
+    where = f"{path}, line {line}: [lists]"
+    unknown = sorted(set(table) - set(LIST_KEYS))
+    if unknown:
+        raise CodebookError(f"{where}: unknown key(s) {unknown}; allowed: {', '.join(LIST_KEYS)}")
+    kinds = table.get("min_kinds", 3)
+    if not isinstance(kinds, int) or kinds < 2:
+        raise CodebookError(f"{where}: 'min_kinds' must be an integer >= 2")
+    return _word_list(table.get("others", []), where, "others", False), kinds
+
+
+def load_formulas(path: str | Path | None = None) -> pd.DataFrame:
+    """The codebook's [[formula]] blocks: pattern, reason, themes (for display in notebook 03)."""
+    path = Path(path) if path is not None else CODEBOOK_FILE
+    load_codebook(path)  # checks the file
+    source = path.read_text(encoding="utf-8")
+    data = tomllib.loads(source)
+    ids = [t.get("id") for t in data["theme"]]
+    return pd.DataFrame(_formulas(data.get("formula", []), path, source, ids), columns=list(FORMULA_KEYS))
+
+
+def _codebook(codebook) -> pd.DataFrame:
+    if codebook is None:
+        return load_codebook()
+    if isinstance(codebook, (str, Path)):
+        return load_codebook(codebook)
+    return codebook
+
+
+def theme_labels(codebook: pd.DataFrame | None = None, lang: str = "label") -> dict[str, str]:
+    """Map theme id -> label; lang is "label" (both languages), "zh" or "en"."""
+    cb = _codebook(codebook)
+    return dict(zip(cb["id"], cb[lang]))
