@@ -105,7 +105,7 @@ def _normalize(text: str) -> str:
     return text
 
 
-def segment(text: str, *, user_dict: Path | str | None = None, engine: str = "jieba") -> list[str]:
+def segment(text: str, *, user_dict: Path | str | None = None, engine: str = "rjieba") -> list[str]:
     """All tokens of `text` in order (punctuation and spaces included), jieba's precise mode + HMM.
 
     The only change to the text: the quotes of the pun 战“疫” are dropped, so it segments as 战疫.
@@ -168,7 +168,7 @@ def tokenize(
     stopwords: bool | Iterable[str] = True,
     drop_genre: bool = True,
     user_dict: Path | str | None = None,
-    engine: str = "jieba",
+    engine: str = "rjieba",
 ) -> list[str]:
     """Content tokens of `text`: no punctuation, whitespace, bare numbers or stopwords.
 
