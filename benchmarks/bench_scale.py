@@ -10,7 +10,8 @@ Each run is a fresh Python process (so "warm" means: a new process that finds th
 - baseline: the code at the start of issue 13 (commit b537d83, checked out into a temporary folder)
   on the same items written as .txt files (title, date line, body), which is all it could read.
 It prints each stage's seconds and MB/s (MB = UTF-8 bytes of the articles' raw text) and the peak
-resident memory of the process and its worker processes. Skips with a message without ../shared.
+resident memory of the process and of its largest worker process (workers are forked, so their RSS
+includes pages they share with the main process). Skips with a message without ../shared.
 """
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ out["terms"] = int(freqs["count"].sum()) if "count" in freqs.columns else len(fr
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 out["rss_mb"] = max(own, children)
+out["rss_own_mb"], out["rss_children_mb"] = own, children
 print("RESULT " + json.dumps(out))
 """
 
@@ -98,7 +100,10 @@ def show(label: str, r: dict) -> None:
     stages = ["load", "term_frequencies", "code_paragraphs"]
     total = sum(r[s] for s in stages)
     cells = "  ".join(f"{s} {r[s]:6.1f} s ({r['mb'] / r[s]:5.1f} MB/s)" for s in stages)
-    print(f"{label:<22} {cells}  total {total:6.1f} s  peak RSS {r['rss_mb']:6.0f} MB  "
+    rss = f"peak RSS {r['rss_mb']:6.0f} MB"
+    if "rss_own_mb" in r:
+        rss += f" (main {r['rss_own_mb']:.0f}, largest worker {r['rss_children_mb']:.0f}: forked, shares pages)"
+    print(f"{label:<22} {cells}  total {total:6.1f} s  {rss}  "
           f"[{r['articles']:,} articles, {r['paragraphs']:,} paragraphs, {r['mb']:.0f} MB]")
 
 
