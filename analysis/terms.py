@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from . import cluster as _cluster
 from .segment import _normalize, segment, tokenize_corpus
 
 TOKENS = "__tokens__"
@@ -97,7 +98,11 @@ def term_frequencies(data, by=None, *, top: int | None = None, **kwargs) -> pd.D
     by: None for the whole data, a column name, or a list of names.
     top: keep the `top` most frequent terms of each group.
     kwargs: tokens=, text_col=, corpus=, min_chars=, and tokenize_corpus options (drop_genre=...).
+    client= or a dask DataFrame: counted on the cluster's workers (also for dfm and keyness).
     """
+    if _cluster.is_dask(data) or kwargs.get("client") is not None or _cluster.is_dask(kwargs.get("corpus")):
+        return _cluster.term_frequencies(data, by, top=top, **kwargs)
+    kwargs.pop("client", None)
     df = _with_tokens(data, by, **kwargs)
     cols = _by_list(by)
     frames = []
