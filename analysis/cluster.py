@@ -199,7 +199,7 @@ def _finish(rows: list[dict], meta: pd.DataFrame, cache: bool) -> pd.DataFrame:
     from . import corpus as C
     from . import loadcache
 
-    frame = C._frame(rows)
+    frame = C._frame(pd.DataFrame(rows))
     for col in C.METADATA_COLUMNS:
         if col in meta.columns:
             curated = frame["doc_id"].map(meta[col]).fillna("")
@@ -213,14 +213,24 @@ def _finish(rows: list[dict], meta: pd.DataFrame, cache: bool) -> pd.DataFrame:
 
 
 def _schema(frame: pd.DataFrame):
+    """The Parquet schema of a part, the same for every part: types from the column's role, not its values."""
     import pyarrow as pa
 
     from .corpus import COLUMNS
 
-    fixed = {"date": pa.timestamp("us"), "year": pa.int64(), "region_inferred": pa.bool_(),
-             "n_chars_raw": pa.int64(), "n_chars_clean": pa.int64()}
-    return pa.schema([(c, fixed.get(c, pa.large_string())) for c in frame.columns]), \
-        [c for c in frame.columns if c not in COLUMNS]
+    def kind(col):
+        dtype = frame[col].dtype
+        if col == "date":
+            return pa.timestamp("us")
+        if col not in COLUMNS:
+            return pa.large_string()
+        if pd.api.types.is_bool_dtype(dtype):
+            return pa.bool_()
+        if pd.api.types.is_integer_dtype(dtype):
+            return pa.int64()
+        return pa.large_string()
+
+    return pa.schema([(c, kind(c)) for c in frame.columns]), [c for c in frame.columns if c not in COLUMNS]
 
 
 def _write_part(frame: pd.DataFrame, path: Path) -> None:
@@ -719,25 +729,20 @@ def unit_amounts(units, client=None):
     return map_rows(local, units, client=client)
 
 
-def amounts_by_place(units, amounts, by="city", client=None) -> pd.DataFrame:
-    """amounts_by_place on a cluster: per-partition sums reduced by dask; a pandas table sorted by `by`."""
-    from .amounts import PERSON_UNITS
+def _by_place_part(units: pd.DataFrame, amounts: pd.DataFrame, by: str) -> pd.DataFrame:
+    from .amounts import amounts_by_place as local
 
-    units = _to_dask(units, client)
-    amounts = _to_dask(amounts, client)
-    chars = units[[by, "text"]].assign(n_units=1, n_chars=units["text"].str.len().fillna(0).astype("int64"))
-    chars = chars.groupby(by, dropna=False)[["n_units", "n_chars"]].sum()
-    if by not in amounts.columns:
-        amounts = amounts.merge(units[["doc_id", "para_no", "unit_no", by]], on=["doc_id", "para_no", "unit_no"],
-                                suffixes=("_amount", ""))
-    people = amounts["kind"] == "people"
-    parts = amounts[[by]].assign(
-        persons=amounts["count"].where(people & amounts["unit"].isin(list(PERSON_UNITS)), 0),
-        person_times=amounts["count"].where(people & (amounts["unit"] == "人次"), 0),
-        money_yuan=amounts["amount_yuan"].where(amounts["kind"] == "money", 0),
-        n_money=(amounts["kind"] == "money").astype("int64"),
-    )
-    sums = parts.groupby(by, dropna=False)[["persons", "person_times", "money_yuan", "n_money"]].sum()
-    chars, sums = _compute_many([chars, sums], client)
-    out = chars.join(sums, how="left").fillna({"persons": 0, "person_times": 0, "money_yuan": 0, "n_money": 0})
-    return out.sort_index().reset_index()
+    return local(units, amounts, by)
+
+
+def amounts_by_place(units, amounts, by="city", client=None) -> pd.DataFrame:
+    """amounts_by_place on a cluster: units and amounts hashed by doc_id into the same partitions, the pandas
+    function on each pair, its sums and counts added up by dask; a pandas table sorted by `by`."""
+    units, amounts = _to_dask(units, client), _to_dask(amounts, client)
+    n = max(units.npartitions, amounts.npartitions)
+    units, amounts = units.shuffle("doc_id", npartitions=n), amounts.shuffle("doc_id", npartitions=n)
+    meta = _by_place_part(units._meta, amounts._meta, by)
+    partial = units.map_partitions(_by_place_part, amounts, by, meta=meta, align_dataframes=False)
+    table = _compute(partial.groupby(by, dropna=False).sum(), client).sort_index()
+    ints = {c: int for c in table.columns if pd.api.types.is_integer_dtype(meta[c]) or c.startswith("n_")}
+    return table.astype(ints).reset_index()

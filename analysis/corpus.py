@@ -165,8 +165,11 @@ PARALLEL_MIN_ITEMS = 2000  # articles; below this, starting a second process cos
 
 def workers_for(n_items: int) -> int:
     """Processes for cleaning n articles: every core for a large batch, one for a small one."""
+    import multiprocessing
     import os
 
+    if multiprocessing.current_process().daemon:  # a Dask worker: its tasks are the parallelism
+        return 1
     return min(os.cpu_count() or 1, 8) if n_items >= PARALLEL_MIN_ITEMS else 1
 
 
