@@ -50,7 +50,22 @@ def is_dask(obj) -> bool:
 
 
 def scheduler_address() -> str:
-    return os.environ.get(SCHEDULER_ENV, "").strip()
+    """$ANALYSIS_SCHEDULER, except inside a Dask task (where the pandas functions must stay local)."""
+    address = os.environ.get(SCHEDULER_ENV, "").strip()
+    if address:
+        try:
+            from distributed import get_worker
+
+            get_worker()
+            return ""
+        except (ImportError, ValueError):
+            pass
+    return address
+
+
+def wanted(*data, client=None) -> bool:
+    """Run on the cluster? A dask argument, a client, or $ANALYSIS_SCHEDULER (`build --scheduler`)."""
+    return client is not None or any(is_dask(d) for d in data) or bool(scheduler_address())
 
 
 _CLIENTS: dict[str, object] = {}
@@ -506,14 +521,30 @@ def _dataset_for(source, columns, errors, cache, client) -> Path:
 def load_corpus(source=None, *, columns=None, errors="raise", dedupe=False, cache=True, progress=True,
                 client=None):
     """load_corpus on a cluster (a dask DataFrame, one partition per part) or from a written dataset."""
+    explicit = client is not None
     client = _client(client)
     if client is None:  # a dataset folder read in this process
         return read_dataset(source, dedupe=dedupe)
+    path = Path(source) if is_dataset(source) else _dataset_for(source, columns, errors, cache, client)
+    if not explicit:  # $ANALYSIS_SCHEDULER (build --scheduler): cleaned on the cluster, given to the notebook
+        return read_dataset(path, dedupe=dedupe)  # as pandas, so the notebooks run unchanged
     if dedupe:
         raise NotImplementedError("dedupe=True needs the whole corpus in one process; on a cluster, drop "
                                   "near-duplicates before writing the dataset")
-    path = Path(source) if is_dataset(source) else _dataset_for(source, columns, errors, cache, client)
-    return _dd().read_parquet(dataset_files(path))
+    return read_dask(path)
+
+
+def _read_part(path: str) -> pd.DataFrame:
+    return pd.read_parquet(path)
+
+
+def read_dask(path) -> object:
+    """A written corpus dataset as a dask DataFrame: one partition per part file, read by the workers."""
+    import pyarrow.parquet as pq
+
+    files = dataset_files(path)
+    meta = pq.read_schema(files[0]).empty_table().to_pandas()
+    return _dd().from_map(_read_part, files, meta=meta, enforce_metadata=False)
 
 
 # ---------------------------------------------------------------- row-wise stages: map over partitions
@@ -637,6 +668,7 @@ def theme_table(coded, by="doc_id", corpus=None, codebook=None, client=None) -> 
     merged = False
     if by not in ddf.columns and is_dask(corpus):
         col = "date" if by == "year" else by
+        ddf = ddf[["doc_id"] + ids]  # only what the counts need travels through the merge
         ddf = ddf.merge(corpus[["doc_id", col]], on="doc_id", how="left")
         merged, corpus = True, None
     args = (by, corpus, ids, merged)

@@ -346,8 +346,9 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
     came from `infer_region`, because neither metadata nor the source gave a province),
     region_ambiguous (the inferred region rests only on names several places share), encoding,
     format (txt/html/table), file, n_chars_raw, n_chars_clean, text, raw, then any extra table columns.
-    client: a dask.distributed.Client (or $ANALYSIS_SCHEDULER): clean on its workers and return a dask
-        DataFrame; a folder written by `write_corpus` is read as it is (see analysis/cluster.py).
+    client: a dask.distributed.Client: clean on its workers and return a dask DataFrame. With only
+        $ANALYSIS_SCHEDULER set (build --scheduler) the workers clean and the corpus comes back as pandas.
+        A folder written by `write_corpus` is read as it is (see analysis/cluster.py).
     """
     if client is not None or _cluster.is_dataset(source) or _cluster.scheduler_address():
         return _cluster.load_corpus(source, columns=columns, errors=errors, dedupe=dedupe, cache=cache,

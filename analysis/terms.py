@@ -100,7 +100,7 @@ def term_frequencies(data, by=None, *, top: int | None = None, **kwargs) -> pd.D
     kwargs: tokens=, text_col=, corpus=, min_chars=, and tokenize_corpus options (drop_genre=...).
     client= or a dask DataFrame: counted on the cluster's workers (also for dfm and keyness).
     """
-    if _cluster.is_dask(data) or kwargs.get("client") is not None or _cluster.is_dask(kwargs.get("corpus")):
+    if _cluster.wanted(data, kwargs.get("corpus"), client=kwargs.get("client")):
         return _cluster.term_frequencies(data, by, top=top, **kwargs)
     kwargs.pop("client", None)
     df = _with_tokens(data, by, **kwargs)

@@ -517,7 +517,7 @@ def _with_group(coded: pd.DataFrame, by: str, corpus: pd.DataFrame | None) -> pd
 def paragraph_counts(coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None,
                      client=None) -> pd.Series:
     """Paragraphs per group of `by` (the denominators of theme_shares), named "n_paragraphs"."""
-    if client is not None or _cluster.is_dask(coded) or _cluster.is_dask(corpus):
+    if _cluster.wanted(coded, corpus, client=client):
         return _cluster.paragraph_counts(coded, by, corpus, client=client)
     g = _with_group(coded, by, corpus)
     n = g.groupby("group", sort=True).size().rename("n_paragraphs")
@@ -532,7 +532,7 @@ def theme_counts(
 
     Only theme rows; the denominators are `paragraph_counts(coded, by, corpus)`.
     """
-    if client is not None or _cluster.is_dask(coded) or _cluster.is_dask(corpus):
+    if _cluster.wanted(coded, corpus, client=client):
         return _cluster.theme_counts(coded, by, corpus, codebook, client=client)
     g = _with_group(coded, by, corpus)
     ids = theme_ids(coded, codebook)
@@ -549,7 +549,7 @@ def theme_shares(
     A paragraph with several themes counts for each, so a column can sum to more than 1.
     `by`: doc_id, section, or with corpus= any article column (province, city, org) or "year".
     """
-    if client is not None or _cluster.is_dask(coded) or _cluster.is_dask(corpus):
+    if _cluster.wanted(coded, corpus, client=client):
         return _cluster.theme_shares(coded, by, corpus, codebook, client=client)
     counts = theme_counts(coded, by, corpus, codebook)
     return counts.div(paragraph_counts(coded, by, corpus), axis=1)

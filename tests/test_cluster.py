@@ -159,7 +159,7 @@ def test_bad_files_are_named_from_the_workers(client, tmp_path):
         ref = A.load_corpus(src, errors="skip", cache=False, progress=False)
     with pytest.warns(UserWarning, match="skipped 3"):
         out = A.write_corpus(src, tmp_path / "ds", errors="skip", client=client)
-    assert "skipped 3" in str(local_warn[0].message)
+    assert any("skipped 3" in str(w.message) for w in local_warn)
     back = A.load_corpus(out)
     pd.testing.assert_frame_equal(back, ref)
     skipped = A.cleaning_audit(back).query("rule == 'skipped'")
@@ -187,7 +187,7 @@ def test_sample_of_a_real_corpus_every_stage(sample, client, tmp_path):
     with pytest.warns(UserWarning, match="skipped"):  # items with an empty text
         ref = A.load_corpus(sample, errors="skip", progress=False)
     with pytest.warns(UserWarning, match="skipped"):
-        out = A.write_corpus(sample, tmp_path / "ds", errors="skip", part_mb=2, chunk_rows=500, client=client)
+        out = A.write_corpus(sample, tmp_path / "ds", errors="skip", part_mb=1, chunk_rows=500, client=client)
     back = A.load_corpus(out)
     extra = json.loads((out / "_corpus.json").read_text(encoding="utf-8"))["extra_columns"]
     assert set(extra) <= set(ref.columns)
