@@ -368,8 +368,12 @@ def write_corpus(source, out_dir, *, columns: dict | None = None, errors: str = 
 
     if errors not in ("raise", "skip"):
         raise ValueError("errors must be 'raise' or 'skip'")
-    out = Path(out_dir)
+    out = Path(out_dir).absolute()
     found = find_units(source)
+    client = _client(client)
+    if client is not None:  # workers resolve relative paths against their own folder: make them absolute
+        for unit in found.units:
+            unit.path, unit.root = unit.path.absolute(), unit.root.absolute() if unit.root else None
     bad = list(found.bad)
     if bad and errors == "raise":
         raise CorpusError(f"{bad[0][0]}: {bad[0][1]}")
@@ -393,7 +397,6 @@ def write_corpus(source, out_dir, *, columns: dict | None = None, errors: str = 
     tmp.mkdir(parents=True)
     part_bytes = int(part_mb * 1e6)
     args = (str(tmp), columns, meta, part_bytes, chunk_rows, cache)
-    client = _client(client)
     try:
         if client is not None:
             futures = client.map(_write_task, tasks, range(len(tasks)), *[[a] * len(tasks) for a in args],
@@ -616,7 +619,13 @@ def term_frequencies(data, by=None, *, top=None, client=None, tokens=None, text_
     """terms.term_frequencies on a cluster: per-partition Counters summed by dask; a pandas table."""
     cols = _by_list(by)
     if tokens is not None and not isinstance(tokens, str):
-        raise TypeError("on a cluster, tokens= must name a column of token lists")
+        if is_dask(data):
+            raise TypeError("with a dask DataFrame, tokens= must name a column of token lists")
+        data = (data if isinstance(data, pd.DataFrame) else pd.DataFrame({text_col: list(data)})).assign(
+            __tokens__=list(tokens))  # lists the notebook already has travel with their rows
+        tokens = "__tokens__"
+    if not is_dask(data) and not isinstance(data, pd.DataFrame):
+        data = pd.DataFrame({text_col: list(data)})
     ddf = _with_columns(_to_dask(data, client), cols, corpus)
     keep = list(dict.fromkeys(cols + [tokens if isinstance(tokens, str) else text_col]))
     ddf = ddf[keep]
