@@ -176,8 +176,8 @@ if __name__ == "__main__":
         t = time.perf_counter()
         corpus = analysis.load_corpus(dataset, client=client)
         out["articles"] = int(corpus.map_partitions(len).sum().compute())
-        out["mb"] = float(corpus["raw"].map_partitions(
-            lambda s: sum(len(r.encode("utf-8")) for r in s)).sum().compute()) / 1e6
+        out["mb"] = float(corpus["raw"].map_partitions(lambda s: s.map(lambda r: len(r.encode("utf-8"))),
+                                                       meta=("raw", "int64")).sum().compute()) / 1e6
         out["partitions"] = corpus.npartitions
         out["load"] = time.perf_counter() - t
         t = time.perf_counter()
@@ -262,11 +262,13 @@ def dask_main(args) -> int:
             single = None
             if label == "1x" or not args.no_single_10x:
                 single = run(ROOT, src, tmp / f"cache_single_{label}")
-            print(f"... {label}: single-process done" if single else f"... {label}: single-process skipped",
-                  flush=True)
+            if single:
+                show(f"{label} single process", single)
             cluster = dask_run(src, tmp / f"dataset_{label}", tmp / f"cache_dask_{label}")
+            show_dask(f"{label} dask", cluster)
+            print(flush=True)
             rows.append((label, single, cluster))
-    print(f"on {os.cpu_count()} cores; {DASK_WORKERS} Dask worker processes x 1 thread; both paths cold "
+    print(f"\nsummary: on {os.cpu_count()} cores; {DASK_WORKERS} Dask worker processes x 1 thread; both paths cold "
           f"(empty caches); 10x corpus: {size:.2f} GB of JSONL")
     for label, single, cluster in rows:
         if single:
