@@ -39,6 +39,7 @@ MARKER = "_corpus.json"
 SCHEDULER_ENV = "ANALYSIS_SCHEDULER"
 CHUNK_ROWS = 2000  # rows of a table file cleaned at a time
 FILES_PER_TASK = 500  # .txt/.html files per task when a folder is written on a cluster
+COUNT_ROWS = 1000  # rows tokenized at a time inside a partition when counting terms
 
 
 # ---------------------------------------------------------------- what is dask, where is the cluster
@@ -595,18 +596,17 @@ def _with_columns(ddf, cols, corpus):
 
 def _count_part(part: pd.DataFrame, cols: list[str], text_col: str, tokens, min_chars: int, tok: dict):
     """(group..., term, count, docs, total) of one partition; total = tokens of the group in it."""
-    if isinstance(tokens, str):
-        toks = list(part[tokens])
-    else:
-        toks = list(_tokens_part(part[text_col], tok)) if len(part) else []
-    if min_chars > 1:
-        toks = [[t for t in ts if len(t) >= min_chars] for ts in toks]
     keys = list(part[cols].itertuples(index=False, name=None)) if cols else [()] * len(part)
     counts: dict = {}
     docs: dict = {}
-    for key, ts in zip(keys, toks):
-        counts.setdefault(key, Counter()).update(ts)
-        docs.setdefault(key, Counter()).update(set(ts))
+    for start in range(0, len(part), COUNT_ROWS):  # token lists of COUNT_ROWS rows at a time: memory stays flat
+        rows = part.iloc[start:start + COUNT_ROWS]
+        toks = list(rows[tokens]) if isinstance(tokens, str) else list(_tokens_part(rows[text_col], tok))
+        if min_chars > 1:
+            toks = [[t for t in ts if len(t) >= min_chars] for ts in toks]
+        for key, ts in zip(keys[start:start + COUNT_ROWS], toks):
+            counts.setdefault(key, Counter()).update(ts)
+            docs.setdefault(key, Counter()).update(set(ts))
     rows = [key + (term, n, docs[key][term]) for key, c in counts.items() for term, n in c.items()]
     out = pd.DataFrame(rows, columns=cols + ["term", "count", "docs"])
     for col in cols:

@@ -39,10 +39,11 @@ def _rows(frame: pd.DataFrame, keys) -> pd.DataFrame:
 
 def check_stages(ref: pd.DataFrame, ddf, client, places_limit: int | None = None, groupings=(None, "doc_id", ["doc_id", "section"])) -> None:
     """Every stage on the dask corpus `ddf` equals the pandas path on `ref` (the same corpus)."""
+    ddf = ddf.persist()  # kept in the workers' memory: each check below starts from it, as a user would
     got = ddf.compute().reset_index(drop=True)
     pd.testing.assert_frame_equal(got, ref)
     paras = A.paragraphs(ref)
-    dparas = A.paragraphs(ddf)
+    dparas = A.paragraphs(ddf).persist()
     pd.testing.assert_frame_equal(dparas.compute().reset_index(drop=True), paras)
     assert A.tokenize_corpus(dparas["text"]).compute().tolist() == A.tokenize_corpus(paras["text"], progress=False)
     for by in groupings:
@@ -55,7 +56,7 @@ def check_stages(ref: pd.DataFrame, ddf, client, places_limit: int | None = None
     target = ref["province"].value_counts().index[0]
     pd.testing.assert_frame_equal(A.keyness(ddf, target, "province"), A.keyness(ref, target, "province"))
     coded = A.code_paragraphs(paras)
-    dcoded = A.code_paragraphs(dparas)
+    dcoded = A.code_paragraphs(dparas).persist()
     pd.testing.assert_frame_equal(dcoded.compute().reset_index(drop=True), coded)
     for by, corpus, dcorpus in (("doc_id", None, None), ("section", None, None), ("province", ref, ref),
                                 ("province", ref, ddf), ("year", ref, ddf)):
