@@ -108,6 +108,7 @@ def show(label: str, r: dict) -> None:
     stages = ["load", "term_frequencies", "code_paragraphs"]
     total = sum(r[s] for s in stages)
     cells = "  ".join(f"{s} {r[s]:6.1f} s ({r['mb'] / r[s]:5.1f} MB/s)" for s in stages)
+    peaks = ", ".join(f"{k} {v:.0f}" for k, v in r.get("peaks", {}).items())
     print(f"{label:<22} {cells}  total {total:6.1f} s  peak RSS {r['rss_mb']:6.0f} MB  "
           f"[{r['articles']:,} articles, {r['paragraphs']:,} paragraphs, {r['mb']:.0f} MB]")
 
@@ -173,6 +174,7 @@ if __name__ == "__main__":
         t = time.perf_counter()
         analysis.write_corpus(source, dataset, errors="skip", client=client)
         out["write_corpus"] = time.perf_counter() - t
+        out.setdefault("peaks", {})["write_corpus"] = max(client.run(peak_mb).values())
         t = time.perf_counter()
         corpus = analysis.load_corpus(dataset, client=client)
         out["articles"] = int(corpus.map_partitions(len).sum().compute())
@@ -180,14 +182,17 @@ if __name__ == "__main__":
                                                        meta=("raw", "int64")).sum().compute()) / 1e6
         out["partitions"] = corpus.npartitions
         out["load"] = time.perf_counter() - t
+        out.setdefault("peaks", {})["load"] = max(client.run(peak_mb).values())
         t = time.perf_counter()
         freqs = analysis.term_frequencies(corpus, by="year")
         out["term_frequencies"] = time.perf_counter() - t
+        out.setdefault("peaks", {})["term_frequencies"] = max(client.run(peak_mb).values())
         t = time.perf_counter()
         coded = analysis.code_paragraphs(analysis.paragraphs(corpus))
         counts = analysis.theme_counts(coded, "year", corpus)
         n = analysis.paragraph_counts(coded, "year", corpus)
         out["code_paragraphs"] = time.perf_counter() - t
+        out.setdefault("peaks", {})["code_paragraphs"] = max(client.run(peak_mb).values())
         out["paragraphs"] = int(n.sum())
         out["terms"] = int(freqs["count"].sum())
         out["workers_mb"] = sorted(client.run(peak_mb).values())
@@ -238,9 +243,10 @@ def show_dask(label: str, r: dict) -> None:
     stages = ["write_corpus", "load", "term_frequencies", "code_paragraphs"]
     cells = "  ".join(f"{s} {r[s]:6.1f} s" for s in stages)
     workers = ", ".join(f"{m:.0f}" for m in r["workers_mb"])
+    peaks = ", ".join(f"{k} {v:.0f}" for k, v in r.get("peaks", {}).items())
     print(f"{label:<22} {cells}  total {sum(r[s] for s in stages):6.1f} s  peak RSS per worker [{workers}] MB, "
           f"client {r['client_mb']:.0f} MB  [{r['articles']:,} articles, {r['paragraphs']:,} paragraphs, "
-          f"{r['mb']:.0f} MB, {r['partitions']} partitions]")
+          f"{r['mb']:.0f} MB, {r['partitions']} partitions]; largest worker peak after each stage (MB): {peaks}")
 
 
 def dask_main(args) -> int:
