@@ -3,6 +3,7 @@
 Everything a notebook needs is importable from here.
 """
 from .corpus import CorpusError, load_corpus, paragraphs, read_text
+from .cluster import write_corpus
 from .duplicates import near_duplicates
 from .clean import cleaning_audit
 from .plots import cjk_font, save_figure, use_house_style
@@ -33,6 +34,7 @@ from .topics import nmf_topics, paragraph_tokens, term_network, topic_alignment,
 __all__ = [
     "CorpusError",
     "load_corpus",
+    "write_corpus",
     "paragraphs",
     "read_text",
     "near_duplicates",

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import cluster as _cluster
 from .lexicon import TERMS_FILE, amount_terms  # noqa: F401 (re-exported)
 from .places import find_places
 
@@ -263,6 +264,8 @@ def unit_amounts(units: pd.DataFrame) -> pd.DataFrame:
     extract_amounts columns). An amount whose own clause names a place below or at the unit's
     place keeps that finer place (米易县 inside the 攀枝花 section); otherwise it takes the unit's
     place (the district of a clause, the city of a section, the article's region)."""
+    if _cluster.is_dask(units):
+        return _cluster.unit_amounts(units)
     frames = []
     for u in units.itertuples(index=False):
         found = extract_amounts(u.text, u.province)
@@ -290,6 +293,8 @@ def amounts_by_place(units: pd.DataFrame, amounts: pd.DataFrame, by: str = "city
     amounts summed), n_vague (vague amounts, 数千人次 or 数十万元: left out of every sum) and
     n_foreign (money in another currency, 100万美元: left out of money_yuan).
     Sums add every count the text gives, which can count the same people twice."""
+    if _cluster.is_dask(units) or _cluster.is_dask(amounts):
+        return _cluster.amounts_by_place(units, amounts, by)
     chars = units.assign(n=units["text"].str.len()).groupby(by, sort=False).agg(
         n_units=("text", "size"), n_chars=("n", "sum"))
     amounts = amounts.merge(units[["doc_id", "para_no", "unit_no", by]], on=["doc_id", "para_no", "unit_no"],

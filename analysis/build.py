@@ -423,7 +423,12 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("-j", "--jobs", type=int, default=None,
                    help="run this many analysis notebooks at a time (the report runs last); "
                         f"default: one per core, at most 4 (here {default_jobs()})")
+    b.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="a Dask scheduler (tcp://host:8786): load_corpus cleans and the counting functions "
+                        "run on its workers (sets ANALYSIS_SCHEDULER for the kernels; see analysis/cluster.py)")
     args = parser.parse_args(argv)
+    if args.scheduler:
+        os.environ["ANALYSIS_SCHEDULER"] = args.scheduler  # the kernels inherit it (_kernel_env)
 
     started = time.perf_counter()
     if not find_notebooks(None):

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
+from . import cluster as _cluster
 from . import loadcache
 from .clean import AUDIT_COLUMNS, CJK, clean_document, ends_sentence
 from .paths import METADATA_FILE, RAW_DIR
@@ -201,8 +202,11 @@ PARALLEL_MIN_ITEMS = 2000  # articles; below this, starting a second process cos
 
 def workers_for(n_items: int) -> int:
     """Processes for cleaning n articles: every core for a large batch, one for a small one."""
+    import multiprocessing
     import os
 
+    if multiprocessing.current_process().daemon:  # a Dask worker: its tasks are the parallelism
+        return 1
     return min(os.cpu_count() or 1, 8) if n_items >= PARALLEL_MIN_ITEMS else 1
 
 
@@ -263,9 +267,11 @@ def _page_file(unit: Unit) -> tuple[list[dict], list[dict]]:
     return [row], audit
 
 
-def _table_file(unit: Unit, columns: dict | None, bad: list) -> tuple[list[dict], list[dict]]:
-    table, unreadable = read_table(unit.path)
-    bad.extend(unreadable)
+def _table_file(unit: Unit, columns: dict | None, bad: list, table: pd.DataFrame | None = None,
+                first_row: int = 1) -> tuple[list[dict], list[dict]]:
+    if table is None:  # else `table` is the chunk of the file that starts at row `first_row` (write_corpus)
+        table, unreadable = read_table(unit.path)
+        bad.extend(unreadable)
     table = map_columns(table, unit.path, columns)
     extra = [c for c in table.columns if c not in COLUMNS]
     for col in extra:  # nested values (lists, dicts) as JSON text; mixed types as text
@@ -280,7 +286,7 @@ def _table_file(unit: Unit, columns: dict | None, bad: list) -> tuple[list[dict]
     known = [c for c in METADATA_COLUMNS if c in table.columns]
     records = table[known + extra].astype(object).where(table[known + extra].notna(), None).to_dict("records")
     items = [(f"{unit.path}:row {n} (id {doc_id})", doc_id, text, fields, known, str(unit.path))
-             for n, (doc_id, text, fields) in enumerate(zip(ids, texts, records), start=1)]
+             for n, (doc_id, text, fields) in enumerate(zip(ids, texts, records), start=first_row)]
     size = max(500, -(-len(items) // 16))
     chunks = [items[k:k + size] for k in range(0, len(items), size)]
     rows, audit = [], []
@@ -359,7 +365,7 @@ def _frame(corpus: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_corpus(source=None, *, columns: dict | None = None, errors: str = "raise", dedupe: bool = False,
-                cache: bool = True, progress: bool = True) -> pd.DataFrame:
+                cache: bool = True, progress: bool = True, client=None) -> pd.DataFrame:
     """One row per article: metadata, clean `text` (simplified script, paragraphs joined by "\\n"), `raw`.
 
     source: a folder (searched recursively for .txt and .html/.htm files, any encoding), a table file
@@ -382,7 +388,13 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
     came from `infer_region`, because neither metadata nor the source gave a province),
     region_ambiguous (the inferred region rests only on names several places share), encoding,
     format (txt/html/table), file, n_chars_raw, n_chars_clean, text, raw, then any extra table columns.
+    client: a dask.distributed.Client: clean on its workers and return a dask DataFrame. With only
+        $ANALYSIS_SCHEDULER set (build --scheduler) the workers clean and the corpus comes back as pandas.
+        A folder written by `write_corpus` is read as it is (see analysis/cluster.py).
     """
+    if client is not None or _cluster.is_dataset(source) or _cluster.scheduler_address():
+        return _cluster.load_corpus(source, columns=columns, errors=errors, dedupe=dedupe, cache=cache,
+                                    progress=progress, client=client)
     if errors not in ("raise", "skip"):
         raise ValueError("errors must be 'raise' or 'skip'")
     found = find_units(source)
@@ -468,8 +480,11 @@ def paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
     """One row per paragraph: doc_id, para_no (from 1), section (the heading above it), text.
 
     A heading (`is_heading`: 40 characters or fewer, no sentence end, no 。) is not a paragraph; it
-    names the section of the paragraphs under it. Vectorised (pandas string methods) for large corpora.
+    names the section of the paragraphs under it. Vectorised (pandas string methods) for large corpora;
+    a dask DataFrame is split on the cluster's workers, partition by partition.
     """
+    if _cluster.is_dask(corpus):
+        return _cluster.map_rows(paragraphs, corpus)
     lines = corpus[["doc_id", "text"]].assign(text=corpus["text"].str.split("\n")).explode("text")
     lines["text"] = lines["text"].fillna("").str.strip()
     lines = lines[lines["text"] != ""] if len(lines) else lines

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import cluster as _cluster
 from .lexicon import CORRECTIONS_FILE, RULES_FILE, gazetteer_corrections, place_rules  # noqa: F401
 
 from .paths import PROJECT_ROOT  # noqa: F401
@@ -334,6 +335,8 @@ def infer_region(corpus: pd.DataFrame) -> pd.DataFrame:
     title and text name. Adds `region_inferred` (True where filled) and `region_ambiguous`
     (True where the inferred region rests only on names several places share, as a bare 朝阳区
     or 铁东区: see region_of_text_detail; False for curated rows). Curated rows are kept."""
+    if _cluster.is_dask(corpus):
+        return _cluster.map_rows(infer_region, corpus)
     out = corpus.copy()
     todo = out["province"].fillna("").eq("")
     regions = [region_of_text_detail(text, title)
@@ -364,6 +367,8 @@ def place_mentions(paras: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
     """Place mentions of every paragraph (doc_id, para_no, section + the find_places columns),
     names shared by several places resolved by the article's province (朝阳区 in a Beijing
     article is Beijing's). Articles without a province get one from infer_region."""
+    if _cluster.is_dask(paras) or _cluster.is_dask(corpus):
+        return _cluster.place_mentions(paras, corpus)
     regions = infer_region(corpus).set_index("doc_id")
     frames = []
     for row in paras.itertuples(index=False):
@@ -440,6 +445,8 @@ def place_units(corpus: pd.DataFrame, paras: pd.DataFrame | None = None) -> pd.D
     section above them) or "clause" (a paragraph running through districts, split on ";" and
     "。", e.g. the Beijing article's donation paragraph).
     """
+    if _cluster.is_dask(corpus) or _cluster.is_dask(paras):
+        return _cluster.place_units(corpus, paras)
     from .corpus import paragraphs
 
     paras = paragraphs(corpus) if paras is None else paras

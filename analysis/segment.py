@@ -304,7 +304,13 @@ def tokenize_corpus(
     workers: processes for the texts not in the cache (this process counts as one); None = all
         cores (up to 8) when the machine has at least 4 and those texts hold at least 2 MB, else 1.
     engine: "rjieba" (default) or "jieba" (the reference, slow).
+    A dask Series of texts gives a dask Series of token lists, computed on the workers (analysis/cluster.py).
     """
+    if type(texts).__module__.startswith("dask"):
+        from . import cluster
+
+        return cluster.tokenize_corpus(texts, stopwords=stopwords, drop_genre=drop_genre, user_dict=user_dict,
+                                       engine=engine, cache=cache, **({"cache_dir": cache_dir} if cache_dir else {}))
     texts = list(texts)
     for text in texts:
         if not isinstance(text, str):

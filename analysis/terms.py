@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from . import cluster as _cluster
 from .segment import _normalize, segment, tokenize_corpus
 
 TOKENS = "__tokens__"
@@ -102,7 +103,11 @@ def term_frequencies(data, by=None, *, top: int | None = None, **kwargs) -> pd.D
     From texts (no tokens=) with the token cache on, the table itself is cached too
     (.cache/term_frequencies), keyed by the texts, the groups, the options, the lexicon, the
     stopword lists and this code: the same count on unchanged data is read, not recounted.
+    client= or a dask DataFrame: counted on the cluster's workers (also for dfm and keyness).
     """
+    if _cluster.wanted(data, kwargs.get("corpus"), client=kwargs.get("client")):
+        return _cluster.term_frequencies(data, by, top=top, **kwargs)
+    kwargs.pop("client", None)
     key = _memo_key(data, by, top, kwargs)
     if key is not None:
         from .loadcache import memo_frame

@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import cluster as _cluster
+
 
 from .codebook import (CodebookError, _codebook, _WHITESPACE, load_codebook, load_formulas,  # noqa: F401 (re-exported)
                        theme_labels)
@@ -302,6 +304,8 @@ def code_paragraphs(paras: pd.DataFrame, codebook: pd.DataFrame | str | Path | N
     with `themes` (tuple of theme ids, codebook order), `n_themes` and one boolean column per theme id,
     all derived from `theme_matches` (which says why: keyword, position, sentence).
     """
+    if _cluster.is_dask(paras):
+        return _cluster.map_rows(code_paragraphs, paras, _codebook(codebook))
     cb = _codebook(codebook)
     ids = list(cb["id"])
     hits = _hits_table(paras, cb)
@@ -341,8 +345,11 @@ def _with_group(coded: pd.DataFrame, by: str, corpus: pd.DataFrame | None) -> pd
     return out
 
 
-def paragraph_counts(coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None) -> pd.Series:
+def paragraph_counts(coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None,
+                     client=None) -> pd.Series:
     """Paragraphs per group of `by` (the denominators of theme_shares), named "n_paragraphs"."""
+    if _cluster.wanted(coded, corpus, client=client):
+        return _cluster.paragraph_counts(coded, by, corpus, client=client)
     g = _with_group(coded, by, corpus)
     n = g.groupby("group", sort=True).size().rename("n_paragraphs")
     n.index.name = by
@@ -350,12 +357,14 @@ def paragraph_counts(coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFra
 
 
 def theme_counts(
-    coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None, codebook=None
+    coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None, codebook=None, client=None
 ) -> pd.DataFrame:
     """Paragraphs carrying each theme: rows = theme ids (codebook order), columns = groups of `by`.
 
     Only theme rows; the denominators are `paragraph_counts(coded, by, corpus)`.
     """
+    if _cluster.wanted(coded, corpus, client=client):
+        return _cluster.theme_counts(coded, by, corpus, codebook, client=client)
     g = _with_group(coded, by, corpus)
     ids = theme_ids(coded, codebook)
     counts = g.groupby("group", sort=True)[ids].sum().T.astype(int)
@@ -364,13 +373,15 @@ def theme_counts(
 
 
 def theme_shares(
-    coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None, codebook=None
+    coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None, codebook=None, client=None
 ) -> pd.DataFrame:
     """Share of paragraphs (0-1) carrying each theme: rows = theme ids, columns = groups of `by`.
 
     A paragraph with several themes counts for each, so a column can sum to more than 1.
     `by`: doc_id, section, or with corpus= any article column (province, city, org) or "year".
     """
+    if _cluster.wanted(coded, corpus, client=client):
+        return _cluster.theme_shares(coded, by, corpus, codebook, client=client)
     counts = theme_counts(coded, by, corpus, codebook)
     return counts.div(paragraph_counts(coded, by, corpus), axis=1)
 
