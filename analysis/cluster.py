@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .sources import COMPRESSIONS, CorpusError, Unit, find_units, fingerprint
+from .sources import COMPRESSIONS, CorpusError, Unit, find_units, fingerprint, parse_json_line
 
 __all__ = ["write_corpus", "is_dataset", "is_dask", "default_client", "SCHEDULER_ENV"]
 
@@ -178,17 +178,7 @@ def _table_chunks(path: Path, rows: int):
             records, bad = [], []
             with get_handle(path, "r", compression="infer", encoding="utf-8", errors="replace") as handle:
                 for n, line in enumerate(handle.handle, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        value = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        bad.append((f"{path}:line {n}", f"not valid JSON ({exc.msg} at column {exc.colno})"))
-                        continue
-                    if not isinstance(value, dict):
-                        bad.append((f"{path}:line {n}", "a JSON line that is not an object"))
-                        continue
-                    records.append(value)
+                    parse_json_line(line, f"{path}:line {n}", records, bad)
                     if len(records) >= rows:
                         yield first, pd.DataFrame(records), bad
                         first += len(records)

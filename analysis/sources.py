@@ -136,18 +136,24 @@ def _read_jsonl(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
         pass
     rows, bad = [], []
     for n, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            bad.append((f"{path}:line {n}", f"not valid JSON ({exc.msg} at column {exc.colno})"))
-            continue
-        if not isinstance(value, dict):
-            bad.append((f"{path}:line {n}", "a JSON line that is not an object"))
-            continue
-        rows.append(value)
+        parse_json_line(line, f"{path}:line {n}", rows, bad)
     return pd.DataFrame(rows), bad
+
+
+def parse_json_line(line: str, where: str, rows: list, bad: list) -> None:
+    """One line of a JSON-lines file: an object goes to `rows`; a line that does not parse, or is not
+    an object, goes to `bad` as (where, problem); a blank line is skipped."""
+    if not line.strip():
+        return
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as exc:
+        bad.append((where, f"not valid JSON ({exc.msg} at column {exc.colno})"))
+        return
+    if not isinstance(value, dict):
+        bad.append((where, "a JSON line that is not an object"))
+        return
+    rows.append(value)
 
 
 def read_table(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
