@@ -624,23 +624,10 @@ def term_frequencies(data, by=None, *, top=None, client=None, tokens=None, text_
     partial = ddf.map_partitions(_count_part, cols, text_col, tokens, min_chars, tok, meta=meta)
     summed = partial.groupby(cols + ["term"], dropna=False, sort=False)[["count", "docs"]].sum()
     table = _compute(summed, client).reset_index()
-    frames = []
+    from .terms import frequency_table
+
     groups = table.groupby(cols, sort=True, dropna=False) if cols else [((), table)]
-    for key, part in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        part = part[["term", "count", "docs"]].copy()
-        total = int(part["count"].sum())
-        part["per_1k"] = part["count"] / max(total, 1) * 1000
-        part = part[["term", "count", "per_1k", "docs"]]
-        part = part.sort_values(["count", "term"], ascending=[False, True], kind="mergesort")
-        part["rank"] = np.arange(1, len(part) + 1)
-        if top is not None:
-            part = part.head(top)
-        for i, (col, value) in enumerate(zip(cols, key)):
-            part.insert(i, col, value)
-        frames.append(part)
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols + ["term"])
-    return out.astype({"count": int, "docs": int, "rank": int}) if len(out) else out
+    return frequency_table(groups, cols, top)
 
 
 # ---------------------------------------------------------------- themes

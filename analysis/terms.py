@@ -129,7 +129,7 @@ def _memo_key(data, by, top, kwargs) -> list | None:
         return None
     from pathlib import Path
 
-    from .segment import GENRE_STOPWORDS, STOPWORDS, USER_DICT, lexicon_hash
+    from .segment import GENRE_STOPWORDS, STOPWORDS, lexicon_hash
 
     options = {k: v for k, v in kwargs.items() if k not in ("progress", "workers")}
     parts: list = [Path(__file__).read_bytes(), Path(_normalize.__code__.co_filename).read_bytes(),
@@ -145,21 +145,30 @@ def _memo_key(data, by, top, kwargs) -> list | None:
 
 def _term_frequencies(data, by=None, *, top: int | None = None, **kwargs) -> pd.DataFrame:
     df = _with_tokens(data, by, **kwargs)
-    cols = _by_list(by)
-    frames = []
+    parts = []
     for key, token_lists in _groups(df, by):
         counts = Counter(chain.from_iterable(token_lists))  # counted in C, not by a generator
         docs = Counter(chain.from_iterable(map(set, token_lists)))
-        total = sum(counts.values())
-        part = pd.DataFrame({"term": list(counts), "count": list(counts.values())})
-        part["per_1k"] = part["count"] / max(total, 1) * 1000
-        part["docs"] = part["term"].map(docs)
+        parts.append((key, pd.DataFrame({"term": list(counts), "count": list(counts.values()),
+                                         "docs": [docs[t] for t in counts]})))
+    return frequency_table(parts, _by_list(by), top)
+
+
+def frequency_table(parts, cols: list[str], top: int | None = None) -> pd.DataFrame:
+    """The long term_frequencies table from (group key, frame of term, count, docs) pairs: per_1k and
+    rank within each group, sorted by count then term, the `top` terms kept, group columns in front.
+    The pandas path and the cluster path (analysis.cluster) both end here."""
+    frames = []
+    for key, part in parts:
+        key = key if isinstance(key, tuple) else (key,)
+        part = part[["term", "count", "docs"]].copy()
+        part.insert(2, "per_1k", part["count"] / max(int(part["count"].sum()), 1) * 1000)
         part = part.sort_values(["count", "term"], ascending=[False, True], kind="mergesort")
         part["rank"] = np.arange(1, len(part) + 1)
         if top is not None:
             part = part.head(top)
-        for col, value in zip(cols, key):
-            part.insert(cols.index(col), col, value)
+        for i, (col, value) in enumerate(zip(cols, key)):
+            part.insert(i, col, value)
         frames.append(part)
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols + ["term"])
     return out.astype({"count": int, "docs": int, "rank": int}) if len(out) else out
