@@ -2,6 +2,8 @@
 every article while there are few (FEW) and aggregates beyond that."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
@@ -97,11 +99,13 @@ def _timeline_dots(corpus, rows, row_title, ax, palette):
         ax.scatter(row["date"], y, s=row["n_chars_clean"] / 8, color=colours[row["_row"]], alpha=0.75,
                    edgecolor="black", linewidth=0.6, zorder=3)
         org = row.get("org", "") or ""
-        label = f"{labels[idx]}{' · ' + org if org else ''}\n{row['date']:%Y-%m-%d}"
-        below = seen.get(row["_row"], 0) % 2 == 1  # alternate above/below so neighbours don't collide
-        seen[row["_row"]] = seen.get(row["_row"], 0) + 1
-        ax.annotate(label, (row["date"], y), xytext=(0, -14 if below else 14), textcoords="offset points",
-                    ha="center", va="top" if below else "bottom", fontsize=9)
+        name = re.sub(r" \(\d{4}-\d{2}-\d{2}\)", "", labels[idx])  # the date is the label's second line
+        label = f"{name}{' · ' + org if org else ''}\n{row['date']:%Y-%m-%d}"
+        k = seen.get(row["_row"], 0)  # above, below, higher above, lower below: neighbours in a row don't collide
+        seen[row["_row"]] = k + 1
+        offset = (14, -14, 40, -40)[k % 4]
+        ax.annotate(label, (row["date"], y), xytext=(0, offset), textcoords="offset points",
+                    ha="center", va="top" if offset < 0 else "bottom", fontsize=9)
     ax.set_yticks(range(len(names)), names)
     ax.set_ylim(-0.7, len(names) - 0.3)
     pad = max((corpus["date"].max() - corpus["date"].min()) * 0.08, pd.Timedelta(days=15))
