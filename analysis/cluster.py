@@ -665,28 +665,26 @@ def theme_table(coded, by="doc_id", corpus=None, codebook=None, client=None) -> 
     return table
 
 
-def theme_counts(coded, by="doc_id", corpus=None, codebook=None, client=None) -> pd.DataFrame:
-    table = theme_table(coded, by, corpus, codebook, client)
+def _counts_and_sizes(table: pd.DataFrame, by: str) -> tuple[pd.DataFrame, pd.Series]:
+    """theme_table's result as (themes x groups counts, paragraphs per group)."""
     ids = [c for c in table.columns if c != "n_paragraphs"]
     counts = table[ids].T.astype(int)
     counts.columns.name = by
-    return counts
+    n = table["n_paragraphs"].astype(int).rename("n_paragraphs")
+    n.index.name = by
+    return counts, n
+
+
+def theme_counts(coded, by="doc_id", corpus=None, codebook=None, client=None) -> pd.DataFrame:
+    return _counts_and_sizes(theme_table(coded, by, corpus, codebook, client), by)[0]
 
 
 def paragraph_counts(coded, by="doc_id", corpus=None, client=None) -> pd.Series:
-    table = theme_table(coded, by, corpus, None, client)
-    n = table["n_paragraphs"].astype(int).rename("n_paragraphs")
-    n.index.name = by
-    return n
+    return _counts_and_sizes(theme_table(coded, by, corpus, None, client), by)[1]
 
 
 def theme_shares(coded, by="doc_id", corpus=None, codebook=None, client=None) -> pd.DataFrame:
-    table = theme_table(coded, by, corpus, codebook, client)
-    ids = [c for c in table.columns if c != "n_paragraphs"]
-    counts = table[ids].T.astype(int)
-    counts.columns.name = by
-    n = table["n_paragraphs"].astype(int).rename("n_paragraphs")
-    n.index.name = by
+    counts, n = _counts_and_sizes(theme_table(coded, by, corpus, codebook, client), by)
     return counts.div(n, axis=1)
 
 

@@ -74,13 +74,17 @@ print("RESULT " + json.dumps(out))
 
 def run(code_root: Path, source, cache: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(code_root), ANALYSIS_CACHE_DIR=str(cache), TQDM_DISABLE="1")
+    return run_stages([sys.executable, "-c", STAGES, json.dumps(source)], code_root, env, f"run ({code_root})")
+
+
+def run_stages(cmd: list, cwd: Path, env: dict, what: str) -> dict:
+    """Run a stage script in a fresh process; its RESULT line as a dict, plus the wall time."""
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", STAGES, json.dumps(source)], cwd=code_root, env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t
     line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
     if proc.returncode or not line:
-        raise SystemExit(f"run failed ({code_root}):\n{proc.stderr[-3000:]}")
+        raise SystemExit(f"{what} failed:\n{proc.stderr[-3000:]}")
     result = json.loads(line[-1][7:])
     result["wall"] = wall
     return result
@@ -210,16 +214,8 @@ def dask_run(source, dataset: Path, cache: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT), ANALYSIS_CACHE_DIR=str(cache), TQDM_DISABLE="1")
     script = dataset.parent / "dask_stages.py"
     script.write_text(DASK_STAGES, encoding="utf-8")
-    t = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(script), json.dumps([source, str(dataset), DASK_WORKERS])],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
-    if proc.returncode or not line:
-        raise SystemExit(f"dask run failed:\n{proc.stderr[-3000:]}")
-    result = json.loads(line[-1][7:])
-    result["wall"] = wall
-    return result
+    return run_stages([sys.executable, str(script), json.dumps([source, str(dataset), DASK_WORKERS])], ROOT, env,
+                      "dask run")
 
 
 def make_tenfold(dest: Path, copies: int = 10) -> list[str]:
