@@ -12,6 +12,7 @@ import re
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
@@ -402,6 +403,14 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
     if bad and errors == "raise":
         raise CorpusError(f"{bad[0][0]}: {bad[0][1]}")
     units = found.units
+    key = loadcache.corpus_key(units, bad, (sorted((columns or {}).items()), errors, dedupe)) if cache else None
+    cached = loadcache.read_corpus(key) if key else None
+    if cached is not None:
+        corpus, audit = cached
+        skipped = audit[audit["rule"] == "skipped"]
+        _warn_skipped(list(zip(skipped["doc_id"], skipped["removed"])))
+        loadcache.remember_audit(corpus, audit)
+        return corpus
     bar = tqdm(total=len(units), desc="loading", unit="file", disable=not progress or len(units) < 50)
     rows, audit, unit_bad, failed = loadcache.load_units(units, columns, read_unit, bar, cache=cache)
     bar.close()
@@ -414,10 +423,7 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
         raise CorpusError(f"{unit_bad[0][0]}: {unit_bad[0][1]}")
     bad.extend(unit_bad)
     rows = _unique_ids(rows, errors, bad)
-    if bad:
-        first = "\n".join(f"{item}: {why}" for item, why in bad[:10])
-        more = f"\n… and {len(bad) - 10} more (all in cleaning_audit(corpus), rule 'skipped')" if len(bad) > 10 else ""
-        warnings.warn(f"skipped {len(bad)} file(s) or row(s):\n{first}{more}", stacklevel=2)
+    _warn_skipped(bad)
     if not len(rows):
         raise CorpusError(f"{source or RAW_DIR}: no article could be loaded" +
                           ("".join(f"\n{item}: {why}" for item, why in bad[:10]) if bad else ""))
@@ -442,8 +448,19 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
     corpus = corpus.reset_index(drop=True)
     audit = pd.concat([audit[AUDIT_COLUMNS], pd.DataFrame(log, columns=AUDIT_COLUMNS)], ignore_index=True)
     audit = audit.astype({"doc_id": "str", "rule": "str", "removed": "str", "replacement": "str", "step": "int64"})
+    if key:
+        loadcache.save_corpus(key, corpus, audit)
     loadcache.remember_audit(corpus, audit)
     return corpus
+
+
+def _warn_skipped(bad: list[tuple[str, str]]) -> None:
+    """One warning for everything a load skipped: the count and the first ten (item: problem)."""
+    if not bad:
+        return
+    first = "\n".join(f"{item}: {why}" for item, why in bad[:10])
+    more = f"\n… and {len(bad) - 10} more (all in cleaning_audit(corpus), rule 'skipped')" if len(bad) > 10 else ""
+    warnings.warn(f"skipped {len(bad)} file(s) or row(s):\n{first}{more}", stacklevel=3)
 
 
 def _unique_ids(rows: pd.DataFrame, errors: str, bad: list) -> pd.DataFrame:
@@ -480,22 +497,42 @@ def paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
     """One row per paragraph: doc_id, para_no (from 1), section (the heading above it), text.
 
     A heading (`is_heading`: 40 characters or fewer, no sentence end, no 。) is not a paragraph; it
-    names the section of the paragraphs under it. Vectorised (pandas string methods) for large corpora;
-    a dask DataFrame is split on the cluster's workers, partition by partition.
+    names the section of the paragraphs under it. On a large corpus (2,000 articles or more) the table
+    is kept in the cache (.cache/paragraphs) under a digest of the doc_id and text columns and this
+    code, so the same corpus is split once; a dask DataFrame is split on the cluster's workers,
+    partition by partition.
     """
     if _cluster.is_dask(corpus):
         return _cluster.map_rows(paragraphs, corpus)
-    lines = corpus[["doc_id", "text"]].assign(text=corpus["text"].str.split("\n")).explode("text")
-    lines["text"] = lines["text"].fillna("").str.strip()
-    lines = lines[lines["text"] != ""] if len(lines) else lines
-    text = lines["text"]
-    heading = (text.str.len() <= 40) & ~text.str.contains(_SENTENCE_END_RE) & ~text.str.contains("。", regex=False)
-    section = text.where(heading).groupby(lines["doc_id"], sort=False).ffill().fillna("")
-    keep = ~heading
-    out = pd.DataFrame({"doc_id": lines["doc_id"][keep].to_numpy(), "section": section[keep].to_numpy(),
-                        "text": text[keep].to_numpy()})
-    out.insert(1, "para_no", out.groupby("doc_id", sort=False).cumcount().to_numpy() + 1)
-    return out[["doc_id", "para_no", "section", "text"]].astype({"para_no": "int64"})
+    if len(corpus) < PARALLEL_MIN_ITEMS:
+        return _paragraphs(corpus)
+    from .loadcache import column_digest, memo_frame
+
+    key = [Path(__file__).read_bytes(), column_digest(corpus["doc_id"].astype(str)),
+           column_digest(corpus["text"].fillna("").astype(str))]
+    return memo_frame("paragraphs", key, lambda: _paragraphs(corpus))
+
+
+def _paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
+    # one plain loop over the lines: twice as fast as pandas' split/explode/str methods here
+    ids, nos, sections, texts = [], [], [], []
+    ends_sentence = _SENTENCE_END_RE.search
+    for doc_id, text in zip(corpus["doc_id"].tolist(), corpus["text"].fillna("").tolist()):
+        section, n = "", 0
+        for line in text.split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            if len(line) <= 40 and "。" not in line and not ends_sentence(line):
+                section = line
+                continue
+            n += 1
+            ids.append(doc_id)
+            nos.append(n)
+            sections.append(section)
+            texts.append(line)
+    return pd.DataFrame({"doc_id": pd.array(ids, dtype=corpus["doc_id"].dtype), "para_no": np.array(nos, dtype=np.int64),
+                         "section": pd.array(sections, dtype="str"), "text": pd.array(texts, dtype="str")})
 
 
 def text_hash(text: str) -> str:

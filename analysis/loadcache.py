@@ -228,6 +228,53 @@ def _read_many(jobs: list) -> list:
     return out
 
 
+# ---------------------------------------------------------------- the whole corpus
+
+
+def corpus_key(units: list[Unit], found_bad: list, extra) -> str:
+    """What a whole load depends on: every file's path, size and modification time, the metadata.csv
+    files that can apply, what the folder scan refused, the cleaning and place rules, and the options
+    (`extra`). Any change misses, and the per-file caches above then re-clean only what changed."""
+    h = hashlib.sha1(f"corpus-v1|{rules_version()}|{places_version()}|{extra!r}|{found_bad!r}".encode())
+    roots = dict.fromkeys(u.root for u in units if u.root is not None)
+    for root in roots:
+        for candidate in (root / "metadata.csv", root.parent / "metadata.csv"):
+            h.update(fingerprint(candidate).encode() if candidate.is_file() else b"-")
+    for unit in units:
+        h.update(f"|{unit.kind}|{fingerprint(unit.path)}".encode())
+    return h.hexdigest()[:24]
+
+
+def read_corpus(key: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The corpus and audit a load with this key returned before, or None. Arrow IPC files, memory-
+    mapped: 56,811 articles are back in a fraction of a second and their text stays in the page cache
+    until it is used."""
+    import pyarrow.feather as feather
+
+    folder = cache_dir("loads") / key
+    try:
+        corpus = feather.read_table(folder / "corpus.arrow", memory_map=True).to_pandas()
+        audit = feather.read_table(folder / "audit.arrow", memory_map=True).to_pandas()
+    except (FileNotFoundError, OSError, ValueError):
+        return None
+    corpus.attrs.clear()
+    return corpus, audit
+
+
+def save_corpus(key: str, corpus: pd.DataFrame, audit: pd.DataFrame) -> None:
+    """Keep a load's result for read_corpus (uncompressed, so it can be mapped); one entry per source
+    set: older entries of the same sources are not tracked, `rm -r .cache/loads` frees them."""
+    folder = cache_dir("loads") / key
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for frame, name in ((corpus, "corpus"), (audit, "audit")):
+            tmp = folder / f"{name}.arrow.{os.getpid()}.tmp"
+            frame.to_feather(tmp, compression="uncompressed")
+            os.replace(tmp, folder / f"{name}.arrow")
+    except (OSError, ValueError, TypeError):
+        pass  # a load that cannot be cached is still the load
+
+
 # ---------------------------------------------------------------- regions
 
 
@@ -304,22 +351,61 @@ def recall_audit(corpus: pd.DataFrame) -> pd.DataFrame | None:
 # ---------------------------------------------------------------- results of whole analyses
 
 
+def column_digest(values) -> bytes:
+    """A digest of a column's values (a pandas Series or array) for cache keys, the same however the
+    values are laid out in memory (one Arrow chunk or several, sliced or not). An Arrow-backed string
+    column is hashed from its buffers (79 MB of text in about 0.05 s; value by value from Python
+    takes 0.5 s); other columns value by value."""
+    import pyarrow as pa
+
+    h = hashlib.sha1()
+    array = getattr(values, "array", values)
+    chunked = getattr(array, "_pa_array", None)
+    if chunked is not None and (pa.types.is_string(chunked.type) or pa.types.is_large_string(chunked.type)):
+        arr = chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)
+        width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+        offsets = np.frombuffer(arr.buffers()[1], dtype=width)[arr.offset:arr.offset + len(arr) + 1]
+        h.update(b"str")
+        h.update((offsets - offsets[0]).astype(np.int64).tobytes())
+        if arr.buffers()[2] is not None:
+            h.update(memoryview(arr.buffers()[2])[int(offsets[0]):int(offsets[-1])])
+        if arr.null_count:
+            h.update(np.asarray(arr.is_null()).tobytes())
+        return h.digest()
+    arr = np.asarray(values)
+    if arr.dtype.kind in "biufcmM":
+        h.update(str(arr.dtype).encode())
+        h.update(np.ascontiguousarray(arr).tobytes())
+        return h.digest()
+    h.update(b"str")  # value by value: equal to the Arrow digest only by chance, never wrongly
+    for value in arr.tolist():
+        h.update(value.encode("utf-8") if isinstance(value, str) else repr(value).encode("utf-8"))
+        h.update(b"\x00")
+    return h.digest()
+
+
 def memo_frame(kind: str, parts, compute):
     """compute() once per distinct input: the DataFrame is kept in cache_dir(kind) under the SHA-1
-    of `parts` (strings or bytes: the input texts, options, and the versions of the code and word
-    lists it depends on), and read back while those are unchanged."""
+    of `parts` (strings or bytes: the input texts or their column_digest, options, and the versions of
+    the code and word lists it depends on), and read back while those are unchanged. Stored as an
+    uncompressed Arrow IPC file, memory-mapped when read (a 262,669-paragraph table in 0.1 s)."""
+    import pyarrow.feather as feather
+
     h = hashlib.sha1()
     for part in parts:
         h.update(part if isinstance(part, bytes) else str(part).encode("utf-8"))
         h.update(b"\x00")
-    path = cache_dir(kind) / f"{h.hexdigest()[:24]}.parquet"
+    path = cache_dir(kind) / f"{h.hexdigest()[:24]}.arrow"
     try:
-        return pd.read_parquet(path)
+        return feather.read_table(path, memory_map=True).to_pandas()
     except (FileNotFoundError, OSError, ValueError):
         pass
     frame = compute()
-    try:
-        _write_atomic(frame, path)
+    try:  # a frame with an index other than 0..n-1 is not kept (Arrow IPC files hold columns only)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        frame.to_feather(tmp, compression="uncompressed")
+        os.replace(tmp, path)
     except (OSError, ValueError, TypeError):
         pass  # a result that cannot be cached is still the result
     return frame

@@ -195,24 +195,26 @@ def _resolve(cands: list, province: str, city: str, near_city: str = "") -> tupl
 
 @lru_cache(maxsize=1)
 def _automaton():
-    """An Aho-Corasick automaton of every surface form (pyahocorasick), value = (form, candidates)."""
-    import ahocorasick
+    """(automaton, candidates): every surface form in one leftmost-longest Aho-Corasick automaton
+    (ahocorasick-rs, Rust: on Chinese text about 8x the speed of pyahocorasick, whose trie searches a
+    node's children one by one and the gazetteer's root has thousands), and the candidates of each form
+    by pattern index."""
+    import ahocorasick_rs
 
     index, _ = _name_index()
-    auto = ahocorasick.Automaton()
-    for name, cands in index.items():
-        auto.add_word(name, (name, cands))
-    auto.make_automaton()
-    return auto
+    names = list(index)
+    auto = ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    return auto, [index[name] for name in names]
 
 
 @lru_cache(maxsize=16)  # region inference scans the same title and text twice (before and after the province)
 def _scan(text: str) -> list[tuple[int, int, list]]:
     """Leftmost-longest dictionary scan: (start, end, candidates) for every place name in `text`
-    (at each position the longest name starting there, then on after it), in one C pass."""
+    (at each position the longest name starting there, then on after it), in one pass in Rust."""
     if not text:
         return []
-    return [(end - len(name) + 1, end + 1, cands) for end, (name, cands) in _automaton().iter_long(text)]
+    auto, cands = _automaton()
+    return [(start, end, cands[i]) for i, start, end in auto.find_matches_as_indexes(text)]
 
 
 def _dominant_province(hits: list) -> str:

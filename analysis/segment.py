@@ -257,11 +257,13 @@ def _segment_chunk(args, joined: bool = True) -> list[tuple]:
         tokens = cut(_normalize(text))
         if want_content:
             content = _filter(tokens)
-            final = [t for t in content if t not in stop] if stop else content
+            final = [t for t in content if t not in stop] if stop else content  # the same list without stop
         else:
             content, final = None, _filter(tokens, stop)
         if joined:
-            out.append(("\n".join(content) if content is not None else None, "\n".join(final)))
+            text = "\n".join(final)
+            out.append(("\n".join(content) if content is not None and content is not final else
+                        (text if content is not None else None), text))
         else:
             out.append((content, final))
     return out
@@ -291,7 +293,8 @@ def tokenize_corpus(
     cache_dir: Path | str | None = None,
     workers: int | None = None,
     progress: bool = True,
-) -> list[list[str]]:
+    joined: bool = False,
+) -> list[list[str]] | list[str]:
     """tokenize() for many texts, fast: rjieba, processes across cores, and a token cache per text.
 
     Returns one token list per text, in order, equal to tokenize(text) with the same options
@@ -304,6 +307,8 @@ def tokenize_corpus(
     workers: processes for the texts not in the cache (this process counts as one); None = all
         cores (up to 8) when the machine has at least 2 and those texts hold at least 2 MB, else 1.
     engine: "rjieba" (default) or "jieba" (the reference, slow).
+    joined: each text's tokens as one string, joined by "\n" (as the cache holds them), not a list:
+        on a large corpus a tenth of the memory of the lists (term_frequencies counts these).
     A dask Series of texts gives a dask Series of token lists, computed on the workers (analysis/cluster.py).
     """
     if type(texts).__module__.startswith("dask"):
@@ -333,10 +338,14 @@ def tokenize_corpus(
     for i, text in enumerate(texts):
         if store is not None:
             keys[i] = key = TokenStore.key(text)
-            joined = store.get(key)
-            if joined is not None:
-                tokens = _split(joined)
-                out[i] = [t for t in tokens if t not in stop] if stop else tokens
+            hit = store.get(key)
+            if hit is not None:
+                if joined and not stop:
+                    out[i] = hit
+                    continue
+                tokens = _split(hit)
+                tokens = [t for t in tokens if t not in stop] if stop else tokens
+                out[i] = "\n".join(tokens) if joined else tokens
                 continue
         todo.append(i)
     bar.update(len(texts) - len(todo))
@@ -351,11 +360,14 @@ def tokenize_corpus(
     def job(chunk):
         return [texts[i] for i in chunk], user_dict, engine, stop, cache
 
-    def collect(chunk, result, joined):
+    def collect(chunk, result, as_text):  # as_text: the worker sent strings, not lists
         for i, (content, final) in zip(chunk, result):
             if cache:
-                new[keys[i]] = content if joined else "\n".join(content)
-            out[i] = _split(final) if joined else final
+                new[keys[i]] = content if as_text else "\n".join(content)
+            if joined:
+                out[i] = final if as_text else "\n".join(final)
+            else:
+                out[i] = _split(final) if as_text else final
         bar.update(len(chunk))
 
     if n > 1 and len(chunks) > 1:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import cluster as _cluster
-from .segment import _normalize, segment, tokenize_corpus
+from .segment import _normalize, _stopset, segment, tokenize_corpus
 
 TOKENS = "__tokens__"
 
@@ -136,21 +136,35 @@ def _memo_key(data, by, top, kwargs) -> list | None:
                    lexicon_hash(options.get("user_dict"), options.get("engine", "rjieba")),
                    STOPWORDS.read_bytes(), GENRE_STOPWORDS.read_bytes(), repr(sorted(options.items())),
                    repr(cols), repr(top)]
-    values = [data[c].astype(str).tolist() for c in cols]
-    for i, text in enumerate(data[text_col].fillna("").astype(str).tolist()):
-        parts.append(text)
-        parts.extend(v[i] for v in values)
+    from .loadcache import column_digest
+
+    parts += [column_digest(data[text_col].fillna("").astype(str))]
+    parts += [column_digest(data[c].astype(str)) for c in cols]
     return parts
 
 
 def _term_frequencies(data, by=None, *, top: int | None = None, **kwargs) -> pd.DataFrame:
-    df = _with_tokens(data, by, **kwargs)
+    if kwargs.get("tokens") is not None:
+        df = _with_tokens(data, by, **kwargs)
+        stop, min_chars = None, 1
+    else:  # from texts: count the content tokens as the cache holds them (one string per text, no
+        # token lists for the whole corpus in memory), then drop stopwords and short terms from the
+        # counts, once per term rather than once per token: the same table
+        min_chars = kwargs.pop("min_chars", 1)
+        stop = _stopset(kwargs.pop("stopwords", True), kwargs.pop("drop_genre", True))
+        df = _with_tokens(data, by, stopwords=False, drop_genre=False, joined=True, **kwargs)
     parts = []
     for key, token_lists in _groups(df, by):
-        counts = Counter(chain.from_iterable(token_lists))  # counted in C, not by a generator
-        docs = Counter(chain.from_iterable(map(set, token_lists)))
-        parts.append((key, pd.DataFrame({"term": list(counts), "count": list(counts.values()),
-                                         "docs": [docs[t] for t in counts]})))
+        counts, docs = Counter(), Counter()
+        for k in range(0, len(token_lists), 2000):
+            batch = token_lists[k:k + 2000]
+            if stop is not None:  # joined strings: split a batch at a time
+                batch = [t.split("\n") if t else [] for t in batch]
+            counts.update(chain.from_iterable(batch))  # counted in C, not by a generator
+            docs.update(chain.from_iterable(map(set, batch)))
+        terms = [t for t in counts if t not in stop and len(t) >= min_chars] if stop is not None else list(counts)
+        parts.append((key, pd.DataFrame({"term": terms, "count": [counts[t] for t in terms],
+                                         "docs": [docs[t] for t in terms]})))
     return frequency_table(parts, _by_list(by), top)
 
 

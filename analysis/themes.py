@@ -223,21 +223,22 @@ def _codebook_key(cb: pd.DataFrame) -> str:
 _HIT_COLUMNS = ["row", "theme_index", "keyword", "position", "sentence_no", "sentence"]
 
 
-def _raw_hits(texts: list, cb: pd.DataFrame) -> pd.DataFrame:
+def _raw_hits(texts: pd.Series, cb: pd.DataFrame) -> pd.DataFrame:
     """The hits of every text, from the cache (.cache/themes, keyed by the texts and the codebook)
     when the same paragraphs were coded before, else computed on every core for large inputs."""
     from .corpus import map_chunks, workers_for
     from .paths import cache_dir
 
+    from .loadcache import column_digest
+
     h = hashlib.sha1(_codebook_key(cb).encode())
-    for text in texts:
-        h.update(text.encode("utf-8") if isinstance(text, str) else b"\x00NA")
-        h.update(b"\x00")
+    h.update(column_digest(texts))
     path = cache_dir("themes") / f"{h.hexdigest()[:24]}.parquet"
     try:
         return pd.read_parquet(path)
     except (FileNotFoundError, OSError, ValueError):
         pass
+    texts = texts.tolist()
     size = max(2000, -(-len(texts) // 16))
     jobs = [(cb, k, texts[k:k + size]) for k in range(0, len(texts), size)]
     rows = [r for part in map_chunks(_hits_chunk, jobs, workers_for(len(texts) // 4)) for r in part]
@@ -256,7 +257,7 @@ def _raw_hits(texts: list, cb: pd.DataFrame) -> pd.DataFrame:
 def _hits_table(paras: pd.DataFrame, cb: pd.DataFrame) -> pd.DataFrame:
     """theme_matches plus `row`, the paragraph's position in `paras`."""
     ids = list(cb["id"])
-    hits = _raw_hits(paras["text"].tolist(), cb)
+    hits = _raw_hits(paras["text"], cb)
     idx = hits["row"].to_numpy(dtype=np.int64)
     return pd.DataFrame(
         {

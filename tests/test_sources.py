@@ -641,3 +641,18 @@ def test_cache_false_writes_nothing(tmp_path, counted):
     load_quiet(folder, cache=False)
     cache = tmp_path / "cache"
     assert not cache.exists() or not any(p.is_file() for p in cache.rglob("*"))
+
+
+def test_a_changed_metadata_file_is_seen_by_a_warm_load(tmp_path, counted):
+    folder = tmp_path / "src"
+    folder.mkdir()
+    shutil.copy(seed("001"), folder)
+    stem = seed("001").stem
+    (folder / "metadata.csv").write_text(f"doc_id,org\n{stem},甲组织\n", encoding="utf-8")
+    first, _ = load_quiet(folder)
+    assert first.set_index("doc_id").loc[stem, "org"] == "甲组织"
+    (folder / "metadata.csv").write_text(f"doc_id,org\n{stem},乙组织\n", encoding="utf-8")
+    counted.clear()
+    second, _ = load_quiet(folder)
+    assert counted == []  # the article itself is not cleaned again (the per-file cache still holds it)
+    assert second.set_index("doc_id").loc[stem, "org"] == "乙组织"
