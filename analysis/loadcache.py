@@ -111,25 +111,23 @@ class _Entry:
     def put(self, fp: str, result=None, fatal: str | None = None) -> None:
         self.new[fp] = (result, fatal)
 
-    def save(self, keep: set[str]) -> None:
+    def save(self, keep: set[str], rows: pd.DataFrame, audit: pd.DataFrame) -> None:
+        """Write this entry: the cached rows of files still present and unchanged, plus `rows` and
+        `audit` (the fresh rows and audit rows of this entry's files, with their `_fp`)."""
         if not self.new or not self.use:
             return
         self.load()
-        rows, audit, bad = [], [], []
+        bad = []
         for fp, (result, fatal) in self.new.items():
             if fatal:
                 bad.append({"item": "", "problem": fatal, "fatal": True, "_fp": fp})
-                continue
-            r, a, b = result
-            rows += [dict(x, _fp=fp) for x in r]
-            audit += [dict(x, _fp=fp) for x in a]
-            bad += [{"item": i, "problem": p, "fatal": False, "_fp": fp} for i, p in b]
+            else:
+                bad += [{"item": i, "problem": p, "fatal": False, "_fp": fp} for i, p in result]
         frames = []
-        for new, prev, cols in ((rows, self.rows, None), (audit, self.audit, AUDIT_COLUMNS + ["_fp"]),
-                                (bad, self.bad, ["item", "problem", "fatal", "_fp"])):
-            frame = pd.DataFrame(new, columns=cols)
+        for frame, prev in ((rows, self.rows), (audit, self.audit),
+                            (pd.DataFrame(bad, columns=["item", "problem", "fatal", "_fp"]), self.bad)):
             if "_fp" not in frame.columns:  # no rows at all (a file that failed as a whole): still keyed
-                frame["_fp"] = pd.Series(dtype=object)
+                frame = frame.assign(_fp=pd.Series(dtype=object))
             if prev is not None:
                 prev = prev[prev["_fp"].isin(keep) & ~prev["_fp"].isin(self.new)]
                 frame = pd.concat([prev, frame], ignore_index=True) if len(frame) else prev
@@ -192,17 +190,26 @@ def load_units(units: list[Unit], columns: dict | None, read, bar=None, cache: b
                 entry.put(fp, fatal=str(result))
                 errors.append((n, str(result)))
             else:
-                entry.put(fp, result)
-                fresh_rows += [dict(r, _unit=n) for r in result[0]]
-                fresh_audit += [dict(a, _unit=n) for a in result[1]]
+                entry.put(fp, result[2])
+                for r in result[0]:
+                    r["_unit"], r["_fp"] = n, fp
+                for a in result[1]:
+                    a["_unit"], a["_fp"] = n, fp
+                fresh_rows += result[0]
+                fresh_audit += result[1]
                 bad += result[2]
         if bar is not None:
             bar.update()
+    fresh = pd.DataFrame(fresh_rows) if fresh_rows else pd.DataFrame(columns=["_unit", "_fp"])
+    fresh_log = pd.DataFrame(fresh_audit, columns=AUDIT_COLUMNS + ["_unit", "_fp"])
+    del fresh_rows, fresh_audit
     for bucket, entry in entries.items():
-        entry.save(fps[bucket])
+        if entry.new and entry.use:
+            mine, log = fresh["_fp"].isin(entry.new), fresh_log["_fp"].isin(entry.new)
+            entry.save(fps[bucket], fresh[mine].drop(columns="_unit"), fresh_log[log].drop(columns="_unit"))
 
-    row_parts = [pd.DataFrame(fresh_rows)] if fresh_rows else []
-    audit_parts = [pd.DataFrame(fresh_audit, columns=AUDIT_COLUMNS + ["_unit"])]
+    row_parts = [fresh.drop(columns="_fp")] if len(fresh) else []
+    audit_parts = [fresh_log.drop(columns="_fp")]
     for entry, rows, audit in taken.values():
         for frame, picks, parts in ((entry.rows, rows, row_parts), (entry.audit, audit, audit_parts)):
             if picks:

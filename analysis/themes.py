@@ -83,7 +83,7 @@ class _Matcher:
     """
 
     def __init__(self, cb: pd.DataFrame):
-        import ahocorasick
+        import ahocorasick_rs
 
         self.ids = list(cb["id"])
         self.roles: dict[str, list[tuple[int, str]]] = {}
@@ -102,11 +102,10 @@ class _Matcher:
                 for pat in pats:
                     patterns.setdefault(pat, set()).add(j)
         self.formulas = [(re.compile(p), themes) for p, themes in patterns.items()]
-        self.automaton = ahocorasick.Automaton()
-        for w, rs in self.roles.items():
-            self.automaton.add_word(w, (w, len(w), any(role in _CODING for _, role in rs)))
-        if self.roles:
-            self.automaton.make_automaton()
+        words = list(self.roles)
+        self.values = [(w, len(w), any(role in _CODING for _, role in self.roles[w])) for w in words]
+        # every occurrence, overlaps included (部署 inside 迅速部署 too): the standard match kind
+        self.automaton = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard) if words else None
 
     def hits(self, text: str) -> list[tuple[int, str, int, int, int, int]]:
         """Coding hits in one text: (theme index, keyword, position in `text`, sentence index,
@@ -119,7 +118,8 @@ class _Matcher:
             flat = "".join(text[i] for i in keep)
         else:
             flat = text
-        raw = [(end, v) for end, v in self.automaton.iter(flat)]
+        values = self.values
+        raw = [(end - 1, values[i]) for i, _, end in self.automaton.find_matches_as_indexes(flat, overlapping=True)]
         if not any(v[2] for _, v in raw):
             return []
         roles = self.roles
@@ -280,7 +280,7 @@ def theme_matches(paras: pd.DataFrame, codebook: pd.DataFrame | str | Path | Non
     the keyword in the paragraph's `text`), sentence_no (1-based, see sentence_spans) and sentence (the
     sentence that triggered the code). A keyword counts when the codebook's rules for its theme hold in
     its sentence (see data/lexicon/themes.toml). Every count, share and piece of evidence is a group-by
-    of this table. Keywords are matched in one pass (Aho-Corasick, pyahocorasick) on the text with
+    of this table. Keywords are matched in one pass (Aho-Corasick, ahocorasick-rs) on the text with
     whitespace removed, so "社情 民意" matches 社情民意.
     """
     return _hits_table(paras, _codebook(codebook)).drop(columns="row")
