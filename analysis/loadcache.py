@@ -22,7 +22,7 @@ import pandas as pd
 
 from .clean import AUDIT_COLUMNS
 from .paths import LEXICON_DIR, cache_dir
-from .sources import CorpusError, Unit, fingerprint
+from .sources import CorpusError, Unit, fingerprint, prefetched
 
 _CODE = Path(__file__).resolve().parent
 
@@ -165,7 +165,8 @@ def load_units(units: list[Unit], columns: dict | None, read, bar=None, cache: b
     files = sum(unit.kind != "table" for unit, _, _ in todo)
     size = max(50, -(-len(todo) // 32))
     chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
-    fresh = iter([r for chunk in map_chunks(_read_many, chunks, workers_for(files)) for r in chunk])
+    with prefetched([unit.path for unit, _, _ in todo if unit.kind == "table"]):
+        fresh = iter([r for chunk in map_chunks(_read_many, chunks, workers_for(files)) for r in chunk])
 
     fresh_rows, fresh_audit, bad, errors = [], [], [], []
     taken: dict[int, tuple[_Entry, list, list]] = {}

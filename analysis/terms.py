@@ -153,19 +153,35 @@ def _term_frequencies(data, by=None, *, top: int | None = None, **kwargs) -> pd.
         min_chars = kwargs.pop("min_chars", 1)
         stop = _stopset(kwargs.pop("stopwords", True), kwargs.pop("drop_genre", True))
         df = _with_tokens(data, by, stopwords=False, drop_genre=False, joined=True, **kwargs)
+    groups = _groups(df, by)
+    if stop is None:
+        batches = [(g, lists) for g, (_, lists) in enumerate(groups)]
+        counted = [_count_batch(batch) for batch in batches]
+    else:  # joined strings: counted in batches, on every core for a large corpus
+        from .corpus import map_chunks, workers_for
+
+        batches = [(g, lists[k:k + 4000]) for g, (_, lists) in enumerate(groups) for k in range(0, len(lists), 4000)]
+        counted = map_chunks(_count_batch, batches, workers_for(len(df)))
+    totals = [(Counter(), Counter()) for _ in groups]
+    for g, counts, docs in counted:
+        totals[g][0].update(counts)
+        totals[g][1].update(docs)
     parts = []
-    for key, token_lists in _groups(df, by):
-        counts, docs = Counter(), Counter()
-        for k in range(0, len(token_lists), 2000):
-            batch = token_lists[k:k + 2000]
-            if stop is not None:  # joined strings: split a batch at a time
-                batch = [t.split("\n") if t else [] for t in batch]
-            counts.update(chain.from_iterable(batch))  # counted in C, not by a generator
-            docs.update(chain.from_iterable(map(set, batch)))
+    for (key, _), (counts, docs) in zip(groups, totals):
         terms = [t for t in counts if t not in stop and len(t) >= min_chars] if stop is not None else list(counts)
         parts.append((key, pd.DataFrame({"term": terms, "count": [counts[t] for t in terms],
                                          "docs": [docs[t] for t in terms]})))
     return frequency_table(parts, _by_list(by), top)
+
+
+def _count_batch(batch) -> tuple[int, Counter, Counter]:
+    """(group, term counts, document counts) of one batch of token lists or "\n"-joined tokens."""
+    group, lists = batch
+    if lists and isinstance(lists[0], str):
+        lists = [t.split("\n") if t else [] for t in lists]
+    counts = Counter(chain.from_iterable(lists))  # counted in C, not by a generator
+    docs = Counter(chain.from_iterable(map(set, lists)))
+    return group, counts, docs
 
 
 def frequency_table(parts, cols: list[str], top: int | None = None) -> pd.DataFrame:
