@@ -41,10 +41,43 @@ AUDIT_COLUMNS = ["doc_id", "step", "rule", "removed", "replacement"]
 # ---------------------------------------------------------------- data files
 
 
+def _anchored_throughout(pattern: str) -> bool:
+    """Does `pattern` start with ^ that holds for all of it, i.e. no | outside parentheses?"""
+    if not pattern.startswith("^"):
+        return False
+    depth, in_class, escaped = 0, False, False
+    for ch in pattern[1:]:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return False
+    return True
+
+
 @lru_cache(maxsize=8)
-def _any_chrome(path: Path | None = None) -> re.Pattern:
-    """Every chrome pattern in one expression, each anchored to a line: does any line match any rule?"""
-    return re.compile("|".join(f"(?:{p.pattern})" for _, p in chrome_patterns(path)), re.M)
+def _any_chrome(path: Path | None = None) -> tuple[re.Pattern, ...]:
+    """Every chrome pattern in at most two expressions over the article's lines: does any line match
+    any rule? The patterns anchored at a line start share one ^ (a tenth of the time of putting each
+    behind its own ^ in one alternation); the others are searched as they are."""
+    patterns = [p.pattern for _, p in chrome_patterns(path)]
+    anchored = [p[1:] for p in patterns if _anchored_throughout(p)]
+    rest = [p for p in patterns if not _anchored_throughout(p)]
+    out = []
+    if anchored:
+        out.append(re.compile("^(?:" + "|".join(f"(?:{p})" for p in anchored) + ")", re.M))
+    if rest:
+        out.append(re.compile("|".join(f"(?:{p})" for p in rest), re.M))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)
@@ -445,7 +478,8 @@ def clean_document(raw: str, doc_id: str = "", header: bool = True, title: str =
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     lines, pairs = related_list(lines)
     _log(audit, doc_id, "related_list", pairs)
-    if _any_chrome().search("\n".join(lines)):  # one search over the text spares most articles the per-rule passes
+    joined = "\n".join(lines)
+    if any(rx.search(joined) for rx in _any_chrome()):  # one or two searches spare most articles the per-rule passes
         for name, pattern in chrome_patterns():
             lines, pairs = drop_pattern(lines, pattern)
             _log(audit, doc_id, name, pairs, step="chrome")

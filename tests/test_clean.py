@@ -5,6 +5,8 @@ import pandas as pd
 import pytest
 
 from analysis import cleaning_audit
+from analysis.corpus import read_text
+from analysis.paths import RAW_DIR
 from analysis.clean import (
     RULE_ORDER, clean_document, clean_text, dateline, is_pinyin_syllable, marked_caption, normalise,
     numbered_caption, parse_meta_line, related_list, signoff, split_headings, strip_pinyin,
@@ -186,3 +188,24 @@ def test_audit_follows_rule_order(corpus):
     counts = audit.groupby("rule").size()
     assert counts["strip_pinyin"] >= 150 and counts["numbered_caption"] == 12
     assert counts["related_list"] >= 20 and counts["repeated_title"] == 2
+
+
+def test_chrome_prefilter_agrees_with_the_rules_line_by_line():
+    """The one- or two-expression prefilter finds a line exactly when some chrome rule matches it,
+    on every line of the seed articles and on chrome lines of each rule's kind."""
+    from analysis.clean import _anchored_throughout, _any_chrome, chrome_patterns
+
+    assert _anchored_throughout(r"^(a|b)\s*:") and not _anchored_throughout(r"^a|b")
+    assert not _anchored_throughout(r"【点击[^】]{0,10}】") and _anchored_throughout(r"^[|(]x\|y")
+    lines = [line.strip() for path in sorted(RAW_DIR.glob("*.txt"))
+             for line in read_text(path).split("\n") if line.strip()]
+    lines += ["您的位置:首页>政协", "分享到:", "更多", "https://www.cppcc.gov.cn/x.htm", "编辑:李敏",
+              "关键词:疫情", "(责任编辑:王某)", "活动火热进行中!【点击投票】", "[摘要:本文介绍]",
+              "扫一扫在手机打开当前页", "正文里提到编辑:不在行首", "首页的内容"]
+    rules = chrome_patterns()
+    flagged = 0
+    for line in lines:
+        expected = any(p.search(line) for _, p in rules)
+        flagged += expected
+        assert any(rx.search(line) for rx in _any_chrome()) == expected, line
+    assert flagged >= 10
