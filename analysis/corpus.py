@@ -287,7 +287,7 @@ def _table_file(unit: Unit, columns: dict | None, bad: list, table: pd.DataFrame
     known = [c for c in METADATA_COLUMNS if c in table.columns]
     records = table[known + extra].astype(object).where(table[known + extra].notna(), None).to_dict("records")
     items = [(f"{unit.path}:row {n} (id {doc_id})", doc_id, text, fields, known, str(unit.path))
-             for n, (doc_id, text, fields) in enumerate(zip(ids, texts, records), start=first_row)]
+             for n, (doc_id, text, fields) in enumerate(zip(ids.tolist(), texts.tolist(), records), start=first_row)]
     size = max(500, -(-len(items) // 16))
     chunks = [items[k:k + size] for k in range(0, len(items), size)]
     rows, audit = [], []
@@ -332,9 +332,9 @@ def read_unit(unit: Unit, columns: dict | None = None) -> tuple[list[dict], list
 
 def _label(titles: pd.Series, dates: pd.Series, ids: pd.Series) -> pd.Series:
     """A short readable name per article: the title cut to 14 characters and the date; unique."""
-    short = [t if len(t) <= 14 else t[:13] + "…" for t in titles.fillna("")]
+    short = [t if len(t) <= 14 else t[:13] + "…" for t in titles.fillna("").tolist()]
     day = dates.dt.strftime("%Y-%m-%d").fillna("")
-    labels = [(f"{s} ({d})" if d else s) if s else i[:16] for s, d, i in zip(short, day, ids)]
+    labels = [(f"{s} ({d})" if d else s) if s else i[:16] for s, d, i in zip(short, day.tolist(), ids.tolist())]
     seen: dict[str, int] = {}
     out = []
     for lab in labels:

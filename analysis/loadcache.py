@@ -297,7 +297,7 @@ def with_regions(corpus: pd.DataFrame, cache: bool = True) -> pd.DataFrame:
     if not todo.any():
         return out
     keys = [hashlib.sha1(f"{t}\n{x}".encode()).hexdigest()[:20]
-            for t, x in zip(out.loc[todo, "title"], out.loc[todo, "text"])]
+            for t, x in zip(out.loc[todo, "title"].tolist(), out.loc[todo, "text"].tolist())]
     path = cache_dir("regions") / f"{places_version()}.parquet"
     known = {}
     if cache and path.exists():
