@@ -216,14 +216,21 @@ def map_chunks(func, chunks: list, workers: int) -> list:
 
     One machine's cores only; past one machine the same per-file and per-chunk functions run as
     Dask tasks (analysis/cluster.py)."""
+    return list(iter_chunks(func, chunks, workers))
+
+
+def iter_chunks(func, chunks: list, workers: int):
+    """map_chunks as a generator: each result in order as soon as it is ready, so the caller can work
+    on the first chunks while the workers compute the rest."""
     if workers <= 1 or len(chunks) <= 1:
-        return [func(chunk) for chunk in chunks]
+        yield from map(func, chunks)
+        return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if "fork" in mp.get_all_start_methods() else None
     with ProcessPoolExecutor(workers, mp_context=mp.get_context(method)) as pool:
-        return list(pool.map(func, chunks))
+        yield from pool.map(func, chunks)
 
 
 # ---------------------------------------------------------------- one article

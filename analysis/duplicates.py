@@ -45,22 +45,31 @@ def near_duplicates(corpus: pd.DataFrame, threshold: float = 0.8, *, num_perm: i
     from datasketch import LeanMinHash, MinHash, MinHashLSH
     from tqdm.auto import tqdm
 
+    from .corpus import iter_chunks, workers_for
+
     ids = corpus["doc_id"].tolist()
-    hashes = [_shingle_hashes(t) for t in corpus["text"]]
+    texts = corpus["text"].fillna("").tolist()
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     template = MinHash(num_perm=num_perm)
-    permutations, scheme = template.permutations, template.scheme  # drawn once, shared by every article
+    workers = workers_for(len(texts))
+    size = max(1, min(2000, -(-len(texts) // (8 * workers))))
+    jobs = [(texts[k:k + size], num_perm, template.permutations, template.scheme)
+            for k in range(0, len(texts), size)]
     pairs = set()
-    for i, hv in enumerate(tqdm(hashes, desc="near duplicates", disable=not progress or len(ids) < 1000)):
-        m = MinHash(num_perm=num_perm, hashfunc=int, permutations=permutations, scheme=scheme)  # 32-bit values
-        m.update_batch(hv.tolist())
-        m = LeanMinHash(m)
-        for j in lsh.query(m):
-            pairs.add((j, i))
-        lsh.insert(i, m, check_duplication=False)
+    bar = tqdm(total=len(texts), desc="near duplicates", disable=not progress or len(ids) < 1000)
+    i = 0
+    for signatures in iter_chunks(_signatures, jobs, workers):  # LSH here while workers hash
+        for hashvalues in signatures:
+            m = LeanMinHash(seed=template.seed, hashvalues=hashvalues, scheme=template.scheme)
+            for j in lsh.query(m):
+                pairs.add((j, i))
+            lsh.insert(i, m, check_duplication=False)
+            i += 1
+        bar.update(len(signatures))
+    bar.close()
     rows = []
-    for j, i in pairs:
-        a, b = hashes[j], hashes[i]
+    for j, i in pairs:  # exact Jaccard of the candidates' shingle sets
+        a, b = _shingle_hashes(texts[j]), _shingle_hashes(texts[i])
         both = len(np.intersect1d(a, b, assume_unique=True))
         sim = both / (len(a) + len(b) - both) if len(a) or len(b) else 1.0
         if sim >= threshold:
@@ -68,6 +77,19 @@ def near_duplicates(corpus: pd.DataFrame, threshold: float = 0.8, *, num_perm: i
     out = pd.DataFrame(rows, columns=["doc_id_a", "doc_id_b", "similarity"])
     return out.sort_values(["similarity", "doc_id_a", "doc_id_b"], ascending=[False, True, True],
                            ignore_index=True)
+
+
+def _signatures(job) -> list[np.ndarray]:
+    """datasketch MinHash hash values of a batch of texts, with the permutations shared by all."""
+    from datasketch import MinHash
+
+    texts, num_perm, permutations, scheme = job
+    out = []
+    for text in texts:
+        m = MinHash(num_perm=num_perm, hashfunc=int, permutations=permutations, scheme=scheme)  # 32-bit values
+        m.update_batch(_shingle_hashes(text).tolist())
+        out.append(m.hashvalues)
+    return out
 
 
 def duplicate_groups(corpus: pd.DataFrame, pairs: pd.DataFrame) -> pd.Series:

@@ -2,6 +2,7 @@
 and files; damaged bytes; reposts; the load cache. Every input is made in the test from the real seed
 articles in data/raw (their raw bodies: chrome lines, traditional script, glued pinyin)."""
 import hashlib
+import os
 import random
 import re
 import shutil
@@ -547,6 +548,18 @@ def test_a_repost_with_other_chrome_is_found_and_an_unrelated_pair_is_not(tmp_pa
     assert pairs["similarity"].item() >= 0.8
     # the two Beijing CPPCC reports (000, 001) share a genre, not a text
     assert near_duplicates(corpus[corpus["doc_id"].str[:3].isin(["000", "001"])], 0.8, progress=False).empty
+
+
+def test_near_duplicates_on_two_cores_finds_the_same_pairs(tmp_path, monkeypatch):
+    """The signatures of a large corpus are computed on forked workers; the pairs do not change."""
+    for p in SEEDS:
+        shutil.copy(p, tmp_path)
+    (tmp_path / "repost.txt").write_text(repost_of_003(), encoding="utf-8")
+    corpus = load(tmp_path)
+    alone = near_duplicates(corpus, threshold=0.8, progress=False)
+    monkeypatch.setattr(analysis.corpus, "PARALLEL_MIN_ITEMS", 2)
+    assert analysis.corpus.workers_for(len(corpus)) == min(os.cpu_count() or 1, 8)
+    assert_frame_equal(near_duplicates(corpus, threshold=0.8, progress=False), alone)
 
 
 @pytest.mark.parametrize("repost_date, kept", [("2020-12-25 09:30", "003"), ("2020-12-20 09:30", "repost")])
