@@ -6,7 +6,8 @@
 Each run is a fresh Python process (so "warm" means: a new process that finds the cache):
 - cold: `load_corpus([both JSONL files], errors="skip")`, `term_frequencies(corpus, by="year")`,
   `code_paragraphs(paragraphs(corpus))`, with an empty cache ($ANALYSIS_CACHE_DIR = a new folder);
-- warm: the same again in a new process, with that cache;
+- warm: the same again in a new process, with that cache; then `near_duplicates(corpus)` (issue 13.5,
+  timed on its own after the memory figures);
 - baseline: the code at the start of issue 13 (commit b537d83, checked out into a temporary folder)
   on the same items written as .txt files (title, date line, body), which is all it could read.
 It prints each stage's seconds and MB/s (MB = UTF-8 bytes of the articles' raw text) and the peak
@@ -68,13 +69,18 @@ own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 out["rss_mb"] = max(own, children)
 out["rss_own_mb"], out["rss_children_mb"] = own, children
+if sys.argv[2:] == ["dups"]:  # reposts (issue 13.5), timed after the memory figures above
+    t = time.perf_counter()
+    out["pairs"] = len(analysis.near_duplicates(corpus, progress=False))
+    out["near_duplicates"] = time.perf_counter() - t
 print("RESULT " + json.dumps(out))
 """
 
 
-def run(code_root: Path, source, cache: Path) -> dict:
+def run(code_root: Path, source, cache: Path, dups: bool = False) -> dict:
     env = dict(os.environ, PYTHONPATH=str(code_root), ANALYSIS_CACHE_DIR=str(cache), TQDM_DISABLE="1")
-    return run_stages([sys.executable, "-c", STAGES, json.dumps(source)], code_root, env, f"run ({code_root})")
+    cmd = [sys.executable, "-c", STAGES, json.dumps(source)] + (["dups"] if dups else [])
+    return run_stages(cmd, code_root, env, f"run ({code_root})")
 
 
 def run_stages(cmd: list, cwd: Path, env: dict, what: str) -> dict:
@@ -137,7 +143,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench_scale_") as tmp:
         tmp = Path(tmp)
         cold = run(ROOT, source, tmp / "cache")
-        warm = run(ROOT, source, tmp / "cache")
+        warm = run(ROOT, source, tmp / "cache", dups=True)
         base = None
         if not args.no_baseline:
             code = baseline_checkout(tmp / "baseline")
@@ -156,6 +162,9 @@ def main(argv=None) -> int:
           f"{'met' if totals['cold'] <= TARGETS['cold'] else 'MISSED'}; warm <= {TARGETS['warm']:.0f} s: "
           f"{totals['warm']:.1f} s {'met' if totals['warm'] <= TARGETS['warm'] else 'MISSED'}; peak RSS <= "
           f"{TARGETS['rss_mb'] / 1024:.1f} GB: {peak / 1024:.2f} GB {'met' if peak <= TARGETS['rss_mb'] else 'MISSED'}")
+    print(f"near_duplicates(corpus, threshold=0.8) on the {warm['articles']:,} articles (after the warm run): "
+          f"{warm['near_duplicates']:.1f} s, {warm['pairs']} pairs; target <= 15 s: "
+          f"{'met' if warm['near_duplicates'] <= 15 else 'MISSED'}")
     if base:
         print(f"speed-up over the baseline: cold {sum(base[s] for s in ('load', 'term_frequencies', 'code_paragraphs')) / totals['cold']:.1f}x")
     return 0
