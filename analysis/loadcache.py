@@ -290,6 +290,27 @@ def save_corpus(key: str, corpus: pd.DataFrame, audit: pd.DataFrame) -> None:
             _write_atomic(frame, folder / f"{name}.arrow")
     except (OSError, ValueError, TypeError):
         pass  # a load that cannot be cached is still the load
+    _prune(folder.parent, KEEP_LOADS)
+
+
+KEEP_LOADS = 8  # whole loads kept (the most recently written); each is about the size of the text twice
+KEEP_MEMOS = 32  # results kept per kind of memo_frame
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Remove all but the `keep` most recently written entries (files or folders) of a cache folder:
+    results of older rules or inputs would otherwise pile up. A process that has one mapped keeps it."""
+    import shutil
+
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in entries[keep:]:
+        if old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- regions
@@ -422,4 +443,5 @@ def memo_frame(kind: str, parts, compute):
         _write_atomic(frame, path)
     except (OSError, ValueError, TypeError):
         pass  # a result that cannot be cached is still the result
+    _prune(path.parent, KEEP_MEMOS)
     return frame

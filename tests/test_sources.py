@@ -669,3 +669,16 @@ def test_a_changed_metadata_file_is_seen_by_a_warm_load(tmp_path, counted):
     second, _ = load_quiet(folder)
     assert counted == []  # the article itself is not cleaned again (the per-file cache still holds it)
     assert second.set_index("doc_id").loc[stem, "org"] == "乙组织"
+
+
+def test_old_cache_results_are_pruned(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(loadcache, "KEEP_MEMOS", 3)
+    for n in range(6):
+        frame = loadcache.memo_frame("demo", [f"input {n}"], lambda: pd.DataFrame({"n": [n]}))
+        assert frame["n"].tolist() == [n]
+        os.utime(next(p for p in (tmp_path / "cache" / "demo").iterdir() if p.name.endswith(".arrow")
+                      and pd.read_feather(p)["n"].tolist() == [n]), (1000 + n, 1000 + n))
+    kept = sorted(pd.read_feather(p)["n"].item() for p in (tmp_path / "cache" / "demo").iterdir())
+    assert kept == [3, 4, 5]  # the three written last
+    assert loadcache.memo_frame("demo", ["input 5"], lambda: pd.DataFrame({"n": [-1]}))["n"].item() == 5  # a hit
