@@ -12,7 +12,7 @@ import pytest  # noqa: E402
 from matplotlib.ft2font import FT2Font  # noqa: E402
 
 from analysis import save_figure, use_house_style  # noqa: E402
-from analysis.plots import DPI, cjk_font, plot_theme_heatmap  # noqa: E402
+from analysis.plots import DPI, PNG_OPTIONS, cjk_font, plot_theme_heatmap  # noqa: E402
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -63,7 +63,7 @@ def test_chinese_labels_render_without_missing_glyphs(corpus, paras, tmp_path):
 def test_save_figure_writes_what_a_plain_tight_savefig_writes(corpus, paras, tmp_path, constrained):
     """save_figure lays a figure without layout engine out once for both files: the bytes must not change."""
     fig = _figure(corpus, paras, constrained)
-    fig.savefig(tmp_path / "plain.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(tmp_path / "plain.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}, pil_kwargs=PNG_OPTIONS)
     paths = save_figure(fig, "fast", tmp_path, show=False)
     assert paths == [tmp_path / "fast.png", tmp_path / "fast.svg"]
     assert paths[0].read_bytes() == (tmp_path / "plain.png").read_bytes()
