@@ -103,6 +103,9 @@ def use_house_style() -> str:
 def save_figure(fig, name: str, figures_dir: Path | str | None = None, show: bool | None = None) -> list[Path]:
     """Save `fig` as figures/NAME.png (200 dpi) and figures/NAME.svg; return both paths.
 
+    The figure is laid out once, at the PNG's resolution, and both files are drawn from that layout and its
+    tight box (a layout engine is switched off while saving and restored after, as savefig does per file).
+
     In a notebook with the inline backend (`show=None` detects it) the saved PNG is displayed and the figure
     is closed, so the notebook shows exactly the file that was written and matplotlib does not draw the
     figure a third time for the inline copy (drawing is most of the build time). The closed figure can
