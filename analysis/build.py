@@ -22,8 +22,10 @@ import copy
 import os
 import re
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -254,20 +256,31 @@ def render_html(nb: nbformat.NotebookNode, out: Path | str, *, code: bool = True
 def html_text(nb: nbformat.NotebookNode, *, code: bool = True, title: str = "notebook",
               image_dir: Path | str | None = None) -> str:
     """The HTML `render_html` writes, as a string."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(embed_images=True)
     if not code:  # a reader's copy: no code, no prompts, no stderr (warnings, progress bars)
         nb = copy.deepcopy(nb)
         for cell in nb.cells:
             if cell.cell_type == "code":
                 cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+    resources = {"metadata": {"name": title, "path": str(image_dir or NOTEBOOKS_DIR)}}
+    with _EXPORTER_LOCK:  # one exporter per kind, its templates loaded once; not thread-safe, hence the lock
+        body, _ = _exporter(code).from_notebook_node(nb, resources=resources)
+    return body
+
+
+_EXPORTER_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def _exporter(code: bool):
+    """The HTML exporter with (code=True) or without code, prompts and stderr."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(embed_images=True)
+    if not code:
         exporter.exclude_input = True
         exporter.exclude_input_prompt = True
         exporter.exclude_output_prompt = True
-    resources = {"metadata": {"name": title, "path": str(image_dir or NOTEBOOKS_DIR)}}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    return exporter
 
 
 def _report_title(nb) -> str:

@@ -12,7 +12,7 @@ import pytest  # noqa: E402
 from matplotlib.ft2font import FT2Font  # noqa: E402
 
 from analysis import save_figure, use_house_style  # noqa: E402
-from analysis.plots import DPI, cjk_font, plot_theme_heatmap  # noqa: E402
+from analysis.plots import DPI, PNG_OPTIONS, cjk_font, plot_theme_heatmap  # noqa: E402
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -61,12 +61,36 @@ def test_chinese_labels_render_without_missing_glyphs(corpus, paras, tmp_path):
 
 @pytest.mark.parametrize("constrained", [False, True])
 def test_save_figure_writes_what_a_plain_tight_savefig_writes(corpus, paras, tmp_path, constrained):
-    """save_figure lays a figure without layout engine out once for both files: the bytes must not change."""
+    """save_figure lays a figure out once for both files (a constrained layout too, then frozen): the PNG's
+    bytes must not change."""
     fig = _figure(corpus, paras, constrained)
-    fig.savefig(tmp_path / "plain.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(tmp_path / "plain.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}, pil_kwargs=PNG_OPTIONS)
     paths = save_figure(fig, "fast", tmp_path, show=False)
     assert paths == [tmp_path / "fast.png", tmp_path / "fast.svg"]
     assert paths[0].read_bytes() == (tmp_path / "plain.png").read_bytes()
+    plt.close(fig)
+
+
+def test_save_figure_of_word_clouds_writes_what_a_plain_tight_savefig_writes(corpus, tmp_path):
+    """Images are hidden while save_figure measures the layout: the PNG must still be the plain one, with the
+    clouds drawn, and the figure keeps its layout engine and visible images for a later change."""
+    import numpy as np
+    from PIL import Image
+
+    from analysis import term_frequencies
+    from analysis.plots import plot_wordcloud_grid
+
+    freq = term_frequencies(corpus.assign(g=["甲", "乙"] * (len(corpus) // 2) + ["甲"] * (len(corpus) % 2)),
+                            by="g", min_chars=2, top=30)
+    fig = plot_wordcloud_grid(freq, "g", ["甲", "乙"], max_words=30)
+    engine = fig.get_layout_engine()
+    fig.savefig(tmp_path / "plain.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}, pil_kwargs=PNG_OPTIONS)
+    paths = save_figure(fig, "clouds", tmp_path, show=False)
+    assert paths[0].read_bytes() == (tmp_path / "plain.png").read_bytes()
+    pixels = np.asarray(Image.open(paths[0]).convert("L"))
+    assert (pixels < 200).mean() > 0.02  # words were drawn, not a blank panel
+    assert fig.get_layout_engine() is engine
+    assert all(im.get_visible() for ax in fig.axes for im in ax.images) and len(fig.axes[0].images) == 1
     plt.close(fig)
 
 

@@ -20,12 +20,18 @@ def plot_heatmap(values, ax=None, *, text=None, row_labels=None, col_labels=None
     if ax is None:
         _, ax = plt.subplots(figsize=(min(3.5 + 0.9 * n_cols, 22), min(0.42 * n_rows + 2.2, 24)))
     top = vmax if vmax is not None else max(1e-9, float(np.nanmax(data)) if data.size else 1.0)
-    image = ax.imshow(data, cmap=cmap, vmin=0, vmax=top, aspect="auto", interpolation="nearest")
+    # One quad per cell (a mesh, not an image): nothing is resampled to the output resolution, and the
+    # SVG gets vector cells instead of an embedded bitmap. Row 0 on top, as a table reads.
+    image = ax.pcolormesh(np.arange(n_cols + 1) - 0.5, np.arange(n_rows + 1) - 0.5, data, cmap=cmap,
+                          vmin=0, vmax=top)
+    ax.set_xlim(-0.5, n_cols - 0.5)
+    ax.set_ylim(n_rows - 0.5, -0.5)
     if text is not None and n_cols <= 40 and n_rows <= 60:
         cells = text.to_numpy() if hasattr(text, "to_numpy") else np.asarray(text)
         for (i, j), v in np.ndenumerate(data):
             ax.text(j, i, cells[i, j], ha="center", va="center", fontsize=fontsize, linespacing=1.1,
-                    color="white" if v > 0.6 * top else "black")
+                    color="white" if v > 0.6 * top else "black",
+                    in_layout=False)  # inside its cell: layout and the tight box need not measure it
     rows = list(values.index) if row_labels is None else list(row_labels)
     cols = list(values.columns) if col_labels is None else list(col_labels)
     ax.set_yticks(range(n_rows), [str(r) for r in rows])
