@@ -341,7 +341,8 @@ def keyness(
     per_1k_target, per_1k_reference. Sorted by G2 from most target-typical to most
     reference-typical (ties by term). Terms with n_target + n_reference < min_count are left out.
     """
-    from scipy.stats import chi2
+    from scipy.special import chdtrc  # the chi-square survival function scipy.stats.chi2.sf calls, without
+    # importing scipy.stats (1.3 s in every notebook that computes keyness)
 
     if by is None:
         matrix = data
@@ -371,7 +372,7 @@ def keyness(
             "n_target": a.to_numpy().astype(int),
             "n_reference": b.to_numpy().astype(int),
             "G2": stat,
-            "p": chi2.sf(np.abs(stat), 1),
+            "p": chdtrc(1, np.abs(stat)),
             "log_ratio": log_ratio(a.to_numpy(), b.to_numpy(), total_a, total_b),
             "per_1k_target": a.to_numpy() / total_a * 1000,
             "per_1k_reference": b.to_numpy() / total_b * 1000,
