@@ -499,6 +499,15 @@ def clean_document(raw: str, doc_id: str = "", header: bool = True, title: str =
     return out
 
 
+def clean_field(value: str) -> str:
+    """A title or subtitle given by a page or a table, written like the text: the character-level rules
+    (NFKC, invisible characters, pinyin glued after characters, simplified script), one line, stripped."""
+    value, _ = normalise(value)
+    value, _ = strip_pinyin(value)
+    value, _ = to_simplified(value)
+    return " ".join(value.split())
+
+
 def clean_text(text: str, doc_id: str = "") -> str:
     """Clean a body that has no header (every rule but the header split); idempotent on clean text."""
     return clean_document(text, doc_id, header=False).text

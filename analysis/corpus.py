@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 
 from . import cluster as _cluster
 from . import loadcache
-from .clean import AUDIT_COLUMNS, CJK, clean_document, ends_sentence
+from .clean import AUDIT_COLUMNS, CJK, clean_document, clean_field, ends_sentence
 from .paths import METADATA_FILE, RAW_DIR
 from .sources import CorpusError, Unit, content_id, find_units, map_columns, read_table
 
@@ -241,6 +241,9 @@ def _article(doc_id: str, body: str, *, item: str, header: bool, fields: dict, r
     """Clean one article body; return (row, audit rows). Raises CorpusError naming `item`."""
     if not body.strip():
         raise CorpusError(f"{item}: the article text is empty")
+    for key in ("title", "subtitle", "original_title"):  # as the text is written: simplified, NFKC
+        if isinstance(fields.get(key), str) and fields[key]:
+            fields = {**fields, key: clean_field(fields[key])}
     cleaned = clean_document(body, doc_id, header=header, title=fields.get("title", ""))
     if not cleaned.lines:
         raise CorpusError(f"{item}: nothing is left after removing site chrome and the header: "

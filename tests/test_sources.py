@@ -160,10 +160,7 @@ def test_a_list_of_sources(tmp_path, seeds):
 
 
 @pytest.mark.parametrize("name, encoding", [("t.csv", "gb18030"), ("t.jsonl", "gb18030"), ("t.csv.gz", "utf-16"),
-                                            ("page.html", "gb18030"),
-                                            pytest.param("page.htm", "big5", marks=pytest.mark.xfail(strict=True, reason=(
-                                                "pages.py: a page whose chrome is in traditional script (免責聲明, 網友評論, "
-                                                "熱點新聞) keeps it; the page rules match simplified wording only")))])
+                                            ("page.html", "gb18030"), ("page.htm", "big5")])
 def test_encodings_inside_tables_and_pages(tmp_path, seeds, name, encoding):
     """Exports and saved pages from Chinese sites come in GB18030 or Big5 too: the bytes decide."""
     import gzip
@@ -682,3 +679,20 @@ def test_old_cache_results_are_pruned(tmp_path, monkeypatch):
     kept = sorted(pd.read_feather(p)["n"].item() for p in (tmp_path / "cache" / "demo").iterdir())
     assert kept == [3, 4, 5]  # the three written last
     assert loadcache.memo_frame("demo", ["input 5"], lambda: pd.DataFrame({"n": [-1]}))["n"].item() == 5  # a hit
+
+
+def test_a_tables_traditional_title_is_written_like_the_text(tmp_path, seeds):
+    """A title from a table (or a page) gets the text's character rules: simplified script, NFKC; a body
+    line that only repeats it is then recognised and removed."""
+    import opencc
+
+    row = record(seed("003"))
+    simplified = row["title"]
+    traditional = opencc.OpenCC("s2tw").convert(simplified)
+    assert traditional != simplified
+    row["title"] = traditional.replace(":", "：")  # full-width colon, as such titles come
+    row["text"] = traditional + "\n" + row["text"]  # the title repeated above the body (image alt text)
+    corpus = load(write_table(pd.DataFrame([row]), tmp_path / "t.jsonl")).set_index("doc_id")
+    got = corpus.loc[seed("003").stem]
+    assert got["title"] == simplified.replace("：", ":")
+    assert got["text"] == seeds.loc[seed("003").stem, "text"]
