@@ -46,13 +46,15 @@ def _anchored_throughout(pattern: str) -> bool:
     if not pattern.startswith("^"):
         return False
     depth, in_class, escaped = 0, False, False
-    for ch in pattern[1:]:
+    rest = pattern[1:]
+    for k, ch in enumerate(rest):
         if escaped:
             escaped = False
         elif ch == "\\":
             escaped = True
-        elif in_class:
-            in_class = ch != "]"
+        elif in_class:  # a "]" right after "[" or "[^" is a member, not the end of the class
+            opened = rest[k - 1] == "[" or (rest[k - 1] == "^" and k >= 2 and rest[k - 2] == "[")
+            in_class = ch != "]" or opened
         elif ch == "[":
             in_class = True
         elif ch == "(":
@@ -459,6 +461,17 @@ RULE_ORDER = [
 RULE_STEP = {name: i for i, name in enumerate(RULE_ORDER, start=1)}
 
 
+def character_rules(text: str, doc_id: str = "") -> tuple[str, list[tuple[str, list]]]:
+    """The character-level rules, in RULE_ORDER: normalise, strip_pinyin, corrections (those for every
+    file and those for `doc_id`), to_simplified. Returns the text and [(rule, audit pairs)]."""
+    logs = []
+    for rule, fn in (("normalise", normalise), ("strip_pinyin", strip_pinyin),
+                     ("corrections", lambda t: apply_corrections(t, doc_id)), ("to_simplified", to_simplified)):
+        text, pairs = fn(text)
+        logs.append((rule, pairs))
+    return text, logs
+
+
 def clean_document(raw: str, doc_id: str = "", header: bool = True, title: str = "") -> Cleaned:
     """Run every rule in RULE_ORDER on one file's text; with header=False the text is a body already
     (a table's text field, a page's extracted body) and `title` is the title known from elsewhere."""
@@ -466,14 +479,9 @@ def clean_document(raw: str, doc_id: str = "", header: bool = True, title: str =
     if title:
         out.meta["title"] = title
     audit = out.audit
-    text = raw
-    for rule, fn in (("normalise", normalise), ("strip_pinyin", strip_pinyin)):
-        text, pairs = fn(text)
+    text, logs = character_rules(raw, doc_id)
+    for rule, pairs in logs:
         _log(audit, doc_id, rule, pairs)
-    text, pairs = apply_corrections(text, doc_id)
-    _log(audit, doc_id, "corrections", pairs)
-    text, pairs = to_simplified(text)
-    _log(audit, doc_id, "to_simplified", pairs)
 
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     lines, pairs = related_list(lines)
@@ -499,12 +507,11 @@ def clean_document(raw: str, doc_id: str = "", header: bool = True, title: str =
     return out
 
 
-def clean_field(value: str) -> str:
+def clean_field(value: str, doc_id: str = "") -> str:
     """A title or subtitle given by a page or a table, written like the text: the character-level rules
-    (NFKC, invisible characters, pinyin glued after characters, simplified script), one line, stripped."""
-    value, _ = normalise(value)
-    value, _ = strip_pinyin(value)
-    value, _ = to_simplified(value)
+    (`character_rules`: NFKC, invisible characters, pinyin glued after characters, corrections,
+    simplified script), on one line, stripped. A .txt file's title is a line of its text and gets them there."""
+    value, _ = character_rules(value, doc_id)
     return " ".join(value.split())
 
 

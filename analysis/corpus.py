@@ -243,7 +243,7 @@ def _article(doc_id: str, body: str, *, item: str, header: bool, fields: dict, r
         raise CorpusError(f"{item}: the article text is empty")
     for key in ("title", "subtitle", "original_title"):  # as the text is written: simplified, NFKC
         if isinstance(fields.get(key), str) and fields[key]:
-            fields = {**fields, key: clean_field(fields[key])}
+            fields = {**fields, key: clean_field(fields[key], doc_id)}
     cleaned = clean_document(body, doc_id, header=header, title=fields.get("title", ""))
     if not cleaned.lines:
         raise CorpusError(f"{item}: nothing is left after removing site chrome and the header: "
@@ -518,7 +518,7 @@ def paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
         return _paragraphs(corpus)
     from .loadcache import column_digest, memo_frame
 
-    key = [Path(__file__).read_bytes(), column_digest(corpus["doc_id"].astype(str)),
+    key = [Path(__file__).read_bytes(), str(corpus["doc_id"].dtype), column_digest(corpus["doc_id"].astype(str)),
            column_digest(corpus["text"].fillna("").astype(str))]
     return memo_frame("paragraphs", key, lambda: _paragraphs(corpus))
 

@@ -58,18 +58,26 @@ def near_duplicates(corpus: pd.DataFrame, threshold: float = 0.8, *, num_perm: i
     pairs = set()
     bar = tqdm(total=len(texts), desc="near duplicates", disable=not progress or len(ids) < 1000)
     i = 0
-    for signatures in iter_chunks(_signatures, jobs, workers):  # LSH here while workers hash
-        for hashvalues in signatures:
-            m = LeanMinHash(seed=template.seed, hashvalues=hashvalues, scheme=template.scheme)
-            for j in lsh.query(m):
-                pairs.add((j, i))
-            lsh.insert(i, m, check_duplication=False)
-            i += 1
-        bar.update(len(signatures))
-    bar.close()
+    results = iter_chunks(_signatures, jobs, workers)
+    try:
+        for signatures in results:  # LSH here while the workers hash
+            for hashvalues in signatures:
+                m = LeanMinHash(seed=template.seed, hashvalues=hashvalues, scheme=template.scheme)
+                for j in lsh.query(m):
+                    pairs.add((j, i))
+                lsh.insert(i, m, check_duplication=False)
+                i += 1
+            bar.update(len(signatures))
+    finally:
+        results.close()  # an error here shuts the workers down at once
+        bar.close()
+    shingles: dict[int, np.ndarray] = {}
     rows = []
-    for j, i in pairs:  # exact Jaccard of the candidates' shingle sets
-        a, b = _shingle_hashes(texts[j]), _shingle_hashes(texts[i])
+    for j, i in pairs:  # exact Jaccard of the candidates' shingle sets, each computed once
+        for k in (j, i):
+            if k not in shingles:
+                shingles[k] = _shingle_hashes(texts[k])
+        a, b = shingles[j], shingles[i]
         both = len(np.intersect1d(a, b, assume_unique=True))
         sim = both / (len(a) + len(b) - both) if len(a) or len(b) else 1.0
         if sim >= threshold:

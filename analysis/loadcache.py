@@ -27,7 +27,7 @@ import pandas as pd
 
 from .clean import AUDIT_COLUMNS
 from .paths import LEXICON_DIR, cache_dir
-from .sources import CorpusError, Unit, fingerprint, prefetched
+from .sources import CorpusError, Unit, fingerprint
 
 _CODE = Path(__file__).resolve().parent
 
@@ -44,7 +44,7 @@ def rules_version() -> str:
     """What the cleaned rows depend on besides the file itself."""
     import opencc
 
-    files = [_CODE / f for f in ("clean.py", "corpus.py", "sources.py", "pages.py")]
+    files = [_CODE / f for f in ("clean.py", "corpus.py", "sources.py", "pages.py", "lexicon.py", "loadcache.py")]
     files += [LEXICON_DIR / f for f in ("chrome.csv", "corrections.csv")]
     return _digest(files, getattr(opencc, "__version__", ""))
 
@@ -179,10 +179,11 @@ def load_units(units: list[Unit], columns: dict | None, read, bar=None, cache: b
     files = sum(unit.kind != "table" for unit, _, _ in todo)
     size = max(50, -(-len(todo) // 32))
     chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
-    with prefetched([unit.path for unit, _, _ in todo if unit.kind == "table"]):
-        fresh = iter([r for chunk in map_chunks(_read_many, chunks, workers_for(files)) for r in chunk])
+    fresh = iter([r for chunk in map_chunks(_read_many, chunks, workers_for(files)) for r in chunk])
 
-    fresh_rows, fresh_audit, bad, errors = [], [], [], []
+    fresh_rows: dict[int, list] = {}  # per entry: one frame each, so an entry keeps only its own columns
+    fresh_audit: list = []
+    bad, errors = [], []
     taken: dict[int, tuple[_Entry, list, list]] = {}
     for n, unit, entry, fp, hit in plan:
         if hit:
@@ -210,20 +211,21 @@ def load_units(units: list[Unit], columns: dict | None, read, bar=None, cache: b
                     r["_unit"], r["_fp"] = n, fp
                 for a in result[1]:
                     a["_unit"], a["_fp"] = n, fp
-                fresh_rows += result[0]
+                fresh_rows.setdefault(id(entry), []).extend(result[0])
                 fresh_audit += result[1]
                 bad += result[2]
         if bar is not None:
             bar.update()
-    fresh = pd.DataFrame(fresh_rows) if fresh_rows else pd.DataFrame(columns=["_unit", "_fp"])
     fresh_log = pd.DataFrame(fresh_audit, columns=AUDIT_COLUMNS + ["_unit", "_fp"])
-    del fresh_rows, fresh_audit
+    del fresh_audit
+    row_parts = []
     for bucket, entry in entries.items():
+        rows = pd.DataFrame(fresh_rows.pop(id(entry), None) or [], columns=None)
+        if len(rows):
+            row_parts.append(rows.drop(columns="_fp"))
         if entry.new and entry.use:
-            mine, log = fresh["_fp"].isin(entry.new), fresh_log["_fp"].isin(entry.new)
-            entry.save(fps[bucket], fresh[mine].drop(columns="_unit"), fresh_log[log].drop(columns="_unit"))
-
-    row_parts = [fresh.drop(columns="_fp")] if len(fresh) else []
+            log = fresh_log["_fp"].isin(entry.new)
+            entry.save(fps[bucket], rows.drop(columns="_unit", errors="ignore"), fresh_log[log].drop(columns="_unit"))
     audit_parts = [fresh_log.drop(columns="_fp")]
     for entry, rows, audit in taken.values():
         for frame, picks, parts in ((entry.rows, rows, row_parts), (entry.audit, audit, audit_parts)):
@@ -257,7 +259,11 @@ def corpus_key(units: list[Unit], found_bad: list, extra) -> str:
     """What a whole load depends on: every file's path, size and modification time, the metadata.csv
     files that can apply, what the folder scan refused, the cleaning and place rules, and the options
     (`extra`). Any change misses, and the per-file caches above then re-clean only what changed."""
-    h = hashlib.sha1(f"corpus-v1|{rules_version()}|{places_version()}|{extra!r}|{found_bad!r}".encode())
+    import pandas
+    import pyarrow
+
+    versions = f"{pandas.__version__}|{pyarrow.__version__}|{(_CODE / 'duplicates.py').read_bytes()!r}"
+    h = hashlib.sha1(f"corpus-v1|{rules_version()}|{places_version()}|{extra!r}|{found_bad!r}|{versions}".encode())
     roots = dict.fromkeys(u.root for u in units if u.root is not None)
     for root in roots:
         for candidate in (root / "metadata.csv", root.parent / "metadata.csv"):
@@ -415,10 +421,11 @@ def column_digest(values) -> bytes:
         h.update(str(arr.dtype).encode())
         h.update(np.ascontiguousarray(arr).tobytes())
         return h.digest()
-    h.update(b"str")  # value by value: equal to the Arrow digest only by chance, never wrongly
+    h.update(b"values")  # value by value, each with its type and length, so no two lists collide
     for value in arr.tolist():
-        h.update(value.encode("utf-8") if isinstance(value, str) else repr(value).encode("utf-8"))
-        h.update(b"\x00")
+        data = value.encode("utf-8") if isinstance(value, str) else repr(value).encode("utf-8")
+        h.update(f"{type(value).__name__}:{len(data)}:".encode())
+        h.update(data)
     return h.digest()
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,41 +156,8 @@ def parse_json_line(line: str, where: str, rows: list, bad: list) -> None:
     rows.append(value)
 
 
-_PREFETCH: dict[Path, tuple[int, object]] = {}  # path -> (process id, future of _read_table)
-
-
-@contextmanager
-def prefetched(paths: list[Path]):
-    """Read these table files one after another in a background thread while the caller works (the
-    cleaning of the first file overlaps the reading of the next: decompression releases the GIL);
-    read_table takes a prefetched result when it is there."""
-    if len(paths) < 2:
-        yield
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(1)
-    try:
-        for path in paths:
-            _PREFETCH[path] = (os.getpid(), pool.submit(_read_table, path))
-        yield
-    finally:
-        for path in paths:
-            entry = _PREFETCH.pop(path, None)
-            if entry is not None:
-                entry[1].cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
 def read_table(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     """A table file (CSV, JSON lines, Parquet file or dataset) and its unreadable lines or rows."""
-    entry = _PREFETCH.pop(path, None)
-    if entry is not None and entry[0] == os.getpid():  # a forked worker never waits on its parent's thread
-        return entry[1].result()
-    return _read_table(path)
-
-
-def _read_table(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
     suffixes = [s.lower() for s in path.suffixes if s.lower() not in COMPRESSIONS]
     last = suffixes[-1] if suffixes else ".parquet"
     try:

@@ -197,6 +197,8 @@ def test_chrome_prefilter_agrees_with_the_rules_line_by_line():
 
     assert _anchored_throughout(r"^(a|b)\s*:") and not _anchored_throughout(r"^a|b")
     assert not _anchored_throughout(r"【点击[^】]{0,10}】") and _anchored_throughout(r"^[|(]x\|y")
+    assert not _anchored_throughout(r"^[](]|x") and not _anchored_throughout(r"^[^]]|x")
+    assert _anchored_throughout(r"^[](|]x") and _anchored_throughout(r"^[^]|]x")
     lines = [line.strip() for path in sorted(RAW_DIR.glob("*.txt"))
              for line in read_text(path).split("\n") if line.strip()]
     lines += ["您的位置:首页>政协", "分享到:", "更多", "https://www.cppcc.gov.cn/x.htm", "编辑:李敏",

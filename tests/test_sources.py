@@ -547,6 +547,7 @@ def test_a_repost_with_other_chrome_is_found_and_an_unrelated_pair_is_not(tmp_pa
     assert near_duplicates(corpus[corpus["doc_id"].str[:3].isin(["000", "001"])], 0.8, progress=False).empty
 
 
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores to run the signatures on workers")
 def test_near_duplicates_on_two_cores_finds_the_same_pairs(tmp_path, monkeypatch):
     """The signatures of a large corpus are computed on forked workers; the pairs do not change."""
     for p in SEEDS:
@@ -615,6 +616,30 @@ def test_cold_and_warm_loads_are_identical(tmp_path, counted):
     assert len(caught) == 1 and "empty.txt" in str(caught[0].message)  # a cached bad file is still reported
     uncached, _ = load_quiet(folder, cache=False)
     assert_frame_equal(cold, uncached)
+
+
+def test_a_warm_load_from_the_per_file_entries_equals_a_cold_one(tmp_path, counted, monkeypatch):
+    """Without the whole-load entry (another option, another file set) the per-file entries serve: the
+    same frame and audit, and an entry holds only its own files' columns."""
+    folder = mixed_folder(tmp_path)
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    shutil.copy(seed("000"), texts)
+    extra = tmp_path / "extra.jsonl"
+    write_table(pd.DataFrame([record(seed("001"), editor="某编辑")]), extra)
+    cold, _ = load_quiet(folder)
+    load_quiet([texts, extra])
+    monkeypatch.setattr(loadcache, "read_corpus", lambda key: None)
+    counted.clear()
+    warm, _ = load_quiet(folder)
+    assert counted == []
+    assert_frame_equal(cold, warm)
+    assert_frame_equal(cleaning_audit(cold), cleaning_audit(warm))
+    alone_warm, _ = load_quiet(texts)
+    assert counted == []
+    alone_cold, _ = load_quiet(texts, cache=False)
+    assert "editor" not in alone_warm.columns
+    assert_frame_equal(alone_cold, alone_warm)
 
 
 def test_a_changed_file_re_cleans_exactly_that_file(tmp_path, counted):
@@ -696,3 +721,16 @@ def test_a_tables_traditional_title_is_written_like_the_text(tmp_path, seeds):
     got = corpus.loc[seed("003").stem]
     assert got["title"] == simplified.replace("：", ":")
     assert got["text"] == seeds.loc[seed("003").stem, "text"]
+
+
+def test_the_paragraph_cache_keeps_the_doc_id_type(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(analysis.corpus, "PARALLEL_MIN_ITEMS", 1)  # the cache is used from one article on
+    corpus = load(RAW_DIR, cache=False)
+    corpus = corpus.assign(doc_id=[str(n) for n in range(len(corpus))])  # "0", "1", …
+    by_str = analysis.corpus.paragraphs(corpus)
+    numbered = corpus.assign(doc_id=range(len(corpus)))  # 0, 1, …: the same text as a cache key
+    by_int = analysis.corpus.paragraphs(numbered)
+    assert by_int["doc_id"].dtype == numbered["doc_id"].dtype and by_str["doc_id"].dtype == corpus["doc_id"].dtype
+    assert_frame_equal(analysis.corpus.paragraphs(corpus), by_str)  # read back from the cache
+    assert any((tmp_path / "cache" / "paragraphs").iterdir())
