@@ -133,7 +133,13 @@ def test_killed_worker_does_not_change_the_result(corpus, client):
 
     slowed = ddf.map_partitions(slow, meta=ddf._meta)
     workers = list(client.scheduler_info()["workers"])
-    killer = threading.Timer(1.5, lambda: client.run(os._exit, 1, workers=[workers[0]]))
+    def kill():
+        try:
+            client.run(os._exit, 1, workers=[workers[0]])
+        except Exception:  # noqa: BLE001 - the worker dies before it can answer: that is the point
+            pass
+
+    killer = threading.Timer(1.5, kill)
     killer.start()
     got = A.term_frequencies(slowed, ["doc_id", "section"], cache=False)
     killer.join()
