@@ -122,8 +122,9 @@ class _Entry:
         bad = self.bad.iloc[pos]
         return bad["problem"].iloc[0] if bad["fatal"].any() else None
 
-    def put(self, fp: str, result=None, fatal: str | None = None) -> None:
-        self.new[fp] = (result, fatal)
+    def put(self, fp: str, bad: list | None = None, fatal: str | None = None) -> None:
+        """A file cleaned now: its bad rows [(item, problem)], or the problem that failed it whole."""
+        self.new[fp] = (bad or [], fatal)
 
     def save(self, keep: set[str], rows: pd.DataFrame, audit: pd.DataFrame) -> None:
         """Write this entry: the cached rows of files still present and unchanged, plus `rows` and
@@ -132,11 +133,11 @@ class _Entry:
             return
         self.load()
         bad = []
-        for fp, (result, fatal) in self.new.items():
+        for fp, (items, fatal) in self.new.items():
             if fatal:
                 bad.append({"item": "", "problem": fatal, "fatal": True, "_fp": fp})
             else:
-                bad += [{"item": i, "problem": p, "fatal": False, "_fp": fp} for i, p in result]
+                bad += [{"item": i, "problem": p, "fatal": False, "_fp": fp} for i, p in items]
         frames = []
         for frame, prev in ((rows, self.rows), (audit, self.audit),
                             (pd.DataFrame(bad, columns=["item", "problem", "fatal", "_fp"]), self.bad)):
@@ -206,7 +207,7 @@ def load_units(units: list[Unit], columns: dict | None, read, bar=None, cache: b
                 entry.put(fp, fatal=str(result))
                 errors.append((n, str(result)))
             else:
-                entry.put(fp, result[2])
+                entry.put(fp, bad=result[2])
                 for r in result[0]:
                     r["_unit"], r["_fp"] = n, fp
                 for a in result[1]:
@@ -220,7 +221,7 @@ def load_units(units: list[Unit], columns: dict | None, read, bar=None, cache: b
     del fresh_audit
     row_parts = []
     for bucket, entry in entries.items():
-        rows = pd.DataFrame(fresh_rows.pop(id(entry), None) or [], columns=None)
+        rows = pd.DataFrame(fresh_rows.pop(id(entry), []))
         if len(rows):
             row_parts.append(rows.drop(columns="_fp"))
         if entry.new and entry.use:
