@@ -627,7 +627,7 @@ def term_frequencies(data, by=None, *, top=None, client=None, tokens=None, text_
     from .terms import frequency_table
 
     groups = table.groupby(cols, sort=True, dropna=False) if cols else [((), table)]
-    return frequency_table(groups, cols, top)
+    return frequency_table(groups, cols, top, dtypes={c: ddf[c].dtype for c in cols})
 
 
 # ---------------------------------------------------------------- themes

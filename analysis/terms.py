@@ -171,7 +171,7 @@ def _term_frequencies(data, by=None, *, top: int | None = None, **kwargs) -> pd.
         terms = [t for t in counts if t not in stop and len(t) >= min_chars] if stop is not None else list(counts)
         parts.append((key, pd.DataFrame({"term": terms, "count": [counts[t] for t in terms],
                                          "docs": [docs[t] for t in terms]})))
-    return frequency_table(parts, _by_list(by), top)
+    return frequency_table(parts, _by_list(by), top, dtypes={c: df[c].dtype for c in _by_list(by)})
 
 
 def _count_batch(batch) -> tuple[int, Counter, Counter]:
@@ -184,10 +184,11 @@ def _count_batch(batch) -> tuple[int, Counter, Counter]:
     return group, counts, docs
 
 
-def frequency_table(parts, cols: list[str], top: int | None = None) -> pd.DataFrame:
+def frequency_table(parts, cols: list[str], top: int | None = None, dtypes: dict | None = None) -> pd.DataFrame:
     """The long term_frequencies table from (group key, frame of term, count, docs) pairs: per_1k and
-    rank within each group, sorted by count then term, the `top` terms kept, group columns in front.
-    The pandas path and the cluster path (analysis.cluster) both end here."""
+    rank within each group, sorted by count then term, the `top` terms kept, group columns in front,
+    with the types in `dtypes` (the data's: an Int64 year with gaps stays Int64, as the cached copy of
+    the table keeps it too). The pandas path and the cluster path (analysis.cluster) both end here."""
     frames = []
     for key, part in parts:
         key = key if isinstance(key, tuple) else (key,)
@@ -201,7 +202,14 @@ def frequency_table(parts, cols: list[str], top: int | None = None) -> pd.DataFr
             part.insert(i, col, value)
         frames.append(part)
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols + ["term"])
-    return out.astype({"count": int, "docs": int, "rank": int}) if len(out) else out
+    if not len(out):
+        return out
+    for col, dtype in (dtypes or {}).items():
+        try:
+            out[col] = out[col].astype(dtype)
+        except (TypeError, ValueError):
+            pass  # a key the type cannot hold stays as it is
+    return out.astype({"count": int, "docs": int, "rank": int})
 
 
 def dfm(data, by: str | Sequence[str] | None = "doc_id", **kwargs) -> pd.DataFrame:

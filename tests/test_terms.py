@@ -188,3 +188,19 @@ def test_cooccurrence_on_the_paragraphs(paras):
     row = pairs[(pairs["term_a"] == "志愿者") & (pairs["term_b"] == "社区")]
     assert int(row["count"].iloc[0]) == both > 0
     assert np.all(pairs["count"].to_numpy()[:-1] >= pairs["count"].to_numpy()[1:])
+
+
+def test_cached_term_table_equals_the_computed_one_with_gaps_in_an_int_group(tmp_path, monkeypatch):
+    """A year column with missing values (articles without a date): the table read back from the cache is
+    the table computed, group column type included."""
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
+    sentences = ["政协委员积极建言献策助力复工复产", "统战部组织党外人士开展疫情防控志愿服务",
+                 "工商联动员民营企业捐款捐物", "侨联联系海外侨胞捐赠防疫物资"]
+    n = 1200  # the table is cached from 1,000 rows on
+    data = pd.DataFrame({"text": [sentences[i % 4] * (1 + i % 3) for i in range(n)],
+                         "year": pd.array([2020 + i % 3 if i % 7 else None for i in range(n)], dtype="Int64")})
+    first = term_frequencies(data, by="year")
+    again = term_frequencies(data, by="year")
+    assert any((tmp_path / "cache" / "term_frequencies").iterdir())  # the second came from the cache
+    assert first["year"].dtype == data["year"].dtype and first["year"].isna().any()
+    pd.testing.assert_frame_equal(first, again)
