@@ -289,8 +289,8 @@ def read_corpus(key: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
 
 
 def save_corpus(key: str, corpus: pd.DataFrame, audit: pd.DataFrame) -> None:
-    """Keep a load's result for read_corpus (uncompressed, so it can be mapped); one entry per source
-    set: older entries of the same sources are not tracked, `rm -r .cache/loads` frees them."""
+    """Keep a load's result for read_corpus (uncompressed, so it can be mapped), one folder per key; the
+    KEEP_LOADS most recently written are kept, older ones removed (`rm -r .cache/loads` frees them all)."""
     folder = cache_dir("loads") / key
     try:
         for frame, name in ((corpus, "corpus"), (audit, "audit")):
@@ -333,8 +333,8 @@ def with_regions(corpus: pd.DataFrame, cache: bool = True) -> pd.DataFrame:
     out["region_ambiguous"] = False
     if not todo.any():
         return out
-    keys = [hashlib.sha1(f"{t}\n{x}".encode()).hexdigest()[:20]
-            for t, x in zip(out.loc[todo, "title"].tolist(), out.loc[todo, "text"].tolist())]
+    titles, texts = out.loc[todo, "title"].tolist(), out.loc[todo, "text"].tolist()
+    keys = [hashlib.sha1(f"{t}\n{x}".encode()).hexdigest()[:20] for t, x in zip(titles, texts)]
     path = cache_dir("regions") / f"{places_version()}.arrow"
     known = {}
     if cache and path.exists():
@@ -347,7 +347,6 @@ def with_regions(corpus: pd.DataFrame, cache: bool = True) -> pd.DataFrame:
     if missing:
         from .corpus import map_chunks, workers_for
 
-        titles, texts = out.loc[todo, "title"].tolist(), out.loc[todo, "text"].tolist()
         jobs = [(texts[i], titles[i]) for i in missing]
         size = max(200, -(-len(jobs) // 16))
         chunks = [jobs[k:k + size] for k in range(0, len(jobs), size)]

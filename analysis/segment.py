@@ -262,8 +262,11 @@ def _segment_chunk(args, joined: bool = True) -> list[tuple]:
             content, final = None, _filter(tokens, stop)
         if joined:
             text = "\n".join(final)
-            out.append(("\n".join(content) if content is not None and content is not final else
-                        (text if content is not None else None), text))
+            if content is None:
+                cached = None
+            else:  # without stopwords `final` is the content list itself: joined once
+                cached = text if content is final else "\n".join(content)
+            out.append((cached, text))
         else:
             out.append((content, final))
     return out
