@@ -105,3 +105,15 @@ def test_save_figure_in_a_notebook_shows_the_saved_png_and_closes_the_figure(cor
     assert image.data == png
     width_px = int.from_bytes(png[16:20], "big")
     assert image.width == width_px * 100 // DPI  # shown at the size of a 100-dpi inline figure
+
+
+def test_palette_never_gives_a_named_group_the_grey_of_the_rest():
+    """The 8th named group used to get tab10's grey, next to the grey of "other" (seen on a CCTV build)."""
+    from analysis.plots import palette
+
+    values = ["other"] + [f"省{i}" for i in range(12)]
+    colours = palette(values)
+    named = [colours[f"省{i}"] for i in range(9)]
+    assert len(set(named)) == 9
+    assert all(len(set(c)) > 1 for c in named)  # no grey among them
+    assert colours["other"] == colours["省9"] == "#999999"  # past nine groups: the rest's grey

@@ -156,11 +156,16 @@ def save_figure(fig, name: str, figures_dir: Path | str | None = None, show: boo
 
 
 def palette(values, other: str = "other") -> dict:
-    """A fixed colour per value, in the given order (tab10, then grey for the rest and for `other`)."""
-    colours = plt.get_cmap("tab10").colors
-    out = {}
+    """A fixed colour per value, in the given order: tab10 without its grey (which a reader cannot tell
+    from the grey of the rest), then grey for the rest and for `other`."""
+    colours = [c for c in plt.get_cmap("tab10").colors if len(set(c)) > 1]  # the nine colours, not the grey
+    out, named = {}, 0
     for v in values:
-        out[v] = "#999999" if v in (other, "(unknown)", "") or len(out) >= len(colours) else colours[len(out)]
+        if v in (other, "(unknown)", "") or named >= len(colours):
+            out[v] = "#999999"
+        else:
+            out[v] = colours[named]
+            named += 1
     return out
 
 
