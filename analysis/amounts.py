@@ -33,7 +33,7 @@ import pandas as pd
 
 from . import cluster as _cluster
 from .lexicon import TERMS_FILE, amount_terms  # noqa: F401 (re-exported)
-from .places import find_places
+from .places import first_place
 
 from .paths import PROJECT_ROOT  # noqa: F401
 
@@ -48,6 +48,7 @@ _CN_NUMERAL = _CN_DIGITS + "十百千"
 _CLAUSE = re.compile(r"[^;；。!?！？\n]+[;；。!?！？]?")
 _COUNTED_STOP = set("的和与及、,，;；。:：“”\"()（）率在参到向为对按把将被是有进开组发了等共")
 _PLACE_FIELDS = ("place", "province", "city", "county", "code")
+_BEFORE_SPLIT = re.compile(r"[,，、:：;；“”\"()（）]")
 
 
 def _alternation(words) -> str:
@@ -60,6 +61,23 @@ def _terms(role: str, **where) -> pd.DataFrame:
     for column, value in where.items():
         rows = rows[rows[column] == value]
     return rows
+
+
+@lru_cache(maxsize=1)
+def _lookups() -> dict:
+    """The term table as the per-match rules read it, built once (as `_pattern` is): each rule looked up
+    in a dict or walked as a tuple instead of filtering the table for every clause and match."""
+    terms = amount_terms()
+    money = _terms("unit", kind="money")
+    return {
+        "kind": dict(zip(terms["term"][::-1], terms["kind"][::-1])),  # the first row of a term wins
+        "currency": dict(zip(money["term"], money["currency"])),
+        "foreign": tuple(sorted(((t, c) for t, c in zip(money["term"], money["currency"]) if c != "CNY"),
+                                key=lambda x: -len(x[0]))),
+        "not_count": tuple(zip(*(_terms("not_count")[c] for c in ("term", "position")))),
+        "given": tuple(zip(*(_terms("given")[c] for c in ("term", "kind")))),
+        "ignore": tuple(terms.loc[terms["role"] == "ignore", "term"]),
+    }
 
 
 @lru_cache(maxsize=1)
@@ -114,20 +132,18 @@ def _order(value: float) -> float:
 
 def _currency(unit: str, before: str) -> str:
     """ISO code of a money amount: its unit's, or a foreign currency named just before it (港币100万元)."""
-    money = _terms("unit", kind="money")
-    currency = money.set_index("term").at[unit, "currency"]
+    currency = _lookups()["currency"][unit]
     if currency == "CNY":
-        for term, code in sorted(zip(money["term"], money["currency"]), key=lambda x: -len(x[0])):
-            if code != "CNY" and before.endswith(term):
+        for term, code in _lookups()["foreign"]:
+            if before.endswith(term):
                 return code
     return currency
 
 
 def _not_a_count(clause: str, start: int, end: int, value: float) -> bool:
     """Is the head or item count at clause[start:end] a capacity, a limit or "as a ..."?"""
-    rows = _terms("not_count")
-    before = re.split(r"[,，、:：;；“”\"()（）]", clause[max(0, start - 6):start])[-1]
-    for term, position in zip(rows["term"], rows["position"]):
+    before = _BEFORE_SPLIT.split(clause[max(0, start - 6):start])[-1]
+    for term, position in _lookups()["not_count"]:
         if position == "before" and term in before:
             return True
         if position == "before_one" and value == 1 and clause[:start].endswith(term):
@@ -149,8 +165,8 @@ def parse_number(text: str) -> float:
 
 
 def _bound_kind(qualifiers: list[str]) -> str:
-    terms = amount_terms()
-    kinds = {terms.loc[terms["term"] == q, "kind"].iloc[0] for q in qualifiers}
+    kind = _lookups()["kind"]
+    kinds = {kind[q] for q in qualifiers}
     if not kinds:
         return "exact"
     return kinds.pop() if len(kinds) == 1 else "approx"
@@ -158,10 +174,8 @@ def _bound_kind(qualifiers: list[str]) -> str:
 
 def _given(before: str) -> tuple[str, str]:
     """The "what was given" word nearest the end of `before` (longest if several end together)."""
-    terms = amount_terms()
-    given = terms[terms["role"] == "given"]
     best = None
-    for term, kind in zip(given["term"], given["kind"]):
+    for term, kind in _lookups()["given"]:
         pos = before.rfind(term)
         if pos >= 0:
             key = (pos + len(term), len(term))
@@ -180,21 +194,17 @@ def _counted(after: str) -> str:
 
 
 def _ignored_spans(text: str) -> list[tuple[int, int]]:
-    terms = amount_terms()
     spans = []
-    for phrase in terms.loc[terms["role"] == "ignore", "term"]:
-        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(phrase), text)]
+    for phrase in _lookups()["ignore"]:
+        if phrase in text:
+            spans += [(m.start(), m.end()) for m in re.finditer(re.escape(phrase), text)]
     return spans
 
 
 def _clause_place(clause: str, province: str) -> dict | None:
     """The place a clause is about: its first place mention that is not where help went."""
-    found = find_places(clause, province)
-    givers = found[~found["recipient"].astype(bool)]
-    if givers.empty:
-        return None
-    first = givers.iloc[0]
-    return {k: first[k] for k in _PLACE_FIELDS}
+    found = first_place(clause, province)
+    return {k: found[k] for k in _PLACE_FIELDS} if found else None
 
 
 def extract_amounts(text: str, province: str = "", place: str = "") -> pd.DataFrame:
@@ -224,7 +234,7 @@ def extract_amounts(text: str, province: str = "", place: str = "") -> pd.DataFr
                 if any(s <= start < e for s, e in skip):
                     continue
                 unit = m.group("unit")
-                kind = amount_terms().set_index("term").at[unit, "kind"]
+                kind = _lookups()["kind"][unit]
                 mag = m.group("mag") or ""
                 qualifiers = [q for q in (m.group(g) for g in ("pre", "mid", "post", "suf")) if q]
                 if m.group("vague"):

@@ -264,6 +264,16 @@ def find_places(text: str, province: str = "", city: str = "") -> pd.DataFrame:
                                       "county", "code", "ambiguous", "recipient"])[MENTION_COLUMNS]
 
 
+def first_place(text: str, province: str = "") -> dict | None:
+    """The first place `text` names that is not where help went (find_places' first row with
+    recipient False) as {place, province, city, county, code}; None when it names none."""
+    rows = _rows()
+    for _, _, i, _, recipient in _mentions(text, province):
+        if not recipient:
+            return dict(zip(("place", "level", "province", "city", "county", "code"), rows[i][:6]))
+    return None
+
+
 # ---------------------------------------------------------------- regions of articles
 
 
