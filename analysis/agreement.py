@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import _codebook
+from .loadcache import memo_frame
 from .themes import theme_ids
 from .paths import FIXTURES_DIR, SHARED_CORPORA
 
@@ -65,13 +66,23 @@ def load_theme_labels(which: str = "seed", corpora_dir: str | Path | None = None
         path = Path(corpora_dir or SHARED_CORPORA) / XWLB_FILE
         if not path.exists():
             return None
-        wanted = set(labels["item_id"])
-        texts = {}
-        with lzma.open(path, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                item = json.loads(line)
-                if item.get("id") in wanted:
-                    texts[item["id"]] = item.get("text") or ""
+        wanted = sorted(set(labels["item_id"]))
+
+        def read_items() -> pd.DataFrame:
+            found = {}
+            with lzma.open(path, "rt", encoding="utf-8") as fh:
+                for line in fh:
+                    item = json.loads(line)
+                    if item.get("id") in wanted_set:
+                        found[item["id"]] = item.get("text") or ""
+            return pd.DataFrame({"id": list(found), "text": list(found.values())})
+
+        # Decompressing the whole file costs most of a second: the labelled items are kept in the cache,
+        # keyed by the file's size and modification time and by the ids wanted.
+        wanted_set = set(wanted)
+        stat = path.stat()
+        items = memo_frame("labels", [str(path.resolve()), stat.st_size, stat.st_mtime_ns, *wanted], read_items)
+        texts = dict(zip(items["id"], items["text"]))
         lines, bad = [], []
         for item_id, no, sha in zip(labels["item_id"], labels["line_no"].astype(int), labels["sha"]):
             paras = item_lines(texts.get(item_id, ""))

@@ -12,8 +12,9 @@ def plot_heatmap(values, ax=None, *, text=None, row_labels=None, col_labels=None
     """Draw a rows x columns table of numbers as a heatmap.
 
     values: DataFrame (row and column labels from its index and columns unless given).
-    text: a same-shaped table of cell strings (None: no cell text; cells are also left blank when
-        there are more than 40 columns or 60 rows, where text would not fit).
+    text: a same-shaped table of cell strings (None: no cell text; an empty string leaves its cell
+        blank; all cells are left blank when there are more than 40 columns or 60 rows, where text
+        would not fit).
     """
     data = values.to_numpy(dtype=float)
     n_rows, n_cols = data.shape
@@ -29,6 +30,8 @@ def plot_heatmap(values, ax=None, *, text=None, row_labels=None, col_labels=None
     if text is not None and n_cols <= 40 and n_rows <= 60:
         cells = text.to_numpy() if hasattr(text, "to_numpy") else np.asarray(text)
         for (i, j), v in np.ndenumerate(data):
+            if not cells[i, j]:
+                continue  # a blank cell: no text to draw
             ax.text(j, i, cells[i, j], ha="center", va="center", fontsize=fontsize, linespacing=1.1,
                     color="white" if v > 0.6 * top else "black",
                     in_layout=False)  # inside its cell: layout and the tight box need not measure it
@@ -55,20 +58,23 @@ def plot_heatmap(values, ax=None, *, text=None, row_labels=None, col_labels=None
 
 def plot_theme_heatmap(counts, labels: dict | None = None, col_labels: dict | None = None, ax=None,
                        title: str = "Share of paragraphs carrying each theme", xlabel: str = "", *, n):
-    """Theme shares (%) with k/n in each cell: `counts` = themes x groups paragraph counts
-    (`theme_counts`), `n` = paragraphs per group (`paragraph_counts`, a Series over the columns).
+    """Theme shares (%) with k/n in each cell that has the theme, blank where none has it (k = 0):
+    `counts` = themes x groups paragraph counts (`theme_counts`), `n` = paragraphs per group
+    (`paragraph_counts`, a Series over the columns), also shown after each column label as (n).
     Row labels: `labels` (theme id -> "中文 English"); column labels: `col_labels` or the group."""
     n = n.reindex(counts.columns)
     share = counts.div(n.where(n > 0), axis=1).fillna(0.0)
     text = share.copy().astype(object)
     for j, col in enumerate(counts.columns):
         for i, row in enumerate(counts.index):
-            text.iat[i, j] = f"{share.iat[i, j]:.0%}\n{int(counts.iat[i, j])}/{int(n[col])}"
+            k = int(counts.iat[i, j])
+            text.iat[i, j] = f"{share.iat[i, j]:.0%}\n{k}/{int(n[col])}" if k else ""
     if ax is None:
         _, ax = plt.subplots(figsize=(5.4 + 1.25 * counts.shape[1], 0.48 * counts.shape[0] + 1.8))
+    cols = [f"{(col_labels or {}).get(c, str(c))} ({int(n[c]) if n[c] == n[c] else 0})" for c in counts.columns]
     return plot_heatmap(share * 100, ax=ax, text=text, row_labels=[(labels or {}).get(t, t) for t in counts.index],
-                        col_labels=[(col_labels or {}).get(c, str(c)) for c in counts.columns], vmax=100,
-                        cbar_label="Paragraphs with the theme (%)", labels_top=True, title=title, xlabel=xlabel)
+                        col_labels=cols, vmax=100, cbar_label="Paragraphs with the theme (%); blank: none",
+                        labels_top=True, title=title, xlabel=xlabel)
 
 
 def plot_share_heatmap(shares, ax=None, counts=None, cmap="Reds"):
