@@ -368,15 +368,20 @@ def build(
     if len(first) > 1:
         from concurrent.futures import ThreadPoolExecutor  # kernels are processes: threads only wait
 
-        def run_one(path, position):
-            result = execute_notebook(path, position=position, **options)
-            return result, pages(path, result)  # HTML made while other kernels still run
-
-        # Longest first (by the last build's time) so the slowest notebook does not start last.
+        # Longest first (by the last build's time) so the slowest notebook does not start last. A finished
+        # notebook's HTML is made on a thread of its own while the other kernels still run, and its slot
+        # takes the next notebook at once instead of waiting for the HTML.
         order = sorted(first, key=lambda p: -previous_seconds(out_dir / "executed" / p.name))
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
+        with ThreadPoolExecutor(max_workers=jobs) as pool, ThreadPoolExecutor(max_workers=1) as html_pool:
+            def run_one(path, position):
+                result = execute_notebook(path, position=position, **options)
+                return result, html_pool.submit(pages, path, result)
+
             futures = {p: pool.submit(run_one, p, i) for i, p in enumerate(order)}
-            results = {p: f.result() for p, f in futures.items()}
+            results = {}
+            for p, f in futures.items():
+                result, html_future = f.result()
+                results[p] = (result, html_future.result())
         for path in first:  # written and checked in notebook order: nothing after the first failure is kept
             finish(path, *results[path])
     else:
