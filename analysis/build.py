@@ -46,6 +46,9 @@ from .paths import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR  # noqa: E402
 REPORT_NOTEBOOK_PREFIX = "05"
 REPORT_FILE = "report.html"
 CELL_TIMEOUT = 600  # seconds per cell
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]  # no transport warning per notebook
+# What every notebook's first cell imports (about 1.5 s): a prestarted kernel imports it while it waits.
+WARM_UP = "import pandas, matplotlib.pyplot, analysis"
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -147,6 +150,7 @@ def execute_notebook(
     timeout: int = CELL_TIMEOUT,
     progress: bool = True,
     position: int | None = None,
+    kernel=None,
 ) -> tuple[nbformat.NotebookNode, NotebookRun, BuildError | None]:
     """Execute one notebook in a fresh kernel, working directory = the notebook's folder.
 
@@ -154,7 +158,8 @@ def execute_notebook(
     `save_figure` writes elsewhere than figures/, `cache_dir` points every cache ($ANALYSIS_CACHE_DIR) elsewhere
     than .cache/tokens (tests and benchmarks use them; a hidden first cell sets both and is
     removed from the executed copy). `corpus` (a source `load_corpus` accepts) and `tables_dir`
-    reach the notebook's `study_corpus()` through the kernel's environment.
+    reach the notebook's `study_corpus()` through the kernel's environment. `kernel`: a kernel
+    manager from `prestart_kernel` for this notebook, used instead of starting one (and shut down after).
     """
     path = Path(path)
     study = _study_env(corpus, figures_dir, tables_dir)
@@ -189,7 +194,8 @@ def execute_notebook(
         timeout=timeout,
         kernel_name="python3",
         kernel_manager_class=_ThisInterpreterKernelManager,
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no transport warning per notebook
+        km=kernel,
+        extra_arguments=KERNEL_ARGUMENTS,
         shutdown_kernel="immediate",
         resources={"metadata": {"path": str(path.parent.resolve())}},
         on_notebook_start=on_notebook_start,
@@ -198,7 +204,7 @@ def execute_notebook(
     )
     error = None
     try:
-        client.execute(env=_kernel_env(study))
+        client.execute(env=_kernel_env(study), cleanup_kc=True)  # a prestarted kernel is shut down too
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
         error = _describe_failure(path, nb, state["index"], exc, injected)
     except Exception as exc:  # kernel would not start, client trouble: still name the notebook
@@ -209,6 +215,45 @@ def execute_notebook(
     if injected:
         del nb.cells[0]
     return nb, run, error
+
+
+def prestart_kernel(path: Path | str, *, corpus=None, figures_dir=None, tables_dir=None, **_):
+    """Start the kernel `execute_notebook(path, kernel=...)` would start (same interpreter, folder and
+    environment) and run WARM_UP in it silently (no history, no execution count); return its manager,
+    or None when that fails (the notebook then starts its own kernel and meets the problem itself).
+
+    The build starts the report's kernel this way while the last analysis notebooks still run, so the
+    report, which must wait for their tables, does not also wait for a kernel and its imports."""
+    import asyncio
+
+    path = Path(path)
+
+    async def start():
+        km = _ThisInterpreterKernelManager(kernel_name="python3")
+        await km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=str(path.parent.resolve()),
+                              env=_kernel_env(_study_env(corpus, figures_dir, tables_dir)))
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=60)
+            msg_id = kc.execute(WARM_UP, silent=True, store_history=False)
+            while True:
+                reply = await kc.get_shell_msg(timeout=CELL_TIMEOUT)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+            if reply["content"].get("status") != "ok":
+                raise RuntimeError(f"warm-up failed: {reply['content'].get('ename')}")
+        except BaseException:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+            raise
+        kc.stop_channels()
+        return km
+
+    try:
+        return asyncio.run(start())
+    except Exception:  # noqa: BLE001 - the notebook starts its own kernel and reports what goes wrong
+        return None
 
 
 def _study_env(corpus, figures_dir, tables_dir) -> dict[str, str]:
@@ -280,6 +325,9 @@ def _exporter(code: bool):
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(embed_images=True)
+    # The lab template passes every highlighted code cell through bleach: pygments' HTML is escaped already,
+    # and re-parsing it took a third of the time of a page with code (the same bytes come out either way).
+    exporter.register_filter("clean_html", lambda html: html)
     if not code:
         exporter.exclude_input = True
         exporter.exclude_input_prompt = True
@@ -365,36 +413,68 @@ def build(
     first = [p for p in paths if not p.name.startswith(REPORT_NOTEBOOK_PREFIX)] if jobs > 1 else []
     if len(first) > 1 and corpus is not None:
         warm_load(corpus, cache_dir)
+    results, kernels, html_pool = {}, {}, None
+
+    def finish_first():
+        """Write the parallel notebooks' copies and HTML in notebook order (raises at the first failure)."""
+        try:
+            while results:
+                path = next(p for p in first if p in results)
+                result, html_future = results.pop(path)
+                finish(path, result, html_future.result())
+        finally:
+            if results:  # a failure: the rest is not kept, the report does not run
+                results.clear()
+                for km in kernels.values():
+                    if km is not None:
+                        _shutdown(km)
+            if html_pool is not None:
+                html_pool.shutdown()
+
     if len(first) > 1:
         from concurrent.futures import ThreadPoolExecutor  # kernels are processes: threads only wait
 
         # Longest first (by the last build's time) so the slowest notebook does not start last. A finished
-        # notebook's HTML is made on a thread of its own while the other kernels still run, and its slot
-        # takes the next notebook at once instead of waiting for the HTML.
+        # notebook's HTML is made on a thread of its own while the other kernels (and then the report) run,
+        # and its slot takes the next notebook at once instead of waiting for the HTML.
         order = sorted(first, key=lambda p: -previous_seconds(out_dir / "executed" / p.name))
-        with ThreadPoolExecutor(max_workers=jobs) as pool, ThreadPoolExecutor(max_workers=1) as html_pool:
+        html_pool = ThreadPoolExecutor(max_workers=1)
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
             def run_one(path, position):
                 result = execute_notebook(path, position=position, **options)
                 return result, html_pool.submit(pages, path, result)
 
             futures = {p: pool.submit(run_one, p, i) for i, p in enumerate(order)}
-            results = {}
-            for p, f in futures.items():
-                result, html_future = f.result()
-                results[p] = (result, html_future.result())
-        for path in first:  # written and checked in notebook order: nothing after the first failure is kept
-            finish(path, *results[path])
+            # The report's kernel starts in the first slot that frees after every analysis notebook started.
+            report = [p for p in paths if p not in first and p.name.startswith(REPORT_NOTEBOOK_PREFIX)]
+            prestarted = {p: pool.submit(prestart_kernel, p, **options) for p in report[:1]}
+            results.update({p: f.result() for p, f in futures.items()})
+            kernels = {p: f.result() for p, f in prestarted.items()}
+        if any(result[2] is not None for result, _ in results.values()):
+            finish_first()  # raises at the first failure, in notebook order
     else:
         first = []
     for path in paths:
         if path not in first:
             if path.name.startswith(REPORT_NOTEBOOK_PREFIX) and tables_dir.exists():
                 write_tables_readme(tables_dir)  # one README once every table is written
-            result = execute_notebook(path, **options)
+            result = execute_notebook(path, kernel=kernels.pop(path, None), **options)
+            finish_first()  # the notebooks before it first
             finish(path, result, pages(path, result))
+    finish_first()
     if tables_dir.exists():
         write_tables_readme(tables_dir)
     return runs
+
+
+def _shutdown(km) -> None:
+    """Shut down a prestarted kernel that will not run its notebook."""
+    import asyncio
+
+    try:
+        asyncio.run(km.shutdown_kernel(now=True))
+    except Exception:  # noqa: BLE001 - already gone
+        pass
 
 
 def warm_load(corpus, cache_dir: Path | str | None = None) -> None:

@@ -161,6 +161,28 @@ def test_build_stops_naming_notebook_and_cell(tmp_path, jobs):
     assert not (reports / "executed" / "03_never.ipynb").exists()  # with jobs=2 it ran, but is not kept
 
 
+def test_parallel_build_runs_the_report_on_a_kernel_started_while_the_others_ran(tmp_path):
+    """With jobs > 1 the report's kernel is started, and has imported the analysis package, before the report
+    runs (build.prestart_kernel): the report still runs in the notebooks folder, after the others, and the silent
+    warm-up leaves no execution count."""
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    _notebook(nbs, "01_a.ipynb", "import time\ntime.sleep(1)\nopen('a.done', 'w').close()")
+    _notebook(nbs, "02_b.ipynb", "import time\ntime.sleep(1)\nopen('b.done', 'w').close()")
+    _notebook(nbs, f"{REPORT_NOTEBOOK_PREFIX}_report.ipynb",
+              "import os, sys\nprint('analysis' in sys.modules, os.getcwd(), sorted(os.listdir('.')))")
+    runs = build(notebooks_dir=nbs, reports_dir=tmp_path / "reports", progress=False, jobs=2)
+    assert [r.name for r in runs] == ["01_a", "02_b", f"{REPORT_NOTEBOOK_PREFIX}_report"]
+    report = nbformat.read(tmp_path / "reports" / "executed" / f"{REPORT_NOTEBOOK_PREFIX}_report.ipynb", as_version=4)
+    cell = report.cells[0]
+    warm, cwd, listing = cell.outputs[0].text.strip().split(" ", 2)
+    assert warm == "True"  # imported by the warm-up, not by the cell
+    assert cwd == str(nbs)
+    assert "'a.done'" in listing and "'b.done'" in listing  # the report ran after both
+    first = nbformat.read(tmp_path / "reports" / "executed" / "01_a.ipynb", as_version=4)
+    assert cell.execution_count == first.cells[0].execution_count  # the silent warm-up counts nothing
+
+
 def test_find_notebooks_selects_by_prefix(tmp_path):
     for name in ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb", "notes.ipynb"]:
         _notebook(tmp_path, name, "1")
