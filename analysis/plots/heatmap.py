@@ -57,10 +57,12 @@ def plot_heatmap(values, ax=None, *, text=None, row_labels=None, col_labels=None
 
 
 def plot_theme_heatmap(counts, labels: dict | None = None, col_labels: dict | None = None, ax=None,
-                       title: str = "Share of paragraphs carrying each theme", xlabel: str = "", *, n):
+                       title: str = "Share of paragraphs carrying each theme", xlabel: str = "", *, n,
+                       what: str = "paragraphs"):
     """Theme shares (%) with k/n in each cell that has the theme, blank where none has it (k = 0):
     `counts` = themes x groups paragraph counts (`theme_counts`), `n` = paragraphs per group
-    (`paragraph_counts`, a Series over the columns), also shown after each column label as (n).
+    (`paragraph_counts`, a Series over the columns), also shown after each column label as (n=…).
+    `what` names the counted units in the colour bar's label (paragraphs, or a place's units).
     Row labels: `labels` (theme id -> "中文 English"); column labels: `col_labels` or the group."""
     n = n.reindex(counts.columns)
     share = counts.div(n.where(n > 0), axis=1).fillna(0.0)
@@ -71,9 +73,9 @@ def plot_theme_heatmap(counts, labels: dict | None = None, col_labels: dict | No
             text.iat[i, j] = f"{share.iat[i, j]:.0%}\n{k}/{int(n[col])}" if k else ""
     if ax is None:
         _, ax = plt.subplots(figsize=(5.4 + 1.25 * counts.shape[1], 0.48 * counts.shape[0] + 1.8))
-    cols = [f"{(col_labels or {}).get(c, str(c))} ({int(n[c]) if n[c] == n[c] else 0})" for c in counts.columns]
+    cols = [f"{(col_labels or {}).get(c, str(c))} (n={int(n[c]) if n[c] == n[c] else 0})" for c in counts.columns]
     return plot_heatmap(share * 100, ax=ax, text=text, row_labels=[(labels or {}).get(t, t) for t in counts.index],
-                        col_labels=cols, vmax=100, cbar_label="Paragraphs with the theme (%); blank: none",
+                        col_labels=cols, vmax=100, cbar_label=f"{what.capitalize()} with the theme (%); blank: none",
                         labels_top=True, title=title, xlabel=xlabel)
 
 
