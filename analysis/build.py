@@ -162,6 +162,9 @@ def execute_notebook(
     manager from `prestart_kernel` for this notebook, used instead of starting one (and shut down after).
     """
     path = Path(path)
+    if kernel is not None and not _alive(kernel):
+        _shutdown(kernel)  # the prestarted kernel died while it waited: its leftovers go, the notebook
+        kernel = None      # starts its own
     study = _study_env(corpus, figures_dir, tables_dir)
     nb = nbformat.read(path, as_version=4)
     injected = 0
@@ -230,11 +233,12 @@ def prestart_kernel(path: Path | str, *, corpus=None, figures_dir=None, tables_d
 
     async def start():
         km = _ThisInterpreterKernelManager(kernel_name="python3")
-        await km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=str(path.parent.resolve()),
-                              env=_kernel_env(_study_env(corpus, figures_dir, tables_dir)))
-        kc = km.client()
-        kc.start_channels()
+        kc = None
         try:
+            await km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=str(path.parent.resolve()),
+                                  env=_kernel_env(_study_env(corpus, figures_dir, tables_dir)))
+            kc = km.client()
+            kc.start_channels()
             await kc.wait_for_ready(timeout=60)
             msg_id = kc.execute(WARM_UP, silent=True, store_history=False)
             while True:
@@ -244,8 +248,10 @@ def prestart_kernel(path: Path | str, *, corpus=None, figures_dir=None, tables_d
             if reply["content"].get("status") != "ok":
                 raise RuntimeError(f"warm-up failed: {reply['content'].get('ename')}")
         except BaseException:
-            kc.stop_channels()
-            await km.shutdown_kernel(now=True)
+            if kc is not None:
+                kc.stop_channels()
+            if km.has_kernel:
+                await km.shutdown_kernel(now=True)
             raise
         kc.stop_channels()
         return km
@@ -327,7 +333,8 @@ def _exporter(code: bool):
     exporter = HTMLExporter(embed_images=True)
     # The lab template passes every highlighted code cell through bleach: pygments' HTML is escaped already,
     # and re-parsing it took a third of the time of a page with code (the same bytes come out either way).
-    exporter.register_filter("clean_html", lambda html: html)
+    if not exporter.sanitize_html:  # (with sanitize_html on, bleach stays)
+        exporter.register_filter("clean_html", lambda html: html)
     if not code:
         exporter.exclude_input = True
         exporter.exclude_input_prompt = True
@@ -413,58 +420,82 @@ def build(
     first = [p for p in paths if not p.name.startswith(REPORT_NOTEBOOK_PREFIX)] if jobs > 1 else []
     if len(first) > 1 and corpus is not None:
         warm_load(corpus, cache_dir)
-    results, kernels, html_pool = {}, {}, None
+    results, kernels, prestarted, used, html_pool = {}, {}, {}, [], None
 
     def finish_first():
-        """Write the parallel notebooks' copies and HTML in notebook order (raises at the first failure)."""
+        """Write the parallel notebooks' copies and HTML in notebook order (raises at the first failure;
+        nothing after it is kept)."""
         try:
             while results:
                 path = next(p for p in first if p in results)
                 result, html_future = results.pop(path)
                 finish(path, result, html_future.result())
-        finally:
-            if results:  # a failure: the rest is not kept, the report does not run
-                results.clear()
-                for km in kernels.values():
-                    if km is not None:
-                        _shutdown(km)
-            if html_pool is not None:
-                html_pool.shutdown()
+        except BaseException:
+            results.clear()
+            raise
 
-    if len(first) > 1:
-        from concurrent.futures import ThreadPoolExecutor  # kernels are processes: threads only wait
+    try:
+        if len(first) > 1:
+            from concurrent.futures import ThreadPoolExecutor  # kernels are processes: threads only wait
 
-        # Longest first (by the last build's time) so the slowest notebook does not start last. A finished
-        # notebook's HTML is made on a thread of its own while the other kernels (and then the report) run,
-        # and its slot takes the next notebook at once instead of waiting for the HTML.
-        order = sorted(first, key=lambda p: -previous_seconds(out_dir / "executed" / p.name))
-        html_pool = ThreadPoolExecutor(max_workers=1)
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            def run_one(path, position):
-                result = execute_notebook(path, position=position, **options)
-                return result, html_pool.submit(pages, path, result)
+            # Longest first (by the last build's time) so the slowest notebook does not start last. A finished
+            # notebook's HTML is made on a thread of its own while the other kernels (and then the report) run,
+            # and its slot takes the next notebook at once instead of waiting for the HTML.
+            order = sorted(first, key=lambda p: -previous_seconds(out_dir / "executed" / p.name))
+            html_pool = ThreadPoolExecutor(max_workers=1)
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                def run_one(path, position):
+                    result = execute_notebook(path, position=position, **options)
+                    return result, html_pool.submit(pages, path, result)
 
-            futures = {p: pool.submit(run_one, p, i) for i, p in enumerate(order)}
-            # The report's kernel starts in the first slot that frees after every analysis notebook started.
-            report = [p for p in paths if p not in first and p.name.startswith(REPORT_NOTEBOOK_PREFIX)]
-            prestarted = {p: pool.submit(prestart_kernel, p, **options) for p in report[:1]}
-            results.update({p: f.result() for p, f in futures.items()})
-            kernels = {p: f.result() for p, f in prestarted.items()}
-        if any(result[2] is not None for result, _ in results.values()):
-            finish_first()  # raises at the first failure, in notebook order
-    else:
-        first = []
-    for path in paths:
-        if path not in first:
-            if path.name.startswith(REPORT_NOTEBOOK_PREFIX) and tables_dir.exists():
-                write_tables_readme(tables_dir)  # one README once every table is written
-            result = execute_notebook(path, kernel=kernels.pop(path, None), **options)
-            finish_first()  # the notebooks before it first
-            finish(path, result, pages(path, result))
-    finish_first()
+                futures = {p: pool.submit(run_one, p, i) for i, p in enumerate(order)}
+                # The report's kernel starts in the first slot that frees after every analysis notebook started.
+                report = [p for p in paths if p not in first and p.name.startswith(REPORT_NOTEBOOK_PREFIX)]
+                prestarted = {p: pool.submit(prestart_kernel, p, **options) for p in report[:1]}
+                try:
+                    results.update({p: f.result() for p, f in futures.items()})
+                except BaseException:  # interrupted: no kernel is started for a report that will not run
+                    for f in prestarted.values():
+                        f.cancel()
+                    raise
+                kernels = {p: f.result() for p, f in prestarted.items()}
+            if any(result[2] is not None for result, _ in results.values()):
+                finish_first()  # raises at the first failure, in notebook order
+        else:
+            first = []
+        for path in paths:
+            if path not in first:
+                if path.name.startswith(REPORT_NOTEBOOK_PREFIX) and tables_dir.exists():
+                    write_tables_readme(tables_dir)  # one README once every table is written
+                used.append(kernels.pop(path, None))  # execute_notebook shuts it down
+                result = execute_notebook(path, kernel=used[-1], **options)
+                finish_first()  # the notebooks before it first
+                finish(path, result, pages(path, result))
+        finish_first()
+    finally:
+        if results:  # interrupted while the report ran: keep what the notebooks before it gave
+            try:
+                finish_first()
+            except BaseException:  # noqa: BLE001 - the interruption is what the caller sees
+                pass
+        for f in prestarted.values():  # a kernel started for a report that did not run on it
+            km = f.result() if f.done() and not f.cancelled() and f.exception() is None else None
+            if km is not None and all(km is not k for k in used):
+                _shutdown(km)
+        if html_pool is not None:
+            html_pool.shutdown(cancel_futures=True)
     if tables_dir.exists():
         write_tables_readme(tables_dir)
     return runs
+
+
+def _alive(km) -> bool:
+    import asyncio
+
+    try:
+        return bool(asyncio.run(km.is_alive()))
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def _shutdown(km) -> None:

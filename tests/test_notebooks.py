@@ -161,26 +161,65 @@ def test_build_stops_naming_notebook_and_cell(tmp_path, jobs):
     assert not (reports / "executed" / "03_never.ipynb").exists()  # with jobs=2 it ran, but is not kept
 
 
-def test_parallel_build_runs_the_report_on_a_kernel_started_while_the_others_ran(tmp_path):
-    """With jobs > 1 the report's kernel is started, and has imported the analysis package, before the report
-    runs (build.prestart_kernel): the report still runs in the notebooks folder, after the others, and the silent
-    warm-up leaves no execution count."""
+def _record_prestarts(monkeypatch) -> list:
+    """Wrap build.prestart_kernel: the managers it returns, with their kernels' process ids."""
+    import analysis.build as build_module
+
+    started, original = [], build_module.prestart_kernel
+
+    def recording(*args, **kwargs):
+        km = original(*args, **kwargs)
+        started.append((km, km.provisioner.process.pid if km is not None else None))
+        return km
+
+    monkeypatch.setattr(build_module, "prestart_kernel", recording)
+    return started
+
+
+def _alive(km) -> bool:
+    import asyncio
+
+    return bool(asyncio.run(km.is_alive()))
+
+
+def test_parallel_build_runs_the_report_on_a_kernel_started_while_the_others_ran(tmp_path, monkeypatch):
+    """With jobs > 1 the report runs on the kernel build.prestart_kernel started (and warmed up, silently)
+    while the other notebooks ran: in the notebooks folder, after the others, and shut down after."""
+    started = _record_prestarts(monkeypatch)
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
     _notebook(nbs, "01_a.ipynb", "import time\ntime.sleep(1)\nopen('a.done', 'w').close()")
     _notebook(nbs, "02_b.ipynb", "import time\ntime.sleep(1)\nopen('b.done', 'w').close()")
     _notebook(nbs, f"{REPORT_NOTEBOOK_PREFIX}_report.ipynb",
-              "import os, sys\nprint('analysis' in sys.modules, os.getcwd(), sorted(os.listdir('.')))")
+              "import os\nprint(os.getpid(), os.getcwd(), sorted(os.listdir('.')))")
     runs = build(notebooks_dir=nbs, reports_dir=tmp_path / "reports", progress=False, jobs=2)
     assert [r.name for r in runs] == ["01_a", "02_b", f"{REPORT_NOTEBOOK_PREFIX}_report"]
     report = nbformat.read(tmp_path / "reports" / "executed" / f"{REPORT_NOTEBOOK_PREFIX}_report.ipynb", as_version=4)
     cell = report.cells[0]
-    warm, cwd, listing = cell.outputs[0].text.strip().split(" ", 2)
-    assert warm == "True"  # imported by the warm-up, not by the cell
+    pid, cwd, listing = cell.outputs[0].text.strip().split(" ", 2)
+    [(km, prestarted_pid)] = started
+    assert km is not None and int(pid) == prestarted_pid  # the report ran on the prestarted kernel
     assert cwd == str(nbs)
     assert "'a.done'" in listing and "'b.done'" in listing  # the report ran after both
     first = nbformat.read(tmp_path / "reports" / "executed" / "01_a.ipynb", as_version=4)
     assert cell.execution_count == first.cells[0].execution_count  # the silent warm-up counts nothing
+    assert not _alive(km)
+
+
+def test_failed_parallel_build_leaves_no_prestarted_kernel(tmp_path, monkeypatch):
+    """The last analysis notebook fails: the build stops before the report and shuts its kernel down."""
+    started = _record_prestarts(monkeypatch)
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    _notebook(nbs, "01_a.ipynb", "x = 1")
+    _notebook(nbs, "02_b.ipynb", "import time\ntime.sleep(2)\n1 / 0")
+    _notebook(nbs, f"{REPORT_NOTEBOOK_PREFIX}_report.ipynb", "open('report.ran', 'w').close()")
+    with pytest.raises(BuildError, match="02_b"):
+        build(notebooks_dir=nbs, reports_dir=tmp_path / "reports", progress=False, jobs=2)
+    [(km, _)] = started
+    assert km is not None and not _alive(km)
+    assert not (nbs / "report.ran").exists()
+    assert (tmp_path / "reports" / "executed" / "01_a.ipynb").exists()
 
 
 def test_find_notebooks_selects_by_prefix(tmp_path):

@@ -117,3 +117,19 @@ def test_palette_never_gives_a_named_group_the_grey_of_the_rest():
     assert len(set(named)) == 9
     assert all(len(set(c)) > 1 for c in named)  # no grey among them
     assert colours["other"] == colours["省9"] == "#999999"  # past nine groups: the rest's grey
+
+
+def test_theme_heatmap_leaves_cells_without_the_theme_blank_and_labels_each_column_with_its_n():
+    import pandas as pd
+
+    counts = pd.DataFrame({"甲": [2, 0], "乙": [0, 0]}, index=["t1", "t2"])
+    fig = plot_theme_heatmap(counts, {"t1": "主题一", "t2": "主题二"}, n=pd.Series({"甲": 4, "乙": 3}), what="units")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["50%\n2/4"]  # one cell has the theme: one text
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["甲 (n=4)", "乙 (n=3)"]
+    assert fig.axes[1].get_ylabel() == "Units with the theme (%); blank: none"
+    plt.close(fig)
+    wide = pd.DataFrame([[1] * 41], index=["t1"], columns=[f"g{i}" for i in range(41)])
+    fig = plot_theme_heatmap(wide, n=pd.Series(2, index=wide.columns))
+    assert not fig.axes[0].texts and fig.axes[1].get_ylabel() == "Paragraphs with the theme (%)"  # too many to write
+    plt.close(fig)

@@ -6,6 +6,13 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 
+MAX_TEXT_COLS, MAX_TEXT_ROWS = 40, 60  # beyond these, cell text would not fit
+
+
+def _fits_text(n_rows: int, n_cols: int) -> bool:
+    return n_cols <= MAX_TEXT_COLS and n_rows <= MAX_TEXT_ROWS
+
+
 def plot_heatmap(values, ax=None, *, text=None, row_labels=None, col_labels=None, cmap="YlOrRd",
                  vmax=None, cbar_label: str = "", cbar_format=None, labels_top: bool = False,
                  fontsize: float = 8, title: str | None = None, xlabel: str = "", ylabel: str = ""):
@@ -27,7 +34,7 @@ def plot_heatmap(values, ax=None, *, text=None, row_labels=None, col_labels=None
                           vmin=0, vmax=top)
     ax.set_xlim(-0.5, n_cols - 0.5)
     ax.set_ylim(n_rows - 0.5, -0.5)
-    if text is not None and n_cols <= 40 and n_rows <= 60:
+    if text is not None and _fits_text(n_rows, n_cols):
         cells = text.to_numpy() if hasattr(text, "to_numpy") else np.asarray(text)
         for (i, j), v in np.ndenumerate(data):
             if not cells[i, j]:
@@ -75,7 +82,9 @@ def plot_theme_heatmap(counts, labels: dict | None = None, col_labels: dict | No
         _, ax = plt.subplots(figsize=(5.4 + 1.25 * counts.shape[1], 0.48 * counts.shape[0] + 1.8))
     cols = [f"{(col_labels or {}).get(c, str(c))} (n={int(n[c]) if n[c] == n[c] else 0})" for c in counts.columns]
     return plot_heatmap(share * 100, ax=ax, text=text, row_labels=[(labels or {}).get(t, t) for t in counts.index],
-                        col_labels=cols, vmax=100, cbar_label=f"{what.capitalize()} with the theme (%); blank: none",
+                        col_labels=cols, vmax=100,
+                        cbar_label=f"{what.capitalize()} with the theme (%)"
+                        + ("; blank: none" if _fits_text(*counts.shape) else ""),
                         labels_top=True, title=title, xlabel=xlabel)
 
 
