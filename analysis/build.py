@@ -420,7 +420,7 @@ def build(
     first = [p for p in paths if not p.name.startswith(REPORT_NOTEBOOK_PREFIX)] if jobs > 1 else []
     if len(first) > 1 and corpus is not None:
         warm_load(corpus, cache_dir)
-    results, kernels, prestarted, used, html_pool = {}, {}, {}, [], None
+    results, prestarted, html_pool = {}, {}, None
 
     def finish_first():
         """Write the parallel notebooks' copies and HTML in notebook order (raises at the first failure;
@@ -458,7 +458,6 @@ def build(
                     for f in prestarted.values():
                         f.cancel()
                     raise
-                kernels = {p: f.result() for p, f in prestarted.items()}
             if any(result[2] is not None for result, _ in results.values()):
                 finish_first()  # raises at the first failure, in notebook order
         else:
@@ -467,8 +466,9 @@ def build(
             if path not in first:
                 if path.name.startswith(REPORT_NOTEBOOK_PREFIX) and tables_dir.exists():
                     write_tables_readme(tables_dir)  # one README once every table is written
-                used.append(kernels.pop(path, None))  # execute_notebook shuts it down
-                result = execute_notebook(path, kernel=used[-1], **options)
+                # A prestarted kernel (its future is done: the pool has shut down) is shut down by execute_notebook.
+                kernel = prestarted.pop(path).result() if path in prestarted else None
+                result = execute_notebook(path, kernel=kernel, **options)
                 finish_first()  # the notebooks before it first
                 finish(path, result, pages(path, result))
         finish_first()
@@ -480,7 +480,7 @@ def build(
                 pass
         for f in prestarted.values():  # a kernel started for a report that did not run on it
             km = f.result() if f.done() and not f.cancelled() and f.exception() is None else None
-            if km is not None and all(km is not k for k in used):
+            if km is not None:
                 _shutdown(km)
         if html_pool is not None:
             html_pool.shutdown(cancel_futures=True)
