@@ -66,22 +66,21 @@ def load_theme_labels(which: str = "seed", corpora_dir: str | Path | None = None
         path = Path(corpora_dir or SHARED_CORPORA) / XWLB_FILE
         if not path.exists():
             return None
-        wanted = sorted(set(labels["item_id"]))
+        wanted = set(labels["item_id"])
 
         def read_items() -> pd.DataFrame:
             found = {}
             with lzma.open(path, "rt", encoding="utf-8") as fh:
                 for line in fh:
                     item = json.loads(line)
-                    if item.get("id") in wanted_set:
+                    if item.get("id") in wanted:
                         found[item["id"]] = item.get("text") or ""
             return pd.DataFrame({"id": list(found), "text": list(found.values())})
 
         # Decompressing the whole file costs most of a second: the labelled items are kept in the cache,
         # keyed by the file's size and modification time and by the ids wanted.
-        wanted_set = set(wanted)
         stat = path.stat()
-        items = memo_frame("labels", [str(path.resolve()), stat.st_size, stat.st_mtime_ns, *wanted], read_items)
+        items = memo_frame("labels", [str(path.resolve()), stat.st_size, stat.st_mtime_ns, *sorted(wanted)], read_items)
         texts = dict(zip(items["id"], items["text"]))
         lines, bad = [], []
         for item_id, no, sha in zip(labels["item_id"], labels["line_no"].astype(int), labels["sha"]):
