@@ -18,6 +18,7 @@ import hashlib
 import logging
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import compress
@@ -324,19 +325,11 @@ def tokenize_corpus(
         if not isinstance(text, str):
             raise TypeError(f"tokenize_corpus() needs str texts, got {type(text).__name__}")
     stop = _stopset(stopwords, drop_genre)
-    user_dict = str(Path(user_dict or USER_DICT).resolve())
-    if cache_dir:
-        root = Path(cache_dir)
-    else:
-        from .paths import cache_dir as _cache_root
-
-        root = CACHE_DIR or _cache_root("tokens")
-    lex = lexicon_hash(user_dict, engine)
+    user_dict, store = _store(user_dict, engine, cache, cache_dir)
 
     out: list[list[str] | None] = [None] * len(texts)
     todo: list[int] = []
     keys: dict[int, str] = {}
-    store = TokenStore(root, lex) if cache else None
     bar = tqdm(total=len(texts), desc="tokenize", unit="text", disable=not progress or len(texts) < 2)
     for i, text in enumerate(texts):
         if store is not None:
@@ -374,7 +367,7 @@ def tokenize_corpus(
         bar.update(len(chunk))
 
     if n > 1 and len(chunks) > 1:
-        _run_parallel(chunks, job, collect, n)
+        _run_parallel(chunks, _segment_chunk, job, collect, n)
     else:
         for chunk in chunks:
             collect(chunk, _segment_chunk(job(chunk), joined=False), False)
@@ -384,12 +377,124 @@ def tokenize_corpus(
     return out  # type: ignore[return-value]
 
 
-def _run_parallel(chunks, job, collect, n: int) -> None:
-    """Chunks to n-1 forked workers and to this process, whoever is free takes the next one."""
+def _store(user_dict, engine: str, cache: bool, cache_dir) -> tuple[str, TokenStore | None]:
+    """The resolved user dictionary path and the token cache of its lexicon (None without cache)."""
+    user_dict = str(Path(user_dict or USER_DICT).resolve())
+    if not cache:
+        return user_dict, None
+    if cache_dir:
+        root = Path(cache_dir)
+    else:
+        from .paths import cache_dir as _cache_root
+
+        root = CACHE_DIR or _cache_root("tokens")
+    return user_dict, TokenStore(root, lexicon_hash(user_dict, engine))
+
+
+def count_corpus(
+    texts: list[str],
+    groups,
+    *,
+    user_dict: Path | str | None = None,
+    engine: str = "rjieba",
+    cache: bool = True,
+    cache_dir: Path | str | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+) -> dict[int, tuple[Counter, Counter]]:
+    """Content tokens counted per group: {group: (token counts, number of texts holding each token)}.
+
+    `groups` gives each text's group (an int). The counts are those of
+    `tokenize_corpus(texts, stopwords=False, drop_genre=False)` group by group, with the same token
+    cache, but no text's token list is built twice: a text not in the cache is segmented, filtered
+    and counted in one pass by the process that segments it (on every core for a large corpus), and
+    only its joined tokens (for the cache) and the chunk's counts come back. `term_frequencies` counts
+    with it; stopwords are dropped from the counts afterwards, once per term.
+    """
+    texts = list(texts)
+    groups = [int(g) for g in groups]
+    if len(groups) != len(texts):
+        raise ValueError(f"{len(groups)} groups for {len(texts)} texts")
+    user_dict, store = _store(user_dict, engine, cache, cache_dir)
+    totals: dict[int, tuple[Counter, Counter]] = {}
+    todo: list[int] = []
+    keys: list[str | None] = [None] * len(texts)
+    bar = tqdm(total=len(texts), desc="tokenize", unit="text", disable=not progress or len(texts) < 2)
+    for i, text in enumerate(texts):
+        hit = None
+        if store is not None:
+            keys[i] = key = TokenStore.key(text)
+            hit = store.get(key)
+        if hit is None:
+            todo.append(i)
+            continue
+        counts, docs = totals.get(groups[i]) or totals.setdefault(groups[i], (Counter(), Counter()))
+        tokens = _split(hit)
+        counts.update(tokens)
+        docs.update(set(tokens))
+    bar.update(len(texts) - len(todo))
+    new: dict[str, str] = {}
+    if todo:
+        get_tokenizer(user_dict, engine)  # once here, so forked workers inherit it
+    n = _workers(workers, sum(len(texts[i]) for i in todo) * 3)
+    # bigger chunks than tokenize_corpus: each sends back its own counts, to be merged here
+    size = max(1, min(400, -(-len(todo) // (n * 8))))
+    chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
+
+    def job(chunk):
+        return [texts[i] for i in chunk], [groups[i] for i in chunk], user_dict, engine, store is not None
+
+    def collect(chunk, result, as_text):
+        joined, counted = result
+        if store is not None:
+            new.update(zip([keys[i] for i in chunk], joined))
+        if as_text:  # a worker's counts; this process counted its own chunks into `totals` directly
+            for g, (counts, docs) in counted.items():
+                mine = totals.get(g) or totals.setdefault(g, (Counter(), Counter()))
+                mine[0].update(counts)
+                mine[1].update(docs)
+        bar.update(len(chunk))
+
+    def local(args):
+        return _count_chunk(args, into=totals)
+
+    if n > 1 and len(chunks) > 1:
+        _run_parallel(chunks, _count_chunk, job, collect, n, local=local)
+    else:
+        for chunk in chunks:
+            collect(chunk, local(job(chunk)), False)
+    bar.close()
+    if store is not None:
+        store.add(new)
+    return totals
+
+
+def _count_chunk(args, into: dict | None = None) -> tuple[list | None, dict]:
+    """Segment, filter and count a chunk of texts: (each text's content tokens joined by "\n" for the
+    cache, or None without one; {group: (counts, docs)}), counted into `into` when given."""
+    texts, groups, user_dict, engine, want_joined = args
+    tk = get_tokenizer(user_dict, engine)
+    cut = tk.lcut if engine == "jieba" else tk.cut
+    totals = {} if into is None else into
+    joined = [] if want_joined else None
+    for text, g in zip(texts, groups):
+        content = _filter(cut(_normalize(text)))
+        counts, docs = totals.get(g) or totals.setdefault(g, (Counter(), Counter()))
+        counts.update(content)
+        docs.update(set(content))
+        if want_joined:
+            joined.append("\n".join(content))
+    return joined, ({} if into is not None else totals)
+
+
+def _run_parallel(chunks, func, job, collect, n: int, local=None) -> None:
+    """Chunks to n-1 forked workers (`func(job(chunk))`) and to this process (`local(job(chunk))`,
+    by default func with plain lists), whoever is free takes the next one."""
     import multiprocessing as mp
     from collections import deque
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
+    local = local or (lambda args: func(args, joined=False))
     method = "fork" if "fork" in mp.get_all_start_methods() else None
     pending = deque(chunks)
     running = {}
@@ -397,10 +502,10 @@ def _run_parallel(chunks, job, collect, n: int) -> None:
         while pending or running:
             while pending and len(running) < 2 * (n - 1):
                 chunk = pending.popleft()
-                running[pool.submit(_segment_chunk, job(chunk))] = chunk
-            if pending:  # this process works too, on plain lists
+                running[pool.submit(func, job(chunk))] = chunk
+            if pending:  # this process works too
                 chunk = pending.pop()
-                collect(chunk, _segment_chunk(job(chunk), joined=False), False)
+                collect(chunk, local(job(chunk)), False)
                 done = [f for f in running if f.done()]
             else:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import cluster as _cluster
-from .segment import _normalize, _stopset, segment, tokenize_corpus
+from .segment import _normalize, _stopset, count_corpus, segment, tokenize_corpus
 
 TOKENS = "__tokens__"
 
@@ -42,6 +42,17 @@ def _by_list(by) -> list[str]:
     return [by] if isinstance(by, str) else list(by)
 
 
+def _with_by(data, by=None, corpus: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A copy of `data` with every `by` column (joined from `corpus` by doc_id if the data lacks it)."""
+    df = _as_frame(data).copy()
+    for col in _by_list(by):
+        if col not in df.columns:
+            if corpus is None or col not in corpus.columns or "doc_id" not in df.columns:
+                raise KeyError(f"no column {col!r} in the data (pass corpus= to look it up by doc_id)")
+            df = df.merge(corpus[["doc_id", col]], on="doc_id", how="left", validate="many_to_one")
+    return df
+
+
 def _with_tokens(
     data,
     by=None,
@@ -53,12 +64,7 @@ def _with_tokens(
     **tok,
 ) -> pd.DataFrame:
     """`data` with a token-list column TOKENS and every `by` column (joined from `corpus` if needed)."""
-    df = _as_frame(data).copy()
-    for col in _by_list(by):
-        if col not in df.columns:
-            if corpus is None or col not in corpus.columns or "doc_id" not in df.columns:
-                raise KeyError(f"no column {col!r} in the data (pass corpus= to look it up by doc_id)")
-            df = df.merge(corpus[["doc_id", col]], on="doc_id", how="left", validate="many_to_one")
+    df = _with_by(data, by, corpus)
     if isinstance(tokens, str):
         toks = list(df[tokens])
     elif tokens is not None:
@@ -144,44 +150,53 @@ def _memo_key(data, by, top, kwargs) -> list | None:
 
 
 def _term_frequencies(data, by=None, *, top: int | None = None, **kwargs) -> pd.DataFrame:
+    cols = _by_list(by)
     if kwargs.get("tokens") is not None:
         df = _with_tokens(data, by, **kwargs)
+        groups = _groups(df, by)
+        keys = [key for key, _ in groups]
+        totals = [_count(lists) for _, lists in groups]
         stop, min_chars = None, 1
-    else:  # from texts: count the content tokens as the cache holds them (one string per text, no
-        # token lists for the whole corpus in memory), then drop stopwords and short terms from the
-        # counts, once per term rather than once per token: the same table
+    else:  # from texts: the content tokens as the cache holds them, counted group by group while they
+        # are segmented (segment.count_corpus: no token lists for the whole corpus), then stopwords and
+        # short terms dropped from the counts, once per term rather than once per token: the same table
         min_chars = kwargs.pop("min_chars", 1)
         stop = _stopset(kwargs.pop("stopwords", True), kwargs.pop("drop_genre", True))
-        df = _with_tokens(data, by, stopwords=False, drop_genre=False, joined=True, **kwargs)
-    groups = _groups(df, by)
-    if stop is None:
-        batches = [(g, lists) for g, (_, lists) in enumerate(groups)]
-        counted = [_count_batch(batch) for batch in batches]
-    else:  # joined strings: counted in batches, on every core for a large corpus
-        from .corpus import map_chunks, workers_for
-
-        batches = [(g, lists[k:k + 4000]) for g, (_, lists) in enumerate(groups) for k in range(0, len(lists), 4000)]
-        counted = map_chunks(_count_batch, batches, workers_for(len(df)))
-    totals = [(Counter(), Counter()) for _ in groups]
-    for g, counts, docs in counted:
-        totals[g][0].update(counts)
-        totals[g][1].update(docs)
+        text_col = kwargs.pop("text_col", "text")
+        df = _with_by(data, by, kwargs.pop("corpus", None))
+        if text_col not in df.columns:
+            raise KeyError(f"no text column {text_col!r}; pass text_col= or tokens=")
+        kwargs.pop("joined", None)
+        kwargs.setdefault("progress", False)
+        codes, keys = _group_codes(df, cols)
+        counted = count_corpus(df[text_col].fillna("").astype(str).tolist(), codes, **kwargs)
+        totals = [counted.get(g, (Counter(), Counter())) for g in range(len(keys))]
     parts = []
-    for (key, _), (counts, docs) in zip(groups, totals):
+    for key, (counts, docs) in zip(keys, totals):
         terms = [t for t in counts if t not in stop and len(t) >= min_chars] if stop is not None else list(counts)
         parts.append((key, pd.DataFrame({"term": terms, "count": [counts[t] for t in terms],
                                          "docs": [docs[t] for t in terms]})))
-    return frequency_table(parts, _by_list(by), top, dtypes={c: df[c].dtype for c in _by_list(by)})
+    return frequency_table(parts, cols, top, dtypes={c: df[c].dtype for c in cols})
 
 
-def _count_batch(batch) -> tuple[int, Counter, Counter]:
-    """(group, term counts, document counts) of one batch of token lists or "\n"-joined tokens."""
-    group, lists = batch
-    if lists and isinstance(lists[0], str):
-        lists = [t.split("\n") if t else [] for t in lists]
+def _group_codes(df: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, list[tuple]]:
+    """Each row's group number and the group keys (tuples) in sorted order, as `_groups` orders them."""
+    if not cols:
+        return np.zeros(len(df), dtype=np.int64), [()]
+    grouped = df[cols].reset_index(drop=True).groupby(cols, sort=True, dropna=False)
+    codes = grouped.ngroup().to_numpy()
+    first = np.full(codes.max() + 1 if len(codes) else 0, -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]  # the first row of each group
+    rows = df[cols].iloc[first]
+    keys = list(zip(*(rows[c].tolist() for c in cols)))
+    return codes, keys
+
+
+def _count(lists) -> tuple[Counter, Counter]:
+    """(term counts, document counts) of token lists."""
     counts = Counter(chain.from_iterable(lists))  # counted in C, not by a generator
     docs = Counter(chain.from_iterable(map(set, lists)))
-    return group, counts, docs
+    return counts, docs
 
 
 def frequency_table(parts, cols: list[str], top: int | None = None, dtypes: dict | None = None) -> pd.DataFrame:

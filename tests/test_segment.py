@@ -214,3 +214,26 @@ def test_fast_path_agrees_with_jieba_on_the_seed_corpus(paras):
 def test_worker_processes_give_the_same_tokens(corpus):
     texts = list(corpus["text"]) * 3
     assert tokenize_corpus(texts, cache=False, workers=2) == tokenize_corpus(texts, cache=False, workers=1)
+
+
+def test_count_corpus_equals_counting_the_token_lists(paras, tmp_path):
+    """The fused segment-and-count path (term_frequencies' engine) counts exactly the tokens
+    tokenize_corpus gives, per group, in one process or two, from the cache or not."""
+    from collections import Counter
+
+    from analysis.segment import count_corpus
+
+    texts = list(paras["text"]) * 4
+    groups = [i % 3 for i in range(len(texts))]
+    lists = tokenize_corpus(texts, stopwords=False, drop_genre=False, cache=False, progress=False)
+    want = {g: (Counter(t for ts, h in zip(lists, groups) if h == g for t in ts),
+                Counter(t for ts, h in zip(lists, groups) if h == g for t in set(ts))) for g in range(3)}
+    assert sum(want[0][0].values()) > 1000
+    for workers in (1, 2):
+        assert count_corpus(texts, groups, cache=False, workers=workers, progress=False) == want
+    cold = count_corpus(texts, groups, cache_dir=tmp_path, workers=2, progress=False)
+    warm = count_corpus(texts, groups, cache_dir=tmp_path, workers=2, progress=False)  # every text a hit
+    assert cold == warm == want
+    assert tokenize_corpus(texts[:5], stopwords=False, drop_genre=False, cache_dir=tmp_path) == lists[:5]
+    with pytest.raises(ValueError, match="groups"):
+        count_corpus(texts, groups[:-1], cache=False)
