@@ -126,7 +126,10 @@ def normalise(text: str) -> tuple[str, list]:
     n_cr = text.count("\r")
     pattern, table = _nfkc_changes()
     new = text.replace("\r\n", "\n").replace("\r", "\n")
-    new, n_nfkc = pattern.subn(lambda m: table[m.group()], new)
+    found = pattern.findall(new)
+    n_nfkc = len(found)
+    for char in set(found):  # one C-level replace per distinct character (a text has a few: ,:()), not a
+        new = new.replace(char, table[char])  # Python call per occurrence; each maps to a fixed string
     if not unicodedata.is_normalized("NFKC", new):  # composition across characters, outside the BMP
         new = unicodedata.normalize("NFKC", new)
     for pattern, what in ((_INVISIBLE, "zero-width, bidi-control or soft-hyphen characters removed"),
@@ -238,12 +241,12 @@ def drop_pattern(lines: list[str], pattern: re.Pattern) -> tuple[list[str], list
 
 def repeated_title(lines: list[str], title: str) -> tuple[list[str], list]:
     """Drop body lines that only repeat the title (image alt text, print headers)."""
-    key = re.sub(r"\s+", "", title or "")
+    key = "".join((title or "").split())  # whitespace removed (str.split and re's \s: the same characters)
     if not key:
         return lines, []
     kept, removed = [], []
     for line in lines:
-        (removed.append((line, "")) if re.sub(r"\s+", "", line) == key else kept.append(line))
+        (removed.append((line, "")) if len(line) >= len(key) and "".join(line.split()) == key else kept.append(line))
     return kept, removed
 
 

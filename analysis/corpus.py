@@ -280,7 +280,23 @@ def _page_file(unit: Unit) -> tuple[list[dict], list[dict]]:
 
 def _table_file(unit: Unit, columns: dict | None, bad: list, table: pd.DataFrame | None = None,
                 first_row: int = 1) -> tuple[list[dict], list[dict]]:
-    if table is None:  # else `table` is the chunk of the file that starts at row `first_row` (write_corpus)
+    items = table_items(unit, columns, bad, table, first_row)
+    size = max(500, -(-len(items) // 16))
+    chunks = [items[k:k + size] for k in range(0, len(items), size)]
+    rows, audit = [], []
+    for chunk_rows, chunk_audit, chunk_bad in map_chunks(_clean_rows, chunks, workers_for(len(items))):
+        rows += chunk_rows
+        audit += chunk_audit
+        bad += chunk_bad
+    return rows, audit
+
+
+def table_items(unit: Unit, columns: dict | None, bad: list, table: pd.DataFrame | None = None,
+                first_row: int = 1) -> list[tuple]:
+    """A table file's rows as items for `_clean_rows`: (where, doc_id, text, fields, known fields, file).
+    Unreadable lines go to `bad`; `table` is given when the caller read the file (a chunk of it that
+    starts at row `first_row`, in write_corpus)."""
+    if table is None:
         table, unreadable = read_table(unit.path)
         bad.extend(unreadable)
     table = map_columns(table, unit.path, columns)
@@ -296,22 +312,15 @@ def _table_file(unit: Unit, columns: dict | None, bad: list, table: pd.DataFrame
     ids = table["doc_id"].astype(str) if "doc_id" in table.columns else texts.map(content_id)
     known = [c for c in METADATA_COLUMNS if c in table.columns]
     records = table[known + extra].astype(object).where(table[known + extra].notna(), None).to_dict("records")
-    items = [(f"{unit.path}:row {n} (id {doc_id})", doc_id, text, fields, known, str(unit.path))
-             for n, (doc_id, text, fields) in enumerate(zip(ids.tolist(), texts.tolist(), records), start=first_row)]
-    size = max(500, -(-len(items) // 16))
-    chunks = [items[k:k + size] for k in range(0, len(items), size)]
-    rows, audit = [], []
-    for chunk_rows, chunk_audit, chunk_bad in map_chunks(_clean_rows, chunks, workers_for(len(items))):
-        rows += chunk_rows
-        audit += chunk_audit
-        bad += chunk_bad
-    return rows, audit
+    return [(f"{unit.path}:row {n} (id {doc_id})", doc_id, text, fields, known, str(unit.path))
+            for n, (doc_id, text, fields) in enumerate(zip(ids.tolist(), texts.tolist(), records), start=first_row)]
 
 
-def _clean_rows(items: list) -> tuple[list, list, list]:
-    """Clean a batch of table rows: (rows, audit rows, bad rows)."""
+def _clean_rows(items: list, raw: bool = True) -> tuple[list, list, list]:
+    """Clean a batch of table rows: (rows, audit rows, bad rows). raw=False: a row's `raw` is the
+    position of its item in `items` (whose text is the raw text), so a worker need not send it back."""
     rows, audit, bad = [], [], []
-    for item, doc_id, text, fields, known, file in items:
+    for k, (item, doc_id, text, fields, known, file) in enumerate(items):
         for key in known:
             fields[key] = "" if fields[key] is None else str(fields[key])
         try:
@@ -320,6 +329,8 @@ def _clean_rows(items: list) -> tuple[list, list, list]:
         except CorpusError as exc:
             bad.append((item, str(exc).removeprefix(item + ": ")))
             continue
+        if not raw:
+            row["raw"] = k
         rows.append(row)
         audit.extend(rows_audit)
     return rows, audit, bad
@@ -433,6 +444,7 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
         raise CorpusError(f"{unit_bad[0][0]}: {unit_bad[0][1]}")
     bad.extend(unit_bad)
     rows = _unique_ids(rows, errors, bad)
+    hints = rows.pop("_region").tolist() if "_region" in rows.columns else None
     _warn_skipped(bad)
     if not len(rows):
         raise CorpusError(f"{source or RAW_DIR}: no article could be loaded" +
@@ -448,7 +460,7 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
     corpus["label"] = _label(corpus["title"], corpus["date"], corpus["doc_id"])
     for col in ("n_chars_raw", "n_chars_clean"):
         corpus[col] = corpus[col].astype(int)
-    corpus = loadcache.with_regions(corpus, cache=cache)
+    corpus = loadcache.with_regions(corpus, cache=cache, hints=hints)
     log = [{"doc_id": item, "step": 0, "rule": "skipped", "removed": why, "replacement": ""} for item, why in bad]
     if dedupe:
         from .duplicates import drop_duplicates

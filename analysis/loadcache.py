@@ -90,6 +90,7 @@ class _Entry:
     def __init__(self, bucket: Path, columns: dict | None, version: str, use: bool = True):
         key = hashlib.sha1(f"{Path(bucket).resolve()}|{sorted((columns or {}).items())}|{version}".encode())
         self.dir = cache_dir("corpus") / key.hexdigest()[:20]
+        self.bucket = bucket
         self.use = use
         self.loaded = False
         self.rows = self.audit = self.bad = None
@@ -161,11 +162,10 @@ def load_units(units: list[Unit], columns: dict | None, read, bar=None, cache: b
 
     Returns (rows, audit, bad, errors): rows and audit as DataFrames in unit order (column `_unit`
     = the unit's position), bad as [(item, problem)], errors as [(unit position, message)] for
-    whole-file problems. `read(unit, columns)` computes a unit (on both cores when there are many);
-    a whole-file CorpusError is cached too, so cold and warm loads report the same.
+    whole-file problems. `read(unit, columns)` computes a file of a folder; a table file is read here
+    and its rows cleaned in chunks (`_compute`); a whole-file CorpusError is cached too, so cold and
+    warm loads report the same. Fresh rows carry `_region` (see `_region_hints`) for with_regions.
     """
-    from .corpus import map_chunks, workers_for
-
     version = rules_version()
     entries: dict[Path, _Entry] = {}
     fps: dict[Path, set] = {}
@@ -176,12 +176,16 @@ def load_units(units: list[Unit], columns: dict | None, read, bar=None, cache: b
         fp = fingerprint(unit.path)
         fps.setdefault(bucket, set()).add(fp)
         plan.append((n, unit, entry, fp, entry.has(fp)))
-    todo = [(unit, columns, read) for _, unit, _, _, hit in plan if not hit]
-    files = sum(unit.kind != "table" for unit, _, _ in todo)
-    size = max(50, -(-len(todo) // 32))
-    chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
-    fresh = iter([r for chunk in map_chunks(_read_many, chunks, workers_for(files)) for r in chunk])
+    fresh = _compute([(n, unit) for n, unit, _, _, hit in plan if not hit], columns, read)
+    try:
+        rows, audit, bad, errors = _gather(plan, fresh, fps, bar)
+    finally:
+        fresh.close()  # its worker processes end here
+    return rows, audit, bad, errors
 
+
+def _gather(plan: list, fresh, fps: dict, bar):
+    entries = {id(entry): entry for _, _, entry, _, _ in plan}
     fresh_rows: dict[int, list] = {}  # per entry: one frame each, so an entry keeps only its own columns
     fresh_audit: list = []
     bad, errors = [], []
@@ -220,13 +224,14 @@ def load_units(units: list[Unit], columns: dict | None, read, bar=None, cache: b
     fresh_log = pd.DataFrame(fresh_audit, columns=AUDIT_COLUMNS + ["_unit", "_fp"])
     del fresh_audit
     row_parts = []
-    for bucket, entry in entries.items():
+    for entry in entries.values():
         rows = pd.DataFrame(fresh_rows.pop(id(entry), []))
         if len(rows):
             row_parts.append(rows.drop(columns="_fp"))
         if entry.new and entry.use:
             log = fresh_log["_fp"].isin(entry.new)
-            entry.save(fps[bucket], rows.drop(columns="_unit", errors="ignore"), fresh_log[log].drop(columns="_unit"))
+            entry.save(fps[entry.bucket], rows.drop(columns=["_unit", "_region"], errors="ignore"),
+                       fresh_log[log].drop(columns="_unit"))
     audit_parts = [fresh_log.drop(columns="_fp")]
     for entry, rows, audit in taken.values():
         for frame, picks, parts in ((entry.rows, rows, row_parts), (entry.audit, audit, audit_parts)):
@@ -243,14 +248,135 @@ def load_units(units: list[Unit], columns: dict | None, read, bar=None, cache: b
     return rows, audit, bad, errors
 
 
+def _compute(todo: list[tuple[int, Unit]], columns: dict | None, read):
+    """The units not in the cache, read and cleaned: an iterator of results in `todo` order, each
+    (rows, audit rows, bad items) or the CorpusError that failed the file.
+
+    One pool of forked workers (every core, when the load is large) serves the whole load: the files
+    of folders go out in batches first, then each table file is read and parsed here and its rows go
+    out in chunks, so the workers clean one file while this process reads the next. Small loads run
+    here, with no process started."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from . import corpus
+
+    cores = corpus.workers_for(corpus.PARALLEL_MIN_ITEMS)  # 1 inside a Dask worker
+    pool = None
+
+    def submit(func, arg, big: bool):
+        nonlocal pool
+        if cores <= 1 or not big:
+            return _Now(func, arg)
+        if pool is None:
+            method = "fork" if "fork" in mp.get_all_start_methods() else None
+            pool = ProcessPoolExecutor(cores, mp_context=mp.get_context(method))
+        return pool.submit(func, arg)
+
+    files = [(n, unit) for n, unit in todo if unit.kind != "table"]
+    hint_roots = {unit.root for _, unit in todo if not _has_metadata(unit.root)}
+    size = max(50, -(-len(files) // 32))
+    pending: dict[int, tuple] = {}  # position -> ("files", future, index in batch) or ("table", [(future, chunk)], bad)
+    for k in range(0, len(files), size):
+        batch = files[k:k + size]
+        future = submit(_read_many, [(unit, columns, read, unit.root in hint_roots) for _, unit in batch],
+                        len(files) >= corpus.PARALLEL_MIN_ITEMS)
+        for i, (n, _) in enumerate(batch):
+            pending[n] = ("files", future, i)
+    try:
+        for n, unit in todo:
+            if unit.kind != "table":
+                continue
+            bad: list = []
+            try:
+                items = corpus.table_items(unit, columns, bad)
+            except CorpusError as exc:
+                pending[n] = ("error", exc)
+                continue
+            hint = unit.root in hint_roots
+            step = max(500, -(-len(items) // 16))
+            chunks = [items[k:k + step] for k in range(0, len(items), step)]
+            pending[n] = ("table", [(submit(_clean_chunk, (chunk, hint), len(items) >= corpus.PARALLEL_MIN_ITEMS),
+                                     chunk) for chunk in chunks], bad)
+        for n, _ in todo:
+            yield _collect(pending.pop(n))
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _collect(job):
+    kind = job[0]
+    if kind == "error":
+        return job[1]
+    if kind == "files":
+        return job[1].result()[job[2]]
+    rows, audit, bad = [], [], job[2]
+    for future, chunk in job[1]:
+        chunk_rows, chunk_audit, chunk_bad = future.result()
+        for row in chunk_rows:  # the raw text is the item's text, not sent back by the worker
+            row["raw"] = chunk[row["raw"]][2]
+        rows += chunk_rows
+        audit += chunk_audit
+        bad += chunk_bad
+    return rows, audit, bad
+
+
+class _Now:
+    """A computation done at once, with the Future method load_units uses."""
+
+    def __init__(self, func, arg):
+        self.value = func(arg)
+
+    def result(self):
+        return self.value
+
+
+def _has_metadata(root: Path | None) -> bool:
+    return root is not None and ((root / "metadata.csv").is_file() or (root.parent / "metadata.csv").is_file())
+
+
 def _read_many(jobs: list) -> list:
     out = []
-    for unit, columns, read in jobs:
+    for unit, columns, read, hint in jobs:
         try:
-            out.append(read(unit, columns))
+            result = read(unit, columns)
         except CorpusError as exc:
             out.append(exc)
+            continue
+        if hint:
+            _region_hints(result[0])
+        out.append(result)
     return out
+
+
+def _clean_chunk(job) -> tuple[list, list, list]:
+    """Clean a chunk of table rows (corpus._clean_rows, `raw` as the item's position) with region hints."""
+    from .corpus import _clean_rows
+
+    items, hint = job
+    rows, audit, bad = _clean_rows(items, raw=False)
+    if hint:
+        _region_hints(rows)
+    return rows, audit, bad
+
+
+def region_key(title: str, text: str) -> str:
+    """What an inferred region is cached under: a digest of the article's title and text."""
+    return hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()[:20]
+
+
+def _region_hints(rows: list[dict]) -> None:
+    """The region of each fresh row without a province, inferred where the row was cleaned (on a
+    worker, with the cleaning), as `_region` = (region_key, province, city, ambiguous). with_regions
+    uses it for an article whose title and text are still those (metadata.csv did not change them),
+    so it needs no second pass over the texts."""
+    from .places import region_of_text_detail
+
+    for row in rows:
+        if not row.get("province"):
+            title, text = row.get("title") or "", row["text"]
+            row["_region"] = (region_key(title, text), *region_of_text_detail(text, title))
 
 
 # ---------------------------------------------------------------- the whole corpus
@@ -323,10 +449,11 @@ def _prune(folder: Path, keep: int) -> None:
 # ---------------------------------------------------------------- regions
 
 
-def with_regions(corpus: pd.DataFrame, cache: bool = True) -> pd.DataFrame:
+def with_regions(corpus: pd.DataFrame, cache: bool = True, hints: list | None = None) -> pd.DataFrame:
     """Fill province and city from the places an article names where no province is given
     (`places.region_of_text_detail`, as `infer_region`); `region_ambiguous` flags answers that
-    rest only on names several places share (a bare 朝阳区)."""
+    rest only on names several places share (a bare 朝阳区). `hints`: one per row, the region a
+    worker already inferred (`_region_hints`) or None."""
     out = corpus.copy()
     todo = out["province"].fillna("").eq("")
     out["region_inferred"] = todo
@@ -334,7 +461,7 @@ def with_regions(corpus: pd.DataFrame, cache: bool = True) -> pd.DataFrame:
     if not todo.any():
         return out
     titles, texts = out.loc[todo, "title"].tolist(), out.loc[todo, "text"].tolist()
-    keys = [hashlib.sha1(f"{t}\n{x}".encode()).hexdigest()[:20] for t, x in zip(titles, texts)]
+    keys = [region_key(t, x) for t, x in zip(titles, texts)]
     path = cache_dir("regions") / f"{places_version()}.arrow"
     known = {}
     if cache and path.exists():
@@ -344,6 +471,15 @@ def with_regions(corpus: pd.DataFrame, cache: bool = True) -> pd.DataFrame:
         except (OSError, ValueError):
             known = {}
     missing = [i for i, k in enumerate(keys) if k not in known]
+    if missing and hints is not None:
+        given = [h for h, t in zip(hints, todo.tolist()) if t]
+        for i in missing:
+            if isinstance(given[i], tuple) and given[i][0] == keys[i]:
+                known[keys[i]] = given[i][1:]
+        fresh = len(missing)
+        missing = [i for i in missing if keys[i] not in known]
+        if fresh > len(missing) and not missing and cache:
+            _save_regions(known, path)
     if missing:
         from .corpus import map_chunks, workers_for
 
@@ -353,16 +489,20 @@ def with_regions(corpus: pd.DataFrame, cache: bool = True) -> pd.DataFrame:
         found = [r for chunk in map_chunks(_regions, chunks, workers_for(len(jobs))) for r in chunk]
         known.update((keys[i], r) for i, r in zip(missing, found))
         if cache:
-            try:
-                _write_atomic(pd.DataFrame([(k, p, c, a) for k, (p, c, a) in known.items()],
-                                           columns=["key", "province", "city", "ambiguous"]), path)
-            except OSError:
-                pass
+            _save_regions(known, path)
     regions = [known[k] for k in keys]
     out.loc[todo, "province"] = [p for p, _, _ in regions]
     out.loc[todo, "city"] = [c for _, c, _ in regions]
     out.loc[todo, "region_ambiguous"] = [bool(a) for _, _, a in regions]
     return out
+
+
+def _save_regions(known: dict, path: Path) -> None:
+    try:
+        _write_atomic(pd.DataFrame([(k, p, c, a) for k, (p, c, a) in known.items()],
+                                   columns=["key", "province", "city", "ambiguous"]), path)
+    except OSError:
+        pass
 
 
 def _regions(jobs: list) -> list[tuple[str, str, bool]]:

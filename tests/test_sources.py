@@ -601,6 +601,13 @@ def counted(monkeypatch, tmp_path):
         return real(unit, columns)
 
     monkeypatch.setattr(analysis.corpus, "read_unit", read_unit)
+    real_items = analysis.corpus.table_items  # a table file is read by load_units itself
+
+    def table_items(unit, *args, **kwargs):
+        calls.append(unit.path.name)
+        return real_items(unit, *args, **kwargs)
+
+    monkeypatch.setattr(analysis.corpus, "table_items", table_items)
     return calls
 
 
