@@ -407,8 +407,8 @@ def count_corpus(
     `groups` gives each text's group (an int). The counts are those of
     `tokenize_corpus(texts, stopwords=False, drop_genre=False)` group by group, with the same token
     cache, but no text's token list is built twice: a text not in the cache is segmented, filtered
-    and counted in one pass by the process that segments it (on every core for a large corpus), and
-    only its joined tokens (for the cache) and the chunk's counts come back. `term_frequencies` counts
+    and counted in one pass by the process that segments it (on every core for a large corpus); a
+    worker sends back each text's joined tokens (for the cache) and, once at the end, its counts. `term_frequencies` counts
     with it; stopwords are dropped from the counts afterwards, once per term.
     """
     texts = list(texts)
@@ -437,29 +437,30 @@ def count_corpus(
     if todo:
         get_tokenizer(user_dict, engine)  # once here, so forked workers inherit it
     n = _workers(workers, sum(len(texts[i]) for i in todo) * 3)
-    # bigger chunks than tokenize_corpus: each sends back its own counts, to be merged here
     size = max(1, min(400, -(-len(todo) // (n * 8))))
     chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
 
-    def job(chunk):
-        return [texts[i] for i in chunk], [groups[i] for i in chunk], user_dict, engine, store is not None
+    call = os.urandom(8).hex()  # names this call's counts in the workers
 
-    def collect(chunk, result, as_text):
-        joined, counted = result
+    def job(chunk):
+        return [texts[i] for i in chunk], [groups[i] for i in chunk], user_dict, engine, store is not None, call
+
+    def collect(chunk, joined, _):
         if store is not None:
             new.update(zip([keys[i] for i in chunk], joined))
-        if as_text:  # a worker's counts; this process counted its own chunks into `totals` directly
-            for g, (counts, docs) in counted.items():
-                mine = totals.get(g) or totals.setdefault(g, (Counter(), Counter()))
-                mine[0].update(counts)
-                mine[1].update(docs)
         bar.update(len(chunk))
 
-    def local(args):
+    def local(args):  # this process counts its own chunks straight into `totals`
         return _count_chunk(args, into=totals)
 
+    def finish(pool, barrier):  # each worker sends the counts of all its chunks once, at the end
+        for counted in [f.result() for f in [pool.submit(_flush, call) for _ in range(barrier.parties)]]:
+            for g, (counts, docs) in counted.items():
+                mine = totals.get(g)
+                totals[g] = (counts, docs) if mine is None else (_add(mine[0], counts), _add(mine[1], docs))
+
     if n > 1 and len(chunks) > 1:
-        _run_parallel(chunks, _count_chunk, job, collect, n, local=local)
+        _run_parallel(chunks, _count_chunk, job, collect, n, local=local, finish=finish)
     else:
         for chunk in chunks:
             collect(chunk, local(job(chunk)), False)
@@ -469,13 +470,39 @@ def count_corpus(
     return totals
 
 
-def _count_chunk(args, into: dict | None = None) -> tuple[list | None, dict]:
-    """Segment, filter and count a chunk of texts: (each text's content tokens joined by "\n" for the
-    cache, or None without one; {group: (counts, docs)}), counted into `into` when given."""
-    texts, groups, user_dict, engine, want_joined = args
+def _add(a: Counter, b: Counter) -> Counter:
+    """a + b, by adding the smaller into the larger (Counter.update runs a Python loop over its argument)."""
+    if len(a) < len(b):
+        a, b = b, a
+    a.update(b)
+    return a
+
+
+# What a worker process counted, per count_corpus call, until _flush sends it; the barrier makes each
+# worker take exactly one _flush (set by the pool's initializer).
+_ACCUMULATED: dict[str, dict] = {}
+_BARRIER = None
+
+
+def _set_barrier(barrier) -> None:
+    global _BARRIER
+    _BARRIER = barrier
+
+
+def _flush(call: str) -> dict:
+    if _BARRIER is not None:
+        _BARRIER.wait(timeout=600)
+    return _ACCUMULATED.pop(call, {})
+
+
+def _count_chunk(args, into: dict | None = None) -> list | None:
+    """Segment, filter and count a chunk of texts into `into` ({group: (counts, docs)}), or in a worker
+    into its _ACCUMULATED counts of this call; returns each text's content tokens joined by "\n" for the
+    cache (None without one)."""
+    texts, groups, user_dict, engine, want_joined, call = args
     tk = get_tokenizer(user_dict, engine)
     cut = tk.lcut if engine == "jieba" else tk.cut
-    totals = {} if into is None else into
+    totals = _ACCUMULATED.setdefault(call, {}) if into is None else into
     joined = [] if want_joined else None
     for text, g in zip(texts, groups):
         content = _filter(cut(_normalize(text)))
@@ -484,21 +511,23 @@ def _count_chunk(args, into: dict | None = None) -> tuple[list | None, dict]:
         docs.update(set(content))
         if want_joined:
             joined.append("\n".join(content))
-    return joined, ({} if into is not None else totals)
+    return joined
 
 
-def _run_parallel(chunks, func, job, collect, n: int, local=None) -> None:
+def _run_parallel(chunks, func, job, collect, n: int, local=None, finish=None) -> None:
     """Chunks to n-1 forked workers (`func(job(chunk))`) and to this process (`local(job(chunk))`,
-    by default func with plain lists), whoever is free takes the next one."""
+    by default func with plain lists), whoever is free takes the next one. `finish(pool, barrier)`
+    runs when every chunk is done, before the workers end (the barrier has one party per worker)."""
     import multiprocessing as mp
     from collections import deque
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     local = local or (lambda args: func(args, joined=False))
-    method = "fork" if "fork" in mp.get_all_start_methods() else None
+    context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else None)
+    barrier = context.Barrier(n - 1)
     pending = deque(chunks)
     running = {}
-    with ProcessPoolExecutor(n - 1, mp_context=mp.get_context(method)) as pool:
+    with ProcessPoolExecutor(n - 1, mp_context=context, initializer=_set_barrier, initargs=(barrier,)) as pool:
         while pending or running:
             while pending and len(running) < 2 * (n - 1):
                 chunk = pending.popleft()
@@ -511,3 +540,5 @@ def _run_parallel(chunks, func, job, collect, n: int, local=None) -> None:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 collect(running.pop(future), future.result(), True)
+        if finish is not None:
+            finish(pool, barrier)
