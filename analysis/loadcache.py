@@ -283,10 +283,9 @@ def _compute(todo: list[tuple[int, Unit]], columns: dict | None, read):
                         len(files) >= corpus.PARALLEL_MIN_ITEMS)
         for i, (n, _) in enumerate(batch):
             pending[n] = ("files", future, i)
+    tables = sorted(((n, unit) for n, unit in todo if unit.kind == "table"), key=lambda nu: _size(nu[1].path))
     try:
-        for n, unit in todo:
-            if unit.kind != "table":
-                continue
+        for n, unit in tables:  # the smallest first: the workers start on it while the bigger ones are read
             bad: list = []
             try:
                 items = corpus.table_items(unit, columns, bad)
@@ -303,6 +302,13 @@ def _compute(todo: list[tuple[int, Unit]], columns: dict | None, read):
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    except OSError:
+        return 0
 
 
 def _collect(job):
