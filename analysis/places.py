@@ -229,6 +229,11 @@ def _dominant_province(hits: list) -> str:
 
 def _mentions(text: str, province: str = "", city: str = "") -> list[tuple]:
     """find_places as tuples: (start, end, row index, ambiguous, recipient) per mention."""
+    return _resolved(text, province, city)[1]
+
+
+def _resolved(text: str, province: str = "", city: str = "") -> tuple[str, list[tuple]]:
+    """_mentions and the province that resolved them (`province`, or the one `text` names most)."""
     rows = _rows()
     hits = _scan(text)
     province = province or _dominant_province(hits)
@@ -243,7 +248,7 @@ def _mentions(text: str, province: str = "", city: str = "") -> list[tuple]:
                 level == "county" and not ambiguous):
             near_city = cty or name
         out.append((start, end, i, ambiguous, start > 0 and text[start - 1] in _RECIPIENT_BEFORE))
-    return out
+    return province, out
 
 
 def find_places(text: str, province: str = "", city: str = "") -> pd.DataFrame:
@@ -300,13 +305,16 @@ def _fits_one(mention: str, province: str) -> bool:
     return len(found) == 1
 
 
-def _weighted(title: str, text: str, province: str = "") -> list[tuple[str, int, int]]:
+def _weighted(title: str, text: str, province: str = "", before: list | None = None):
     """(mention, row index, weight) of the places title (weight 3) and text (1) name, help's
-    destinations left out."""
-    out = []
-    for body, weight in ((title, 3), (text, 1)):
-        out += [(body[s:e], i, weight) for s, e, i, _, rec in _mentions(body, province) if not rec]
-    return out
+    destinations left out; and the two _resolved results. `before`: _resolved results of the same
+    title and text, reused where they were resolved with `province` (the same answer)."""
+    out, resolved = [], []
+    for k, (body, weight) in enumerate(((title, 3), (text, 1))):
+        got = before[k] if before is not None and before[k][0] == province else _resolved(body, province)
+        resolved.append(got)
+        out += [(body[s:e], i, weight) for s, e, i, _, rec in got[1] if not rec]
+    return out, resolved
 
 
 def region_of_text_detail(text: str, title: str = "") -> tuple[str, str, bool]:
@@ -315,7 +323,7 @@ def region_of_text_detail(text: str, title: str = "") -> tuple[str, str, bool]:
     when no mention supporting the province names it alone, or when the city rests only on
     names that fit more than one place inside that province."""
     rows = _rows()
-    mentions = _weighted(title, text)
+    mentions, first = _weighted(title, text)
     if not mentions:
         return "", "", False
     votes: dict[str, int] = {}
@@ -323,7 +331,7 @@ def region_of_text_detail(text: str, title: str = "") -> tuple[str, str, bool]:
         votes[rows[i][2]] = votes.get(rows[i][2], 0) + w
     province = max(sorted(votes), key=lambda p: votes[p])  # the first in sorted order on a tie, as idxmax
     ambiguous = not any(_fits_one(m, "") for m, i, _ in mentions if rows[i][2] == province)
-    mentions = [(m, i, w) for m, i, w in _weighted(title, text, province) if rows[i][2] == province]
+    mentions = [(m, i, w) for m, i, w in _weighted(title, text, province, first)[0] if rows[i][2] == province]
     col = 4 if province in MUNICIPALITIES else 3
     counts: dict[str, int] = {}
     for _, i, w in mentions:
