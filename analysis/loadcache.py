@@ -176,7 +176,7 @@ def load_units(units: list[Unit], columns: dict | None, read, bar=None, cache: b
         fp = fingerprint(unit.path)
         fps.setdefault(bucket, set()).add(fp)
         plan.append((n, unit, entry, fp, entry.has(fp)))
-    fresh = _compute([(n, unit) for n, unit, _, _, hit in plan if not hit], columns, read)
+    fresh = _compute([(n, unit, fp) for n, unit, _, fp, hit in plan if not hit], columns, read)
     try:
         rows, audit, bad, errors = _gather(plan, fresh, fps, bar)
     finally:
@@ -212,20 +212,17 @@ def _gather(plan: list, fresh, fps: dict, bar):
                 errors.append((n, str(result)))
             else:
                 entry.put(fp, bad=result[2])
-                for r in result[0]:
-                    r["_unit"], r["_fp"] = n, fp
-                for a in result[1]:
-                    a["_unit"], a["_fp"] = n, fp
                 fresh_rows.setdefault(id(entry), []).extend(result[0])
                 fresh_audit += result[1]
                 bad += result[2]
         if bar is not None:
             bar.update()
-    fresh_log = pd.DataFrame(fresh_audit, columns=AUDIT_COLUMNS + ["_unit", "_fp"])
+    fresh_log = pd.concat([pd.DataFrame(columns=AUDIT_COLUMNS + ["_unit", "_fp"])] + fresh_audit, ignore_index=True)
     del fresh_audit
     row_parts = []
     for entry in entries.values():
-        rows = pd.DataFrame(fresh_rows.pop(id(entry), []))
+        parts = fresh_rows.pop(id(entry), [])
+        rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
         if len(rows):
             row_parts.append(rows.drop(columns="_fp"))
         if entry.new and entry.use:
@@ -248,16 +245,19 @@ def _gather(plan: list, fresh, fps: dict, bar):
     return rows, audit, bad, errors
 
 
-def _compute(todo: list[tuple[int, Unit]], columns: dict | None, read):
-    """The units not in the cache, read and cleaned: an iterator of results in `todo` order, each
-    (rows, audit rows, bad items) or the CorpusError that failed the file.
+def _compute(todo: list[tuple[int, Unit, str]], columns: dict | None, read):
+    """The units not in the cache (position, unit, fingerprint), read and cleaned: an iterator of results
+    in `todo` order, each ([row frames], [audit frames], bad items) or the CorpusError that failed the
+    file. The frames carry `_unit` (the position) and `_fp` (the fingerprint); a batch of folder files
+    shares one frame, given with its first file.
 
     One pool of forked workers (every core, when the load is large) serves the whole load: the files
-    of folders go out in batches first, then each table file is read and parsed here and its rows go
-    out in chunks, so the workers clean one file while this process reads the next. Small loads run
-    here, with no process started."""
+    of folders go out in batches first, then each table file is read and parsed here (the smallest first)
+    and its rows go out in chunks, so the workers clean one file while this process reads the next; the
+    results become frames here as they arrive, while the workers go on. Small loads run here, with no
+    process started."""
     import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     from . import corpus
 
@@ -273,35 +273,96 @@ def _compute(todo: list[tuple[int, Unit]], columns: dict | None, read):
             pool = ProcessPoolExecutor(cores, mp_context=mp.get_context(method))
         return pool.submit(func, arg)
 
-    files = [(n, unit) for n, unit in todo if unit.kind != "table"]
-    hint_roots = {unit.root for _, unit in todo if not _has_metadata(unit.root)}
+    files = [(n, unit, fp) for n, unit, fp in todo if unit.kind != "table"]
+    hint_roots = {unit.root for _, unit, _ in todo if not _has_metadata(unit.root)}
     size = max(50, -(-len(files) // 32))
-    pending: dict[int, tuple] = {}  # position -> ("files", future, index in batch) or ("table", [(future, chunk)], bad)
+    batches = []  # of one folder each: a batch's frame goes to that folder's cache entry
     for k in range(0, len(files), size):
-        batch = files[k:k + size]
-        future = submit(_read_many, [(unit, columns, read, unit.root in hint_roots) for _, unit in batch],
+        for batch in _runs(files[k:k + size], lambda f: _bucket(f[1])):
+            batches.append(batch)
+    jobs = []  # (future, what it is for)
+    for batch in batches:
+        future = submit(_read_many, [(unit, columns, read, unit.root in hint_roots) for _, unit, _ in batch],
                         len(files) >= corpus.PARALLEL_MIN_ITEMS)
-        for i, (n, _) in enumerate(batch):
-            pending[n] = ("files", future, i)
-    tables = sorted(((n, unit) for n, unit in todo if unit.kind == "table"), key=lambda nu: _size(nu[1].path))
+        jobs.append((future, ("files", batch)))
+    results: dict[int, object] = {n: ([], [], []) for n, _, _ in todo}
+    tables = sorted(((n, unit, fp) for n, unit, fp in todo if unit.kind == "table"), key=lambda t: _size(t[1].path))
     try:
-        for n, unit in tables:  # the smallest first: the workers start on it while the bigger ones are read
-            bad: list = []
+        for n, unit, fp in tables:  # the smallest first: the workers start on it while the bigger ones are read
             try:
-                items = corpus.table_items(unit, columns, bad)
+                items = corpus.table_items(unit, columns, results[n][2])
             except CorpusError as exc:
-                pending[n] = ("error", exc)
+                results[n] = exc
                 continue
             hint = unit.root in hint_roots
             step = max(500, -(-len(items) // 16))
-            chunks = [items[k:k + step] for k in range(0, len(items), step)]
-            pending[n] = ("table", [(submit(_clean_chunk, (chunk, hint), len(items) >= corpus.PARALLEL_MIN_ITEMS),
-                                     chunk) for chunk in chunks], bad)
-        for n, _ in todo:
-            yield _collect(pending.pop(n))
+            for k in range(0, len(items), step):
+                chunk = items[k:k + step]
+                future = submit(_clean_chunk, (chunk, hint), len(items) >= corpus.PARALLEL_MIN_ITEMS)
+                jobs.append((future, ("table", n, fp, chunk)))
+        pieces = [_frames(f.result(), what) if isinstance(f, _Now) else None for f, what in jobs]
+        running = {f: k for k, (f, _) in enumerate(jobs) if not isinstance(f, _Now)}
+        for future in as_completed(running):  # made into frames as they come, put in order below
+            k = running[future]
+            pieces[k] = _frames(future.result(), jobs[k][1])
+        for piece in pieces:
+            for n, got in piece:
+                if isinstance(got, CorpusError):
+                    results[n] = got
+                else:
+                    for mine, new in zip(results[n], got):
+                        mine.extend(new)
+        for n, _, _ in todo:
+            yield results.pop(n)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def _runs(items: list, key) -> list[list]:
+    """`items` cut into runs of consecutive items with the same key."""
+    runs: list[list] = []
+    for item in items:
+        if runs and key(runs[-1][-1]) == key(item):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
+
+
+def _frames(result, what: tuple) -> list[tuple[int, object]]:
+    """A finished job as [(unit position, CorpusError or ([row frames], [audit frames], bad items))],
+    rows and audit rows tagged with `_unit` and `_fp`; a batch of folder files gives one frame, with
+    its first file."""
+    rows, audit, out = [], [], []
+    if what[0] == "files":
+        for (n, _, fp), got in zip(what[1], result):
+            if isinstance(got, CorpusError):
+                out.append((n, got))
+                continue
+            for r in got[0]:
+                r["_unit"], r["_fp"] = n, fp
+            for a in got[1]:
+                a["_unit"], a["_fp"] = n, fp
+            rows += got[0]
+            audit += got[1]
+            out.append((n, ([], [], got[2])))
+    else:
+        _, n, fp, chunk = what
+        rows, audit, bad = result
+        for r in rows:  # the raw text is the item's text, not sent back by the worker
+            r["raw"] = chunk[r["raw"]][2]
+            r["_unit"], r["_fp"] = n, fp
+        for a in audit:
+            a["_unit"], a["_fp"] = n, fp
+        out.append((n, ([], [], bad)))
+    first = next((got for _, got in out if not isinstance(got, CorpusError)), None)
+    if first is not None:
+        if rows:
+            first[0].append(pd.DataFrame(rows))
+        if audit:
+            first[1].append(pd.DataFrame(audit, columns=AUDIT_COLUMNS + ["_unit", "_fp"]))
+    return out
 
 
 def _size(path: Path) -> int:
@@ -309,23 +370,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
     except OSError:
         return 0
-
-
-def _collect(job):
-    kind = job[0]
-    if kind == "error":
-        return job[1]
-    if kind == "files":
-        return job[1].result()[job[2]]
-    rows, audit, bad = [], [], job[2]
-    for future, chunk in job[1]:
-        chunk_rows, chunk_audit, chunk_bad = future.result()
-        for row in chunk_rows:  # the raw text is the item's text, not sent back by the worker
-            row["raw"] = chunk[row["raw"]][2]
-        rows += chunk_rows
-        audit += chunk_audit
-        bad += chunk_bad
-    return rows, audit, bad
 
 
 class _Now:
