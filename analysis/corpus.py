@@ -211,26 +211,47 @@ def workers_for(n_items: int) -> int:
     return min(os.cpu_count() or 1, 8) if n_items >= PARALLEL_MIN_ITEMS else 1
 
 
-def map_chunks(func, chunks: list, workers: int) -> list:
+def map_chunks(func, chunks: list, workers: int, shared=None) -> list:
     """[func(chunk) for chunk in chunks], on `workers` forked processes when more than one.
 
+    shared: data every chunk reads (`shared_data()` in func), given to the workers when they start
+    (inherited, not pickled, when they are forked) rather than sent piece by piece with the chunks.
     One machine's cores only; past one machine the same per-file and per-chunk functions run as
     Dask tasks (analysis/cluster.py)."""
-    return list(iter_chunks(func, chunks, workers))
+    return list(iter_chunks(func, chunks, workers, shared))
 
 
-def iter_chunks(func, chunks: list, workers: int):
+_SHARED = None
+
+
+def shared_data():
+    """The `shared` data of the map_chunks call this chunk function runs in."""
+    return _SHARED
+
+
+def _set_shared(value) -> None:
+    global _SHARED
+    _SHARED = value
+
+
+def iter_chunks(func, chunks: list, workers: int, shared=None):
     """map_chunks as a generator: each result in order as soon as it is ready, so the caller can work
     on the first chunks while the workers compute the rest."""
-    if workers <= 1 or len(chunks) <= 1:
-        yield from map(func, chunks)
-        return
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
+    before = _SHARED
+    _set_shared(shared)
+    try:
+        if workers <= 1 or len(chunks) <= 1:
+            yield from map(func, chunks)
+            return
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
 
-    method = "fork" if "fork" in mp.get_all_start_methods() else None
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context(method)) as pool:
-        yield from pool.map(func, chunks)
+        method = "fork" if "fork" in mp.get_all_start_methods() else None
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context(method), initializer=_set_shared,
+                                 initargs=(shared,)) as pool:
+            yield from pool.map(func, chunks)
+    finally:
+        _set_shared(before)
 
 
 # ---------------------------------------------------------------- one article

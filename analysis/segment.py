@@ -445,6 +445,9 @@ def count_corpus(
     def job(chunk):
         return [texts[i] for i in chunk], [groups[i] for i in chunk], user_dict, engine, store is not None, call
 
+    def remote_job(chunk):  # a worker reads the texts from the list it was started with
+        return chunk, [groups[i] for i in chunk], user_dict, engine, store is not None, call
+
     def collect(chunk, joined, _):
         if store is not None:
             new.update(zip([keys[i] for i in chunk], joined))
@@ -460,7 +463,7 @@ def count_corpus(
                 totals[g] = (counts, docs) if mine is None else (_add(mine[0], counts), _add(mine[1], docs))
 
     if n > 1 and len(chunks) > 1:
-        _run_parallel(chunks, _count_chunk, job, collect, n, local=local, finish=finish)
+        _run_parallel(chunks, _count_chunk, job, collect, n, local=local, finish=finish, remote=(remote_job, texts))
     else:
         for chunk in chunks:
             collect(chunk, local(job(chunk)), False)
@@ -479,14 +482,15 @@ def _add(a: Counter, b: Counter) -> Counter:
 
 
 # What a worker process counted, per count_corpus call, until _flush sends it; the barrier makes each
-# worker take exactly one _flush (set by the pool's initializer).
+# worker take exactly one _flush; the texts a worker reads by position (both set by the pool's initializer).
 _ACCUMULATED: dict[str, dict] = {}
 _BARRIER = None
+_TEXTS: list = []
 
 
-def _set_barrier(barrier) -> None:
-    global _BARRIER
-    _BARRIER = barrier
+def _init_worker(barrier, texts) -> None:
+    global _BARRIER, _TEXTS
+    _BARRIER, _TEXTS = barrier, texts
 
 
 def _flush(call: str) -> dict:
@@ -500,6 +504,8 @@ def _count_chunk(args, into: dict | None = None) -> list | None:
     into its _ACCUMULATED counts of this call; returns each text's content tokens joined by "\n" for the
     cache (None without one)."""
     texts, groups, user_dict, engine, want_joined, call = args
+    if texts and isinstance(texts[0], int):  # positions in the worker's texts
+        texts = [_TEXTS[i] for i in texts]
     tk = get_tokenizer(user_dict, engine)
     cut = tk.lcut if engine == "jieba" else tk.cut
     totals = _ACCUMULATED.setdefault(call, {}) if into is None else into
@@ -514,10 +520,12 @@ def _count_chunk(args, into: dict | None = None) -> list | None:
     return joined
 
 
-def _run_parallel(chunks, func, job, collect, n: int, local=None, finish=None) -> None:
+def _run_parallel(chunks, func, job, collect, n: int, local=None, finish=None, remote=None) -> None:
     """Chunks to n-1 forked workers (`func(job(chunk))`) and to this process (`local(job(chunk))`,
     by default func with plain lists), whoever is free takes the next one. `finish(pool, barrier)`
-    runs when every chunk is done, before the workers end (the barrier has one party per worker)."""
+    runs when every chunk is done, before the workers end (the barrier has one party per worker).
+    remote: (job for the workers, texts they start with), so they are given the texts once (inherited
+    when forked) rather than with every chunk."""
     import multiprocessing as mp
     from collections import deque
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -525,13 +533,14 @@ def _run_parallel(chunks, func, job, collect, n: int, local=None, finish=None) -
     local = local or (lambda args: func(args, joined=False))
     context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else None)
     barrier = context.Barrier(n - 1)
+    remote_job, texts = remote or (job, [])
     pending = deque(chunks)
     running = {}
-    with ProcessPoolExecutor(n - 1, mp_context=context, initializer=_set_barrier, initargs=(barrier,)) as pool:
+    with ProcessPoolExecutor(n - 1, mp_context=context, initializer=_init_worker, initargs=(barrier, texts)) as pool:
         while pending or running:
             while pending and len(running) < 2 * (n - 1):
                 chunk = pending.popleft()
-                running[pool.submit(func, job(chunk))] = chunk
+                running[pool.submit(func, remote_job(chunk))] = chunk
             if pending:  # this process works too
                 chunk = pending.pop()
                 collect(chunk, local(job(chunk)), False)

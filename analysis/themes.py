@@ -201,8 +201,12 @@ class _Matcher:
 
 
 def _hits_chunk(job) -> list[tuple]:
-    """Hits of a batch of texts: (row, theme index, keyword, position, sentence_no, sentence)."""
-    cb, start, texts = job
+    """Hits of the texts start:stop of the shared list (map_chunks' shared=): (row, theme index, keyword,
+    position, sentence_no, sentence)."""
+    from .corpus import shared_data
+
+    cb, start, stop = job
+    texts = shared_data()[start:stop]
     m = _Matcher(cb)
     out = []
     for i, text in enumerate(texts, start=start):
@@ -240,8 +244,8 @@ def _raw_hits(texts: pd.Series, cb: pd.DataFrame) -> pd.DataFrame:
         pass
     texts = texts.tolist()
     size = max(2000, -(-len(texts) // 16))
-    jobs = [(cb, k, texts[k:k + size]) for k in range(0, len(texts), size)]
-    rows = [r for part in map_chunks(_hits_chunk, jobs, workers_for(len(texts) // 4)) for r in part]
+    jobs = [(cb, k, k + size) for k in range(0, len(texts), size)]
+    rows = [r for part in map_chunks(_hits_chunk, jobs, workers_for(len(texts) // 4), shared=texts) for r in part]
     hits = pd.DataFrame(rows, columns=_HIT_COLUMNS).astype(
         {"row": "int64", "theme_index": "int64", "position": "int64", "sentence_no": "int64"})
     try:
