@@ -313,12 +313,21 @@ def _table_file(unit: Unit, columns: dict | None, bad: list, table: pd.DataFrame
 
 
 def table_items(unit: Unit, columns: dict | None, bad: list, table: pd.DataFrame | None = None,
-                first_row: int = 1) -> list[tuple]:
+                first_row: int = 1, data: bytes | None = None) -> list[tuple]:
     """A table file's rows as items for `_clean_rows`: (where, doc_id, text, fields, known fields, file).
     Unreadable lines go to `bad`; `table` is given when the caller read the file (a chunk of it that
-    starts at row `first_row`, in write_corpus)."""
+    starts at row `first_row`, in write_corpus), `data` when it read its bytes (sources.table_bytes)."""
+    table, known, extra = prepare_table(unit, columns, bad, table, data)
+    return frame_items(table, known, extra, str(unit.path), first_row)
+
+
+def prepare_table(unit: Unit, columns: dict | None, bad: list, table: pd.DataFrame | None = None,
+                  data: bytes | None = None) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """A table file read (unless `table` is given), its columns named as corpus fields and its other
+    columns made storable (nested values as JSON text, mixed types as text): (table, the metadata
+    fields it has, its other columns). frame_items then makes items of it, or of any slice of it."""
     if table is None:
-        table, unreadable = read_table(unit.path)
+        table, unreadable = read_table(unit.path, data)
         bad.extend(unreadable)
     table = map_columns(table, unit.path, columns)
     extra = [c for c in table.columns if c not in COLUMNS]
@@ -329,19 +338,22 @@ def table_items(unit: Unit, columns: dict | None, bad: list, table: pd.DataFrame
                 v if not hasattr(v, "tolist") else v.tolist(), ensure_ascii=False))
         elif values.map(type).nunique() > 1:
             table[col] = table[col].map(lambda v: v if v is None or v != v else str(v))
+    return table, [c for c in METADATA_COLUMNS if c in table.columns], extra
+
+
+def frame_items(table: pd.DataFrame, known: list[str], extra: list[str], file: str, first_row: int = 1) -> list[tuple]:
+    """Items for `_clean_rows` of a prepared table (or a slice of it that starts at row `first_row`)."""
     texts = table["text"].where(table["text"].notna(), "").astype(str)
     ids = table["doc_id"].astype(str) if "doc_id" in table.columns else texts.map(content_id)
-    known = [c for c in METADATA_COLUMNS if c in table.columns]
     records = table[known + extra].astype(object).where(table[known + extra].notna(), None).to_dict("records")
-    return [(f"{unit.path}:row {n} (id {doc_id})", doc_id, text, fields, known, str(unit.path))
+    return [(f"{file}:row {n} (id {doc_id})", doc_id, text, fields, known, file)
             for n, (doc_id, text, fields) in enumerate(zip(ids.tolist(), texts.tolist(), records), start=first_row)]
 
 
-def _clean_rows(items: list, raw: bool = True) -> tuple[list, list, list]:
-    """Clean a batch of table rows: (rows, audit rows, bad rows). raw=False: a row's `raw` is the
-    position of its item in `items` (whose text is the raw text), so a worker need not send it back."""
+def _clean_rows(items: list) -> tuple[list, list, list]:
+    """Clean a batch of table rows: (rows, audit rows, bad rows)."""
     rows, audit, bad = [], [], []
-    for k, (item, doc_id, text, fields, known, file) in enumerate(items):
+    for item, doc_id, text, fields, known, file in items:
         for key in known:
             fields[key] = "" if fields[key] is None else str(fields[key])
         try:
@@ -350,8 +362,6 @@ def _clean_rows(items: list, raw: bool = True) -> tuple[list, list, list]:
         except CorpusError as exc:
             bad.append((item, str(exc).removeprefix(item + ": ")))
             continue
-        if not raw:
-            row["raw"] = k
         rows.append(row)
         audit.extend(rows_audit)
     return rows, audit, bad

@@ -257,7 +257,7 @@ def _compute(todo: list[tuple[int, Unit, str]], columns: dict | None, read):
     results become frames here as they arrive, while the workers go on. Small loads run here, with no
     process started."""
     import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 
     from . import corpus
 
@@ -287,19 +287,24 @@ def _compute(todo: list[tuple[int, Unit, str]], columns: dict | None, read):
         jobs.append((future, ("files", batch)))
     results: dict[int, object] = {n: ([], [], []) for n, _, _ in todo}
     tables = sorted(((n, unit, fp) for n, unit, fp in todo if unit.kind == "table"), key=lambda t: _size(t[1].path))
+    reader = ThreadPoolExecutor(1) if len(tables) > 1 else None  # the next file's bytes, read ahead
     try:
-        for n, unit, fp in tables:  # the smallest first: the workers start on it while the bigger ones are read
+        ahead = reader.submit(_bytes, tables[0][1].path) if reader else None
+        for k, (n, unit, fp) in enumerate(tables):  # the smallest first: the workers start on it while the
+            data = ahead.result() if ahead else None  # bigger ones are read
+            ahead = reader.submit(_bytes, tables[k + 1][1].path) if reader and k + 1 < len(tables) else None
             try:
-                items = corpus.table_items(unit, columns, results[n][2])
+                table, known, extra = corpus.prepare_table(unit, columns, results[n][2], data=data)
             except CorpusError as exc:
                 results[n] = exc
                 continue
+            del data
             hint = unit.root in hint_roots
-            step = max(500, -(-len(items) // 16))
-            for k in range(0, len(items), step):
-                chunk = items[k:k + step]
-                future = submit(_clean_chunk, (chunk, hint), len(items) >= corpus.PARALLEL_MIN_ITEMS)
-                jobs.append((future, ("table", n, fp, chunk)))
+            step = max(500, -(-len(table) // 16))
+            for k in range(0, len(table), step):  # slices of the table (Arrow columns: pickled as buffers)
+                job = (table.iloc[k:k + step], known, extra, str(unit.path), k + 1, hint)
+                future = submit(_clean_chunk, job, len(table) >= corpus.PARALLEL_MIN_ITEMS)
+                jobs.append((future, ("table", n, fp)))
         pieces = [_frames(f.result(), what) if isinstance(f, _Now) else None for f, what in jobs]
         running = {f: k for k, (f, _) in enumerate(jobs) if not isinstance(f, _Now)}
         for future in as_completed(running):  # made into frames as they come, put in order below
@@ -315,8 +320,20 @@ def _compute(todo: list[tuple[int, Unit, str]], columns: dict | None, read):
         for n, _, _ in todo:
             yield results.pop(n)
     finally:
+        if reader is not None:
+            reader.shutdown(cancel_futures=True)
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def _bytes(path: Path) -> bytes | None:
+    """A table file's decompressed bytes, or None (then read_table reads it, and reports what fails)."""
+    from .sources import table_bytes
+
+    try:
+        return table_bytes(path)
+    except (OSError, EOFError, ValueError):
+        return None
 
 
 def _runs(items: list, key) -> list[list]:
@@ -347,15 +364,11 @@ def _frames(result, what: tuple) -> list[tuple[int, object]]:
             rows += got[0]
             audit += got[1]
             out.append((n, ([], [], got[2])))
-    else:
-        _, n, fp, chunk = what
+    else:  # a table slice: frames made on the worker
+        _, n, fp = what
         rows, audit, bad = result
-        for r in rows:  # the raw text is the item's text, not sent back by the worker
-            r["raw"] = chunk[r["raw"]][2]
-            r["_unit"], r["_fp"] = n, fp
-        for a in audit:
-            a["_unit"], a["_fp"] = n, fp
-        out.append((n, ([], [], bad)))
+        tagged = [frame.assign(_unit=n, _fp=fp) for frame in (rows, audit)]
+        return [(n, ([tagged[0]] if len(rows) else [], [tagged[1]] if len(audit) else [], bad))]
     first = next((got for _, got in out if not isinstance(got, CorpusError)), None)
     if first is not None:
         if rows:
@@ -400,15 +413,16 @@ def _read_many(jobs: list) -> list:
     return out
 
 
-def _clean_chunk(job) -> tuple[list, list, list]:
-    """Clean a chunk of table rows (corpus._clean_rows, `raw` as the item's position) with region hints."""
-    from .corpus import _clean_rows
+def _clean_chunk(job) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+    """Clean a slice of a prepared table (corpus.prepare_table) with region hints: (rows, audit rows)
+    as frames, made here on the worker, and the bad rows."""
+    from .corpus import _clean_rows, frame_items
 
-    items, hint = job
-    rows, audit, bad = _clean_rows(items, raw=False)
+    table, known, extra, file, first_row, hint = job
+    rows, audit, bad = _clean_rows(frame_items(table, known, extra, file, first_row))
     if hint:
         _region_hints(rows)
-    return rows, audit, bad
+    return pd.DataFrame(rows), pd.DataFrame(audit, columns=AUDIT_COLUMNS), bad
 
 
 def region_key(title: str, text: str) -> str:

@@ -108,28 +108,41 @@ def find_units(source=None) -> Found:
 # ---------------------------------------------------------------- tables
 
 
-def _text_of(path: Path) -> str:
-    """A (possibly compressed) text file's content, its encoding sniffed from the bytes like an
-    article's (exports from Chinese sites come in GB18030 too); damaged bytes are replaced."""
+def table_bytes(path: Path) -> bytes | None:
+    """The decompressed bytes of a CSV or JSON-lines file (None for Parquet), for read_table(data=):
+    load_corpus reads the next table file's bytes in a thread while it parses the current one."""
+    suffixes = [s.lower() for s in path.suffixes if s.lower() not in COMPRESSIONS]
+    if path.is_dir() or not suffixes or suffixes[-1] == ".parquet":
+        return None
     from pandas.io.common import get_handle
 
+    with get_handle(path, "rb", compression="infer", is_text=False) as handle:
+        return handle.handle.read()
+
+
+def _text_of(path: Path, data: bytes | None = None) -> str:
+    """A (possibly compressed) text file's content, its encoding sniffed from the bytes like an
+    article's (exports from Chinese sites come in GB18030 too); damaged bytes are replaced."""
     from .corpus import decode_bytes
 
-    with get_handle(path, "rb", compression="infer", is_text=False) as handle:
-        data = handle.handle.read()
+    if data is None:
+        data = table_bytes(path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return decode_bytes(data, str(path))[0]
 
 
-def _read_jsonl(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
-    """Records of a JSON-lines file; lines that do not parse are returned as (file:line N, problem)."""
+def _read_jsonl(path: Path, data: bytes | None = None) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """Records of a JSON-lines file (or of its decompressed bytes `data`); lines that do not parse
+    are returned as (file:line N, problem)."""
     try:  # the usual case, UTF-8 throughout: pandas decompresses and parses the file itself (least memory)
-        return pd.read_json(path, lines=True, dtype=False, encoding="utf-8", encoding_errors="strict"), []
+        source = path if data is None else io.BytesIO(data)
+        return pd.read_json(source, lines=True, dtype=False, encoding="utf-8", encoding_errors="strict",
+                            compression="infer" if data is None else None), []
     except (ValueError, UnicodeDecodeError):
         pass
-    text = _text_of(path)
+    text = _text_of(path, data)
     try:
         return pd.read_json(io.StringIO(text), lines=True, dtype=False), []
     except ValueError:
@@ -156,8 +169,9 @@ def parse_json_line(line: str, where: str, rows: list, bad: list) -> None:
     rows.append(value)
 
 
-def read_table(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
-    """A table file (CSV, JSON lines, Parquet file or dataset) and its unreadable lines or rows."""
+def read_table(path: Path, data: bytes | None = None) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """A table file (CSV, JSON lines, Parquet file or dataset) and its unreadable lines or rows;
+    `data`: the file's decompressed bytes (table_bytes), if read already."""
     suffixes = [s.lower() for s in path.suffixes if s.lower() not in COMPRESSIONS]
     last = suffixes[-1] if suffixes else ".parquet"
     try:
@@ -165,12 +179,12 @@ def read_table(path: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
             return pd.read_parquet(path), []
         if last == ".csv":
             bad: list[tuple[str, str]] = []
-            table = pd.read_csv(io.StringIO(_text_of(path)), dtype=str, keep_default_na=False,
+            table = pd.read_csv(io.StringIO(_text_of(path, data)), dtype=str, keep_default_na=False,
                                 on_bad_lines=lambda line: bad.append((str(path), f"a CSV row with "
                                                                      f"{len(line)} fields: {line[:3]}…")),
                                 engine="python")
             return table, bad
-        return _read_jsonl(path)
+        return _read_jsonl(path, data)
     except CorpusError:
         raise
     except (ValueError, OSError, UnicodeError, EOFError) as exc:

@@ -601,13 +601,13 @@ def counted(monkeypatch, tmp_path):
         return real(unit, columns)
 
     monkeypatch.setattr(analysis.corpus, "read_unit", read_unit)
-    real_items = analysis.corpus.table_items  # a table file is read by load_units itself
+    real_prepare = analysis.corpus.prepare_table  # a table file is read by load_units itself
 
-    def table_items(unit, *args, **kwargs):
+    def prepare_table(unit, *args, **kwargs):
         calls.append(unit.path.name)
-        return real_items(unit, *args, **kwargs)
+        return real_prepare(unit, *args, **kwargs)
 
-    monkeypatch.setattr(analysis.corpus, "table_items", table_items)
+    monkeypatch.setattr(analysis.corpus, "prepare_table", prepare_table)
     return calls
 
 
