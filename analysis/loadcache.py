@@ -287,12 +287,15 @@ def _compute(todo: list[tuple[int, Unit, str]], columns: dict | None, read):
         jobs.append((future, ("files", batch)))
     results: dict[int, object] = {n: ([], [], []) for n, _, _ in todo}
     tables = sorted(((n, unit, fp) for n, unit, fp in todo if unit.kind == "table"), key=lambda t: _size(t[1].path))
-    reader = ThreadPoolExecutor(1) if len(tables) > 1 else None  # the next file's bytes, read ahead
+    # the bytes of the next two table files are read (decompressed: lzma and zlib let other threads
+    # run meanwhile) in threads while this one is parsed
+    reader = ThreadPoolExecutor(2) if len(tables) > 1 else None
     try:
-        ahead = reader.submit(_bytes, tables[0][1].path) if reader else None
+        ahead = [reader.submit(_bytes, unit.path) for _, unit, _ in tables[:2]] if reader else []
         for k, (n, unit, fp) in enumerate(tables):  # the smallest first: the workers start on it while the
-            data = ahead.result() if ahead else None  # bigger ones are read
-            ahead = reader.submit(_bytes, tables[k + 1][1].path) if reader and k + 1 < len(tables) else None
+            data = ahead.pop(0).result() if ahead else None  # bigger ones are read
+            if reader and k + 2 < len(tables):
+                ahead.append(reader.submit(_bytes, tables[k + 2][1].path))
             try:
                 table, known, extra = corpus.prepare_table(unit, columns, results[n][2], data=data)
             except CorpusError as exc:
