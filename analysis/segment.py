@@ -219,19 +219,9 @@ class TokenStore:
     def add(self, new: dict[str, str]) -> None:
         if not new:
             return
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
         self.entries.update(new)
-        self.dir.mkdir(parents=True, exist_ok=True)
         merge = len(self.packs) >= self.MAX_PACKS
-        items = self.entries if merge else new
-        table = pa.table({"key": list(items), "tokens": list(items.values())})
-        name = hashlib.sha1("".join(sorted(items)).encode()).hexdigest()[:16]
-        target = self.dir / f"pack-{name}.parquet"
-        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        pq.write_table(table, tmp)
-        os.replace(tmp, target)
+        target = self.write(self.dir, self.entries if merge else new)
         if merge:
             for pack in self.packs:
                 if pack != target:
@@ -239,6 +229,34 @@ class TokenStore:
             self.packs = [target]
         else:
             self.packs.append(target)
+
+
+    @staticmethod
+    def write(folder: Path, items: dict[str, str]) -> Path:
+        """One pack of {text key: joined tokens} in `folder` (a TokenStore's dir), written atomically;
+        count_corpus's workers write their own with it."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        table = pa.table({"key": list(items), "tokens": list(items.values())})
+        name = hashlib.sha1("".join(sorted(items)).encode()).hexdigest()[:16]
+        target = folder / f"pack-{name}.parquet"
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        pq.write_table(table, tmp)
+        os.replace(tmp, target)
+        return target
+
+    def tidy(self) -> None:
+        """Merge the packs into one when there are too many (workers add packs this store has not read)."""
+        packs = sorted(self.dir.glob("pack-*.parquet"))
+        if len(packs) <= self.MAX_PACKS:
+            return
+        target = self.write(self.dir, TokenStore(self.dir.parent, self.dir.name).entries)
+        for pack in packs:
+            if pack != target:
+                pack.unlink(missing_ok=True)
 
 
 def _split(joined: str) -> list[str]:
@@ -445,31 +463,37 @@ def count_corpus(
     def job(chunk):
         return [texts[i] for i in chunk], [groups[i] for i in chunk], user_dict, engine, store is not None, call
 
-    def remote_job(chunk):  # a worker reads the texts from the list it was started with
-        return chunk, [groups[i] for i in chunk], user_dict, engine, store is not None, call
+    def remote_job(chunk):  # a worker reads the texts from the list it was started with and keeps the
+        pack = (str(store.dir), [keys[i] for i in chunk]) if store is not None else None  # tokens for its pack
+        return chunk, [groups[i] for i in chunk], user_dict, engine, pack, call
 
     def collect(chunk, joined, _):
-        if store is not None:
+        if store is not None and joined is not None:
             new.update(zip([keys[i] for i in chunk], joined))
         bar.update(len(chunk))
 
     def local(args):  # this process counts its own chunks straight into `totals`
         return _count_chunk(args, into=totals)
 
-    def finish(pool, barrier):  # each worker sends the counts of all its chunks once, at the end
-        for counted in [f.result() for f in [pool.submit(_flush, call) for _ in range(barrier.parties)]]:
+    def finish(pool, barrier):  # each worker writes its pack and sends its counts, once, at the end
+        flushed = [pool.submit(_flush, call) for _ in range(barrier.parties)]
+        if store is not None:  # meanwhile this process writes its own
+            store.add(new)
+        for counted in [f.result() for f in flushed]:
             for g, (counts, docs) in counted.items():
                 mine = totals.get(g)
                 totals[g] = (counts, docs) if mine is None else (_add(mine[0], counts), _add(mine[1], docs))
 
     if n > 1 and len(chunks) > 1:
         _run_parallel(chunks, _count_chunk, job, collect, n, local=local, finish=finish, remote=(remote_job, texts))
+        if store is not None:
+            store.tidy()
     else:
         for chunk in chunks:
             collect(chunk, local(job(chunk)), False)
+        if store is not None:
+            store.add(new)
     bar.close()
-    if store is not None:
-        store.add(new)
     return totals
 
 
@@ -494,18 +518,29 @@ def _init_worker(barrier, texts) -> None:
 
 
 def _flush(call: str) -> dict:
+    """A worker's end of a count_corpus call: its pack of tokens written, its counts returned."""
     if _BARRIER is not None:
         _BARRIER.wait(timeout=600)
+    pack = _PACKS.pop(call, None)
+    if pack and pack[1]:
+        TokenStore.write(Path(pack[0]), pack[1])
     return _ACCUMULATED.pop(call, {})
+
+
+_PACKS: dict[str, tuple[str, dict]] = {}  # per call: (pack folder, {text key: joined tokens}) of a worker
 
 
 def _count_chunk(args, into: dict | None = None) -> list | None:
     """Segment, filter and count a chunk of texts into `into` ({group: (counts, docs)}), or in a worker
     into its _ACCUMULATED counts of this call; returns each text's content tokens joined by "\n" for the
-    cache (None without one)."""
+    cache (None without one; a worker keeps them for the pack it writes at _flush)."""
     texts, groups, user_dict, engine, want_joined, call = args
-    if texts and isinstance(texts[0], int):  # positions in the worker's texts
+    pack = None
+    if texts and isinstance(texts[0], int):  # in a worker: positions in its texts, and its pack
         texts = [_TEXTS[i] for i in texts]
+        if want_joined:
+            folder, keys = want_joined
+            pack = _PACKS.setdefault(call, (folder, {}))[1]
     tk = get_tokenizer(user_dict, engine)
     cut = tk.lcut if engine == "jieba" else tk.cut
     totals = _ACCUMULATED.setdefault(call, {}) if into is None else into
@@ -517,6 +552,9 @@ def _count_chunk(args, into: dict | None = None) -> list | None:
         docs.update(set(content))
         if want_joined:
             joined.append("\n".join(content))
+    if pack is not None:
+        pack.update(zip(keys, joined))
+        return None
     return joined
 
 

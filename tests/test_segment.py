@@ -237,3 +237,19 @@ def test_count_corpus_equals_counting_the_token_lists(paras, tmp_path):
     assert tokenize_corpus(texts[:5], stopwords=False, drop_genre=False, cache_dir=tmp_path) == lists[:5]
     with pytest.raises(ValueError, match="groups"):
         count_corpus(texts, groups[:-1], cache=False)
+
+
+def test_count_corpus_workers_write_their_packs_and_many_packs_are_merged(paras, tmp_path, monkeypatch):
+    from analysis.segment import TokenStore, count_corpus, lexicon_hash
+
+    monkeypatch.setattr(TokenStore, "MAX_PACKS", 3)
+    texts = list(paras["text"])
+    for k in range(4):  # new texts each time: each call adds the packs of this process and the worker
+        batch = [f"第{k}批 {t}" for t in texts] * 2
+        count_corpus(batch, [0] * len(batch), cache_dir=tmp_path, workers=2, progress=False)
+    store = TokenStore(tmp_path, lexicon_hash(None, "rjieba"))
+    assert 1 <= len(store.packs) <= 3
+    every = [f"第{k}批 {t}" for k in range(4) for t in texts]
+    assert all(store.get(TokenStore.key(t)) is not None for t in every)
+    assert tokenize_corpus(every, stopwords=False, drop_genre=False, cache_dir=tmp_path) == tokenize_corpus(
+        every, stopwords=False, drop_genre=False, cache=False)
