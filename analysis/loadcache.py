@@ -257,7 +257,7 @@ def _compute(todo: list[tuple[int, Unit, str]], columns: dict | None, read):
     results become frames here as they arrive, while the workers go on. Small loads run here, with no
     process started."""
     import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     from . import corpus
 
@@ -287,15 +287,15 @@ def _compute(todo: list[tuple[int, Unit, str]], columns: dict | None, read):
         jobs.append((future, ("files", batch)))
     results: dict[int, object] = {n: ([], [], []) for n, _, _ in todo}
     tables = sorted(((n, unit, fp) for n, unit, fp in todo if unit.kind == "table"), key=lambda t: _size(t[1].path))
-    # the bytes of the next two table files are read (decompressed: lzma and zlib let other threads
-    # run meanwhile) in threads while this one is parsed
-    reader = ThreadPoolExecutor(2) if len(tables) > 1 else None
+    # several big table files: the workers, idle until the first is parsed, read (decompress) the next
+    # ones meanwhile (up to three ahead); this process parses each from those bytes
+    early = cores > 1 and len(tables) > 1 and sum(_size(unit.path) for _, unit, _ in tables) >= PREFETCH_MIN_BYTES
     try:
-        ahead = [reader.submit(_bytes, unit.path) for _, unit, _ in tables[:2]] if reader else []
+        ahead = {k: submit(_bytes, tables[k][1].path, True) for k in (1, 2) if early and k < len(tables)}
         for k, (n, unit, fp) in enumerate(tables):  # the smallest first: the workers start on it while the
-            data = ahead.pop(0).result() if ahead else None  # bigger ones are read
-            if reader and k + 2 < len(tables):
-                ahead.append(reader.submit(_bytes, tables[k + 2][1].path))
+            data = ahead.pop(k).result() if k in ahead else None  # bigger ones are read
+            if early and k + 3 < len(tables):
+                ahead[k + 3] = submit(_bytes, tables[k + 3][1].path, True)
             try:
                 table, known, extra = corpus.prepare_table(unit, columns, results[n][2], data=data)
             except CorpusError as exc:
@@ -323,10 +323,11 @@ def _compute(todo: list[tuple[int, Unit, str]], columns: dict | None, read):
         for n, _, _ in todo:
             yield results.pop(n)
     finally:
-        if reader is not None:
-            reader.shutdown(cancel_futures=True)
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+PREFETCH_MIN_BYTES = 2_000_000  # table files on disk (compressed or not): about 2,000 articles and more
 
 
 def _bytes(path: Path) -> bytes | None:
