@@ -201,8 +201,8 @@ class _Matcher:
 
 
 def _hits_chunk(job) -> list[tuple]:
-    """Hits of the texts start:stop of the shared list (map_chunks' shared=): (row, theme index, keyword,
-    position, sentence_no, sentence)."""
+    """Hits of the texts start:stop of the shared list (map_chunks' shared=), a frame: row, theme index,
+    keyword, position, sentence_no, sentence."""
     from .corpus import shared_data
 
     cb, start, stop = job
@@ -214,7 +214,12 @@ def _hits_chunk(job) -> list[tuple]:
             continue
         for j, w, pos, sent, a, b in m.hits(text):
             out.append((i, j, w, pos, sent + 1, text[a:b].strip()))
-    return out
+    return _hit_frame(out)
+
+
+def _hit_frame(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=_HIT_COLUMNS).astype(
+        {"row": "int64", "theme_index": "int64", "position": "int64", "sentence_no": "int64"})
 
 
 def _codebook_key(cb: pd.DataFrame) -> str:
@@ -245,9 +250,8 @@ def _raw_hits(texts: pd.Series, cb: pd.DataFrame) -> pd.DataFrame:
     texts = texts.tolist()
     size = max(2000, -(-len(texts) // 16))
     jobs = [(cb, k, k + size) for k in range(0, len(texts), size)]
-    rows = [r for part in map_chunks(_hits_chunk, jobs, workers_for(len(texts) // 4), shared=texts) for r in part]
-    hits = pd.DataFrame(rows, columns=_HIT_COLUMNS).astype(
-        {"row": "int64", "theme_index": "int64", "position": "int64", "sentence_no": "int64"})
+    parts = [part for part in map_chunks(_hits_chunk, jobs, workers_for(len(texts) // 4), shared=texts) if len(part)]
+    hits = pd.concat(parts, ignore_index=True) if parts else _hit_frame([])  # frames made on the workers
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
