@@ -103,6 +103,7 @@ def _opencc():
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNDECODED = re.compile("\ufffd+")
+_UNSEEN = re.compile(_INVISIBLE.pattern[:-1] + _CONTROL.pattern[1:])  # either class
 _TRAILING_SPACE = re.compile(r"[^\S\n]+(?=\n|$)")
 
 
@@ -122,7 +123,7 @@ def normalise(text: str) -> tuple[str, list]:
     undecodable-byte marks (U+FFFD) removed and logged with their offsets in the text as given (the
     `raw` column, where the marks still are), trailing spaces trimmed."""
     pairs = []
-    damaged = [(m.start(), len(m.group())) for m in _UNDECODED.finditer(text)]  # where they are in the raw text
+    damaged = [(m.start(), len(m.group())) for m in _UNDECODED.finditer(text)] if "\ufffd" in text else []
     n_cr = text.count("\r")
     pattern, table = _nfkc_changes()
     new = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -134,6 +135,8 @@ def normalise(text: str) -> tuple[str, list]:
         new = unicodedata.normalize("NFKC", new)
     for pattern, what in ((_INVISIBLE, "zero-width, bidi-control or soft-hyphen characters removed"),
                           (_CONTROL, "NUL or other control characters removed")):
+        if not _UNSEEN.search(new):  # one pass finds out whether either is there at all
+            break
         found = pattern.findall(new)
         if found:
             codes = sorted({f"U+{ord(c):04X}" for c in found})
@@ -277,8 +280,13 @@ def ends_sentence(line: str) -> bool:
     return bool(_SENTENCE_END.search(line.rstrip().rstrip(_CLOSERS)))
 
 
+_NUMBER_LINE = re.compile(r"^[^\S\n]*\d{1,2}[^\S\n]*$", re.M)  # a line that is a number once stripped
+
+
 def numbered_caption(lines: list[str]) -> tuple[list[str], list]:
     """Drop a bare photo number line (1, 2, …) and the caption line right after it."""
+    if not _NUMBER_LINE.search("\n".join(lines)):  # one search spares most articles the loop below
+        return lines, []
     kept, removed, skip = [], [], False
     for i, line in enumerate(lines):
         s = line.strip()
@@ -298,8 +306,13 @@ def numbered_caption(lines: list[str]) -> tuple[list[str], list]:
 _MARKED_CAPTION = re.compile(r"^([▲△▼]|图为|\(图为|图:|图片来源|摄影:)")
 
 
+_CAPTION_MARKS = ("▲", "△", "▼", "图为", "图:", "图片来源", "摄影:")  # what _MARKED_CAPTION needs to match
+
+
 def marked_caption(lines: list[str]) -> tuple[list[str], list]:
     """Drop photo captions marked with ▲ / △ or introduced by 图为 / 图:."""
+    if not any(mark in line for line in lines for mark in _CAPTION_MARKS):
+        return lines, []
     return drop_pattern(lines, _MARKED_CAPTION)
 
 
@@ -325,6 +338,8 @@ _GLUED_AFTER = re.compile(rf"^(.*[。!?])({_HEAD})$")
 
 def split_headings(lines: list[str]) -> tuple[list[str], list]:
     """Put a heading that the page glued to a paragraph on its own line; nothing is removed."""
+    if not any(" " in line for line in lines):  # both patterns need a space between the heading's phrases
+        return lines, []
     out, changes = [], []
     todo = list(reversed(lines))
     while todo:
