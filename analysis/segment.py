@@ -475,17 +475,22 @@ def count_corpus(
     def local(args):  # this process counts its own chunks straight into `totals`
         return _count_chunk(args, into=totals)
 
-    def finish(pool, barrier):  # each worker writes its pack and sends its counts, once, at the end
-        flushed = [pool.submit(_flush, call) for _ in range(barrier.parties)]
-        if store is not None:  # meanwhile this process writes its own
+    flushed = []
+
+    def drained(pool, barrier):  # no chunk left to start: each worker will write its pack and send its
+        flushed.extend(pool.submit(_flush, call) for _ in range(barrier.parties))  # counts once, after its
+        if store is not None:  # last chunk; meanwhile this process writes its own pack
             store.add(new)
+
+    def finish(pool, barrier):
         for counted in [f.result() for f in flushed]:
             for g, (counts, docs) in counted.items():
                 mine = totals.get(g)
                 totals[g] = (counts, docs) if mine is None else (_add(mine[0], counts), _add(mine[1], docs))
 
     if n > 1 and len(chunks) > 1:
-        _run_parallel(chunks, _count_chunk, job, collect, n, local=local, finish=finish, remote=(remote_job, texts))
+        _run_parallel(chunks, _count_chunk, job, collect, n, local=local, drained=drained, finish=finish,
+                      remote=(remote_job, texts))
         if store is not None:
             store.tidy()
     else:
@@ -558,10 +563,11 @@ def _count_chunk(args, into: dict | None = None) -> list | None:
     return joined
 
 
-def _run_parallel(chunks, func, job, collect, n: int, local=None, finish=None, remote=None) -> None:
+def _run_parallel(chunks, func, job, collect, n: int, local=None, drained=None, finish=None, remote=None) -> None:
     """Chunks to n-1 forked workers (`func(job(chunk))`) and to this process (`local(job(chunk))`,
-    by default func with plain lists), whoever is free takes the next one. `finish(pool, barrier)`
-    runs when every chunk is done, before the workers end (the barrier has one party per worker).
+    by default func with plain lists), whoever is free takes the next one. `drained(pool, barrier)`
+    runs once when no chunk is left to start, `finish(pool, barrier)` when every chunk is done, both
+    before the workers end (the barrier has one party per worker).
     remote: (job for the workers, texts they start with), so they are given the texts once (inherited
     when forked) rather than with every chunk."""
     import multiprocessing as mp
@@ -584,8 +590,13 @@ def _run_parallel(chunks, func, job, collect, n: int, local=None, finish=None, r
                 collect(chunk, local(job(chunk)), False)
                 done = [f for f in running if f.done()]
             else:
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                if drained is not None:
+                    drained(pool, barrier)
+                    drained = None
+                done, _ = wait(running, return_when=FIRST_COMPLETED) if running else (set(), None)
             for future in done:
                 collect(running.pop(future), future.result(), True)
+        if drained is not None:
+            drained(pool, barrier)
         if finish is not None:
             finish(pool, barrier)

@@ -42,9 +42,13 @@ def _by_list(by) -> list[str]:
     return [by] if isinstance(by, str) else list(by)
 
 
-def _with_by(data, by=None, corpus: pd.DataFrame | None = None) -> pd.DataFrame:
-    """A copy of `data` with every `by` column (joined from `corpus` by doc_id if the data lacks it)."""
-    df = _as_frame(data).copy()
+def _with_by(data, by=None, corpus: pd.DataFrame | None = None, keep: list[str] | None = None) -> pd.DataFrame:
+    """A copy of `data` with every `by` column (joined from `corpus` by doc_id if the data lacks it);
+    keep: copy only these columns (and the `by` ones and doc_id), not all of them."""
+    df = _as_frame(data)
+    if keep is not None:
+        df = df[[c for c in dict.fromkeys(keep + _by_list(by) + ["doc_id"]) if c in df.columns]]
+    df = df.copy()
     for col in _by_list(by):
         if col not in df.columns:
             if corpus is None or col not in corpus.columns or "doc_id" not in df.columns:
@@ -163,7 +167,7 @@ def _term_frequencies(data, by=None, *, top: int | None = None, **kwargs) -> pd.
         min_chars = kwargs.pop("min_chars", 1)
         stop = _stopset(kwargs.pop("stopwords", True), kwargs.pop("drop_genre", True))
         text_col = kwargs.pop("text_col", "text")
-        df = _with_by(data, by, kwargs.pop("corpus", None))
+        df = _with_by(data, by, kwargs.pop("corpus", None), keep=[text_col])
         if text_col not in df.columns:
             raise KeyError(f"no text column {text_col!r}; pass text_col= or tokens=")
         kwargs.pop("joined", None)
