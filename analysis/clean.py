@@ -154,7 +154,10 @@ def normalise(text: str) -> tuple[str, list]:
 
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ"
-_PINYIN_GLUED = re.compile(rf"(?<=[{CJK}])\(([a-z{_TONED}]{{1,6}})\)")
+# "(" opens the pattern so the regex engine jumps from one "(" to the next; the character before it
+# must be Chinese (checked in strip_pinyin: a lookbehind first would be tried at every position)
+_PINYIN_GLUED = re.compile(rf"\(([a-z{_TONED}]{{1,6}})\)")
+_CJK_CHAR = re.compile(f"[{CJK}]")
 _SYLLABLE = re.compile(
     r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
     r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|er|in|un|vn|ia|ie|iu|io"
@@ -171,10 +174,13 @@ def is_pinyin_syllable(word: str) -> bool:
 
 def strip_pinyin(text: str) -> tuple[str, list]:
     """Remove a pinyin syllable in parentheses glued after a character; 鎮(鄉) and (劉權有) stay."""
+    if "(" not in text:
+        return text, []
     removed = []
 
     def repl(m: re.Match) -> str:
-        if is_pinyin_syllable(m.group(1)):
+        at = m.start()
+        if at and _CJK_CHAR.match(text, at - 1) and is_pinyin_syllable(m.group(1)):
             removed.append((m.group(0), ""))
             return ""
         return m.group(0)
