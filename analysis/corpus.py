@@ -404,12 +404,16 @@ def _parse_dates(values: pd.Series) -> pd.Series:
     return out
 
 
+_STR = pd.Series(dtype="str").dtype  # what .astype("str") gives
+
+
 def _frame(corpus: pd.DataFrame) -> pd.DataFrame:
     for col in COLUMNS:
         if col not in corpus.columns:
             corpus[col] = "" if col in _STRING_COLUMNS else None
     for col in _STRING_COLUMNS:  # one string dtype whether the rows were just cleaned or read from the cache
-        corpus[col] = corpus[col].fillna("").astype("str")
+        if corpus[col].dtype != _STR or corpus[col].hasnans:  # (a copy of `text` and `raw` is not cheap)
+            corpus[col] = corpus[col].fillna("").astype("str")
     extra = [c for c in corpus.columns if c not in COLUMNS]
     for col in extra:
         if corpus[col].dtype == object and corpus[col].map(lambda v: v is None or isinstance(v, str)).all():
@@ -491,7 +495,7 @@ def load_corpus(source=None, *, columns: dict | None = None, errors: str = "rais
     corpus["label"] = _label(corpus["title"], corpus["date"], corpus["doc_id"])
     for col in ("n_chars_raw", "n_chars_clean"):
         corpus[col] = corpus[col].astype(int)
-    corpus = loadcache.with_regions(corpus, cache=cache, hints=hints)
+    corpus = loadcache.with_regions(corpus, cache=cache, hints=hints, trusted=not len(meta))
     log = [{"doc_id": item, "step": 0, "rule": "skipped", "removed": why, "replacement": ""} for item, why in bad]
     if dedupe:
         from .duplicates import drop_duplicates

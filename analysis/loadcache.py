@@ -517,11 +517,13 @@ def _prune(folder: Path, keep: int) -> None:
 # ---------------------------------------------------------------- regions
 
 
-def with_regions(corpus: pd.DataFrame, cache: bool = True, hints: list | None = None) -> pd.DataFrame:
+def with_regions(corpus: pd.DataFrame, cache: bool = True, hints: list | None = None,
+                 trusted: bool = False) -> pd.DataFrame:
     """Fill province and city from the places an article names where no province is given
     (`places.region_of_text_detail`, as `infer_region`); `region_ambiguous` flags answers that
     rest only on names several places share (a bare 朝阳区). `hints`: one per row, the region a
-    worker already inferred (`_region_hints`) or None."""
+    worker already inferred (`_region_hints`) or None; trusted: the rows still have the title and
+    text the hints were inferred from (no metadata.csv changed them), so their keys are not recomputed."""
     out = corpus.copy()
     todo = out["province"].fillna("").eq("")
     out["region_inferred"] = todo
@@ -529,7 +531,8 @@ def with_regions(corpus: pd.DataFrame, cache: bool = True, hints: list | None = 
     if not todo.any():
         return out
     titles, texts = out.loc[todo, "title"].tolist(), out.loc[todo, "text"].tolist()
-    keys = [region_key(t, x) for t, x in zip(titles, texts)]
+    given = [h for h, t in zip(hints, todo.tolist()) if t] if hints is not None else [None] * len(titles)
+    keys = [h[0] if trusted and isinstance(h, tuple) else region_key(t, x) for h, t, x in zip(given, titles, texts)]
     path = cache_dir("regions") / f"{places_version()}.arrow"
     known = {}
     if cache and path.exists():
@@ -540,7 +543,6 @@ def with_regions(corpus: pd.DataFrame, cache: bool = True, hints: list | None = 
             known = {}
     missing = [i for i, k in enumerate(keys) if k not in known]
     if missing and hints is not None:
-        given = [h for h, t in zip(hints, todo.tolist()) if t]
         for i in missing:
             if isinstance(given[i], tuple) and given[i][0] == keys[i]:
                 known[keys[i]] = given[i][1:]
