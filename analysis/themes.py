@@ -270,15 +270,27 @@ def _hits_table(paras: pd.DataFrame, cb: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "row": idx,
-            "doc_id": paras["doc_id"].to_numpy()[idx] if "doc_id" in paras else pd.NA,
+            "doc_id": _take(paras["doc_id"], idx) if "doc_id" in paras else pd.NA,
             "para_no": paras["para_no"].to_numpy()[idx] if "para_no" in paras else idx + 1,
             "theme": pd.Categorical.from_codes(hits["theme_index"].to_numpy(), categories=ids),
-            "keyword": hits["keyword"].to_numpy(dtype=object),
+            "keyword": _take(hits["keyword"], dtype=object),
             "position": hits["position"].to_numpy(dtype=np.int64),
             "sentence_no": hits["sentence_no"].to_numpy(dtype=np.int64),
-            "sentence": hits["sentence"].to_numpy(dtype=object),
+            "sentence": _take(hits["sentence"], dtype=object),
         }
     )
+
+
+_STR = pd.Series(dtype="str").dtype
+
+
+def _take(column: pd.Series, idx: np.ndarray | None = None, dtype=None):
+    """The values of a column (at `idx`): a str column stays Arrow strings (no round trip through
+    Python objects); anything else as `column.to_numpy(dtype)`, which the frame infers as it did."""
+    if column.dtype == _STR:
+        return column.array if idx is None else column.array.take(idx)
+    values = column.to_numpy(dtype=dtype)
+    return values if idx is None else values[idx]
 
 
 def theme_matches(paras: pd.DataFrame, codebook: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
