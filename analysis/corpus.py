@@ -214,44 +214,48 @@ def workers_for(n_items: int) -> int:
 def map_chunks(func, chunks: list, workers: int, shared=None) -> list:
     """[func(chunk) for chunk in chunks], on `workers` forked processes when more than one.
 
-    shared: data every chunk reads (`shared_data()` in func), given to the workers when they start
-    (inherited, not pickled, when they are forked) rather than sent piece by piece with the chunks.
+    shared: data every chunk reads, passed as func(chunk, shared): given to each worker once when it
+    starts (inherited, not pickled, when forked) rather than piece by piece with the chunks.
     One machine's cores only; past one machine the same per-file and per-chunk functions run as
     Dask tasks (analysis/cluster.py)."""
     return list(iter_chunks(func, chunks, workers, shared))
 
 
-_SHARED = None
-
-
-def shared_data():
-    """The `shared` data of the map_chunks call this chunk function runs in."""
-    return _SHARED
-
-
-def _set_shared(value) -> None:
-    global _SHARED
-    _SHARED = value
-
-
 def iter_chunks(func, chunks: list, workers: int, shared=None):
     """map_chunks as a generator: each result in order as soon as it is ready, so the caller can work
     on the first chunks while the workers compute the rest."""
-    before = _SHARED
-    _set_shared(shared)
-    try:
-        if workers <= 1 or len(chunks) <= 1:
-            yield from map(func, chunks)
-            return
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
 
-        method = "fork" if "fork" in mp.get_all_start_methods() else None
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context(method), initializer=_set_shared,
-                                 initargs=(shared,)) as pool:
+    if workers <= 1 or len(chunks) <= 1:
+        yield from map(func if shared is None else partial(_with_shared, func, shared), chunks)
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else None
+    if shared is None:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context(method)) as pool:
             yield from pool.map(func, chunks)
-    finally:
-        _set_shared(before)
+        return
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context(method), initializer=_set_worker_shared,
+                             initargs=(shared,)) as pool:
+        yield from pool.map(partial(_with_worker_shared, func), chunks)
+
+
+def _with_shared(func, shared, chunk):
+    return func(chunk, shared)
+
+
+_WORKER_SHARED = None  # in a worker process (one task at a time): the `shared` data it was started with
+
+
+def _set_worker_shared(value) -> None:
+    global _WORKER_SHARED
+    _WORKER_SHARED = value
+
+
+def _with_worker_shared(func, chunk):
+    return func(chunk, _WORKER_SHARED)
 
 
 # ---------------------------------------------------------------- one article
@@ -580,9 +584,9 @@ def _paragraphs_parallel(corpus: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _paragraphs_slice(job) -> pd.DataFrame:
+def _paragraphs_slice(job, frame: pd.DataFrame) -> pd.DataFrame:
     start, stop = job
-    return _paragraphs(shared_data().iloc[start:stop])
+    return _paragraphs(frame.iloc[start:stop])
 
 
 def _paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:

@@ -176,7 +176,7 @@ def load_units(units: list[Unit], columns: dict | None, read, bar=None, cache: b
         fp = fingerprint(unit.path)
         fps.setdefault(bucket, set()).add(fp)
         plan.append((n, unit, entry, fp, entry.has(fp)))
-    fresh = _compute([(n, unit, fp) for n, unit, _, fp, hit in plan if not hit], columns, read)
+    fresh = _compute([(n, unit, fp) for n, unit, _, fp, hit in plan if not hit], columns, read, cache)
     try:
         rows, audit, bad, errors = _gather(plan, fresh, fps, bar)
     finally:
@@ -245,7 +245,7 @@ def _gather(plan: list, fresh, fps: dict, bar):
     return rows, audit, bad, errors
 
 
-def _compute(todo: list[tuple[int, Unit, str]], columns: dict | None, read):
+def _compute(todo: list[tuple[int, Unit, str]], columns: dict | None, read, cache: bool = True):
     """The units not in the cache (position, unit, fingerprint), read and cleaned: an iterator of results
     in `todo` order, each ([row frames], [audit frames], bad items) or the CorpusError that failed the
     file. The frames carry `_unit` (the position) and `_fp` (the fingerprint); a batch of folder files
@@ -258,23 +258,26 @@ def _compute(todo: list[tuple[int, Unit, str]], columns: dict | None, read):
     process started."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from functools import partial
 
     from . import corpus
 
     cores = corpus.workers_for(corpus.PARALLEL_MIN_ITEMS)  # 1 inside a Dask worker
     pool = None
+    files = [(n, unit, fp) for n, unit, fp in todo if unit.kind != "table"]
+    hint_roots = {unit.root for _, unit, _ in todo if not _has_metadata(unit.root)}
+    known = _known_regions() if hint_roots and cache else frozenset()  # regions the cache has already
 
     def submit(func, arg, big: bool):
         nonlocal pool
         if cores <= 1 or not big:
-            return _Now(func, arg)
+            return _Now(partial(func, known=known), arg)
         if pool is None:
             method = "fork" if "fork" in mp.get_all_start_methods() else None
-            pool = ProcessPoolExecutor(cores, mp_context=mp.get_context(method))
+            pool = ProcessPoolExecutor(cores, mp_context=mp.get_context(method), initializer=_set_known,
+                                       initargs=(known,))
         return pool.submit(func, arg)
 
-    files = [(n, unit, fp) for n, unit, fp in todo if unit.kind != "table"]
-    hint_roots = {unit.root for _, unit, _ in todo if not _has_metadata(unit.root)}
     size = max(50, -(-len(files) // 32))
     batches = []  # of one folder each: a batch's frame goes to that folder's cache entry
     for k in range(0, len(files), size):
@@ -297,15 +300,15 @@ def _compute(todo: list[tuple[int, Unit, str]], columns: dict | None, read):
             if early and k + 3 < len(tables):
                 ahead[k + 3] = submit(_bytes, tables[k + 3][1].path, True)
             try:
-                table, known, extra = corpus.prepare_table(unit, columns, results[n][2], data=data)
+                table, fields, extra = corpus.prepare_table(unit, columns, results[n][2], data=data)
             except CorpusError as exc:
                 results[n] = exc
                 continue
             del data
             hint = unit.root in hint_roots
             step = max(500, -(-len(table) // 16))
-            for k in range(0, len(table), step):  # slices of the table (Arrow columns: pickled as buffers)
-                job = (table.iloc[k:k + step], known, extra, str(unit.path), k + 1, hint)
+            for start in range(0, len(table), step):  # slices of the table (Arrow columns: pickled as buffers)
+                job = (table.iloc[start:start + step], fields, extra, str(unit.path), start + 1, hint)
                 future = submit(_clean_chunk, job, len(table) >= corpus.PARALLEL_MIN_ITEMS)
                 jobs.append((future, ("table", n, fp)))
         pieces = [_frames(f.result(), what) if isinstance(f, _Now) else None for f, what in jobs]
@@ -330,7 +333,7 @@ def _compute(todo: list[tuple[int, Unit, str]], columns: dict | None, read):
 PREFETCH_MIN_BYTES = 2_000_000  # table files on disk (compressed or not): about 2,000 articles and more
 
 
-def _bytes(path: Path) -> bytes | None:
+def _bytes(path: Path, known=None) -> bytes | None:
     """A table file's decompressed bytes, or None (then read_table reads it, and reports what fails)."""
     from .sources import table_bytes
 
@@ -403,7 +406,24 @@ def _has_metadata(root: Path | None) -> bool:
     return root is not None and ((root / "metadata.csv").is_file() or (root.parent / "metadata.csv").is_file())
 
 
-def _read_many(jobs: list) -> list:
+_WORKER_KNOWN: frozenset = frozenset()  # in a load's worker process: the region keys the cache has
+
+
+def _set_known(keys: frozenset) -> None:
+    global _WORKER_KNOWN
+    _WORKER_KNOWN = keys
+
+
+def _known_regions() -> frozenset:
+    """The keys of the regions the region cache holds for the current place rules."""
+    try:
+        return frozenset(_read(cache_dir("regions") / f"{places_version()}.arrow")["key"])
+    except (FileNotFoundError, OSError, ValueError, KeyError):
+        return frozenset()
+
+
+def _read_many(jobs: list, known: frozenset | None = None) -> list:
+    known = _WORKER_KNOWN if known is None else known
     out = []
     for unit, columns, read, hint in jobs:
         try:
@@ -412,20 +432,21 @@ def _read_many(jobs: list) -> list:
             out.append(exc)
             continue
         if hint:
-            _region_hints(result[0])
+            _region_hints(result[0], known)
         out.append(result)
     return out
 
 
-def _clean_chunk(job) -> tuple[pd.DataFrame, pd.DataFrame, list]:
-    """Clean a slice of a prepared table (corpus.prepare_table) with region hints: (rows, audit rows)
-    as frames, made here on the worker, and the bad rows."""
+def _clean_chunk(job, known: frozenset | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+    """Clean a slice of a prepared table (corpus.prepare_table) with region hints for the articles whose
+    region `known` (the region cache's keys) lacks: (rows, audit rows) as frames, made here on the
+    worker, and the bad rows."""
     from .corpus import _clean_rows, frame_items
 
-    table, known, extra, file, first_row, hint = job
-    rows, audit, bad = _clean_rows(frame_items(table, known, extra, file, first_row))
+    table, fields, extra, file, first_row, hint = job
+    rows, audit, bad = _clean_rows(frame_items(table, fields, extra, file, first_row))
     if hint:
-        _region_hints(rows)
+        _region_hints(rows, _WORKER_KNOWN if known is None else known)
     return pd.DataFrame(rows), pd.DataFrame(audit, columns=AUDIT_COLUMNS), bad
 
 
@@ -434,7 +455,7 @@ def region_key(title: str, text: str) -> str:
     return hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()[:20]
 
 
-def _region_hints(rows: list[dict]) -> None:
+def _region_hints(rows: list[dict], known: frozenset = frozenset()) -> None:
     """The region of each fresh row without a province, inferred where the row was cleaned (on a
     worker, with the cleaning), as `_region` = (region_key, province, city, ambiguous). with_regions
     uses it for an article whose title and text are still those (metadata.csv did not change them),
@@ -444,7 +465,9 @@ def _region_hints(rows: list[dict]) -> None:
     for row in rows:
         if not row.get("province"):
             title, text = row.get("title") or "", row["text"]
-            row["_region"] = (region_key(title, text), *region_of_text_detail(text, title))
+            key = region_key(title, text)
+            if key not in known:  # the region cache has the others
+                row["_region"] = (key, *region_of_text_detail(text, title))
 
 
 # ---------------------------------------------------------------- the whole corpus

@@ -430,6 +430,9 @@ def count_corpus(
     with it; stopwords are dropped from the counts afterwards, once per term.
     """
     texts = list(texts)
+    for text in texts:
+        if not isinstance(text, str):
+            raise TypeError(f"count_corpus() needs str texts, got {type(text).__name__}")
     groups = [int(g) for g in groups]
     if len(groups) != len(texts):
         raise ValueError(f"{len(groups)} groups for {len(texts)} texts")
@@ -455,17 +458,19 @@ def count_corpus(
     if todo:
         get_tokenizer(user_dict, engine)  # once here, so forked workers inherit it
     n = _workers(workers, sum(len(texts[i]) for i in todo) * 3)
+    if "fork" not in __import__("multiprocessing").get_all_start_methods():
+        n = 1  # the workers keep their counts until every one of them has started a flush (see _flush)
     size = max(1, min(400, -(-len(todo) // (n * 8))))
     chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
 
     call = os.urandom(8).hex()  # names this call's counts in the workers
 
-    def job(chunk):
-        return [texts[i] for i in chunk], [groups[i] for i in chunk], user_dict, engine, store is not None, call
+    def job(chunk):  # this process: the texts themselves, their joined tokens returned
+        return [texts[i] for i in chunk], None, [groups[i] for i in chunk], user_dict, engine, store is not None, call
 
     def remote_job(chunk):  # a worker reads the texts from the list it was started with and keeps the
         pack = (str(store.dir), [keys[i] for i in chunk]) if store is not None else None  # tokens for its pack
-        return chunk, [groups[i] for i in chunk], user_dict, engine, pack, call
+        return None, chunk, [groups[i] for i in chunk], user_dict, engine, pack, call
 
     def collect(chunk, joined, _):
         if store is not None and joined is not None:
@@ -523,9 +528,11 @@ def _init_worker(barrier, texts) -> None:
 
 
 def _flush(call: str) -> dict:
-    """A worker's end of a count_corpus call: its pack of tokens written, its counts returned."""
+    """A worker's end of a count_corpus call: its pack of tokens written, its counts returned. Every
+    worker waits here for the others (all forked at the start), so each takes exactly one flush; a
+    failure in the calling process aborts the barrier."""
     if _BARRIER is not None:
-        _BARRIER.wait(timeout=600)
+        _BARRIER.wait()
     pack = _PACKS.pop(call, None)
     if pack and pack[1]:
         TokenStore.write(Path(pack[0]), pack[1])
@@ -539,10 +546,10 @@ def _count_chunk(args, into: dict | None = None) -> list | None:
     """Segment, filter and count a chunk of texts into `into` ({group: (counts, docs)}), or in a worker
     into its _ACCUMULATED counts of this call; returns each text's content tokens joined by "\n" for the
     cache (None without one; a worker keeps them for the pack it writes at _flush)."""
-    texts, groups, user_dict, engine, want_joined, call = args
+    texts, positions, groups, user_dict, engine, want_joined, call = args
     pack = None
-    if texts and isinstance(texts[0], int):  # in a worker: positions in its texts, and its pack
-        texts = [_TEXTS[i] for i in texts]
+    if texts is None:  # in a worker: positions in the texts it started with, and its pack (folder, keys)
+        texts = [_TEXTS[i] for i in positions]
         if want_joined:
             folder, keys = want_joined
             pack = _PACKS.setdefault(call, (folder, {}))[1]
@@ -567,7 +574,7 @@ def _run_parallel(chunks, func, job, collect, n: int, local=None, drained=None, 
     """Chunks to n-1 forked workers (`func(job(chunk))`) and to this process (`local(job(chunk))`,
     by default func with plain lists), whoever is free takes the next one. `drained(pool, barrier)`
     runs once when no chunk is left to start, `finish(pool, barrier)` when every chunk is done, both
-    before the workers end (the barrier has one party per worker).
+    before the workers end (the barrier has one party per worker; a failure here aborts it).
     remote: (job for the workers, texts they start with), so they are given the texts once (inherited
     when forked) rather than with every chunk."""
     import multiprocessing as mp
@@ -581,22 +588,26 @@ def _run_parallel(chunks, func, job, collect, n: int, local=None, drained=None, 
     pending = deque(chunks)
     running = {}
     with ProcessPoolExecutor(n - 1, mp_context=context, initializer=_init_worker, initargs=(barrier, texts)) as pool:
-        while pending or running:
-            while pending and len(running) < 2 * (n - 1):
-                chunk = pending.popleft()
-                running[pool.submit(func, remote_job(chunk))] = chunk
-            if pending:  # this process works too
-                chunk = pending.pop()
-                collect(chunk, local(job(chunk)), False)
-                done = [f for f in running if f.done()]
-            else:
-                if drained is not None:
-                    drained(pool, barrier)
-                    drained = None
-                done, _ = wait(running, return_when=FIRST_COMPLETED) if running else (set(), None)
-            for future in done:
-                collect(running.pop(future), future.result(), True)
-        if drained is not None:
-            drained(pool, barrier)
-        if finish is not None:
-            finish(pool, barrier)
+        try:
+            while pending or running:
+                while pending and len(running) < 2 * (n - 1):
+                    chunk = pending.popleft()
+                    running[pool.submit(func, remote_job(chunk))] = chunk
+                if pending:  # this process works too
+                    chunk = pending.pop()
+                    collect(chunk, local(job(chunk)), False)
+                    done = [f for f in running if f.done()]
+                else:
+                    if drained is not None:
+                        drained(pool, barrier)
+                        drained = None
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    collect(running.pop(future), future.result(), True)
+            if drained is not None:
+                drained(pool, barrier)
+            if finish is not None:
+                finish(pool, barrier)
+        except BaseException:
+            barrier.abort()  # a worker waiting in _flush gives up instead of holding the pool open
+            raise

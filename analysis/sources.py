@@ -110,7 +110,7 @@ def find_units(source=None) -> Found:
 
 def table_bytes(path: Path) -> bytes | None:
     """The decompressed bytes of a CSV or JSON-lines file (None for Parquet), for read_table(data=):
-    load_corpus reads the next table file's bytes in a thread while it parses the current one."""
+    load_corpus's workers read the next table files' bytes while it parses the current one."""
     suffixes = [s.lower() for s in path.suffixes if s.lower() not in COMPRESSIONS]
     if path.is_dir() or not suffixes or suffixes[-1] == ".parquet":
         return None

@@ -171,6 +171,7 @@ def _term_frequencies(data, by=None, *, top: int | None = None, **kwargs) -> pd.
         if text_col not in df.columns:
             raise KeyError(f"no text column {text_col!r}; pass text_col= or tokens=")
         kwargs.pop("joined", None)
+        kwargs.pop("tokens", None)  # tokens=None: from the texts, as without it
         kwargs.setdefault("progress", False)
         codes, keys = _group_codes(df, cols)
         counted = count_corpus(df[text_col].fillna("").astype(str).tolist(), codes, **kwargs)
@@ -189,8 +190,7 @@ def _group_codes(df: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, list[tu
         return np.zeros(len(df), dtype=np.int64), [()]
     grouped = df[cols].reset_index(drop=True).groupby(cols, sort=True, dropna=False)
     codes = grouped.ngroup().to_numpy()
-    first = np.full(codes.max() + 1 if len(codes) else 0, -1, dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes))[::-1]  # the first row of each group
+    first = np.unique(codes, return_index=True)[1]  # the first row of each group, in group order
     rows = df[cols].iloc[first]
     keys = list(zip(*(rows[c].tolist() for c in cols)))
     return codes, keys

@@ -200,13 +200,11 @@ class _Matcher:
         return out
 
 
-def _hits_chunk(job) -> list[tuple]:
-    """Hits of the texts start:stop of the shared list (map_chunks' shared=), a frame: row, theme index,
-    keyword, position, sentence_no, sentence."""
-    from .corpus import shared_data
-
+def _hits_chunk(job, texts: list) -> pd.DataFrame:
+    """Hits of texts[start:stop] (map_chunks' shared= list), a frame: row, theme index, keyword,
+    position, sentence_no, sentence."""
     cb, start, stop = job
-    texts = shared_data()[start:stop]
+    texts = texts[start:stop]
     m = _Matcher(cb)
     out = []
     for i, text in enumerate(texts, start=start):

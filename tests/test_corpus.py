@@ -152,3 +152,27 @@ def test_errors_skip_loads_the_rest_and_warns(tmp_path):
 def test_empty_folder(tmp_path):
     with pytest.raises(CorpusError, match="no .txt, .html or table files"):
         load_corpus(tmp_path)
+
+
+def _tagged(job, shared):
+    import time
+
+    time.sleep(0.001)
+    return [shared[i] for i in range(*job)]
+
+
+def test_map_chunks_shared_data_is_each_calls_own_across_threads():
+    """map_chunks(shared=) in this process from two threads at once (a Dask worker's threads): each
+    call's chunks read that call's data, never the other's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from analysis.corpus import map_chunks
+
+    def run(tag):
+        data = [f"{tag}{i}" for i in range(200)]
+        got = map_chunks(_tagged, [(k, k + 10) for k in range(0, 200, 10)], 1, shared=data)
+        return [x for part in got for x in part] == data
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(run, "abcdabcd"))
+    assert map_chunks(_tagged, [(0, 5), (5, 9)], 2, shared=list("abcdefghi")) == [list("abcde"), list("fghi")]

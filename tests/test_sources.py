@@ -741,3 +741,23 @@ def test_the_paragraph_cache_keeps_the_doc_id_type(tmp_path, monkeypatch):
     assert by_int["doc_id"].dtype == numbered["doc_id"].dtype and by_str["doc_id"].dtype == corpus["doc_id"].dtype
     assert_frame_equal(analysis.corpus.paragraphs(corpus), by_str)  # read back from the cache
     assert any((tmp_path / "cache" / "paragraphs").iterdir())
+
+
+def test_regions_the_cache_has_are_not_inferred_again_when_a_rule_file_changes(tmp_path, monkeypatch):
+    """A changed cleaning rule re-cleans every article, but a region already in the region cache (same
+    title and text, same place rules) is read from it, not inferred again; the corpus is the same."""
+    import analysis.loadcache as lc
+    import analysis.places as places
+
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "t"
+    folder.mkdir()
+    write_table(pd.DataFrame([record(seed("003")), record(seed("004"))]), folder / "t.jsonl")
+    first, _ = load_quiet(folder / "t.jsonl")
+    calls = []
+    real = places.region_of_text_detail
+    monkeypatch.setattr(places, "region_of_text_detail", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(lc, "rules_version", lambda: "another rule version")  # as if chrome.csv changed
+    again, _ = load_quiet(folder / "t.jsonl", dedupe=True)  # another option: the whole-load entry misses too
+    assert calls == []
+    assert_frame_equal(first, again)

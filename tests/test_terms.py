@@ -204,3 +204,9 @@ def test_cached_term_table_equals_the_computed_one_with_gaps_in_an_int_group(tmp
     assert any((tmp_path / "cache" / "term_frequencies").iterdir())  # the second came from the cache
     assert first["year"].dtype == data["year"].dtype and first["year"].isna().any()
     pd.testing.assert_frame_equal(first, again)
+
+
+def test_term_frequencies_with_tokens_none_counts_the_texts(corpus):
+    from pandas.testing import assert_frame_equal
+
+    assert_frame_equal(term_frequencies(corpus, by="doc_id", tokens=None), term_frequencies(corpus, by="doc_id"))
