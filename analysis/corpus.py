@@ -306,7 +306,7 @@ def _page_file(unit: Unit) -> tuple[list[dict], list[dict]]:
 def _table_file(unit: Unit, columns: dict | None, bad: list, table: pd.DataFrame | None = None,
                 first_row: int = 1) -> tuple[list[dict], list[dict]]:
     items = table_items(unit, columns, bad, table, first_row)
-    size = max(500, -(-len(items) // 16))
+    size = table_step(len(items))
     chunks = [items[k:k + size] for k in range(0, len(items), size)]
     rows, audit = [], []
     for chunk_rows, chunk_audit, chunk_bad in map_chunks(_clean_rows, chunks, workers_for(len(items))):
@@ -314,6 +314,11 @@ def _table_file(unit: Unit, columns: dict | None, bad: list, table: pd.DataFrame
         audit += chunk_audit
         bad += chunk_bad
     return rows, audit
+
+
+def table_step(rows: int) -> int:
+    """Rows per chunk when a table's rows are cleaned on several processes: 16 chunks, at least 500 rows."""
+    return max(500, -(-rows // 16))
 
 
 def table_items(unit: Unit, columns: dict | None, bad: list, table: pd.DataFrame | None = None,

@@ -306,7 +306,7 @@ def _compute(todo: list[tuple[int, Unit, str]], columns: dict | None, read, cach
                 continue
             del data
             hint = unit.root in hint_roots
-            step = max(500, -(-len(table) // 16))
+            step = corpus.table_step(len(table))
             for start in range(0, len(table), step):  # slices of the table (Arrow columns: pickled as buffers)
                 job = (table.iloc[start:start + step], fields, extra, str(unit.path), start + 1, hint)
                 future = submit(_clean_chunk, job, len(table) >= corpus.PARALLEL_MIN_ITEMS)
