@@ -51,7 +51,9 @@ def nmf_topics(
     W = model.fit_transform(X)
     vocab = np.asarray(vec.get_feature_names_out())
     names = [f"T{i + 1}" for i in range(n_topics)]
-    top = [" ".join(vocab[np.argsort(-row)[:n_words]]) for row in model.components_]
+    # strongest first; words of equal weight (up to rounding: terms that always occur together) by term,
+    # so the order does not depend on the last bits of the floating-point arithmetic
+    top = [" ".join(vocab[np.lexsort((vocab, -np.round(row, 10)))[:n_words]]) for row in model.components_]
     total = W.sum(axis=0)
     topics = pd.DataFrame({"topic": names, "top_words": top, "share": total / total.sum()})
     sums = W.sum(axis=1, keepdims=True)
