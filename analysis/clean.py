@@ -133,10 +133,9 @@ def normalise(text: str) -> tuple[str, list]:
         new = new.replace(char, table[char])  # Python call per occurrence; each maps to a fixed string
     if not unicodedata.is_normalized("NFKC", new):  # composition across characters, outside the BMP
         new = unicodedata.normalize("NFKC", new)
-    for pattern, what in ((_INVISIBLE, "zero-width, bidi-control or soft-hyphen characters removed"),
-                          (_CONTROL, "NUL or other control characters removed")):
-        if not _UNSEEN.search(new):  # one pass finds out whether either is there at all
-            break
+    unseen = ((_INVISIBLE, "zero-width, bidi-control or soft-hyphen characters removed"),
+              (_CONTROL, "NUL or other control characters removed"))
+    for pattern, what in unseen if _UNSEEN.search(new) else ():  # one pass finds out whether either is there
         found = pattern.findall(new)
         if found:
             codes = sorted({f"U+{ord(c):04X}" for c in found})

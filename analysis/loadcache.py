@@ -281,8 +281,7 @@ def _compute(todo: list[tuple[int, Unit, str]], columns: dict | None, read, cach
     size = max(50, -(-len(files) // 32))
     batches = []  # of one folder each: a batch's frame goes to that folder's cache entry
     for k in range(0, len(files), size):
-        for batch in _runs(files[k:k + size], lambda f: _bucket(f[1])):
-            batches.append(batch)
+        batches += _runs(files[k:k + size], lambda f: _bucket(f[1]))
     jobs = []  # (future, what it is for)
     for batch in batches:
         future = submit(_read_many, [(unit, columns, read, unit.root in hint_roots) for _, unit, _ in batch],
@@ -334,7 +333,8 @@ PREFETCH_MIN_BYTES = 2_000_000  # table files on disk (compressed or not): about
 
 
 def _bytes(path: Path, known=None) -> bytes | None:
-    """A table file's decompressed bytes, or None (then read_table reads it, and reports what fails)."""
+    """A table file's decompressed bytes, or None (then read_table reads it, and reports what fails).
+    `known` is not used: _compute's submit gives it to every job it runs in this process."""
     from .sources import table_bytes
 
     try:
@@ -565,14 +565,11 @@ def with_regions(corpus: pd.DataFrame, cache: bool = True, hints: list | None = 
         except (OSError, ValueError):
             known = {}
     missing = [i for i, k in enumerate(keys) if k not in known]
-    if missing and hints is not None:
-        for i in missing:
-            if isinstance(given[i], tuple) and given[i][0] == keys[i]:
-                known[keys[i]] = given[i][1:]
-        fresh = len(missing)
-        missing = [i for i in missing if keys[i] not in known]
-        if fresh > len(missing) and not missing and cache:
-            _save_regions(known, path)
+    new = bool(missing)  # the region cache gains these, from the hints or computed below
+    for i in missing if hints is not None else ():
+        if isinstance(given[i], tuple) and given[i][0] == keys[i]:
+            known[keys[i]] = given[i][1:]
+    missing = [i for i in missing if keys[i] not in known]
     if missing:
         from .corpus import map_chunks, workers_for
 
@@ -581,8 +578,8 @@ def with_regions(corpus: pd.DataFrame, cache: bool = True, hints: list | None = 
         chunks = [jobs[k:k + size] for k in range(0, len(jobs), size)]
         found = [r for chunk in map_chunks(_regions, chunks, workers_for(len(jobs))) for r in chunk]
         known.update((keys[i], r) for i, r in zip(missing, found))
-        if cache:
-            _save_regions(known, path)
+    if new and cache:
+        _save_regions(known, path)
     regions = [known[k] for k in keys]
     out.loc[todo, "province"] = [p for p, _, _ in regions]
     out.loc[todo, "city"] = [c for _, c, _ in regions]

@@ -230,7 +230,6 @@ class TokenStore:
         else:
             self.packs.append(target)
 
-
     @staticmethod
     def write(folder: Path, items: dict[str, str]) -> Path:
         """One pack of {text key: joined tokens} in `folder` (a TokenStore's dir), written atomically;
@@ -426,9 +425,11 @@ def count_corpus(
     `tokenize_corpus(texts, stopwords=False, drop_genre=False)` group by group, with the same token
     cache, but no text's token list is built twice: a text not in the cache is segmented, filtered
     and counted in one pass by the process that segments it (on every core for a large corpus); a
-    worker sends back each text's joined tokens (for the cache) and, once at the end, its counts. `term_frequencies` counts
-    with it; stopwords are dropped from the counts afterwards, once per term.
+    worker writes its texts' tokens to a cache pack of its own and sends its counts once, at the end.
+    `term_frequencies` counts with it; stopwords are dropped from the counts afterwards, once per term.
     """
+    import multiprocessing as mp
+
     texts = list(texts)
     for text in texts:
         if not isinstance(text, str):
@@ -449,16 +450,13 @@ def count_corpus(
         if hit is None:
             todo.append(i)
             continue
-        counts, docs = totals.get(groups[i]) or totals.setdefault(groups[i], (Counter(), Counter()))
-        tokens = _split(hit)
-        counts.update(tokens)
-        docs.update(set(tokens))
+        _tally(totals, groups[i], _split(hit))
     bar.update(len(texts) - len(todo))
     new: dict[str, str] = {}
     if todo:
         get_tokenizer(user_dict, engine)  # once here, so forked workers inherit it
     n = _workers(workers, sum(len(texts[i]) for i in todo) * 3)
-    if "fork" not in __import__("multiprocessing").get_all_start_methods():
+    if "fork" not in mp.get_all_start_methods():
         n = 1  # the workers keep their counts until every one of them has started a flush (see _flush)
     size = max(1, min(400, -(-len(todo) // (n * 8))))
     chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
@@ -515,9 +513,11 @@ def _add(a: Counter, b: Counter) -> Counter:
     return a
 
 
-# What a worker process counted, per count_corpus call, until _flush sends it; the barrier makes each
-# worker take exactly one _flush; the texts a worker reads by position (both set by the pool's initializer).
+# What a worker process counted, per count_corpus call, until _flush sends it, and the tokens of its
+# pack (folder, {text key: joined tokens}); the barrier makes each worker take exactly one _flush; the
+# texts a worker reads by position (the barrier and texts set by the pool's initializer).
 _ACCUMULATED: dict[str, dict] = {}
+_PACKS: dict[str, tuple[str, dict]] = {}
 _BARRIER = None
 _TEXTS: list = []
 
@@ -539,9 +539,6 @@ def _flush(call: str) -> dict:
     return _ACCUMULATED.pop(call, {})
 
 
-_PACKS: dict[str, tuple[str, dict]] = {}  # per call: (pack folder, {text key: joined tokens}) of a worker
-
-
 def _count_chunk(args, into: dict | None = None) -> list | None:
     """Segment, filter and count a chunk of texts into `into` ({group: (counts, docs)}), or in a worker
     into its _ACCUMULATED counts of this call; returns each text's content tokens joined by "\n" for the
@@ -559,15 +556,20 @@ def _count_chunk(args, into: dict | None = None) -> list | None:
     joined = [] if want_joined else None
     for text, g in zip(texts, groups):
         content = _filter(cut(_normalize(text)))
-        counts, docs = totals.get(g) or totals.setdefault(g, (Counter(), Counter()))
-        counts.update(content)
-        docs.update(set(content))
+        _tally(totals, g, content)
         if want_joined:
             joined.append("\n".join(content))
     if pack is not None:
         pack.update(zip(keys, joined))
         return None
     return joined
+
+
+def _tally(totals: dict, group: int, tokens: list[str]) -> None:
+    """Count one text's content tokens into its group's (counts, docs) in `totals`."""
+    counts, docs = totals.get(group) or totals.setdefault(group, (Counter(), Counter()))
+    counts.update(tokens)
+    docs.update(set(tokens))
 
 
 def _run_parallel(chunks, func, job, collect, n: int, local=None, drained=None, finish=None, remote=None) -> None:

@@ -279,12 +279,11 @@ def _hits_table(paras: pd.DataFrame, cb: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-_STR = pd.Series(dtype="str").dtype
-
-
 def _take(column: pd.Series, idx: np.ndarray | None = None, dtype=None):
     """The values of a column (at `idx`): a str column stays Arrow strings (no round trip through
     Python objects); anything else as `column.to_numpy(dtype)`, which the frame infers as it did."""
+    from .corpus import _STR
+
     if column.dtype == _STR:
         return column.array if idx is None else column.array.take(idx)
     values = column.to_numpy(dtype=dtype)
