@@ -18,12 +18,13 @@ import hashlib
 import logging
 import os
 import re
-from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import compress
+from itertools import chain, compress
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from tqdm.auto import tqdm
 
 from .lexicon import (GENRE_STOPWORDS, LEXICON_DIR, STOPWORDS, USER_DICT, _read_lines,  # noqa: F401 (re-exported)
@@ -126,27 +127,40 @@ def is_content(token: str) -> bool:
     return not _MEASURE_TOKEN.match(token)
 
 
-# Whether to keep a token, memoised per stopword set: the corpus path's hot loop is then one
-# dict lookup per token (map) and itertools.compress, both running in C.
-_KEEP_MEMO: dict[frozenset, dict[str, bool]] = {}
+class _Keep(dict):
+    """token -> keep it (is_content and not in `stop`); a token not seen before is classified when it is
+    first looked up (__missing__), so the corpus path's hot loop is one dict lookup per token (map and
+    itertools.compress, both running in C)."""
+
+    __slots__ = ("stop",)
+
+    def __init__(self, stop: frozenset[str]):
+        super().__init__()
+        self.stop = stop
+
+    def __missing__(self, token: str) -> bool:
+        keep = self[token] = is_content(token) and token not in self.stop
+        return keep
+
+
+_KEEP_MEMO: dict[frozenset, _Keep] = {}  # one per stopword set
 _MEMO_LIMIT = 2_000_000  # distinct tokens remembered per stopword set
 
 
-def _filter(tokens: list[str], stop: frozenset[str] = frozenset()) -> list[str]:
-    """The tokens that are content (is_content) and not in `stop`, in order."""
+def _keep(stop: frozenset[str] = frozenset()) -> _Keep:
     memo = _KEEP_MEMO.get(stop)
     if memo is None:
         if len(_KEEP_MEMO) > 8:
             _KEEP_MEMO.clear()
-        memo = _KEEP_MEMO[stop] = {}
-    try:
-        return list(compress(tokens, map(memo.__getitem__, tokens)))
-    except KeyError:  # a token not seen before: classify the new ones, then look up again
-        if len(memo) > _MEMO_LIMIT:
-            memo.clear()
-        for token in set(tokens).difference(memo):
-            memo[token] = is_content(token) and token not in stop
-        return list(compress(tokens, map(memo.__getitem__, tokens)))
+        memo = _KEEP_MEMO[stop] = _Keep(stop)
+    elif len(memo) > _MEMO_LIMIT:
+        memo.clear()
+    return memo
+
+
+def _filter(tokens: list[str], stop: frozenset[str] = frozenset()) -> list[str]:
+    """The tokens that are content (is_content) and not in `stop`, in order."""
+    return list(compress(tokens, map(_keep(stop).__getitem__, tokens)))
 
 
 def _stopset(stopwords, drop_genre: bool) -> frozenset[str]:
@@ -418,28 +432,33 @@ def count_corpus(
     cache_dir: Path | str | None = None,
     workers: int | None = None,
     progress: bool = True,
-) -> dict[int, tuple[Counter, Counter]]:
-    """Content tokens counted per group: {group: (token counts, number of texts holding each token)}.
+) -> pd.DataFrame:
+    """Content tokens counted per group: a frame of group, term, count (occurrences), docs (number of
+    texts holding the term), one row per (group, term) that occurs, in no particular order.
 
     `groups` gives each text's group (an int). The counts are those of
     `tokenize_corpus(texts, stopwords=False, drop_genre=False)` group by group, with the same token
     cache, but no text's token list is built twice: a text not in the cache is segmented, filtered
-    and counted in one pass by the process that segments it (on every core for a large corpus); a
-    worker writes its texts' tokens to a cache pack of its own and sends its counts once, at the end.
-    `term_frequencies` counts with it; stopwords are dropped from the counts afterwards, once per term.
+    and counted by the process that segments it (on every core for a large corpus), a chunk of texts
+    at a time in Arrow and numpy (_count_tokens); a worker writes its texts' tokens to a cache pack of
+    its own and sends its counts once, at the end. `term_frequencies` counts with it; stopwords are
+    dropped from the counts afterwards, once per term.
     """
     import multiprocessing as mp
+
+    import pyarrow as pa
 
     texts = list(texts)
     for text in texts:
         if not isinstance(text, str):
             raise TypeError(f"count_corpus() needs str texts, got {type(text).__name__}")
-    groups = [int(g) for g in groups]
+    groups = np.asarray([int(g) for g in groups], dtype=np.int64)
     if len(groups) != len(texts):
         raise ValueError(f"{len(groups)} groups for {len(texts)} texts")
     user_dict, store = _store(user_dict, engine, cache, cache_dir)
-    totals: dict[int, tuple[Counter, Counter]] = {}
+    tables: list = []  # this process's counts, one table per chunk, merged at the end
     todo: list[int] = []
+    hits: list[int] = []
     keys: list[str | None] = [None] * len(texts)
     bar = tqdm(total=len(texts), desc="tokenize", unit="text", disable=not progress or len(texts) < 2)
     for i, text in enumerate(texts):
@@ -447,49 +466,53 @@ def count_corpus(
         if store is not None:
             keys[i] = key = TokenStore.key(text)
             hit = store.get(key)
-        if hit is None:
-            todo.append(i)
-            continue
-        _tally(totals, groups[i], _split(hit))
-    bar.update(len(texts) - len(todo))
-    new: dict[str, str] = {}
+        (todo if hit is None else hits).append(i)
+    for k in range(0, len(hits), 1000):  # the cache holds content tokens
+        some = hits[k : k + 1000]
+        tables.append(_count_joined([store.get(keys[i]) for i in some], groups[some]))
+    bar.update(len(hits))
+    new_keys: list[str] = []
+    new_tokens: list = []
     if todo:
         get_tokenizer(user_dict, engine)  # once here, so forked workers inherit it
     n = _workers(workers, sum(len(texts[i]) for i in todo) * 3)
     if "fork" not in mp.get_all_start_methods():
         n = 1  # the workers keep their counts until every one of them has started a flush (see _flush)
-    size = max(1, min(400, -(-len(todo) // (n * 8))))
+    # Chunks of up to 1,000 texts: each chunk's distinct tokens are classified once (_count_tokens),
+    # so larger chunks cost less; 8 per process keep both cores busy to the end.
+    size = max(1, min(1000, -(-len(todo) // (n * 8))))
     chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
 
     call = os.urandom(8).hex()  # names this call's counts in the workers
 
     def job(chunk):  # this process: the texts themselves, their joined tokens returned
-        return [texts[i] for i in chunk], None, [groups[i] for i in chunk], user_dict, engine, store is not None, call
+        return [texts[i] for i in chunk], None, groups[chunk], user_dict, engine, store is not None, call
 
     def remote_job(chunk):  # a worker reads the texts from the list it was started with and keeps the
         pack = (str(store.dir), [keys[i] for i in chunk]) if store is not None else None  # tokens for its pack
-        return None, chunk, [groups[i] for i in chunk], user_dict, engine, pack, call
+        return None, chunk, groups[chunk], user_dict, engine, pack, call
 
     def collect(chunk, joined, _):
         if store is not None and joined is not None:
-            new.update(zip([keys[i] for i in chunk], joined))
+            new_keys.extend(keys[i] for i in chunk)
+            new_tokens.append(joined)
         bar.update(len(chunk))
 
-    def local(args):  # this process counts its own chunks straight into `totals`
-        return _count_chunk(args, into=totals)
+    def local(args):  # this process counts its own chunks into `tables`
+        return _count_chunk(args, into=tables)
 
     flushed = []
 
     def drained(pool, barrier):  # no chunk left to start: each worker will write its pack and send its
         flushed.extend(pool.submit(_flush, call) for _ in range(barrier.parties))  # counts once, after its
-        if store is not None:  # last chunk; meanwhile this process writes its own pack
-            store.add(new)
+        add_new()  # last chunk; meanwhile this process writes its own pack
+
+    def add_new():
+        if store is not None and new_keys:
+            store.add(dict(zip(new_keys, pa.concat_arrays(new_tokens).to_pylist())))
 
     def finish(pool, barrier):
-        for counted in [f.result() for f in flushed]:
-            for g, (counts, docs) in counted.items():
-                mine = totals.get(g)
-                totals[g] = (counts, docs) if mine is None else (_add(mine[0], counts), _add(mine[1], docs))
+        tables.extend(f.result() for f in flushed)
 
     if n > 1 and len(chunks) > 1:
         _run_parallel(chunks, _count_chunk, job, collect, n, local=local, drained=drained, finish=finish,
@@ -499,25 +522,106 @@ def count_corpus(
     else:
         for chunk in chunks:
             collect(chunk, local(job(chunk)), False)
-        if store is not None:
-            store.add(new)
+        add_new()
     bar.close()
-    return totals
+    return _merge(tables).to_pandas()
 
 
-def _add(a: Counter, b: Counter) -> Counter:
-    """a + b, by adding the smaller into the larger (Counter.update runs a Python loop over its argument)."""
-    if len(a) < len(b):
-        a, b = b, a
-    a.update(b)
-    return a
+_DENSE_CELLS = 1 << 22  # (group, token) cells of a chunk counted in a dense array up to this many
+
+
+def _count_tokens(tokens, lens: np.ndarray, groups: np.ndarray, keep: _Keep | None, joined: bool = False):
+    """Count the tokens of a chunk of texts into a table of (group, term, count, docs), keeping only
+    the tokens `keep` says to keep (None: all but ""); with joined=True also each text's kept tokens joined by "\n" (an
+    Arrow string array, as the token cache holds them).
+
+    tokens: all the texts' tokens in one Arrow string array, text after text; lens: how many tokens
+    each text has; groups: each text's group. Vectorised, where per-token Python was most of
+    term_frequencies' time: the tokens are dictionary-encoded in C++, so each distinct token of the
+    chunk is classified (looked up in `keep`) once, and the (text, token) and (group, token) pairs are
+    counted with pandas' hash table and numpy."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(tokens)
+    terms = encoded.dictionary
+    token = encoded.indices.to_numpy()
+    if keep is None:  # tokens from the cache: all kept but the "" of a text without any
+        keep_term = pc.not_equal(terms, "").to_numpy(zero_copy_only=False)
+    else:
+        keep_term = np.fromiter(map(keep.__getitem__, terms.to_pylist()), bool, len(terms))
+    mask = keep_term[token]
+    token = token[mask].astype(np.int64)
+    text = np.repeat(np.arange(len(lens), dtype=np.int64), lens)[mask]
+    n = max(len(terms), 1)
+    pairs = pd.Series(text * n + token).value_counts(sort=False)  # (text, token) pairs: occurrences
+    pair = pairs.index.to_numpy()
+    labels, at = np.unique(groups, return_inverse=True)  # the chunk's groups, numbered from 0
+    cells, (count, docs) = _sum_by(at[pair // n] * n + pair % n, len(labels) * n, pairs.to_numpy(), None)
+    table = pa.table({"group": labels[cells // n], "term": terms.take(pa.array(cells % n)),
+                      "count": count, "docs": docs})
+    if not joined:
+        return table, None
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(text, minlength=len(lens)))])
+    kept = pa.LargeListArray.from_arrays(pa.array(offsets, pa.int64()), encoded.filter(pa.array(mask)).cast(terms.type))
+    return table, pc.binary_join(kept, pa.scalar("\n", terms.type))
+
+
+def _flat(lists: list[list[str]]):
+    """Token lists as one Arrow array and the lists' lengths (for _count_tokens)."""
+    import pyarrow as pa
+
+    return (pa.array(list(chain.from_iterable(lists)), pa.large_string()),
+            np.fromiter(map(len, lists), np.int64, len(lists)))
+
+
+def _count_joined(joined: list[str], groups: np.ndarray):
+    """_count_tokens on texts' tokens as the cache holds them (joined by "\n"), split in Arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    split = pc.split_pattern(pa.array(joined, pa.large_string()), "\n")
+    return _count_tokens(split.flatten(), np.diff(split.offsets.to_numpy()), groups, None)[0]
+
+
+def _sum_by(cell: np.ndarray, size: int, *weights):
+    """The distinct values of `cell` (ints in [0, size)) and, for each weights array, its sums over each
+    of them (None: how many times each occurs); in a dense array when `size` is small, else hashed."""
+    if size <= _DENSE_CELLS:
+        seen = np.bincount(cell, minlength=size)
+        cells = np.flatnonzero(seen)
+        return cells, [seen[cells] if w is None else
+                       np.bincount(cell, weights=w, minlength=size)[cells].astype(np.int64) for w in weights]
+    where, cells = pd.factorize(cell)
+    return cells, [np.bincount(where, weights=w, minlength=len(cells)).astype(np.int64) for w in weights]
+
+
+def _merge(tables: list):
+    """One table of counts from many: count and docs summed per (group, term)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    tables = [t for t in tables if t.num_rows]
+    if not tables:
+        return pa.table({"group": pa.array([], pa.int64()), "term": pa.array([], pa.large_string()),
+                         "count": pa.array([], pa.int64()), "docs": pa.array([], pa.int64())})
+    if len(tables) == 1:
+        return tables[0]
+    table = pa.concat_tables(tables)
+    encoded = pc.dictionary_encode(table.column("term").combine_chunks())
+    terms, n = encoded.dictionary, max(len(encoded.dictionary), 1)
+    labels, at = np.unique(table.column("group").to_numpy(), return_inverse=True)
+    cells, (count, docs) = _sum_by(at * n + encoded.indices.to_numpy(), len(labels) * n,
+                                   table.column("count").to_numpy(), table.column("docs").to_numpy())
+    return pa.table({"group": labels[cells // n], "term": terms.take(pa.array(cells % n)),
+                     "count": count, "docs": docs})
 
 
 # What a worker process counted, per count_corpus call, until _flush sends it, and the tokens of its
-# pack (folder, {text key: joined tokens}); the barrier makes each worker take exactly one _flush; the
-# texts a worker reads by position (the barrier and texts set by the pool's initializer).
-_ACCUMULATED: dict[str, dict] = {}
-_PACKS: dict[str, tuple[str, dict]] = {}
+# pack (folder, [text keys], [joined tokens]); the barrier makes each worker take exactly one _flush;
+# the texts a worker reads by position (the barrier and texts set by the pool's initializer).
+_ACCUMULATED: dict[str, list] = {}
+_PACKS: dict[str, tuple[str, list, list]] = {}
 _BARRIER = None
 _TEXTS: list = []
 
@@ -527,49 +631,41 @@ def _init_worker(barrier, texts) -> None:
     _BARRIER, _TEXTS = barrier, texts
 
 
-def _flush(call: str) -> dict:
-    """A worker's end of a count_corpus call: its pack of tokens written, its counts returned. Every
-    worker waits here for the others (all forked at the start), so each takes exactly one flush; a
+def _flush(call: str):
+    """A worker's end of a count_corpus call: its pack of tokens written, its counts merged and returned.
+    Every worker waits here for the others (all forked at the start), so each takes exactly one flush; a
     failure in the calling process aborts the barrier."""
+    import pyarrow as pa
+
     if _BARRIER is not None:
         _BARRIER.wait()
     pack = _PACKS.pop(call, None)
     if pack and pack[1]:
-        TokenStore.write(Path(pack[0]), pack[1])
-    return _ACCUMULATED.pop(call, {})
+        TokenStore.write(Path(pack[0]), dict(zip(pack[1], pa.concat_arrays(pack[2]).to_pylist())))
+    return _merge(_ACCUMULATED.pop(call, []))
 
 
-def _count_chunk(args, into: dict | None = None) -> list | None:
-    """Segment, filter and count a chunk of texts into `into` ({group: (counts, docs)}), or in a worker
-    into its _ACCUMULATED counts of this call; returns each text's content tokens joined by "\n" for the
-    cache (None without one; a worker keeps them for the pack it writes at _flush)."""
+def _count_chunk(args, into: list | None = None):
+    """Segment, filter and count a chunk of texts (_count_tokens) into the list of tables `into`, or in a
+    worker into its _ACCUMULATED tables of this call; returns the texts' content tokens joined by "\\n"
+    for the cache (None without one; a worker keeps them for the pack it writes at _flush)."""
     texts, positions, groups, user_dict, engine, want_joined, call = args
     pack = None
     if texts is None:  # in a worker: positions in the texts it started with, and its pack (folder, keys)
         texts = [_TEXTS[i] for i in positions]
         if want_joined:
             folder, keys = want_joined
-            pack = _PACKS.setdefault(call, (folder, {}))[1]
+            pack = _PACKS.setdefault(call, (folder, [], []))
     tk = get_tokenizer(user_dict, engine)
     cut = tk.lcut if engine == "jieba" else tk.cut
-    totals = _ACCUMULATED.setdefault(call, {}) if into is None else into
-    joined = [] if want_joined else None
-    for text, g in zip(texts, groups):
-        content = _filter(cut(_normalize(text)))
-        _tally(totals, g, content)
-        if want_joined:
-            joined.append("\n".join(content))
+    table, joined = _count_tokens(*_flat([cut(_normalize(text)) for text in texts]), groups, _keep(),
+                                  joined=bool(want_joined))
+    (_ACCUMULATED.setdefault(call, []) if into is None else into).append(table)
     if pack is not None:
-        pack.update(zip(keys, joined))
+        pack[1].extend(keys)
+        pack[2].append(joined)
         return None
     return joined
-
-
-def _tally(totals: dict, group: int, tokens: list[str]) -> None:
-    """Count one text's content tokens into its group's (counts, docs) in `totals`."""
-    counts, docs = totals.get(group) or totals.setdefault(group, (Counter(), Counter()))
-    counts.update(tokens)
-    docs.update(set(tokens))
 
 
 def _run_parallel(chunks, func, job, collect, n: int, local=None, drained=None, finish=None, remote=None) -> None:

@@ -157,31 +157,35 @@ def _term_frequencies(data, by=None, *, top: int | None = None, **kwargs) -> pd.
     cols = _by_list(by)
     if kwargs.get("tokens") is not None:
         df = _with_tokens(data, by, **kwargs)
-        groups = _groups(df, by)
-        keys = [key for key, _ in groups]
-        totals = [_count(lists) for _, lists in groups]
-        stop, min_chars = None, 1
-    else:  # from texts: the content tokens as the cache holds them, counted group by group while they
-        # are segmented (segment.count_corpus: no token lists for the whole corpus), then stopwords and
-        # short terms dropped from the counts, once per term rather than once per token: the same table
-        min_chars = kwargs.pop("min_chars", 1)
-        stop = _stopset(kwargs.pop("stopwords", True), kwargs.pop("drop_genre", True))
-        text_col = kwargs.pop("text_col", "text")
-        df = _with_by(data, by, kwargs.pop("corpus", None), keep=[text_col])
-        if text_col not in df.columns:
-            raise KeyError(f"no text column {text_col!r}; pass text_col= or tokens=")
-        kwargs.pop("joined", None)
-        kwargs.pop("tokens", None)  # tokens=None: from the texts, as without it
-        kwargs.setdefault("progress", False)
-        codes, keys = _group_codes(df, cols)
-        counted = count_corpus(df[text_col].fillna("").astype(str).tolist(), codes, **kwargs)
-        totals = [counted.get(g, (Counter(), Counter())) for g in range(len(keys))]
-    parts = []
-    for key, (counts, docs) in zip(keys, totals):
-        terms = [t for t in counts if t not in stop and len(t) >= min_chars] if stop is not None else list(counts)
-        parts.append((key, pd.DataFrame({"term": terms, "count": [counts[t] for t in terms],
-                                         "docs": [docs[t] for t in terms]})))
-    return frequency_table(parts, cols, top, dtypes={c: df[c].dtype for c in cols})
+        parts = []
+        for key, lists in _groups(df, by):
+            counts, docs = _count(lists)
+            terms = list(counts)
+            parts.append((key, pd.DataFrame({"term": terms, "count": [counts[t] for t in terms],
+                                             "docs": [docs[t] for t in terms]})))
+        return frequency_table(parts, cols, top, dtypes={c: df[c].dtype for c in cols})
+    # From texts: the content tokens as the cache holds them, counted group by group while they are
+    # segmented (segment.count_corpus: no token lists for the whole corpus), then stopwords and short
+    # terms dropped from the counts, once per term rather than once per token: the same table.
+    min_chars = kwargs.pop("min_chars", 1)
+    stop = _stopset(kwargs.pop("stopwords", True), kwargs.pop("drop_genre", True))
+    text_col = kwargs.pop("text_col", "text")
+    df = _with_by(data, by, kwargs.pop("corpus", None), keep=[text_col])
+    if text_col not in df.columns:
+        raise KeyError(f"no text column {text_col!r}; pass text_col= or tokens=")
+    kwargs.pop("joined", None)
+    kwargs.pop("tokens", None)  # tokens=None: from the texts, as without it
+    kwargs.setdefault("progress", False)
+    codes, keys = _group_codes(df, cols)
+    counted = count_corpus(df[text_col].fillna("").astype(str).tolist(), codes, **kwargs)
+    if stop:
+        counted = counted[~counted["term"].isin(list(stop))]
+    if min_chars > 1:
+        counted = counted[counted["term"].str.len() >= min_chars]
+    found = dict(iter(counted.groupby("group", sort=False)))
+    empty = counted.iloc[:0]
+    return frequency_table([(key, found.get(g, empty)) for g, key in enumerate(keys)], cols, top,
+                           dtypes={c: df[c].dtype for c in cols})
 
 
 def _group_codes(df: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, list[tuple]]:

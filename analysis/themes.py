@@ -105,19 +105,18 @@ class _Matcher:
         words = list(self.roles)
         self.values = [(w, len(w), any(role in _CODING for _, role in self.roles[w])) for w in words]
         # every occurrence, overlaps included (部署 inside 迅速部署 too): the standard match kind
-        self.automaton = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard) if words else None
+        # (a DFA: built once per codebook, it scans the paragraphs in half the time of the default NFA)
+        self.automaton = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard,
+                                                    implementation=ahocorasick_rs.Implementation.DFA) if words else None
 
     def hits(self, text: str) -> list[tuple[int, str, int, int, int, int]]:
         """Coding hits in one text: (theme index, keyword, position in `text`, sentence index,
         sentence start, sentence end); offsets are in `text`."""
         if not self.roles:
             return []
-        ws = _WHITESPACE.search(text) is not None
-        if ws:  # match on the text without whitespace, report positions in the original text
-            keep = [i for i, ch in enumerate(text) if not ch.isspace()]
-            flat = "".join(text[i] for i in keep)
-        else:
-            flat = text
+        parts = text.split()  # split() and isspace() know the same whitespace as the regex \s
+        ws = len(parts) != 1 or len(parts[0]) != len(text)
+        flat = "".join(parts) if ws else text  # matched without whitespace, positions reported in `text`
         values = self.values
         raw = [(end - 1, values[i]) for i, _, end in self.automaton.find_matches_as_indexes(flat, overlapping=True)]
         if not any(v[2] for _, v in raw):
@@ -189,6 +188,7 @@ class _Matcher:
             if role != "weak":
                 strong.add(j)
         out = []
+        keep = [i for i, ch in enumerate(text) if not ch.isspace()] if ws and kept else None
         for j, w, pos, role, s in kept:
             if role == "weak" and j not in strong and len(words[j]) < 2:
                 continue

@@ -216,7 +216,7 @@ def test_worker_processes_give_the_same_tokens(corpus):
     assert tokenize_corpus(texts, cache=False, workers=2) == tokenize_corpus(texts, cache=False, workers=1)
 
 
-def test_count_corpus_equals_counting_the_token_lists(paras, tmp_path):
+def test_count_corpus_equals_counting_the_token_lists(paras, tmp_path, monkeypatch):
     """The fused segment-and-count path (term_frequencies' engine) counts exactly the tokens
     tokenize_corpus gives, per group, in one process or two, from the cache or not."""
     from collections import Counter
@@ -229,11 +229,26 @@ def test_count_corpus_equals_counting_the_token_lists(paras, tmp_path):
     want = {g: (Counter(t for ts, h in zip(lists, groups) if h == g for t in ts),
                 Counter(t for ts, h in zip(lists, groups) if h == g for t in set(ts))) for g in range(3)}
     assert sum(want[0][0].values()) > 1000
+
+    def counted(**options):
+        frame = count_corpus(texts, groups, progress=False, **options)
+        assert list(frame.columns) == ["group", "term", "count", "docs"]
+        assert not frame.duplicated(["group", "term"]).any()
+        return {g: (Counter(dict(zip(part["term"], part["count"]))), Counter(dict(zip(part["term"], part["docs"]))))
+                for g, part in frame.groupby("group")}
+
     for workers in (1, 2):
-        assert count_corpus(texts, groups, cache=False, workers=workers, progress=False) == want
-    cold = count_corpus(texts, groups, cache_dir=tmp_path, workers=2, progress=False)
-    warm = count_corpus(texts, groups, cache_dir=tmp_path, workers=2, progress=False)  # every text a hit
+        assert counted(cache=False, workers=workers) == want
+    monkeypatch.setattr(importlib.import_module("analysis.segment"), "_DENSE_CELLS", 0)  # many groups: (group, token) cells hashed, not in
+    assert counted(cache=False, workers=1) == want  # a dense array
+    monkeypatch.undo()
+    cold = counted(cache_dir=tmp_path, workers=2)
+    warm = counted(cache_dir=tmp_path, workers=2)  # every text a hit
     assert cold == warm == want
+    half = texts[: len(texts) // 2] + [t + "。补充一句话。" for t in texts[len(texts) // 2 :]]  # hits and misses
+    mixed = count_corpus(half, groups, cache_dir=tmp_path, workers=2, progress=False)
+    assert mixed.equals(count_corpus(half, groups, cache=False, workers=1, progress=False)
+                        .set_index(["group", "term"]).loc[mixed.set_index(["group", "term"]).index].reset_index())
     assert tokenize_corpus(texts[:5], stopwords=False, drop_genre=False, cache_dir=tmp_path) == lists[:5]
     with pytest.raises(ValueError, match="groups"):
         count_corpus(texts, groups[:-1], cache=False)
