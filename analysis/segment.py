@@ -235,7 +235,8 @@ class TokenStore:
             return
         self.entries.update(new)
         merge = len(self.packs) >= self.MAX_PACKS
-        target = self.write(self.dir, self.entries if merge else new)
+        items = self.entries if merge else new
+        target = self.write(self.dir, list(items), list(items.values()))
         if merge:
             for pack in self.packs:
                 if pack != target:
@@ -245,16 +246,17 @@ class TokenStore:
             self.packs.append(target)
 
     @staticmethod
-    def write(folder: Path, items: dict[str, str]) -> Path:
-        """One pack of {text key: joined tokens} in `folder` (a TokenStore's dir), written atomically;
-        count_corpus's workers write their own with it."""
+    def write(folder: Path, keys: list[str], tokens) -> Path:
+        """One pack of text keys and their joined tokens (a list or an Arrow string array) in `folder`
+        (a TokenStore's dir), written atomically; count_corpus and its workers write theirs with it."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        table = pa.table({"key": list(items), "tokens": list(items.values())})
-        name = hashlib.sha1("".join(sorted(items)).encode()).hexdigest()[:16]
+        tokens = tokens if isinstance(tokens, pa.Array) else pa.array(tokens, pa.string())
+        table = pa.table({"key": pa.array(keys, pa.string()), "tokens": tokens})
+        name = hashlib.sha1("".join(sorted(keys)).encode()).hexdigest()[:16]
         target = folder / f"pack-{name}.parquet"
         tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
         pq.write_table(table, tmp)
@@ -266,7 +268,8 @@ class TokenStore:
         packs = sorted(self.dir.glob("pack-*.parquet"))
         if len(packs) <= self.MAX_PACKS:
             return
-        target = self.write(self.dir, TokenStore(self.dir.parent, self.dir.name).entries)
+        entries = TokenStore(self.dir.parent, self.dir.name).entries
+        target = self.write(self.dir, list(entries), list(entries.values()))
         for pack in packs:
             if pack != target:
                 pack.unlink(missing_ok=True)
@@ -457,20 +460,17 @@ def count_corpus(
         raise ValueError(f"{len(groups)} groups for {len(texts)} texts")
     user_dict, store = _store(user_dict, engine, cache, cache_dir)
     tables: list = []  # this process's counts, one table per chunk, merged at the end
-    todo: list[int] = []
-    hits: list[int] = []
-    keys: list[str | None] = [None] * len(texts)
+    todo: list[int] = list(range(len(texts)))
     bar = tqdm(total=len(texts), desc="tokenize", unit="text", disable=not progress or len(texts) < 2)
-    for i, text in enumerate(texts):
-        hit = None
-        if store is not None:
-            keys[i] = key = TokenStore.key(text)
-            hit = store.get(key)
-        (todo if hit is None else hits).append(i)
-    for k in range(0, len(hits), 1000):  # the cache holds content tokens
-        some = hits[k : k + 1000]
-        tables.append(_count_joined([store.get(keys[i]) for i in some], groups[some]))
-    bar.update(len(hits))
+    if store is not None and store.entries:  # (an empty cache: the keys are made where the texts are
+        found = [store.get(TokenStore.key(text)) for text in texts]  # segmented)
+        todo = [i for i in todo if found[i] is None]
+        hits = [i for i, joined in enumerate(found) if joined is not None]
+        for k in range(0, len(hits), 1000):  # the cache holds content tokens
+            some = hits[k : k + 1000]
+            tables.append(_count_joined([found[i] for i in some], groups[some]))
+        bar.update(len(hits))
+        del found
     new_keys: list[str] = []
     new_tokens: list = []
     if todo:
@@ -488,13 +488,13 @@ def count_corpus(
     def job(chunk):  # this process: the texts themselves, their joined tokens returned
         return [texts[i] for i in chunk], None, groups[chunk], user_dict, engine, store is not None, call
 
-    def remote_job(chunk):  # a worker reads the texts from the list it was started with and keeps the
-        pack = (str(store.dir), [keys[i] for i in chunk]) if store is not None else None  # tokens for its pack
+    def remote_job(chunk):  # a worker reads the texts from the list it was started with and keeps their
+        pack = str(store.dir) if store is not None else None  # tokens for a pack in this folder
         return None, chunk, groups[chunk], user_dict, engine, pack, call
 
     def collect(chunk, joined, _):
         if store is not None and joined is not None:
-            new_keys.extend(keys[i] for i in chunk)
+            new_keys.extend(TokenStore.key(texts[i]) for i in chunk)
             new_tokens.append(joined)
         bar.update(len(chunk))
 
@@ -509,7 +509,7 @@ def count_corpus(
 
     def add_new():
         if store is not None and new_keys:
-            store.add(dict(zip(new_keys, pa.concat_arrays(new_tokens).to_pylist())))
+            TokenStore.write(store.dir, new_keys, pa.concat_arrays(new_tokens))
 
     def finish(pool, barrier):
         tables.extend(f.result() for f in flushed)
@@ -523,6 +523,8 @@ def count_corpus(
         for chunk in chunks:
             collect(chunk, local(job(chunk)), False)
         add_new()
+        if store is not None:
+            store.tidy()
     bar.close()
     return _merge(tables).to_pandas()
 
@@ -618,7 +620,7 @@ def _merge(tables: list):
 
 
 # What a worker process counted, per count_corpus call, until _flush sends it, and the tokens of its
-# pack (folder, [text keys], [joined tokens]); the barrier makes each worker take exactly one _flush;
+# pack (folder, [text keys], [joined tokens arrays]); the barrier makes each worker take exactly one _flush;
 # the texts a worker reads by position (the barrier and texts set by the pool's initializer).
 _ACCUMULATED: dict[str, list] = {}
 _PACKS: dict[str, tuple[str, list, list]] = {}
@@ -641,7 +643,7 @@ def _flush(call: str):
         _BARRIER.wait()
     pack = _PACKS.pop(call, None)
     if pack and pack[1]:
-        TokenStore.write(Path(pack[0]), dict(zip(pack[1], pa.concat_arrays(pack[2]).to_pylist())))
+        TokenStore.write(Path(pack[0]), pack[1], pa.concat_arrays(pack[2]))
     return _merge(_ACCUMULATED.pop(call, []))
 
 
@@ -651,18 +653,17 @@ def _count_chunk(args, into: list | None = None):
     for the cache (None without one; a worker keeps them for the pack it writes at _flush)."""
     texts, positions, groups, user_dict, engine, want_joined, call = args
     pack = None
-    if texts is None:  # in a worker: positions in the texts it started with, and its pack (folder, keys)
+    if texts is None:  # in a worker: positions in the texts it started with, and its pack's folder
         texts = [_TEXTS[i] for i in positions]
         if want_joined:
-            folder, keys = want_joined
-            pack = _PACKS.setdefault(call, (folder, [], []))
+            pack = _PACKS.setdefault(call, (want_joined, [], []))
     tk = get_tokenizer(user_dict, engine)
     cut = tk.lcut if engine == "jieba" else tk.cut
     table, joined = _count_tokens(*_flat([cut(_normalize(text)) for text in texts]), groups, _keep(),
                                   joined=bool(want_joined))
     (_ACCUMULATED.setdefault(call, []) if into is None else into).append(table)
     if pack is not None:
-        pack[1].extend(keys)
+        pack[1].extend(map(TokenStore.key, texts))
         pack[2].append(joined)
         return None
     return joined
