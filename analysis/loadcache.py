@@ -553,9 +553,15 @@ def with_regions(corpus: pd.DataFrame, cache: bool = True, hints: list | None = 
     out["region_ambiguous"] = False
     if not todo.any():
         return out
-    titles, texts = out.loc[todo, "title"].tolist(), out.loc[todo, "text"].tolist()
-    given = [h for h, t in zip(hints, todo.tolist()) if t] if hints is not None else [None] * len(titles)
-    keys = [h[0] if trusted and isinstance(h, tuple) else region_key(t, x) for h, t, x in zip(given, titles, texts)]
+    rows = np.flatnonzero(todo.to_numpy())
+    given = [hints[i] for i in rows] if hints is not None else [None] * len(rows)
+    if trusted and all(isinstance(h, tuple) for h in given):  # every key is the worker's: no texts needed
+        titles = texts = None
+        keys = [h[0] for h in given]
+    else:
+        titles, texts = out["title"].iloc[rows].tolist(), out["text"].iloc[rows].tolist()
+        keys = [h[0] if trusted and isinstance(h, tuple) else region_key(t, x)
+                for h, t, x in zip(given, titles, texts)]
     path = cache_dir("regions") / f"{places_version()}.arrow"
     known = {}
     if cache and path.exists():
@@ -573,6 +579,8 @@ def with_regions(corpus: pd.DataFrame, cache: bool = True, hints: list | None = 
     if missing:
         from .corpus import map_chunks, workers_for
 
+        if texts is None:
+            titles, texts = out["title"].iloc[rows].tolist(), out["text"].iloc[rows].tolist()
         jobs = [(texts[i], titles[i]) for i in missing]
         size = max(200, -(-len(jobs) // 16))
         chunks = [jobs[k:k + size] for k in range(0, len(jobs), size)]

@@ -200,11 +200,11 @@ class _Matcher:
         return out
 
 
-def _hits_chunk(job, texts: list) -> pd.DataFrame:
-    """Hits of texts[start:stop] (map_chunks' shared= list), a frame: row, theme index, keyword,
-    position, sentence_no, sentence."""
+def _hits_chunk(job, texts) -> pd.DataFrame:
+    """Hits of texts[start:stop] (map_chunks' shared= array of the texts: each worker makes Python
+    strings of its own slice), a frame: row, theme index, keyword, position, sentence_no, sentence."""
     cb, start, stop = job
-    texts = texts[start:stop]
+    texts = texts[start:stop].tolist()
     m = _Matcher(cb)
     out = []
     for i, text in enumerate(texts, start=start):
@@ -245,7 +245,7 @@ def _raw_hits(texts: pd.Series, cb: pd.DataFrame) -> pd.DataFrame:
         return pd.read_parquet(path)
     except (FileNotFoundError, OSError, ValueError):
         pass
-    texts = texts.tolist()
+    texts = texts.array
     size = max(2000, -(-len(texts) // 16))
     jobs = [(cb, k, k + size) for k in range(0, len(texts), size)]
     parts = [part for part in map_chunks(_hits_chunk, jobs, workers_for(len(texts) // 4), shared=texts) if len(part)]
