@@ -72,9 +72,15 @@ def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
     """An uncompressed Arrow IPC file, written under a temporary name and renamed (readers never see
     half a file); Arrow rather than Parquet because it writes and reads several times faster, and reads
     memory-mapped (see _read)."""
+    import pyarrow as pa
+    import pyarrow.feather as feather
+
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    frame.reset_index(drop=True).to_feather(tmp, compression="uncompressed")
+    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=None)
+    if max((col.num_chunks for col in table.columns), default=0) > 64:  # e.g. a column put together from a
+        table = table.combine_chunks()  # piece per group: one record batch per piece would bloat the file
+    feather.write_feather(table, tmp, compression="uncompressed")
     os.replace(tmp, path)
 
 

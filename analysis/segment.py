@@ -153,7 +153,7 @@ def _keep(stop: frozenset[str] = frozenset()) -> _Keep:
         if len(_KEEP_MEMO) > 8:
             _KEEP_MEMO.clear()
         memo = _KEEP_MEMO[stop] = _Keep(stop)
-    elif len(memo) > _MEMO_LIMIT:
+    elif len(memo) > _MEMO_LIMIT:  # (checked per call: a chunk's new tokens may pass it for a while)
         memo.clear()
     return memo
 
@@ -247,14 +247,15 @@ class TokenStore:
 
     @staticmethod
     def write(folder: Path, keys: list[str], tokens) -> Path:
-        """One pack of text keys and their joined tokens (a list or an Arrow string array) in `folder`
-        (a TokenStore's dir), written atomically; count_corpus and its workers write theirs with it."""
+        """One pack of text keys and their joined tokens (a list or an Arrow array of strings) in `folder`
+        (a TokenStore's dir), written atomically, both columns Arrow `string`; count_corpus and its
+        workers write theirs with it."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        tokens = tokens if isinstance(tokens, pa.Array) else pa.array(tokens, pa.string())
+        tokens = tokens.cast(pa.string()) if isinstance(tokens, pa.Array) else pa.array(tokens, pa.string())
         table = pa.table({"key": pa.array(keys, pa.string()), "tokens": tokens})
         name = hashlib.sha1("".join(sorted(keys)).encode()).hexdigest()[:16]
         target = folder / f"pack-{name}.parquet"
@@ -479,7 +480,7 @@ def count_corpus(
     if "fork" not in mp.get_all_start_methods():
         n = 1  # the workers keep their counts until every one of them has started a flush (see _flush)
     # Chunks of up to 1,000 texts: each chunk's distinct tokens are classified once (_count_tokens),
-    # so larger chunks cost less; 8 per process keep both cores busy to the end.
+    # so larger chunks cost less; at least 8 per process, so no process waits long for the last one.
     size = max(1, min(1000, -(-len(todo) // (n * 8))))
     chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
 

@@ -243,7 +243,7 @@ def _by_count_then_term(part: pd.DataFrame) -> np.ndarray:
 
     try:
         keys = pa.table({"count": pa.array(part["count"]), "term": pa.array(part["term"], pa.large_string())})
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # terms that are not all text: pandas sorts them
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # terms Arrow cannot take as text (ints, None): pandas sorts them
         ordered = part.reset_index(drop=True).sort_values(["count", "term"], ascending=[False, True], kind="mergesort")
         return ordered.index.to_numpy()
     return pc.sort_indices(keys, sort_keys=[("count", "descending"), ("term", "ascending")]).to_numpy()

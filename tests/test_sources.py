@@ -761,3 +761,26 @@ def test_regions_the_cache_has_are_not_inferred_again_when_a_rule_file_changes(t
     again, _ = load_quiet(folder / "t.jsonl", dedupe=True)  # another option: the whole-load entry misses too
     assert calls == []
     assert_frame_equal(first, again)
+
+
+def test_a_table_rows_missing_values_reach_the_cleaning_as_none(tmp_path):
+    """The fields of a table's rows, as _clean_rows gets them: a missing date (NaT), title, nullable int
+    are None, not "NaT" or <NA>; numpy values in an object column and category codes come as Python values."""
+    import numpy as np
+
+    from analysis.corpus import frame_items
+
+    body = read_text(sorted(RAW_DIR.glob("*.txt"))[0])
+    table = pd.DataFrame({
+        "doc_id": ["a", "b"], "title": ["标题一", None], "date": pd.to_datetime(["2020-03-01", None]),
+        "text": [body, body], "n": pd.Series([1, None], dtype="Int64"),
+        "kind": pd.Series([1, 2], dtype="category"), "mixed": pd.Series([np.int64(5), "x"], dtype=object),
+    })
+    fields = [item[3] for item in frame_items(table, ["title", "date"], ["n", "kind", "mixed"], "t.parquet")]
+    assert fields[1]["date"] is None and fields[1]["title"] is None and fields[1]["n"] is None
+    assert fields[0]["date"] == pd.Timestamp("2020-03-01") and fields[0]["n"] == 1
+    assert type(fields[0]["kind"]) is int and type(fields[0]["mixed"]) is int
+    table.drop(columns="mixed").to_parquet(tmp_path / "t.parquet", index=False)
+    corpus = load_corpus(tmp_path / "t.parquet", cache=False, progress=False)
+    assert corpus["date"].isna().tolist() == [False, True]
+    assert corpus["title"].tolist()[0] == "标题一"
