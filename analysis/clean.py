@@ -105,6 +105,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNDECODED = re.compile("\ufffd+")
 _UNSEEN = re.compile(_INVISIBLE.pattern[:-1] + _CONTROL.pattern[1:])  # either class
 _TRAILING_SPACE = re.compile(r"[^\S\n]+(?=\n|$)")
+# The whitespace a text can still hold when normalise trims trailing space: NFKC has made the others
+# a plain space, line ends are "\n", the control characters are gone. Most articles hold none of these,
+# and a search for each is cheaper than the trimming pass.
+_LEFT_SPACE = tuple(c for c in map(chr, range(0x10000)) if c.isspace() and c not in "\n\r"
+                    and unicodedata.normalize("NFKC", c) == c and not _CONTROL.match(c))
 
 
 @lru_cache(maxsize=1)
@@ -146,7 +151,8 @@ def normalise(text: str) -> tuple[str, list]:
         pairs.append((f"{sum(n for _, n in damaged)} undecodable byte(s) replaced and removed at character "
                       f"offset(s) {where} of the raw text", ""))
         new = _UNDECODED.sub("", new)
-    new = _TRAILING_SPACE.sub("", new)
+    if any(space in new for space in _LEFT_SPACE):
+        new = _TRAILING_SPACE.sub("", new)
     if n_nfkc or n_cr:
         pairs.insert(0, (f"{n_nfkc + n_cr} characters normalised", ""))
     return new, pairs

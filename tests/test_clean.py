@@ -211,3 +211,11 @@ def test_chrome_prefilter_agrees_with_the_rules_line_by_line():
         flagged += expected
         assert any(rx.search(line) for rx in _any_chrome()) == expected, line
     assert flagged >= 10
+
+
+@pytest.mark.parametrize("space", [" ", "\t", "\u3000", "\xa0", "\u2003", "\u202f", "\u205f", "\u1680", "\u2028",
+                                   "\u2029", "\x85", "\x0b", "\x0c", "\x1f"])
+def test_normalise_trims_every_kind_of_trailing_space(space):
+    """Trailing whitespace of any kind goes, at a line end and at the end (normalise only trims when the
+    text holds whitespace that survives NFKC: this checks that list misses none)."""
+    assert normalise(f"第一段{space}{space}\n第二段{space}")[0] == "第一段\n第二段"
