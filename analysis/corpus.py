@@ -341,6 +341,9 @@ def prepare_table(unit: Unit, columns: dict | None, bad: list, table: pd.DataFra
     table = map_columns(table, unit.path, columns)
     extra = [c for c in table.columns if c not in COLUMNS]
     for col in extra:  # nested values (lists, dicts) as JSON text; mixed types as text
+        dtype = table[col].dtype
+        if isinstance(dtype, pd.StringDtype) or (isinstance(dtype, np.dtype) and dtype.kind in "biufcmM"):
+            continue  # one scalar type throughout: nothing to convert (and no Python call per value)
         values = table[col].dropna()
         if values.map(lambda v: isinstance(v, (list, dict, tuple))).any():
             table[col] = table[col].map(lambda v: v if v is None or isinstance(v, str) else json.dumps(

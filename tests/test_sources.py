@@ -784,3 +784,21 @@ def test_a_table_rows_missing_values_reach_the_cleaning_as_none(tmp_path):
     corpus = load_corpus(tmp_path / "t.parquet", cache=False, progress=False)
     assert corpus["date"].isna().tolist() == [False, True]
     assert corpus["title"].tolist()[0] == "标题一"
+
+
+def test_a_table_keeps_its_other_columns_storable(tmp_path):
+    """Columns beyond the corpus fields are kept: nested values (lists, objects) as JSON text, a column
+    of mixed types as text, plain numbers and text as they are."""
+    import json
+
+    body = read_text(sorted(RAW_DIR.glob("*.txt"))[0])
+    rows = [{"id": "a", "text": body, "tags": ["政协", "防疫"], "meta": {"page": 2}, "mixed": 5, "n": 1, "note": "甲"},
+            {"id": "b", "text": body + "补充。", "tags": [], "meta": {"page": 3}, "mixed": "五", "n": 2, "note": "乙"}]
+    path = tmp_path / "t.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    corpus = load_corpus(path, cache=False, progress=False).set_index("doc_id")
+    assert corpus.loc["a", "tags"] == '["政协", "防疫"]' and corpus.loc["b", "tags"] == "[]"
+    assert json.loads(corpus.loc["b", "meta"]) == {"page": 3}
+    assert corpus["mixed"].tolist() == ["5", "五"]
+    assert corpus["n"].tolist() == [1, 2] and corpus["n"].dtype == "int64"
+    assert corpus["note"].tolist() == ["甲", "乙"]
