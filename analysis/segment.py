@@ -535,8 +535,8 @@ _DENSE_CELLS = 1 << 22  # (group, token) cells of a chunk counted in a dense arr
 
 def _count_tokens(tokens, lens: np.ndarray, groups: np.ndarray, keep: _Keep | None, joined: bool = False):
     """Count the tokens of a chunk of texts into a table of (group, term, count, docs), keeping only
-    the tokens `keep` says to keep (None: all but ""); with joined=True also each text's kept tokens joined by "\n" (an
-    Arrow string array, as the token cache holds them).
+    the tokens `keep` says to keep (None: all but ""); with joined=True also each text's kept tokens
+    joined by "\n" (an Arrow string array, as the token cache holds them).
 
     tokens: all the texts' tokens in one Arrow string array, text after text; lens: how many tokens
     each text has; groups: each text's group. Vectorised, where per-token Python was most of
@@ -560,13 +560,12 @@ def _count_tokens(tokens, lens: np.ndarray, groups: np.ndarray, keep: _Keep | No
     pairs = pd.Series(text * n + token).value_counts(sort=False)  # (text, token) pairs: occurrences
     pair = pairs.index.to_numpy()
     labels, at = np.unique(groups, return_inverse=True)  # the chunk's groups, numbered from 0
-    cells, (count, docs) = _sum_by(at[pair // n] * n + pair % n, len(labels) * n, pairs.to_numpy(), None)
-    table = pa.table({"group": labels[cells // n], "term": terms.take(pa.array(cells % n)),
-                      "count": count, "docs": docs})
+    table = _counts_table(labels, at[pair // n], pair % n, terms, pairs.to_numpy(), None)
     if not joined:
         return table, None
     offsets = np.concatenate([[0], np.cumsum(np.bincount(text, minlength=len(lens)))])
-    kept = pa.LargeListArray.from_arrays(pa.array(offsets, pa.int64()), encoded.filter(pa.array(mask)).cast(terms.type))
+    kept = encoded.filter(pa.array(mask)).cast(terms.type)
+    kept = pa.LargeListArray.from_arrays(pa.array(offsets, pa.int64()), kept)
     return table, pc.binary_join(kept, pa.scalar("\n", terms.type))
 
 
@@ -599,6 +598,17 @@ def _sum_by(cell: np.ndarray, size: int, *weights):
     return cells, [np.bincount(where, weights=w, minlength=len(cells)).astype(np.int64) for w in weights]
 
 
+def _counts_table(labels: np.ndarray, group: np.ndarray, token: np.ndarray, terms, counts, docs):
+    """The table of (group, term, count, docs) of rows numbered by group (into `labels`) and by term (into
+    the Arrow array `terms`): `counts` and `docs` summed per (group, term) (docs None: the rows counted)."""
+    import pyarrow as pa
+
+    n = max(len(terms), 1)
+    cells, (count, docs) = _sum_by(group * n + token, len(labels) * n, counts, docs)
+    return pa.table({"group": labels[cells // n], "term": terms.take(pa.array(cells % n)),
+                     "count": count, "docs": docs})
+
+
 def _merge(tables: list):
     """One table of counts from many: count and docs summed per (group, term)."""
     import pyarrow as pa
@@ -612,12 +622,9 @@ def _merge(tables: list):
         return tables[0]
     table = pa.concat_tables(tables)
     encoded = pc.dictionary_encode(table.column("term").combine_chunks())
-    terms, n = encoded.dictionary, max(len(encoded.dictionary), 1)
     labels, at = np.unique(table.column("group").to_numpy(), return_inverse=True)
-    cells, (count, docs) = _sum_by(at * n + encoded.indices.to_numpy(), len(labels) * n,
-                                   table.column("count").to_numpy(), table.column("docs").to_numpy())
-    return pa.table({"group": labels[cells // n], "term": terms.take(pa.array(cells % n)),
-                     "count": count, "docs": docs})
+    return _counts_table(labels, at, encoded.indices.to_numpy(), encoded.dictionary,
+                         table.column("count").to_numpy(), table.column("docs").to_numpy())
 
 
 # What a worker process counted, per count_corpus call, until _flush sends it, and the tokens of its
