@@ -85,8 +85,12 @@ __all__ = [
     "term_network",
 ]
 
-from .study import (confounds, glossary, group_column, is_few, periods, present, read_table, save_table,
-                    study_corpus, top_groups, with_group)
+from .choices import (Choice, Choices, choose, confounds, enough_columns, group_column, is_few, periods, present,
+                      top_groups, with_group)
+from .lexicon import glossary
+from .outputs import read_table, save_table
+from .study import Study, StudyError, load_study, study_corpus
 
 __all__ += ["study_corpus", "save_table", "read_table", "is_few", "present", "top_groups", "group_column",
-            "periods", "with_group", "confounds", "glossary"]
+            "periods", "with_group", "confounds", "glossary", "Study", "StudyError", "load_study", "Choice", "Choices",
+            "choose", "enough_columns"]

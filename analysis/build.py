@@ -40,7 +40,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from tqdm.auto import tqdm  # noqa: E402
 from traitlets import default  # noqa: E402
 
-from .study import ENV_CORPUS, ENV_FIGURES, ENV_TABLES, default_out, output_dirs, write_tables_readme  # noqa: E402
+from .outputs import ENV_CORPUS, ENV_FIGURES, ENV_TABLES, default_out, output_dirs, write_tables_readme  # noqa: E402
 
 from .paths import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR  # noqa: E402
 REPORT_NOTEBOOK_PREFIX = "05"
