@@ -1,4 +1,4 @@
-"""Shared fixtures: the real seed corpus, loaded once per test session."""
+"""Shared fixtures: each test session's own cache folder, and the real seed corpus, loaded once per session."""
 from pathlib import Path
 
 import pytest
@@ -7,6 +7,18 @@ from analysis import load_corpus, paragraphs
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RAW_DIR = PROJECT_ROOT / "data" / "raw"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_cache_dir(tmp_path_factory):
+    """Every cache of this test session ($ANALYSIS_CACHE_DIR: corpus, tokens, themes, term tables...) lives in a
+    folder of its own, empty at the start: a result never comes from an earlier run or from the project's .cache,
+    always from the code under test. A test that needs a warm cache warms it itself. Autouse and session-wide,
+    so it is set before any other fixture loads the corpus; notebooks the tests run inherit it."""
+    folder = tmp_path_factory.mktemp("analysis-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ANALYSIS_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")
