@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2
 
-from analysis import cooccurrence, dfm, keyness, kwic, segment, term_frequencies, tfidf, tokenize
+from analysis import cooccurrence, dfm, keyness, kwic, segment, term_frequencies, tfidf, tokenize, tokenize_corpus
+from analysis import terms as terms_module
 from analysis.terms import g2, log_ratio
 
 
@@ -38,27 +39,75 @@ def test_term_frequencies_on_a_hand_example():
     assert dict(zip(total["term"], total["count"])) == {"疫情": 3, "社区": 2, "志愿者": 1}
 
 
-def test_term_counts_on_the_articles_equal_the_strings_counted_by_hand(corpus):
-    freq = term_frequencies(corpus, by="doc_id").set_index(["doc_id", "term"])
-    sichuan = corpus.loc[corpus["doc_id"].str.startswith("004")].iloc[0]
-    for term in ("十户长", "全员核酸检测", "双报到", "统战部"):
-        assert freq.loc[(sichuan["doc_id"], term), "count"] == sichuan["text"].count(term)
-    all_tokens = sum(len(tokenize(t)) for t in corpus["text"])
-    assert term_frequencies(corpus)["count"].sum() == all_tokens
+# Content tokens per seed article (000 ... 004), and per province of the paragraphs (headings are not
+# paragraphs): the same with the jieba engine (the reference segmenter, Python) as with rjieba (the default).
+TOKENS_PER_ARTICLE = {"000": 769, "001": 713, "002": 319, "003": 627, "004": 1621}
+TOKENS_PER_PROVINCE_IN_PARAGRAPHS = {"北京市": 2042, "吉林省": 319, "四川省": 1543}
+
+
+def test_term_counts_of_the_sichuan_article_equal_the_strings_counted_by_hand(corpus):
+    """004's ten most frequent terms with their counts, per_1k, docs and rank. Each count is the term's
+    occurrences in the text (str.count), less those inside a longer lexicon token: 社区 35 - 1 (社区服务),
+    统战 43 - 18 (统战部), 疫情 74 - 58 (疫情防控), 群众 18 - 3 (信教群众 x2, 联系群众)."""
+    freq = term_frequencies(corpus, by="doc_id")
+    sichuan = freq[freq["doc_id"].str.startswith("004")]
+    text = corpus.loc[corpus["doc_id"].str.startswith("004"), "text"].iloc[0]
+    top = [("疫情防控", 58), ("社区", 34), ("统战", 25), ("志愿者", 18), ("统战部", 18), ("抗疫", 17),
+           ("疫情", 16), ("群众", 15), ("全员核酸检测", 14), ("统一战线", 14)]
+    assert list(zip(sichuan["term"], sichuan["count"]))[:10] == top  # ties (18, 14) ordered by term
+    for term in ("疫情防控", "志愿者", "统战部", "抗疫", "全员核酸检测", "统一战线", "十户长", "双报到"):
+        assert sichuan.set_index("term").loc[term, "count"] == text.count(term), term
+    assert (text.count("社区") - text.count("社区服务"), text.count("统战") - text.count("统战部"),
+            text.count("疫情") - text.count("疫情防控")) == (34, 25, 16)
+    assert sichuan["count"].sum() == 1621 and len(sichuan) == 786  # tokens, distinct terms
+    assert sichuan["per_1k"].iloc[0] == pytest.approx(58 / 1621 * 1000)
+    assert sichuan["rank"].tolist() == list(range(1, 787)) and (sichuan["docs"] == 1).all()
+    totals = freq.groupby(freq["doc_id"].str[:3])["count"].sum().to_dict()
+    assert totals == TOKENS_PER_ARTICLE
+    assert term_frequencies(corpus)["count"].sum() == sum(TOKENS_PER_ARTICLE.values()) == 4049
     assert not {"工作", "积极", "开展"} & set(term_frequencies(corpus, top=30)["term"])
     assert "工作" in set(term_frequencies(corpus, top=5, drop_genre=False)["term"])
 
 
+def test_term_frequencies_count_given_tokens_like_sklearns_count_vectorizer(corpus):
+    """With tokens= the counting is checked against an independent counter: scikit-learn's
+    CountVectorizer (counts, and binary for docs) over the same token lists, group by group."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    tokens = tokenize_corpus(list(corpus["text"]), progress=False)
+    groups = corpus["doc_id"].str[:3].map({"000": "京", "001": "京", "003": "京", "002": "吉", "004": "川"})
+    data = pd.DataFrame({"g": groups})
+    freq = term_frequencies(data, by="g", tokens=tokens)
+    for g in ("京", "吉", "川"):
+        lists = [ts for ts, h in zip(tokens, groups) if h == g]
+        vec = CountVectorizer(analyzer=lambda ts: ts, lowercase=False)
+        counts = vec.fit_transform(lists)
+        want = dict(zip(vec.get_feature_names_out(), np.asarray(counts.sum(axis=0)).ravel()))
+        docs = dict(zip(vec.get_feature_names_out(), np.asarray((counts > 0).sum(axis=0)).ravel()))
+        got = freq[freq["g"] == g]
+        assert dict(zip(got["term"], got["count"])) == want
+        assert dict(zip(got["term"], got["docs"])) == docs
+        total = sum(want.values())
+        assert got["per_1k"].tolist() == pytest.approx([want[t] / total * 1000 for t in got["term"]])
+        order = sorted(want, key=lambda t: (-want[t], t))
+        assert got["term"].tolist() == order and got["rank"].tolist() == list(range(1, len(order) + 1))
+
+
 def test_group_by_an_article_column_from_paragraphs(corpus, paras):
     by_province = term_frequencies(paras, by="province", corpus=corpus, top=3)
-    assert set(by_province["province"]) == set(corpus["province"])
+    assert list(zip(by_province["province"], by_province["term"], by_province["count"], by_province["docs"])) == [
+        ("北京市", "疫情防控", 50, 26), ("北京市", "政协", 42, 21), ("北京市", "政协委员", 40, 18),
+        ("吉林省", "一线", 5, 3), ("吉林省", "排查", 5, 3), ("吉林省", "社区", 5, 3),
+        ("四川省", "疫情防控", 53, 30), ("四川省", "社区", 33, 17), ("四川省", "统战", 23, 15)]
+    assert by_province["per_1k"].tolist() == pytest.approx(
+        [50 / 2.042, 42 / 2.042, 40 / 2.042, 5 / 0.319, 5 / 0.319, 5 / 0.319, 53 / 1.543, 33 / 1.543, 23 / 1.543])
     with pytest.raises(KeyError, match="province"):
         term_frequencies(paras, by="province")
     counts = dfm(paras, by="province", corpus=corpus)
-    beijing_ids = set(corpus.loc[corpus["province"] == "北京市", "doc_id"])
-    beijing_paras = paras.loc[paras["doc_id"].isin(beijing_ids), "text"]
-    assert counts.loc["北京市", "政协"] == sum(tokenize(t).count("政协") for t in beijing_paras) > 30
-    assert counts.loc["四川省", "政协"] == 0
+    assert counts.sum(axis=1).to_dict() == TOKENS_PER_PROVINCE_IN_PARAGRAPHS
+    assert counts.shape == (3, 1622) and list(counts.columns[:2]) == ["疫情防控", "疫情"]
+    assert counts.loc["北京市", "政协"] == 42 and counts.loc["四川省", "政协"] == 0
+    assert counts.loc["四川省", "统战"] == 23 and counts.loc["北京市", "统战"] == 0
 
 
 def test_min_chars_drops_single_characters(corpus):
@@ -84,11 +133,39 @@ def test_tfidf_on_a_hand_example():
 
 
 def test_tfidf_brings_up_each_articles_own_terms(corpus):
-    top = tfidf(corpus, by="doc_id", min_chars=2, top=10)
-    assert len(top) == 50
-    sichuan = set(top.loc[top["doc_id"].str.startswith("004"), "term"])
-    assert {"统战", "全员核酸检测"} <= sichuan
-    assert "四平市委" in set(top.loc[top["doc_id"].str.startswith("002"), "term"])
+    top = tfidf(corpus, by="doc_id", min_chars=2, top=3)
+    assert [(d[:3], t, c, g) for d, t, c, g in zip(top["doc_id"], top["term"], top["count"], top["groups"])] == [
+        ("000", "政协委员", 25, 3), ("000", "疫情防控", 26, 5), ("000", "政协", 18, 3),
+        ("001", "疫情", 20, 5), ("001", "东城区委", 9, 1), ("001", "政协委员", 11, 3),
+        ("002", "排查", 5, 2), ("002", "四平市委", 4, 1), ("002", "社区", 5, 4),
+        ("003", "政协", 20, 3), ("003", "防控", 16, 5), ("003", "平谷区", 9, 2),
+        ("004", "疫情防控", 58, 5), ("004", "统战", 25, 1), ("004", "社区", 34, 4)]
+    assert top["rank"].tolist() == [1, 2, 3] * 5
+    assert top["tfidf"].round(6).tolist() == [0.409899, 0.303313, 0.295127, 0.27993, 0.264359, 0.216388,
+                                              0.233929, 0.23196, 0.163353, 0.428003, 0.243622, 0.232024,
+                                              0.375061, 0.33927, 0.259949]
+
+
+def test_tfidf_of_every_term_equals_sklearns_on_the_same_tokens(corpus):
+    """The whole table, every term of every article, against scikit-learn's TfidfVectorizer run here on
+    the same token lists (smooth idf, L2 rows), and the smoothed idf worked out for one cell."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    tokens = tokenize_corpus(list(corpus["text"]), progress=False)
+    out = tfidf(corpus, by="doc_id", top=None)
+    vec = TfidfVectorizer(analyzer=lambda ts: ts, lowercase=False)
+    matrix = vec.fit_transform(tokens).toarray()
+    terms = vec.get_feature_names_out()
+    want = {(d, t): w for d, row in zip(corpus["doc_id"], matrix) for t, w in zip(terms, row) if w > 0}
+    got = dict(zip(zip(out["doc_id"], out["term"]), out["tfidf"]))
+    assert got.keys() == want.keys() and len(got) == sum(len(set(ts)) for ts in tokens)
+    assert [got[k] for k in want] == pytest.approx(list(want.values()), rel=1e-12)
+    # by hand: 统战 is 004's alone (idf ln(6/2) + 1, count 25), 疫情防控 in all five (idf 1, count 58); one row,
+    # one norm, so their ratio is that of count x idf
+    sichuan = out[out["doc_id"].str.startswith("004")].set_index("term")
+    assert sichuan.loc["统战", "tfidf"] / sichuan.loc["疫情防控", "tfidf"] == pytest.approx(
+        25 * (math.log(6 / 2) + 1) / (58 * (math.log(6 / 6) + 1)))
+    assert out.groupby("doc_id")["tfidf"].apply(lambda w: float((w ** 2).sum())).tolist() == pytest.approx([1.0] * 5)
 
 
 # ---------------------------------------------------------------- keyness
@@ -134,37 +211,87 @@ def test_keyness_table_on_a_hand_example():
     assert keyness(matrix, "目标", correction="none")["G2"].tolist() == pytest.approx(table["G2"].tolist())
 
 
-def test_keyness_beijing_vs_rest(corpus):
+# Beijing's three articles against the rest: content tokens of each side (TOKENS_PER_ARTICLE: 769 + 713 + 627
+# and 319 + 1621), and (term, n_target, n_reference) counted in the texts as in the frequency test above.
+BEIJING_TOKENS, REST_TOKENS = 2109, 1940
+KEYNESS_CELLS = [("政协", 42, 0), ("平谷区", 11, 0), ("委员", 28, 6), ("疫情防控", 50, 61), ("十户长", 0, 2),
+                 ("核酸检测", 0, 6), ("统战", 0, 25)]
+
+
+def _quanteda_g2(a, b, total_a, total_b):
+    """quanteda's "lr" G2 with its default Yates correction, recomputed with scipy: the 2x2 table
+    [[a, b], [total_a - a, total_b - b]]; Yates (each cell 0.5 towards independence) only when some
+    expected count is below 5 (quanteda.textstats' yates_correction); G2 from scipy's chi2_contingency
+    with lambda_="log-likelihood"; the sign says which side the term leans to."""
+    from scipy.stats import chi2_contingency
+    from scipy.stats.contingency import expected_freq
+
+    table = np.array([[a, b], [total_a - a, total_b - b]], dtype=float)
+    small = bool((expected_freq(table) < 5).any())
+    stat = chi2_contingency(table, correction=small, lambda_="log-likelihood")[0]
+    return stat if a / total_a > b / total_b else -stat
+
+
+def test_keyness_beijing_vs_rest_equals_quantedas_g2_recomputed_with_scipy(corpus):
     table = keyness(corpus, "北京市", by="province").set_index("term")
-    beijing = corpus[corpus["province"] == "北京市"]
-    n_zhengxie = sum(tokenize(t).count("政协") for t in beijing["text"])
-    assert table.loc["政协", "n_target"] == n_zhengxie > 30
-    assert table.loc["政协", "n_reference"] == 0
-    assert table.loc["政协", "G2"] > 0 and table.loc["政协", "p"] < 0.001
-    assert table.loc["统战", "G2"] < 0 and table.loc["统战", "log_ratio"] < 0
+    assert len(table) == 1646
+    assert table["n_target"].sum() == BEIJING_TOKENS and table["n_reference"].sum() == REST_TOKENS
+    for term, a, b in KEYNESS_CELLS:
+        row = table.loc[term]
+        assert (row["n_target"], row["n_reference"]) == (a, b), term
+        assert row["G2"] == pytest.approx(_quanteda_g2(a, b, BEIJING_TOKENS, REST_TOKENS), rel=1e-9), term
+        assert row["p"] == pytest.approx(chi2.sf(abs(row["G2"]), 1), rel=1e-9), term
+        assert row["log_ratio"] == pytest.approx(
+            math.log2((max(a, 0.5) / BEIJING_TOKENS) / (max(b, 0.5) / REST_TOKENS)), rel=1e-9), term
+        assert row["per_1k_target"] == pytest.approx(a / BEIJING_TOKENS * 1000)
+        assert row["per_1k_reference"] == pytest.approx(b / REST_TOKENS * 1000)
     assert table["G2"].is_monotonic_decreasing
+    assert list(table.index[:3]) == ["政协", "政协委员", "阻击战"] and list(table.index[-2:]) == ["排查", "统战"]
     with pytest.raises(KeyError):
         keyness(corpus, "上海市", by="province")
     with pytest.raises(ValueError):
         keyness(corpus.assign(all="x"), "x", by="all")
 
 
+def test_keyness_default_applies_yates_where_an_expected_count_is_below_5(corpus):
+    """十户长: 0 of 2,109 Beijing tokens, 2 of 1,940 others. Expected count in Beijing 2 x 2109 / 4049 =
+    1.04 < 5 and |ad - bc| = 2 x 2109 = 4218 >= N/2, so quanteda moves each cell 0.5: [[0.5, 1.5],
+    [2108.5, 1938.5]]. Worked by hand: 2 x (0.5 ln(0.5/1.04174) + 1.5 ln(1.5/0.95826)
+    + 2108.5 ln(2108.5/2107.95826) + 1938.5 ln(1938.5/1939.04174)) = 0.61055; without the
+    correction 2.94420. 平谷区 (11, 0) has every expected count above 5: no correction."""
+    table = keyness(corpus, "北京市", by="province").set_index("term")
+    assert table.loc["十户长", "G2"] == pytest.approx(-0.610552, abs=1e-6)
+    assert keyness(corpus, "北京市", by="province", correction="none").set_index("term").loc[
+        "十户长", "G2"] == pytest.approx(-2.944202, abs=1e-6)
+    assert table.loc["核酸检测", "G2"] == pytest.approx(-5.310656, abs=1e-6)  # 8.839063 uncorrected
+    assert table.loc["平谷区", "G2"] == pytest.approx(14.377195, abs=1e-6)  # the same either way
+
+
 # ---------------------------------------------------------------- KWIC
 
 
 def test_kwic_on_the_articles(paras):
-    hits = kwic(paras, "十户长", window=3)
-    assert len(hits) == 2 and set(hits["doc_id"].str[:3]) == {"004"}
-    assert (hits["keyword"] == "十户长").all()
-    assert hits["pre"].str.endswith("“").all() and hits["post"].str.startswith("”").all()
-    assert list(hits.columns[:3]) == ["doc_id", "para_no", "section"]
-    # whole tokens only: 疫情 inside 疫情防控 is not a hit
-    n_tokens = sum(segment(t).count("疫情") for t in paras["text"])
+    """Read off 004's 内江 paragraph: 深入基层,积极宣传动员。充分发动“十户长”力量,引导“十户长”带头执行疫情防控工作要求..."""
+    hits = kwic(paras, "十户长")  # the default window: 5 tokens each side
+    assert list(hits.columns) == ["doc_id", "para_no", "section", "from", "to", "pre", "keyword", "post", "pattern"]
+    assert hits["doc_id"].str[:3].tolist() == ["004", "004"] and hits["para_no"].tolist() == [20, 20]
+    assert hits["section"].tolist() == ["内江:助力疫情防控,凝聚统战力量"] * 2
+    # 深入基层 / , / 积极 / 宣传 / 动员 / 。 / 充分 / 发动 / “ / 十户长 / ” / 力量 / , / 引导 / “ / 十户长 / ” / 带头 ...
+    assert hits["from"].tolist() == [9, 15] and hits["to"].tolist() == [9, 15]
+    assert hits["pre"].tolist() == ["动员。充分发动“", "”力量,引导“"]
+    assert hits["post"].tolist() == ["”力量,引导“", "”带头执行疫情防控工作"]
+    assert (hits["keyword"] == "十户长").all() and (hits["pattern"] == "十户长").all()
+    narrow = kwic(paras, "十户长", window=3)
+    assert narrow["pre"].tolist() == ["充分发动“", ",引导“"] and narrow["post"].tolist() == ["”力量,", "”带头执行"]
+    # whole tokens only: 疫情 inside 疫情防控 is not a hit (164 strings, 58 tokens on their own)
     yiqing = kwic(paras, "疫情", window=2)
-    assert len(yiqing) == n_tokens < sum(t.count("疫情") for t in paras["text"])
-    # a phrase of several tokens matches as a sequence
+    assert len(yiqing) == 58 and sum(t.count("疫情") for t in paras["text"]) == 164
+    # a phrase of several tokens matches as a sequence: its seven occurrences, in data order
     phrase = kwic(paras, "打赢疫情防控阻击战", window=2)
-    assert len(phrase) == sum(t.count("打赢疫情防控阻击战") for t in paras["text"]) > 3
+    assert [(d[:3], n) for d, n in zip(phrase["doc_id"], phrase["para_no"])] == [
+        ("000", 3), ("000", 12), ("001", 2), ("001", 6), ("003", 7), ("003", 10), ("003", 12)]
+    assert phrase["pre"].tolist() == ["为全力", ",力争", "为全区", "为全面", "为坚决", "群众坚决", "尽责坚决"]
+    assert phrase["post"].tolist() == ["贡献力量。", "。", "贡献力量,", "提供了", "贡献政协委员", "的信心", "》的"]
     assert kwic(paras, "不存在的词语").empty
 
 
@@ -183,11 +310,18 @@ def test_cooccurrence_on_a_hand_example():
 
 
 def test_cooccurrence_on_the_paragraphs(paras):
+    """社区 and 志愿者 as strings share 10 paragraphs; in one of them 社区 is only inside the token 社区服务: 9.
+    Rows with each: 社区 29, 志愿者 14, 政协 21 (counted the same way); Jaccard = both / either."""
     pairs = cooccurrence(paras, terms=["社区", "志愿者", "政协"])
-    both = sum(("社区" in toks and "志愿者" in toks) for toks in map(tokenize, paras["text"]))
-    row = pairs[(pairs["term_a"] == "志愿者") & (pairs["term_b"] == "社区")]
-    assert int(row["count"].iloc[0]) == both > 0
-    assert np.all(pairs["count"].to_numpy()[:-1] >= pairs["count"].to_numpy()[1:])
+    both_strings = paras["text"].str.contains("社区") & paras["text"].str.contains("志愿者")
+    assert both_strings.sum() == 10
+    assert list(zip(pairs["term_a"], pairs["term_b"], pairs["count"], pairs["n_a"], pairs["n_b"])) == [
+        ("志愿者", "社区", 9, 14, 29), ("政协", "社区", 4, 21, 29), ("志愿者", "政协", 1, 14, 21)]
+    assert pairs["jaccard"].tolist() == pytest.approx([9 / (14 + 29 - 9), 4 / (21 + 29 - 4), 1 / (14 + 21 - 1)])
+
+
+def _not_computed(*args, **kwargs):
+    raise AssertionError("computed again instead of read from the cache")
 
 
 def test_cached_term_table_equals_the_computed_one_with_gaps_in_an_int_group(tmp_path, monkeypatch):
@@ -200,8 +334,9 @@ def test_cached_term_table_equals_the_computed_one_with_gaps_in_an_int_group(tmp
     data = pd.DataFrame({"text": [sentences[i % 4] * (1 + i % 3) for i in range(n)],
                          "year": pd.array([2020 + i % 3 if i % 7 else None for i in range(n)], dtype="Int64")})
     first = term_frequencies(data, by="year")
+    assert len(list((tmp_path / "cache" / "term_frequencies").iterdir())) == 1
+    monkeypatch.setattr(terms_module, "_term_frequencies", _not_computed)  # the second must come from the cache
     again = term_frequencies(data, by="year")
-    assert any((tmp_path / "cache" / "term_frequencies").iterdir())  # the second came from the cache
     assert first["year"].dtype == data["year"].dtype and first["year"].isna().any()
     pd.testing.assert_frame_equal(first, again)
 
