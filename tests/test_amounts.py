@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis import extract_amounts, place_units, unit_amounts
+from analysis import amounts_by_place, extract_amounts, place_units, unit_amounts
 from analysis.amounts import parse_number
 
 
@@ -267,3 +267,65 @@ def test_numerals_that_make_no_number_are_skipped_not_fatal():
     # 两 is also a measure (tael): "十五两" + a unit is no number cn2an can read; the clause goes on
     found = extract_amounts("称重十五两个,另有20名志愿者")
     assert found["span"].tolist() == ["20名"]
+
+
+# ---------------------------------------------------------------- issue 25: a whole paragraph read by hand
+
+# 000's donation paragraph (据初步统计 ... 延庆区政协委员累计捐款捐物100余万元。), read clause by clause: every money
+# figure and head count with the district of its clause, its value in yuan (or persons), its qualifier and
+# what was given.
+BEIJING_DONATIONS = [
+    ("东城区", "超1亿元", 100_000_000, "超", "at_least", "捐款捐物"),
+    ("朝阳区", "3000多万元", 30_000_000, "多", "at_least", "捐款"),
+    ("朝阳区", "1000万元", 10_000_000, "", "exact", "医疗物资"),
+    ("石景山区", "约2000多万元", 20_000_000, "约+多", "approx", "捐款"),
+    ("石景山区", "200余万元", 2_000_000, "余", "at_least", "医疗物资"),
+    ("石景山区", "8000万元", 80_000_000, "", "exact", "专项资金"),
+    ("房山区", "700余万元", 7_000_000, "余", "at_least", "捐款捐物"),
+    ("通州区", "1100余万元", 11_000_000, "余", "at_least", "捐款捐物"),
+    ("昌平区", "380余万元", 3_800_000, "余", "at_least", "捐款"),
+    ("昌平区", "1700多万元", 17_000_000, "多", "at_least", "医疗物资"),
+    ("昌平区", "100余万元", 1_000_000, "余", "at_least", "生活物资"),
+    ("大兴区", "近千余人次", 1_000, "近+余", "approx", ""),
+    ("大兴区", "近3千万元", 30_000_000, "近", "at_most", "捐款捐物"),
+    ("平谷区", "240余万元", 2_400_000, "余", "at_least", "物品"),
+    ("平谷区", "30万余元", 300_000, "余", "at_least", "善款"),
+    ("平谷区", "100余万元", 1_000_000, "余", "at_least", "捐款捐物"),
+    ("密云区", "107.39万元", 1_073_900, "", "exact", "捐款捐物"),
+    ("延庆区", "100余万元", 1_000_000, "余", "at_least", "捐款捐物"),
+]
+
+
+def test_every_amount_of_the_beijing_donation_paragraph_read_by_hand(doc):
+    text = doc("000")["text"]
+    para = next(p for p in text.split("\n") if p.startswith("据初步统计"))
+    found = extract_amounts(para, "北京市")
+    got = [(r.place, r.span, r.count if r.kind == "people" else r.amount_yuan, r.bound, r.bound_kind, r.given)
+           for r in found.itertuples()]
+    assert got == BEIJING_DONATIONS
+    assert found["kind"].tolist() == ["money"] * 11 + ["people"] + ["money"] * 6
+    assert all(para[r.start:r.end] == r.span for r in found.itertuples())
+    assert found.loc[found["kind"] == "money", "amount_yuan"].sum() == 317_573_900  # added up by hand
+    assert set(found["currency"]) == {"CNY", ""} and found.loc[found["kind"] == "people", "unit"].item() == "人次"
+    # the whole article: the same 18, then 10 counts of reports and proposals (700余篇 ... 110篇)
+    whole = extract_amounts(text, "北京市")
+    assert len(whole) == 28 and whole["kind"].value_counts().to_dict() == {"money": 17, "items": 10, "people": 1}
+    assert whole.loc[whole["kind"] == "items", "span"].tolist() == [
+        "700余篇", "50余篇", "150余篇", "9篇", "19件", "163条", "54项", "40条", "10期", "110篇"]
+
+
+def test_beijing_money_by_district_adds_the_amounts_read_by_hand(corpus, paras):
+    units = place_units(corpus, paras)
+    beijing = units[units["doc_id"].str.startswith("000")]
+    table = amounts_by_place(beijing, unit_amounts(beijing), by="county").set_index("county")
+    money = {"东城区": 100_000_000, "朝阳区": 40_000_000, "石景山区": 102_000_000, "房山区": 7_000_000,
+             "通州区": 11_000_000, "昌平区": 21_800_000, "大兴区": 30_000_000, "平谷区": 3_700_000,
+             "密云区": 1_073_900, "延庆区": 1_000_000}
+    assert table.loc[table["money_yuan"] > 0, "money_yuan"].to_dict() == money
+    assert table.loc[table["n_money"] > 0, "n_money"].to_dict() == {
+        "东城区": 1, "朝阳区": 2, "石景山区": 3, "房山区": 1, "通州区": 1, "昌平区": 3, "大兴区": 1, "平谷区": 3,
+        "密云区": 1, "延庆区": 1}
+    assert table.at["大兴区", "person_times"] == 1000 and table["persons"].sum() == 0
+    assert table["n_units"].to_dict() == beijing.groupby("county").size().to_dict()
+    assert table["n_chars"].to_dict() == {c: sum(map(len, g["text"])) for c, g in beijing.groupby("county")}
+    assert table.at["东城区", "n_units"] == 4 and table.at["", "n_units"] == 10

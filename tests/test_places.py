@@ -1,6 +1,8 @@
 """analysis.places on the real articles: gazetteer, shared names, regions, sections and clauses."""
 import shutil
 
+import pandas as pd
+
 import pytest
 
 from analysis import find_places, gazetteer, infer_region, load_corpus, place_mentions, place_units
@@ -271,3 +273,113 @@ def test_infer_region_keeps_the_ambiguous_flag():
 def test_seed_articles_regions_are_not_ambiguous(corpus):
     inferred = infer_region(corpus.assign(province="", city=""))
     assert not inferred["region_ambiguous"].any()
+
+
+# ---------------------------------------------------------------- issue 25: every mention, offsets and units pinned
+
+
+def test_find_places_gives_each_mention_with_its_offsets_and_code(doc):
+    """002's first sentence after 严峻的新冠肺炎疫情让北方的冬天倍感寒冷。 (20 characters): 吉林省四平市铁东区."""
+    text = doc("002")["text"]
+    found = find_places(text.split("\n")[0], "吉林省")
+    assert list(found.columns) == ["mention", "start", "end", "place", "level", "province", "city", "county", "code",
+                                   "ambiguous", "recipient"]
+    assert [tuple(r) for r in found[["mention", "start", "end", "level", "city", "county", "code"]].itertuples(
+        index=False)] == [("吉林省", 20, 23, "province", "", "", "220000"),
+                          ("四平市", 23, 26, "city", "四平市", "", "220300"),
+                          ("铁东区", 26, 29, "county", "四平市", "铁东区", "220303")]
+    assert found["ambiguous"].tolist() == [False, False, True]  # 铁东区 is also 鞍山's
+    assert not found["recipient"].any()
+    # where help went: 向武汉 is a recipient, 石景山区 (who gave) is not; 武汉 resolves to the city 武汉市 420100
+    given = find_places("石景山区政协委员向武汉方面捐款约2000多万元", "北京市")
+    assert given[["mention", "start", "end", "code", "recipient"]].values.tolist() == [
+        ["石景山区", 0, 4, "110107", False], ["武汉", 9, 11, "420100", True]]
+
+
+# (place, mention as written): how often, in the paragraphs of each seed article. Read off the texts: each
+# district name of 000's tallies once or twice (str.count of the full name), 通州 once more on its own;
+# 武汉/湖北 five times each (one of them with 市/省); 003 names 平谷区 nine times and 平谷 three more; 004's
+# cities mostly by short name (达州, 南充, 资阳, 阿坝州, 凉山州) and 成都 once as 蓉城.
+PLACE_MENTIONS = {
+    "000": {("东城区", "东城区"): 2, ("丰台区", "丰台区"): 2, ("北京市", "北京"): 1, ("大兴区", "大兴区"): 1,
+            ("密云区", "密云区"): 1, ("平谷区", "平谷区"): 2, ("延庆区", "延庆区"): 1, ("怀柔区", "怀柔区"): 1,
+            ("房山区", "房山区"): 1, ("昌平区", "昌平区"): 1, ("朝阳区", "朝阳区"): 2, ("武汉市", "武汉"): 4,
+            ("武汉市", "武汉市"): 1, ("海淀区", "海淀区"): 1, ("湖北省", "湖北"): 4, ("湖北省", "湖北省"): 1,
+            ("石景山区", "石景山区"): 2, ("西城区", "西城区"): 1, ("通州区", "通州区"): 2, ("通州区", "通州"): 1,
+            ("门头沟区", "门头沟区"): 1, ("顺义区", "顺义区"): 1},
+    "001": {("东城区", "东城区"): 16, ("东城区", "东城"): 1, ("北京市", "北京"): 3, ("北京市", "北京市"): 2},
+    "002": {("吉林省", "吉林省"): 1, ("吉林省", "吉林"): 1, ("四平市", "四平市"): 5, ("铁东区", "铁东区"): 2},
+    "003": {("平谷区", "平谷区"): 9, ("平谷区", "平谷"): 3},
+    "004": {("仁和区", "仁和区"): 1, ("内江市", "内江市"): 3, ("凉山彝族自治州", "凉山州"): 1, ("南充市", "南充"): 1,
+            ("四川省", "四川省"): 3, ("壤塘县", "壤塘"): 1, ("安州区", "安州区"): 1, ("成都市", "成都市"): 2,
+            ("成都市", "成都"): 1, ("成都市", "蓉城"): 1, ("攀枝花市", "攀枝花市"): 2, ("江阳区", "江阳区"): 3,
+            ("江阳区", "江阳"): 3, ("泸州市", "泸州市"): 1, ("米易县", "米易县"): 1, ("资阳市", "资阳"): 1,
+            ("达州市", "达州"): 3, ("达州市", "达州市"): 1, ("阿坝藏族羌族自治州", "阿坝州"): 1,
+            ("阿坝藏族羌族自治州", "阿坝"): 1, ("马尔康市", "马尔康"): 1, ("龙泉驿区", "龙泉驿区"): 1},
+}
+
+
+def test_place_mentions_of_every_article_counted_by_hand(corpus, paras):
+    mentions = place_mentions(paras, corpus)
+    assert list(mentions.columns[:3]) == ["doc_id", "para_no", "section"] and len(mentions) == 111
+    for prefix, expected in PLACE_MENTIONS.items():
+        rows = mentions[mentions["doc_id"].str.startswith(prefix)]
+        assert rows.groupby(["place", "mention"]).size().to_dict() == expected, prefix
+        text = "\n".join(paras.loc[paras["doc_id"].str.startswith(prefix), "text"])
+        for (place, mention), n in expected.items():  # the spans are the mentions
+            assert text.count(mention) >= n, (prefix, mention)
+        for row in rows.itertuples():
+            para = paras[(paras["doc_id"] == row.doc_id) & (paras["para_no"] == row.para_no)]["text"].iloc[0]
+            assert para[row.start:row.end] == row.mention
+    beijing = "\n".join(paras.loc[paras["doc_id"].str.startswith("000"), "text"])
+    for district in ("东城区", "朝阳区", "丰台区", "石景山区", "平谷区", "通州区", "西城区", "延庆区"):
+        assert PLACE_MENTIONS["000"][(district, district)] == beijing.count(district)
+    assert beijing.count("通州") == 3
+
+
+def _region(texts):
+    frame = pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "title": [""] * len(texts),
+                          "text": texts, "province": [""] * len(texts), "city": [""] * len(texts)})
+    return [tuple(r) for r in infer_region(frame)[["province", "city"]].itertuples(index=False)]
+
+
+def test_a_city_needs_half_the_mentions_and_twice_the_next_city():
+    """The city rule: the city named most is the article's when it has at least half the mentions below the
+    province and at least twice as many as the next city. At the margin: 4 vs 2 is a city, 3 vs 2 and 5 vs 3
+    are not; 3 of 6 is half, 3 of 7 is not."""
+    chengdu, mianyang = "成都市政协委员捐款。", "绵阳市统战部组织志愿者。"
+    others = ["德阳市工商联。", "泸州市侨联。", "南充市政协。", "宜宾市统战部。"]
+    assert _region([chengdu * 4 + mianyang * 2, chengdu * 3 + mianyang * 2, chengdu * 5 + mianyang * 3,
+                    chengdu * 3 + "".join(others[:3]), chengdu * 3 + "".join(others), chengdu * 2]) == [
+        ("四川省", "成都市"), ("四川省", ""), ("四川省", ""), ("四川省", "成都市"), ("四川省", ""), ("四川省", "成都市")]
+    # a municipality's districts are its "cities": 东城区 4 vs 西城区 2, then 3 vs 2
+    assert _region(["东城区政协组织委员。" * 4 + "西城区政协。" * 2, "东城区政协组织委员。" * 3 + "西城区政协。" * 2]) == [
+        ("北京市", "东城区"), ("北京市", "")]
+
+
+def test_the_province_is_the_one_named_most_with_the_title_counted_three_times():
+    frame = pd.DataFrame({"doc_id": ["a", "b"], "title": ["", "四平市政协"], "province": ["", ""], "city": ["", ""],
+                          "text": ["成都市政协。成都市统战部。四平市工商联。", "成都市政协。成都市统战部。四平市工商联。"]})
+    out = infer_region(frame)
+    assert out[["province", "city"]].values.tolist() == [["四川省", "成都市"], ["吉林省", "四平市"]]
+    assert out["region_inferred"].tolist() == [True, True]
+
+
+def test_place_units_of_the_beijing_article_clause_by_clause(units):
+    """000's paragraph 9 runs through the 16 districts; paragraph 11 through 东城区 (three clauses: the second
+    and third name no place and stay with it), 朝阳区, 丰台区, 石景山区 (two), 通州区; the rest is the article's."""
+    beijing = units[units["doc_id"].str.startswith("000")]
+    assert len(beijing) == 34 and (beijing["basis"] == "article").sum() == 10
+    assert beijing.loc[beijing["para_no"] == 9, "place"].tolist() == BEIJING_DISTRICTS
+    assert beijing.loc[beijing["para_no"] == 11, "place"].tolist() == [
+        "东城区", "东城区", "东城区", "朝阳区", "丰台区", "石景山区", "石景山区", "通州区"]
+    assert beijing.loc[beijing["para_no"] == 11, "unit_no"].tolist() == list(range(1, 9))
+    assert beijing.loc[beijing["para_no"] == 11, "text"].iloc[1].startswith("开展疫情防控专项提案征集工作")
+    assert set(beijing.loc[beijing["basis"] == "article", "code"]) == {"110000"}
+    counts = units.groupby([units["doc_id"].str[:3], "basis"]).size().to_dict()
+    assert counts == {("000", "article"): 10, ("000", "clause"): 24, ("001", "article"): 11, ("002", "article"): 6,
+                      ("003", "article"): 13, ("004", "article"): 2, ("004", "section"): 37}
+    sichuan = units[units["doc_id"].str.startswith("004")]
+    assert sichuan.groupby("city", sort=False).size().to_dict() == {
+        "": 2, "成都市": 4, "攀枝花市": 2, "泸州市": 6, "绵阳市": 3, "内江市": 4, "南充市": 5, "达州市": 3,
+        "资阳市": 1, "阿坝藏族羌族自治州": 4, "凉山彝族自治州": 5}
