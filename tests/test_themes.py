@@ -319,11 +319,71 @@ def test_positions_survive_whitespace_and_sentences_split():
 
 
 def test_counts_shares_and_denominators_are_separate(coded, corpus):
+    """Paragraphs per province by hand: 北京市 12 + 11 + 13 = 36 (000, 001, 003), 吉林省 6, 四川省 39. Religion
+    codes 000's 民族宗教界 paragraph and 004's 江阳 少数民族 paragraph and its four 阿坝州 paragraphs; overseas
+    codes 001's two 侨联 paragraphs and 004's 南充 侨联 paragraph. The whole table is checked against the
+    bool columns counted row by row here."""
     counts = theme_counts(coded, "province", corpus=corpus)
     assert list(counts.index) == list(load_codebook()["id"])  # theme rows only
+    assert list(counts.columns) == ["北京市", "吉林省", "四川省"]
     n = paragraph_counts(coded, "province", corpus=corpus)
-    assert n.sum() == len(coded) and list(n.index) == list(counts.columns)
-    assert theme_shares(coded, "province", corpus=corpus).equals(counts.div(n, axis=1))
+    assert n.to_dict() == {"北京市": 36, "吉林省": 6, "四川省": 39}
+    assert counts.loc["religion"].to_dict() == {"北京市": 1, "吉林省": 0, "四川省": 5}
+    assert counts.loc["overseas"].to_dict() == {"北京市": 2, "吉林省": 0, "四川省": 1}
+    province = dict(zip(corpus["doc_id"], corpus["province"]))
+    for theme in counts.index:
+        for group in counts.columns:
+            by_hand = sum(1 for d, flag in zip(coded["doc_id"], coded[theme]) if flag and province[d] == group)
+            assert counts.at[theme, group] == by_hand, (theme, group)
+    shares = theme_shares(coded, "province", corpus=corpus)
+    assert shares.at["religion", "四川省"] == pytest.approx(5 / 39) and shares.at["religion", "北京市"] == pytest.approx(1 / 36)
+    assert shares.at["overseas", "北京市"] == pytest.approx(2 / 36) and shares.at["overseas", "吉林省"] == 0
+    assert shares.at["testing", "吉林省"] == pytest.approx(3 / 6) and shares.at["testing", "四川省"] == pytest.approx(22 / 39)
+    by_doc = theme_shares(coded, "doc_id")
+    assert by_doc.loc["community"].round(6).tolist() == [round(x, 6) for x in (3 / 12, 4 / 11, 3 / 6, 1 / 13, 24 / 39)]
+
+
+def test_religion_evidence_and_summary_read_off_the_paragraphs(coded):
+    """The six religion paragraphs and the words that coded them, as they stand in the texts; the summary's
+    keyword counts are the paragraphs each word codes: 宗教 4 (000/9, 004/31, 32, 34), 民宗 3 (004/31-33),
+    宗教活动场所 2 and 寺 2 (004/32, 33), 民族宗教 1 (000/9)."""
+    ev = theme_evidence(coded, "religion")
+    assert list(ev.columns) == ["doc_id", "para_no", "section", "matched", "sentence", "text"]
+    assert [(d[:3], n, m) for d, n, m in zip(ev["doc_id"], ev["para_no"], ev["matched"])] == [
+        ("000", 9, "民族宗教, 宗教"), ("004", 14, "少数民族"), ("004", 31, "民宗, 宗教"),
+        ("004", 32, "民宗, 宗教活动场所, 宗教, 寺"), ("004", 33, "宗教活动场所, 民宗, 僧, 寺, 扎康"),
+        ("004", 34, "佛教, 伊斯兰, 宗教, 信教群众")]
+    assert ev["sentence"].iloc[0] == "西城区李海潮委员作为队长,带领北京大学第一医院医护人员驰援武汉,民族宗教界委员也通过宗教组织支援湖北捐款活动;"
+    assert ev["sentence"].iloc[2] == ev["text"].iloc[2]  # 004/31 is one sentence
+    summary = theme_summary(coded).set_index("theme")
+    assert summary.at["religion", "paragraphs"] == 6 and summary.at["religion", "share"] == pytest.approx(6 / 81)
+    assert summary.at["religion", "top_keywords"] == "宗教 4, 民宗 3, 宗教活动场所 2, 寺 2, 民族宗教 1"
+    assert summary.at["religion", "label"] == "宗教与民族事务 Religion & ethnic affairs"
+    assert summary["paragraphs"].to_dict() == {t: int(coded[t].sum()) for t in summary.index}
+    table = evidence_table(coded, by="doc_id")
+    assert len(table) == 196 and list(table.columns) == ["theme", "label", "group", "doc_id", "para_no", "matched",
+                                                         "sentence", "text"]
+    assert table.groupby("theme").size().to_dict() == {t: int(coded[t].sum()) for t in load_codebook()["id"]}
+
+
+def test_match_rows_of_one_paragraph_with_positions_read_off_the_text(paras):
+    """004/31: 连日来,阿坝州民宗部门坚持“人民至上、生命至上”,闻令而动多措并举扎实做好宗教领域疫情防控工作。
+    民宗 starts at character 7, 宗教 at 37; one sentence."""
+    one = paras[paras["doc_id"].str.startswith("004") & (paras["para_no"] == 31)]
+    m = theme_matches(one)
+    text = one["text"].iloc[0]
+    assert m[["theme", "keyword", "position", "sentence_no"]].values.tolist() == [
+        ["religion", "民宗", 7, 1], ["religion", "宗教", 37, 1]]
+    assert text.find("民宗") == 7 and text.find("宗教") == 37
+    assert (m["sentence"] == text).all()
+    assert len(theme_matches(paras)) == 613
+
+
+def test_uncoded_paragraphs_are_sixteen_of_eighty_one(coded):
+    rest = uncoded(coded)
+    assert len(rest) == 16 and uncoded_share(coded) == pytest.approx(16 / 81)
+    assert set(zip(rest["doc_id"], rest["para_no"])) == {(d, n) for d, n, k in zip(
+        coded["doc_id"], coded["para_no"], coded["n_themes"]) if k == 0}
 
 
 def test_evidence_shows_the_triggering_sentence(coded):
