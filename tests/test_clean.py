@@ -219,3 +219,42 @@ def test_normalise_trims_every_kind_of_trailing_space(space):
     """Trailing whitespace of any kind goes, at a line end and at the end (normalise only trims when the
     text holds whitespace that survives NFKC: this checks that list misses none)."""
     assert normalise(f"第一段{space}{space}\n第二段{space}")[0] == "第一段\n第二段"
+
+
+# ---------------------------------------------------------------- issue 25: what each rule removed on the seeds
+
+
+def test_the_pinggu_articles_signoff_goes_to_the_audit_and_the_text_ends_with_its_last_sentence(doc, corpus):
+    """003's raw body ends: ...展現委員的境界和擔當。 / 政協北京市平谷區委員會辦公室 / 2020年2月15日 / 相關焦點 / (41 lines
+    of related stories). The related list goes first, then the sign-off (office and date): the text ends with
+    the last sentence of the report."""
+    row = doc("003")
+    assert "政協北京市平谷區委員會辦公室\n\n2020年2月15日\n\n相關焦點" in row["raw"]
+    assert row["text"].endswith("投身疫情防控、全面助力防控战“疫”,展现委员的境界和担当。")
+    assert "委员会办公室" not in row["text"] and "2020年2月15日" not in row["text"]
+    audit = cleaning_audit(corpus)
+    signoffs = audit[audit["rule"] == "signoff"]
+    assert signoffs["doc_id"].str[:3].tolist() == ["003", "003"]
+    assert signoffs["removed"].tolist() == ["政协北京市平谷区委员会办公室", "2020年2月15日"]
+
+
+def test_audit_counts_each_rule_where_the_raw_files_show_it(corpus):
+    """Counted in the raw files here: 174 glued pinyin syllables in 002 (the 首頁(yè) kind), 41 non-blank lines
+    from 003's 相關焦點 to its end, 12 photo lines in 001 (6 numbers and their 6 captions), 004's title
+    repeated twice in its body."""
+    audit = cleaning_audit(corpus)
+    by_doc = audit.groupby([audit["doc_id"].str[:3], "rule"]).size().to_dict()
+    raw = dict(zip(corpus["doc_id"].str[:3], corpus["raw"]))
+    pinyin = re.findall(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", raw["002"])
+    assert by_doc[("002", "strip_pinyin")] == len(pinyin) == 174
+    tail = raw["003"][raw["003"].index("相關焦點"):]
+    assert by_doc[("003", "related_list")] == sum(1 for line in tail.splitlines() if line.strip()) == 41
+    numbers = re.findall(r"^\s*\d{1,2}\s*$", raw["001"], flags=re.M)
+    assert by_doc[("001", "numbered_caption")] == 2 * len(numbers) == 12
+    assert by_doc[("004", "repeated_title")] == raw["004"].count("【同心抗疫】四川统一战线在行动(二)") - 1 == 2
+    assert by_doc[("003", "signoff")] == 2 and by_doc[("002", "corrections")] == 1
+    assert audit.groupby("rule").size().to_dict() == {
+        "breadcrumb": 4, "corrections": 1, "editor_line": 2, "header_author": 1, "header_meta": 5,
+        "header_original_title": 1, "header_subtitle": 2, "header_title": 5, "keyword_line": 2, "marked_caption": 1,
+        "more_link": 4, "normalise": 5, "numbered_caption": 12, "related_list": 41, "repeated_title": 2,
+        "share_button": 2, "signoff": 2, "split_headings": 2, "strip_pinyin": 174, "to_simplified": 2}

@@ -39,6 +39,16 @@ def test_corpus_columns_and_types(corpus):
     assert (corpus["n_chars_clean"] < corpus["n_chars_raw"]).all()
 
 
+def test_the_session_cache_is_a_folder_of_its_own(session_cache_dir, corpus):
+    """conftest's autouse fixture: this session's caches are in a fresh tmp folder, not the project's .cache."""
+    import os
+
+    assert os.environ["ANALYSIS_CACHE_DIR"] == str(session_cache_dir)
+    assert RAW_DIR.parents[1] not in session_cache_dir.parents
+    load_corpus()
+    assert any(session_cache_dir.rglob("*"))  # the load above wrote its cache here
+
+
 def test_raw_column_is_the_file_and_files_untouched(corpus):
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in RAW_DIR.glob("*.txt")}
     load_corpus()
@@ -46,6 +56,33 @@ def test_raw_column_is_the_file_and_files_untouched(corpus):
     assert before == after
     for row in corpus.itertuples():
         assert row.raw == (RAW_DIR / f"{row.doc_id}.txt").read_text(encoding="utf-8")
+
+
+# Each article's paragraphs, counted in the raw files (body paragraphs, headings not counted), and the first
+# and last of them as they read after cleaning (simplified script, ASCII punctuation from NFKC).
+PARAGRAPHS = {
+    "000": (12, "人民政协作为国家治理体系的重要组成部分,深入贯彻落实习近平总书记重要指示精神和党",
+            "委员在防疫过程中的感人事迹或文艺作品,用正能量鼓舞群众,力争打赢疫情防控阻击战。"),
+    "001": (11, "人民政协网北京4月29日电 抗击疫情工作开展以来,东城区政协积极发挥各界别的组织",
+            "别优势,在不同领域、不同岗位贡献智慧和力量,截至4月22日,报送防控信息76篇。"),
+    "002": (6, "严峻的新冠肺炎疫情让北方的冬天倍感寒冷。吉林省四平市铁东区的街路上行人和车辆寥寥",
+            "捐物。截止12日,市民营企业捐赠现金80.85万元,捐赠物资1706.45万元。"),
+    "003": (13, "(刘权有)截至2020年2月14日,平谷区没有一例确诊病例,平谷区镇(乡)村、城",
+            "瓶、方便面等急需物资,投身疫情防控、全面助力防控战“疫”,展现委员的境界和担当。"),
+    "004": (39, "当前,疫情形势仍然复杂严峻,疫情防控正处于关键阶段。全省统一战线按照省委、省政府",
+            "“贴心人”和“主心骨”。6天累计直接服务300余名群众,帮助解决困难问题18件。"),
+}
+
+
+def test_each_articles_paragraphs_count_first_and_last(corpus, paras):
+    for prefix, (n, first, last) in PARAGRAPHS.items():
+        rows = paras[paras["doc_id"].str.startswith(prefix)]
+        assert len(rows) == n, prefix
+        assert rows["text"].iloc[0].startswith(first) and rows["text"].iloc[-1].endswith(last), prefix
+        text = corpus.loc[corpus["doc_id"].str.startswith(prefix), "text"].iloc[0]
+        assert text.startswith(first) and text.endswith(last), prefix
+        assert all(t in text.split("\n") for t in rows["text"])  # each paragraph is a line of the text
+    assert len(paras) == 81
 
 
 def test_paragraphs_with_sections(paras):

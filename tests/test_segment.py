@@ -87,6 +87,20 @@ def test_war_on_the_epidemic_pun_becomes_one_word(corpus):
     assert "疫" not in tokenize(text)
 
 
+def test_tokens_of_a_seed_sentence_read_by_hand(corpus):
+    """004's 内江 paragraph: 充分发动“十户长”力量,引导“十户长”带头执行疫情防控工作要求. segment keeps every piece
+    (punctuation too); tokenize drops punctuation and the genre words of official prose 充分, 工作, 要求."""
+    sentence = "充分发动“十户长”力量,引导“十户长”带头执行疫情防控工作要求"
+    assert sentence in _text(corpus, "004")
+    assert segment(sentence) == ["充分", "发动", "“", "十户长", "”", "力量", ",", "引导", "“", "十户长", "”", "带头",
+                                 "执行", "疫情防控", "工作", "要求"]
+    assert tokenize(sentence) == ["发动", "十户长", "力量", "引导", "十户长", "带头", "执行", "疫情防控"]
+    assert tokenize(sentence, drop_genre=False) == ["充分", "发动", "十户长", "力量", "引导", "十户长", "带头", "执行",
+                                                    "疫情防控", "工作", "要求"]
+    assert tokenize_corpus([sentence, "吉林省四平市铁东区"], cache=False) == [
+        tokenize(sentence), ["吉林省", "四平市", "铁东区"]]
+
+
 # ---------------------------------------------------------------- filtering
 
 
