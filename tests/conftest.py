@@ -1,4 +1,5 @@
 """Shared fixtures: each test session's own cache folder, and the real seed corpus, loaded once per session."""
+import os
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,20 @@ from analysis import load_corpus, paragraphs
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RAW_DIR = PROJECT_ROOT / "data" / "raw"
+
+
+def pytest_collection_modifyitems(config, items):
+    """`make mutants` tests each module's mutants with that module's own test file only: with
+    ANALYSIS_MUTANT_TESTS=tests/test_terms.py (comma-separated for several) every other test is deselected."""
+    only = os.environ.get("ANALYSIS_MUTANT_TESTS")
+    if not only:
+        return
+    files = {f.strip() for f in only.split(",") if f.strip()}
+    keep = [item for item in items if item.nodeid.split("::")[0] in files]
+    dropped = [item for item in items if item.nodeid.split("::")[0] not in files]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session", autouse=True)
