@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .clean import _opencc, ends_sentence
-from .lexicon import page_rules
-from .page_meta import _CJK_RE, _DATE_IN_TEXT, _key
+from .clean import ends_sentence
+from functools import lru_cache
+
+from .lexicon import PAGE_RULES_FILE, page_rules
+from .page_meta import _CJK_RE, _DATE_IN_TEXT, _key, _t2s
 
 _LABELS = re.compile(r"(来源|作者|发布时间|发布日期|更新时间|时间|日期|字号|编辑|浏览次数|阅读数|点击数|信息来源)\s*:")
 _BULLET = re.compile(r"^[-•·]\s+")
@@ -61,15 +63,63 @@ def split_head(lines: list[str], title: str = "") -> tuple[list[str], list[str]]
     return lines[:start], lines[start:]
 
 
-def trim_lines(lines: list[str], title: str = "", rules=None) -> list[str]:
-    """Cut the headline block above the body, everything from an end-of-article line on, and
-    date/source/counter lines left at the very end."""
-    rules = rules if rules is not None else page_rules()["end"]
-    lines = split_head(lines, title)[1]
+@lru_cache(maxsize=4)
+def _rules_at(mtime: float) -> dict:
+    return page_rules()
+
+
+def rules(kind: str) -> tuple:
+    """The compiled page_chrome.csv rules of one kind, read again when the file changes."""
+    return _rules_at(PAGE_RULES_FILE.stat().st_mtime)[kind]
+
+
+def _rule_text(line: str) -> str:
+    """A line as the rules see it: NFKC, stripped, simplified script (the rules are written in it)."""
+    return _t2s().convert(unicodedata.normalize("NFKC", line).strip())
+
+
+_CRUMB_SEP = re.compile(r"\s*(?:>>|>|»|›|→)\s*")
+_CRUMB_ROOT = re.compile(r"^(网站)?(首页|主页|正文|home|Home|HOME)$")
+
+
+def is_breadcrumb(line: str) -> bool:
+    """A navigation path: short segments between > / » / › (首页 > 新闻中心 > 正文), no sentence."""
+    s = unicodedata.normalize("NFKC", line).strip()
+    parts = [p for p in _CRUMB_SEP.split(s) if p]
+    if len(parts) < 2 or len(parts) > 8 or len(_CRUMB_SEP.findall(s)) < len(parts) - 1:
+        return False
+    if any(len(p) > 16 or re.search(r"[,。!?;]", p) for p in parts[:-1]):
+        return False
+    if len(parts[-1]) > (60 if _CRUMB_ROOT.match(parts[0]) else 16):  # … > 正文 title
+        return False
+    return len(parts) >= 3 or any(_CRUMB_ROOT.match(p) for p in parts)
+
+
+def is_chrome_line(line: str, line_rules=None) -> bool:
+    """A whole line of page furniture wherever it stands: breadcrumb, 返回首页, tool bar, share bar,
+    QR prompt (page_chrome.csv kind `line`)."""
+    s = _rule_text(line)
+    return is_breadcrumb(s) or any(r.search(s) for r in (line_rules if line_rules is not None else rules("line")))
+
+
+def is_end_line(line: str, end_rules=None) -> bool:
+    """A line at which the article ends: editor credit, related list, comment box, copyright footer
+    (page_chrome.csv kind `end`)."""
+    s = _rule_text(line)
+    return any(r.search(s) for r in (end_rules if end_rules is not None else rules("end")))
+
+
+# a 'return to the home page' link run into the last paragraph: 返回腾讯网首页>>
+_RETURN_LINK = re.compile(r"\s*[【\[]?返回[^\s,。,.!?!?]{0,10}(首页|主页)[】\]]?\s*(>>|»|>)?\s*$")
+
+
+def trim_lines(lines: list[str], title: str = "", end_rules=None) -> list[str]:
+    """Cut the headline block above the body, page-furniture lines anywhere, everything from an
+    end-of-article line on, and date/source/counter lines left at the very end."""
+    end_rules = end_rules if end_rules is not None else rules("end")
+    lines = [_RETURN_LINK.sub("", line) for line in split_head(lines, title)[1] if not is_chrome_line(line)]
     for i, line in enumerate(lines):
-        s = unicodedata.normalize("NFKC", line).strip()
-        s = _opencc().convert(s)  # the rules are written in simplified script; a page may not be
-        if any(r.search(s) for r in rules):
+        if is_end_line(line, end_rules):
             before = lines[:i]
             if any(ends_sentence(unicodedata.normalize("NFKC", b)) and len(b) >= 15 for b in before):
                 lines = before

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import pandas as pd
 
@@ -19,6 +20,14 @@ _DATE_IN_TEXT = re.compile(
     r"(?:\s*(\d{1,2})\s*[:时]\s*(\d{1,2})(?:\s*[:分]\s*(\d{1,2}))?)?"
 )
 
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    """OpenCC traditional → simplified (t2s: simplified text passes unchanged)."""
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 
 def _key(text: str) -> str:
@@ -77,15 +86,6 @@ def _after_headline(tree, title: str, limit: int = 300):
             if size > limit:
                 break
         yield window
-
-
-def choose_title(tree, candidates: list[str]) -> str:
-    """The first candidate headline that the page prints (visible text), else the first one given."""
-    candidates = [c for c in candidates if c]
-    for c in candidates:
-        if any(True for _ in _after_headline(tree, c, limit=0)):
-            return c
-    return candidates[0] if candidates else ""
 
 
 def headline_date(tree, title: str) -> pd.Timestamp | None:

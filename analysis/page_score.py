@@ -6,16 +6,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
-from .page_meta import _key, _to_timestamp
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
+from .page_meta import _key, _t2s, _to_timestamp
 
 
 def compare_key(text: str) -> str:

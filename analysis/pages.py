@@ -32,12 +32,14 @@ import warnings
 from .clean import repeated_title
 from .lexicon import PAGE_RULES_FILE, page_rules  # noqa: F401 (re-exported)
 from .corpus import CorpusError, _BOMS
+from .page_body import body_blocks, text_blocks  # noqa: F401 (re-exported)
 from .page_dom import _SPACES, keep_space_runs, prune_chrome  # noqa: F401 (re-exported)
 from .page_lines import _is_head_line, _is_meta_line, split_head, trim_lines  # noqa: F401 (re-exported)
 from .page_meta import (  # noqa: F401 (re-exported)
-    _CJK_RE, _DATE_IN_TEXT, _key, _meta_date, _plausible, _source_label, _to_timestamp, choose_title,
-    headline_date, headline_subtitle,
+    _CJK_RE, _DATE_IN_TEXT, _key, _meta_date, _plausible, _source_label, _to_timestamp, headline_date,
+    headline_subtitle,
 )
+from .page_title import choose_title, site_names  # noqa: F401 (re-exported)
 from .page_score import compare_key, score_page, sentences  # noqa: F401 (re-exported)
 
 # Encodings Chinese pages come in when they are not UTF-8; GB18030 is a superset of GBK and GB2312.
@@ -124,6 +126,11 @@ def _trafilatura(tree) -> dict:
     return doc.as_dict() if doc is not None and not isinstance(doc, dict) else (doc or {})
 
 
+def _enough(chosen) -> bool:
+    """The blocks found hold an article's worth of Chinese text (20 characters or more)."""
+    return bool(chosen) and sum(b.cjk for b in chosen) >= 20
+
+
 def extract_page(data: bytes, name: str = "<page>") -> dict:
     """One saved web page → article body and metadata.
 
@@ -144,15 +151,25 @@ def extract_page(data: bytes, name: str = "<page>") -> dict:
     keep_space_runs(pruned)
     t = _trafilatura(pruned)
     meta = _trafilatura(copy.deepcopy(tree)) if not t else t
-    title = choose_title(tree, [title, (meta.get("title") or "").strip()])
 
-    body = (t.get("text") or "").replace(_SPACES, "  ").split("\n")
-    head = split_head(body, title)[0]
+    # the extractor's paragraphs located among the page's text blocks, the rest of the article added
+    blocks = text_blocks(pruned.find("body") if pruned.find("body") is not None else pruned)
+    chosen, raw = None, []
+    for lines in ((t.get("text") or "").split("\n"), (g.get("content") or "").split("\n")):
+        chosen = body_blocks(lines, blocks)  # trafilatura's article, else gne's
+        if _enough(chosen):
+            break
+        if not raw and sum(len(_CJK_RE.findall(line)) for line in trim_lines(lines)) >= 20:
+            raw = lines  # found, though not among the page's blocks: the extractor's own lines
+        chosen = None
+    first = next((j for j, b in enumerate(blocks) if b is chosen[0]), None) if chosen else None
+    title = choose_title(tree, [title, (meta.get("title") or "").strip()], blocks, first)
+
+    head = split_head([line.replace(_SPACES, "  ") for line in (t.get("text") or "").split("\n")], title)[0]
     subtitle = next((h.lstrip("—").strip() for h in head if h.startswith("——")), "")
     subtitle = subtitle or headline_subtitle(tree, title)
-    lines = trim_lines(body, title)
-    if sum(len(_CJK_RE.findall(line)) for line in lines) < 20:  # trafilatura found no article: try gne
-        lines = trim_lines((g.get("content") or "").split("\n"), title)
+    lines = [b.text for b in chosen] if chosen else raw
+    lines = trim_lines([line.replace(_SPACES, "  ") for line in lines], title)
     lines = repeated_title(lines, title)[0]  # the headline again in the body (image alt text)
     if sum(len(_CJK_RE.findall(line)) for line in lines) < 20:
         raise CorpusError(f"{name}: no article body found in the page (only page chrome or too little text)")
