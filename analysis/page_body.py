@@ -66,6 +66,12 @@ def _plain_cell(el) -> bool:
     return not any(isinstance(d.tag, str) and d.tag in BLOCK_LEVEL and d.tag != "br" for d in el.iterdescendants())
 
 
+def _lone_cell(el) -> bool:
+    """The only cell of its row: a block of its own (a layout table's headline or date cell)."""
+    row = el.getparent()
+    return row is not None and sum(1 for c in row if isinstance(c.tag, str) and c.tag in _CELLS) == 1
+
+
 def text_blocks(root) -> list[Block]:
     """The visible text of `root` as blocks in document order (<br> and block elements split them;
     the plain cells of a table row make one block, joined by spaces)."""
@@ -91,7 +97,7 @@ def text_blocks(root) -> list[Block]:
             pass
         elif tag in ("br", "hr"):
             flush(owner)
-        elif tag in _CELLS and _plain_cell(el):
+        elif tag in _CELLS and _plain_cell(el) and not _lone_cell(el):
             parts.append(" ")
             if el.text:
                 add(el.text, in_link)
@@ -260,7 +266,7 @@ def body_blocks(lines: list[str], blocks: list[Block], max_pending: int = 3) -> 
         return None
     lo, last_sentence, hi = core
     scope = _scope(blocks, lo, hi)
-    keep = [j for j in range(lo, hi + 1) if not is_chrome_block(blocks[j])]
+    keep = [j for j in range(lo, hi + 1) if not is_chrome_block(blocks[j]) and not _boxed(blocks, j, lo, hi)]
     # the extractor went past the article's end already: nothing more after it
     beyond = len(blocks) if any(_barrier(b) for b in blocks[last_sentence + 1:hi + 1]) else hi + 1
 
@@ -286,11 +292,15 @@ def body_blocks(lines: list[str], blocks: list[Block], max_pending: int = 3) -> 
         pending.pop()
     keep += pending
 
-    # before the core: whole sentences only, across at most a caption or two
+    # before the core: whole sentences only, across at most a caption or two, not a summary box
+    # (marked 摘要/导读…, or in a container named summary/abstract…) nor a teaser repeating the article
     before, pending = [], []
+    kept = "".join(blocks[j].key for j in keep)
     for j in range(lo - 1, -1, -1):
         b = blocks[j]
         if not _inside(b.owner, scope) or _barrier(b) or _SUMMARY.match(b.text.strip()):
+            break
+        if b.key in kept or _summary_box(b.owner, scope):
             break
         if _heading(b):
             break
@@ -302,6 +312,29 @@ def body_blocks(lines: list[str], blocks: list[Block], max_pending: int = 3) -> 
         else:
             break
     return [blocks[j] for j in sorted(set(keep + before))]
+
+
+_SUMMARY_CLASS = re.compile(r"^(summary|zhaiyao|abstract|digest|daodu|tiyao|desc|description)$")
+
+
+def _summary_box(el, scope) -> bool:
+    while el is not None and el is not scope:
+        names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+        if any(_SUMMARY_CLASS.match(t) for t in re.split(r"[\s_\-]+", names) if t):
+            return True
+        el = el.getparent()
+    return False
+
+
+def _boxed(blocks: list[Block], j: int, lo: int, hi: int) -> bool:
+    """The heading of a box inside the article (相关阅读 over links that were pruned): an end-of-article
+    line between two sentences of one container is not where the article ends."""
+    if not is_end_line(blocks[j].text) or len(blocks[j].key) > 16:
+        return False
+    prev = next((blocks[i] for i in range(j - 1, lo - 1, -1) if is_sentence_block(blocks[i])), None)
+    nxt = next((blocks[i] for i in range(j + 1, hi + 1) if not is_chrome_block(blocks[i])), None)
+    return (prev is not None and nxt is not None and is_sentence_block(nxt)
+            and prev.owner.getparent() is nxt.owner.getparent())
 
 
 def _heading(b: Block) -> bool:

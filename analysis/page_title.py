@@ -24,8 +24,7 @@ from .page_lines import _is_meta_line, is_chrome_line
 from .page_meta import _DATE_IN_TEXT, _after_headline, _key
 
 _HEADINGS = frozenset("h1 h2 h3 h4".split())
-_TITLE_CLASS = re.compile(r"^(title|titles|biaoti|bt|headline|tit|timu|heading|subject|h1|arttitle|newstitle|"
-                          r"article\w*title|\w*_?bt|\w*title)$")
+_TITLE_CLASS = re.compile(r"^(\w*title|titles|biaoti|bt|\w+_bt|headline|tit|timu|heading|h1)$")
 _SITE_META = ("og:site_name", "sitename", "site_name", "application-name", "apple-mobile-web-app-title")
 _ROOT = re.compile(r"^(?:\.{0,2}/?|/?index\.\w+|\.\./index\.\w+)$")
 # where a <title> joins headline, column and site: _ | ｜, a dash between spaces, a hyphen between letters

@@ -32,7 +32,7 @@ import warnings
 from .clean import repeated_title
 from .lexicon import PAGE_RULES_FILE, page_rules  # noqa: F401 (re-exported)
 from .corpus import CorpusError, _BOMS
-from .page_body import body_blocks, text_blocks  # noqa: F401 (re-exported)
+from .page_body import body_blocks, is_sentence_block, text_blocks  # noqa: F401 (re-exported)
 from .page_dom import _SPACES, keep_space_runs, prune_chrome  # noqa: F401 (re-exported)
 from .page_lines import _is_head_line, _is_meta_line, split_head, trim_lines  # noqa: F401 (re-exported)
 from .page_meta import (  # noqa: F401 (re-exported)
@@ -162,7 +162,9 @@ def extract_page(data: bytes, name: str = "<page>") -> dict:
         if not raw and sum(len(_CJK_RE.findall(line)) for line in trim_lines(lines)) >= 20:
             raw = lines  # found, though not among the page's blocks: the extractor's own lines
         chosen = None
-    first = next((j for j, b in enumerate(blocks) if b is chosen[0]), None) if chosen else None
+    # the article's first sentence: its headline is printed above it
+    opening = next((b for b in chosen if is_sentence_block(b)), None) if chosen else None
+    first = next((j for j, b in enumerate(blocks) if b is opening), None)
     title = choose_title(tree, [title, (meta.get("title") or "").strip()], blocks, first)
 
     head = split_head([line.replace(_SPACES, "  ") for line in (t.get("text") or "").split("\n")], title)[0]
