@@ -62,8 +62,8 @@ def site_names(tree) -> set[str]:
         names.update(m.group(1) for m in rx.finditer(tail))
     title = " ".join(tree.xpath("//title//text()")).strip()
     parts = [p for p in _TITLE_SEP.split(title) if p]
-    if len(parts) >= 2 and len(parts[-1]) <= 20:
-        names.add(parts[-1])
+    if len(parts) >= 2 and len(parts[-1]) <= 20 and len(parts[-1]) < len(parts[0]):
+        names.add(parts[-1])  # headline_column_site; a site named first (人民网 - 标题) is left alone
     return {k for k in (_key(n) for n in names) if len(k) >= 2}
 
 

@@ -3,25 +3,31 @@
 `extract_page(data, name)` takes the bytes of one saved HTML page and returns the article body
 (one paragraph per line, before the project's cleaning rules) with its title, date, author, site
 name, URL and the encoding the bytes were decoded as. It combines two maintained extractors with
-the project's own rules:
+the project's own rules, one module per concern:
 
- 1. decode     the bytes decide (byte-order mark, strict UTF-8, else charset-normalizer among the
-               Chinese encodings); the page's meta charset is never trusted, many pages lie.
- 2. prune      page chrome found through the DOM is removed before extraction: elements whose
-               class/id names a comment box, related list, share bar, footer, login bar …
+ 1. decode     (here) the bytes decide (byte-order mark, strict UTF-8, else charset-normalizer among
+               the Chinese encodings); the page's meta charset is never trusted, many pages lie.
+ 2. prune      (page_dom) page chrome found through the DOM is removed before extraction: elements
+               whose class/id names a comment box, related list, share bar, footer, login bar …
                (data/lexicon/page_chrome.csv, kind `element`) and link-dense blocks (link lists).
- 3. body       trafilatura (high recall) extracts the main text from the pruned tree; gne is the
-               fallback when trafilatura finds nothing.
- 4. trim       the headline block above the body (title, date/source line, tool bar) and
-               everything from an end-of-article line on (editor credit, 【纠错】, comment box,
-               related list; page_chrome.csv kind `end`) are cut.
- 5. metadata   title from gne (headline matched against <title>); date from the visible date line
-               under the headline, else the page's publication-time meta tags, else gne, else
-               trafilatura; author from gne or trafilatura; site name and URL from trafilatura.
+ 3. body       trafilatura (high recall) extracts the main text from the pruned tree, gne when
+               trafilatura finds nothing; (page_body) its paragraphs are found among the page's text
+               blocks, and what it left out of the same article is put back: captions, list items and
+               subheads between its paragraphs, and the article's other containers nearby (an appended
+               list, a second half, an e-paper body around a photo), up to a link list or an end line.
+ 4. trim       (page_lines) the headline block above the body (title, date/source line, tool bar),
+               lines of page furniture anywhere (breadcrumb, 返回首页, tool bar; kind `line`), and
+               everything from an end-of-article line on (editor credit, related list, comment box,
+               copyright and ICP footer; kind `end`) are cut.
+ 5. metadata   (page_title) the title is gne's headline unless that is the site's name, empty or a
+               subtitle; then the heading above the article's first sentence that the <title> names
+               and a date line follows. (page_meta) The date is the visible date line under the
+               headline, else the page's publication-time meta tags, else gne, else trafilatura;
+               author from gne or trafilatura; site name and URL from trafilatura.
 
-`score_page(result, gold)` measures an extraction against a gold file of ../shared/html-pages
-(body recall and precision over sentences, chrome left in, title and date right); the benchmark
-and the tests share it.
+`score_page(result, gold)` (page_score) measures an extraction against a gold file of
+../shared/html-pages (body recall and precision over sentences, chrome left in, title and date
+right); the benchmark and the tests share it.
 """
 from __future__ import annotations
 
