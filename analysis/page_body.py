@@ -91,36 +91,40 @@ def text_blocks(root) -> list[Block]:
             blocks.append(Block(text, links[0], owner))
         links[0] = 0
 
-    def walk(el, owner, in_link: bool) -> None:
+    # a walk with an explicit stack (no recursion limit on deep pages): enter an element, its
+    # children, then leave it; its tail text belongs to the enclosing block
+    stack: list[tuple] = [("enter", root, root, False)]
+    while stack:
+        step, el, owner, in_link, *kind = stack.pop()
+        if step == "leave":
+            if kind[0] == "block":
+                flush(el)
+            elif kind[0] == "cell":
+                parts.append(" ")
+            if el.tail and el is not root:
+                add(el.tail, in_link)
+            continue
         tag = el.tag if isinstance(el.tag, str) else None
+        inner_owner, inner_link = owner, in_link
         if tag is None or tag in _SKIP:
-            pass
+            what = "skip"
         elif tag in ("br", "hr"):
             flush(owner)
+            what = "skip"
         elif tag in _CELLS and _plain_cell(el) and not _lone_cell(el):
             parts.append(" ")
-            if el.text:
-                add(el.text, in_link)
-            for child in el:
-                walk(child, owner, in_link)
-            parts.append(" ")
+            what = "cell"
         elif tag in BLOCK_LEVEL:
             flush(owner)
-            if el.text:
-                add(el.text, in_link)
-            for child in el:
-                walk(child, el, in_link)
-            flush(el)
+            what, inner_owner = "block", el
         else:
-            link = in_link or tag == "a"
+            what, inner_link = "inline", in_link or tag == "a"
+        stack.append(("leave", el, owner, in_link, what))
+        if what != "skip":
             if el.text:
-                add(el.text, link)
-            for child in el:
-                walk(child, owner, link)
-        if el.tail:
-            add(el.tail, in_link)
+                add(el.text, inner_link)
+            stack.extend(("enter", child, inner_owner, inner_link) for child in reversed(el))
 
-    walk(root, root, False)
     for b in blocks:
         b.key = _key(b.text)
         b.cjk = len(_CJK_RE.findall(b.text))
