@@ -149,6 +149,12 @@ def is_chrome_block(b: Block) -> bool:
     return b.link_share >= 0.5 or is_chrome_line(b.text)
 
 
+def _stray(b: Block) -> bool:
+    """Not article text though inside the article's run: chrome, or a partly linked line that is no
+    sentence (a list item: a linked title with its date or source)."""
+    return is_chrome_block(b) or (b.link_share >= 0.25 and not ends_sentence(unicodedata.normalize("NFKC", b.text)))
+
+
 def _barrier(b: Block) -> bool:
     """Where the article ends: a link list, an end-of-article line or page furniture."""
     return is_chrome_block(b) or is_end_line(b.text)
@@ -270,7 +276,7 @@ def body_blocks(lines: list[str], blocks: list[Block], max_pending: int = 3) -> 
         return None
     lo, last_sentence, hi = core
     scope = _scope(blocks, lo, hi)
-    keep = [j for j in range(lo, hi + 1) if not is_chrome_block(blocks[j]) and not _boxed(blocks, j, lo, hi)]
+    keep = [j for j in range(lo, hi + 1) if not _stray(blocks[j]) and not _boxed(blocks, j, lo, hi)]
     # the extractor went past the article's end already: nothing more after it
     beyond = len(blocks) if any(_barrier(b) for b in blocks[last_sentence + 1:hi + 1]) else hi + 1
 

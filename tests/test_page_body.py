@@ -145,3 +145,18 @@ def test_a_related_box_inside_the_article_does_not_end_it():
            '<p><a href="/a/2.html">老旧小区加装电梯补贴标准提高</a></p>')
     article = HEADLINE + f'<div class="content">{paras(LEAD)}{box}{paras(MORE)}</div>'
     assert lines_of(page(article)) == norm(LEAD + MORE)
+
+
+def test_e_paper_text_run_in_a_custom_tag_with_br_is_read_line_by_line():
+    body = "<br>".join(f"&nbsp;&nbsp;&nbsp;&nbsp;{line}" for line in LEAD + MORE)
+    article = ('<div class="left"><a href="/p1.htm">第01版：要闻</a><br><a href="/p2.htm">第02版：要闻</a></div>'
+               '<div class="article"><h1>西河区老旧小区改造惠及万余户</h1><p>《西河日报》（2021年06月03日 第 02 版）</p>'
+               f'<div id="ozoom"><founder-content>{body}</founder-content></div></div>')
+    assert lines_of(page(article)) == norm(LEAD + MORE)
+
+
+def test_list_items_of_a_linked_title_and_its_date_inside_the_article_run_are_dropped():
+    items = "".join(f'<p><a href="/a/{i}.html">{t}</a> 来源：西河日报 2021-06-0{i}</p>'
+                    for i, t in enumerate(["城市更新工作推进会召开", "加装电梯补贴标准提高"], start=1))
+    article = HEADLINE + f'<div class="content">{paras(LEAD)}{items}{paras(MORE)}</div>'
+    assert lines_of(page(article)) == norm(LEAD + MORE)
