@@ -14,7 +14,9 @@ from .places import (find_places, gazetteer, infer_region, place_mentions, place
 from .amounts import amounts_by_place, extract_amounts, unit_amounts
 
 from .codebook import CodebookError, load_codebook
-from .agreement import codebook_agreement, load_theme_labels
+from .agreement import load_theme_labels
+from .validation import (codebook_agreement, coding_sheet, disagreements, intercoder_agreement,
+                         read_coding_sheet, suggest_rules)
 from .themes import (
     code_paragraphs,
     evidence_table,
@@ -71,6 +73,11 @@ __all__ = [
     "split_sentences",
     "codebook_agreement",
     "load_theme_labels",
+    "coding_sheet",
+    "read_coding_sheet",
+    "intercoder_agreement",
+    "disagreements",
+    "suggest_rules",
     "theme_counts",
     "theme_shares",
     "theme_evidence",
