@@ -211,14 +211,15 @@ def test_disagreements_show_triggers_and_closest_words():
 
 
 def test_suggest_rules_proposes_keywords_from_missed_paragraphs():
-    missed = ["针对老旧小区加装电梯难的问题，委员呼吁简化审批流程。", "委员呼吁加大对农村医疗的投入。",
-              "针对停车难，委员呼吁建设立体停车场。"]
-    rest = ["区政协召开常委会议，传达学习全会精神。", "会议审议通过了工作报告。", "主席出席开幕式并讲话。"]
+    # 进言 (to advise) is no word of the codebook: the coder's advice paragraphs the codebook missed share it
+    missed = ["针对老旧小区加装电梯难的问题，委员进言简化审批流程。", "委员进言加大对农村医疗的投入。",
+              "针对停车难，委员进言建设立体停车场。"]
+    rest = ["区政协召开常委会议，委员传达学习全会精神。", "会议审议通过了委员工作报告。", "主席出席开幕式并讲话。"]
     paras = pd.DataFrame({"doc_id": list("abcdef"), "para_no": 1, "text": missed + rest})
     coded = code_paragraphs(paras)
     labels = paras[["doc_id", "para_no"]].assign(themes=["advice"] * 3 + [""] * 3)
     s = suggest_rules(coded, labels)
     adv = s[(s["theme"] == "advice") & (s["kind"] == "keyword")]
-    assert adv["term"].iloc[0] == "呼吁" and adv["paragraphs"].iloc[0] == 3
+    assert adv["term"].iloc[0] == "进言" and adv["paragraphs"].iloc[0] == 3
     assert list(s.columns) == ["theme", "kind", "term", "n_target", "n_reference", "G2", "p", "paragraphs"]
-    assert "呼吁" not in load_codebook().set_index("id").loc["advice", "keywords"]  # advisory: nothing applied
+    assert "进言" not in load_codebook().set_index("id").loc["advice", "keywords"]  # advisory: nothing applied
