@@ -343,9 +343,12 @@ def _exporter(code: bool):
 
 
 def _report_title(nb) -> str:
+    """The first level-1 heading of the notebook, in its Markdown cells or in what its cells displayed."""
     for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
+        texts = [cell.source] if cell.cell_type == "markdown" else [
+            out.get("data", {}).get("text/markdown", "") for out in cell.get("outputs", [])]
+        for text in texts:
+            for line in text.splitlines():
                 if line.startswith("# "):
                     return line[2:].strip()
     return "report"
