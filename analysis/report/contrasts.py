@@ -126,4 +126,4 @@ def limitations(rep: Report) -> Block:
     return Block(["## 5. Limitations", text])
 
 
-__all__ = ["periods", "group_vocabulary", "codebook_check", "limitations", "present"]
+__all__ = ["periods", "group_vocabulary", "codebook_check", "limitations"]

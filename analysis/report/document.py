@@ -9,7 +9,7 @@ import pandas as pd
 from ..choices import confounds, present
 from ..lexicon import glossary
 from ..outputs import has_table, read_table
-from ..sections.common import Context
+from ..notebook.common import Context
 
 
 class Block(list):

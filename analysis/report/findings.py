@@ -1,9 +1,7 @@
 """The report's summary and findings (section 4): the sentences written from the notebooks' tables."""
 from __future__ import annotations
 
-import pandas as pd
 
-from ..choices import present
 from .document import Block, Report, pct, plural
 
 
