@@ -31,6 +31,7 @@ from .themes import (
     uncoded,
     uncoded_share,
 )
+from .intervals import theme_share_difference, theme_share_intervals
 from .topics import nmf_topics, paragraph_tokens, term_network, topic_alignment, topic_theme_table
 
 __all__ = [
@@ -83,6 +84,8 @@ __all__ = [
     "theme_evidence",
     "evidence_table",
     "theme_summary",
+    "theme_share_intervals",
+    "theme_share_difference",
     "uncoded",
     "uncoded_share",
     "paragraph_tokens",
@@ -92,8 +95,12 @@ __all__ = [
     "term_network",
 ]
 
-from .study import (confounds, glossary, group_column, is_few, periods, present, read_table, save_table,
-                    study_corpus, top_groups, with_group)
+from .choices import (Choice, Choices, choose, confounds, enough_columns, group_column, is_few, periods, present,
+                      top_groups, with_group)
+from .lexicon import glossary
+from .outputs import read_table, save_table
+from .study import Study, StudyError, load_study, study_corpus
 
 __all__ += ["study_corpus", "save_table", "read_table", "is_few", "present", "top_groups", "group_column",
-            "periods", "with_group", "confounds", "glossary"]
+            "periods", "with_group", "confounds", "glossary", "Study", "StudyError", "load_study", "Choice", "Choices",
+            "choose", "enough_columns"]
