@@ -56,6 +56,9 @@ def trust(ctx: Context) -> Shown:
                      "definitions (second file beside it), mark 1 in each theme column that applies, save it, and name "
                      "it as `labels` in the study file; this section then reports agreement with intervals.")
     labels = read_labels(study.labels, ctx.coded)
+    if labels.empty:
+        return left_out(f"The labels in `{study.labels}` name none of this corpus's paragraphs: no agreement to "
+                        "measure.", tables=["codebook_agreement"])
     coded = ctx.coded.merge(labels[["doc_id", "para_no"]], on=["doc_id", "para_no"])
     agreement = codebook_agreement(coded, labels, ctx.codebook)
     cols = [c for c in AGREEMENT_COLUMNS if c in agreement.columns]
