@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
-from .clean import ends_sentence
 from functools import lru_cache
 
+from .clean import ends_sentence
 from .lexicon import PAGE_RULES_FILE, page_rules
 from .page_meta import _CJK_RE, _DATE_IN_TEXT, _key, _t2s
 

@@ -38,8 +38,8 @@ import warnings
 from .clean import repeated_title
 from .lexicon import PAGE_RULES_FILE, page_rules  # noqa: F401 (re-exported)
 from .corpus import CorpusError, _BOMS
-from .page_body import body_blocks, is_sentence_block, text_blocks  # noqa: F401 (re-exported)
-from .page_dom import _SPACES, keep_space_runs, prune_chrome  # noqa: F401 (re-exported)
+from .page_body import body_blocks, is_sentence_block, text_blocks
+from .page_dom import _SPACES, keep_space_runs, prune_chrome
 from .page_lines import _is_head_line, _is_meta_line, split_head, trim_lines  # noqa: F401 (re-exported)
 from .page_meta import (  # noqa: F401 (re-exported)
     _CJK_RE, _DATE_IN_TEXT, _key, _meta_date, _plausible, _source_label, _to_timestamp, headline_date,
