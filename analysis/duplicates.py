@@ -46,7 +46,8 @@ def near_duplicates(corpus: pd.DataFrame, threshold: float = 0.8, *, num_perm: i
     hashfunc (they arrive as 32-bit integers computed with numpy, `_shingle_hashes`, which is what
     makes 58,000 articles take seconds rather than minutes). `similarity` is the exact Jaccard
     similarity of the two shingle sets; only pairs at or above `threshold` are returned, sorted by
-    similarity.
+    similarity. LSH is a candidate search: a pair whose similarity lies just above `threshold` can be
+    missed (see LSH_WEIGHTS). Articles without text (empty or only whitespace) pair with nothing.
     """
     from datasketch import LeanMinHash, MinHash, MinHashLSH
     from tqdm.auto import tqdm
@@ -68,10 +69,11 @@ def near_duplicates(corpus: pd.DataFrame, threshold: float = 0.8, *, num_perm: i
     try:
         for signatures in results:  # LSH here while the workers hash
             for hashvalues in signatures:
-                m = LeanMinHash(seed=template.seed, hashvalues=hashvalues, scheme=template.scheme)
-                for j in lsh.query(m):
-                    pairs.add((j, i))
-                lsh.insert(i, m, check_duplication=False)
+                if texts[i] and not texts[i].isspace():  # an article without text is no repost of another
+                    m = LeanMinHash(seed=template.seed, hashvalues=hashvalues, scheme=template.scheme)
+                    for j in lsh.query(m):
+                        pairs.add((j, i))
+                    lsh.insert(i, m, check_duplication=False)
                 i += 1
             bar.update(len(signatures))
     finally:

@@ -27,6 +27,10 @@ def jaccard(a: str, b: str) -> float:
 
 @pytest.fixture(scope="module")
 def reposts(corpus):
+    return make_reposts(corpus)
+
+
+def make_reposts(corpus):
     """The five seeds and four texts made from them: 003 without its last paragraph (a prefix: its
     shingles are a subset of 003's), 003 with every 平谷区 written 平谷县 (9 places), 002 between a source
     line and an editor line, and 003's first 8 of 16 paragraphs (well below 0.8)."""
@@ -136,3 +140,34 @@ def test_a_group_joined_through_a_third_article_says_so(corpus):
     assert kept["doc_id"].tolist() == ["a"]
     assert [(r["doc_id"], r["replacement"]) for r in log] == [
         ("c", "repost of a (same group)"), ("b", "repost of a (similarity 0.89)")]
+
+
+def test_defaults_ties_and_boundaries(reposts):
+    """The default threshold is 0.8 (the four pairs); a threshold equal to a pair's similarity keeps it;
+    pairs of equal similarity are ordered by doc_id_a then doc_id_b; the index runs 0, 1, ...; articles
+    without text pair with nothing (two empty texts are not reposts of each other)."""
+    default = near_duplicates(reposts, progress=False)
+    assert [(a, b) for a, b in zip(default["doc_id_a"], default["doc_id_b"])] == [(a, b) for a, b, _ in EXPECTED_PAIRS]
+    assert default.index.tolist() == [0, 1, 2, 3]
+    at = near_duplicates(reposts, threshold=939 / 950, progress=False)
+    assert list(zip(at["doc_id_a"], at["doc_id_b"])) == [("002", "002-repost")]
+    text = reposts.set_index("doc_id").loc["004", "text"]
+    copies = pd.DataFrame({"doc_id": ["c", "a", "b"], "text": [text] * 3})
+    tied = near_duplicates(copies, progress=False)
+    assert list(zip(tied["doc_id_a"], tied["doc_id_b"])) == [("a", "b"), ("c", "a"), ("c", "b")]
+    assert tied["similarity"].tolist() == [1.0, 1.0, 1.0] and tied.index.tolist() == [0, 1, 2]
+    empty = pd.concat([reposts[["doc_id", "text"]], pd.DataFrame({"doc_id": ["x", "y", "z"], "text": [None, "", " \n"]})],
+                      ignore_index=True)
+    with_empty = near_duplicates(empty, progress=False)
+    assert not {"x", "y", "z"} & (set(with_empty["doc_id_a"]) | set(with_empty["doc_id_b"]))
+    assert len(with_empty) == 4
+
+
+def test_drop_duplicates_passes_its_threshold_and_logs_step_zero(reposts):
+    """At 0.95 only 002-repost (0.988) and 003 (0.957, 003-edit is older) go; 003-cut stays."""
+    kept, log = drop_duplicates(reposts, threshold=0.95)
+    assert kept["doc_id"].tolist() == ["000", "001", "002", "004", "003-cut", "003-edit", "003-half"]
+    assert log == [{"doc_id": "003", "step": 0, "rule": "duplicate", "removed": "article 003 (whole)",
+                    "replacement": "repost of 003-edit (similarity 0.96)"},
+                   {"doc_id": "002-repost", "step": 0, "rule": "duplicate", "removed": "article 002-repost (whole)",
+                    "replacement": "repost of 002 (similarity 0.99)"}]
