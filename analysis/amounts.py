@@ -284,6 +284,7 @@ def unit_amounts(units: pd.DataFrame) -> pd.DataFrame:
         inside = (found["province"] == u.province) & (
             (found["code"] == u.code) | (found["city"] == (u.city or u.place)) | (found["county"] == u.place)
         ) if u.level != "province" else (found["province"] == u.province)
+        inside &= found["code"] != ""  # a clause that names no place takes the unit's
         for field in _PLACE_FIELDS:
             found[field] = found[field].where(inside, getattr(u, field))
         frames.append(found.assign(doc_id=u.doc_id, para_no=u.para_no, unit_no=u.unit_no, basis=u.basis))

@@ -329,3 +329,84 @@ def test_beijing_money_by_district_adds_the_amounts_read_by_hand(corpus, paras):
     assert table["n_units"].to_dict() == beijing.groupby("county").size().to_dict()
     assert table["n_chars"].to_dict() == {c: sum(map(len, g["text"])) for c, g in beijing.groupby("county")}
     assert table.at["东城区", "n_units"] == 4 and table.at["", "n_units"] == 10
+
+
+def test_every_field_of_the_beijing_articles_amounts(doc):
+    """The whole article (several lines): each span at its offsets in the text, its clause a piece of the text;
+    money in 万元/亿元 with what was given and its kind, counts with nothing given; magnitudes are
+    10 ** floor(log10(value))."""
+    text = doc("000")["text"]
+    found = extract_amounts(text, "北京市")
+    assert all(text[r.start:r.end] == r.span and r.span in r.clause and r.clause in text for r in found.itertuples())
+    money = found[found["kind"] == "money"]
+    assert money["unit"].tolist() == ["亿元"] + ["万元"] * 16
+    assert money["given_kind"].tolist() == [
+        "money+goods", "money", "goods", "money", "goods", "fund", "money+goods", "money+goods", "money", "goods",
+        "goods", "money+goods", "goods", "money", "money+goods", "money+goods", "money+goods"]
+    assert money["count"].isna().all() and (money["counted"] == "").all() and (money["currency"] == "CNY").all()
+    assert money["magnitude"].tolist() == [10 ** math.floor(math.log10(v)) for v in money["amount_yuan"]]
+    counts = found[found["kind"] != "money"]
+    assert (counts["given"] == "").all() and (counts["given_kind"] == "").all() and counts["amount_yuan"].isna().all()
+    assert counts["unit"].tolist() == ["人次", "篇", "篇", "篇", "篇", "件", "条", "项", "条", "期", "篇"]
+    assert counts["magnitude"].tolist() == [1000, 100, 10, 100, 1, 10, 100, 10, 10, 10, 100]
+    assert (found["province"] == "北京市").all() and found["start"].is_monotonic_increasing
+
+
+@pytest.mark.parametrize("text, kwargs, rows", [
+    # what was given: the word nearest before the amount, counted from the amount before it in the clause
+    ("捐款之后又采购物资并捐款100万元", {}, [("100万元", "万元", "捐款", "money", "")]),
+    ("捐款100万元和50万元", {}, [("100万元", "万元", "捐款", "money", ""), ("50万元", "万元", "", "", "")]),
+    ("委员捐款2000元", {}, [("2000元", "元", "捐款", "money", "")]),
+    # what was counted: the words after a count, up to a particle or punctuation
+    ("增强四个意识,组织30名党员下沉社区", {}, [("30名", "名", "", "", "党员下沉社区")]),
+    ("十户长带领30名志愿者,千家万户送去5000只口罩", {}, [("30名", "名", "", "", "志愿者"), ("5000只", "只", "", "", "口罩")]),
+    ("组织十个小组", {}, [("十个", "个", "", "", "小")]),  # 组 is a stop character
+    ("组织九个小组", {}, []),  # a count of items below ten in Chinese numerals is a slogan's, not a count
+])
+def test_given_counted_and_units_of_made_sentences(text, kwargs, rows):
+    found = extract_amounts(text, **kwargs)
+    assert list(zip(found["span"], found["unit"], found["given"], found["given_kind"], found["counted"])) == rows
+
+
+def test_a_clause_without_a_place_takes_the_default_place_and_province():
+    found = extract_amounts("全区五十人参加培训。", province="北京市", place="平谷区")
+    assert found[["place", "province", "city", "county", "code"]].values.tolist() == [["平谷区", "北京市", "", "", ""]]
+    bare = extract_amounts("全区五十人参加培训。")
+    assert bare[["place", "province", "city", "county", "code"]].values.tolist() == [["", "", "", "", ""]]
+    # a shared name goes to the province given: 朝阳区 in 吉林省 is 长春's
+    jilin = extract_amounts("朝阳区政协委员捐款100万元", "吉林省")
+    assert jilin[["place", "city", "code"]].values.tolist() == [["朝阳区", "长春市", "220104"]]
+    assert extract_amounts("五十几名志愿者")[["bound_kind", "magnitude"]].values.tolist() == [["vague", 10]]
+
+
+def test_unit_amounts_keep_a_finer_place_inside_the_unit_and_the_units_numbers():
+    units = pd.DataFrame({
+        "doc_id": ["d", "d", "e"], "para_no": [1, 2, 1], "unit_no": [1, 1, 1], "basis": ["article", "article", "section"],
+        "text": ["成都市捐款100万元,组织30名党员", "委员捐款20万元", "朝阳区政协委员捐款50万元"],
+        "place": ["四川省", "四川省", "四平市"], "level": ["province", "province", "city"],
+        "province": ["四川省", "四川省", "吉林省"], "city": ["", "", "四平市"], "county": ["", "", ""],
+        "code": ["510000", "510000", "220300"]})
+    found = unit_amounts(units)
+    assert list(zip(found["doc_id"], found["para_no"], found["unit_no"], found["basis"], found["span"],
+                    found["place"], found["code"])) == [
+        ("d", 1, 1, "article", "100万元", "成都市", "510100"),  # a city inside the province unit: kept
+        ("d", 1, 1, "article", "30名", "成都市", "510100"),
+        ("d", 2, 1, "article", "20万元", "四川省", "510000"),  # no place of its own: the unit's
+        ("e", 1, 1, "section", "50万元", "四平市", "220300")]  # 朝阳区 (长春) is not inside 四平市: the unit's
+    assert found.index.tolist() == [0, 1, 2, 3]
+    none = unit_amounts(units.assign(text="没有数字的句子。"))
+    assert none.empty and list(none.columns[:4]) == ["doc_id", "para_no", "unit_no", "basis"]
+
+
+def test_amounts_by_place_counts_foreign_money_apart_and_keeps_the_units_order():
+    units = pd.DataFrame({"doc_id": ["d"] * 3, "para_no": [1, 2, 3], "unit_no": [1, 1, 1], "city": ["乙市", "甲市", "丙市"],
+                          "text": ["乙市捐款100万元,另捐20万元和10万美元", "甲市30名志愿者", "丙市开会。"]})
+    found = pd.concat([extract_amounts(u.text).drop(columns="city").assign(doc_id=u.doc_id, para_no=u.para_no,
+                                                                          unit_no=u.unit_no)
+                       for u in units.itertuples()], ignore_index=True)
+    table = amounts_by_place(units, found)  # by="city", the default
+    assert table["city"].tolist() == ["乙市", "甲市", "丙市"]  # as the units name them, not sorted
+    assert table["n_money"].tolist() == [2, 0, 0] and table["n_foreign"].tolist() == [1, 0, 0]
+    assert table["money_yuan"].tolist() == [1_200_000, 0, 0] and table["persons"].tolist() == [0, 30, 0]
+    assert table["person_times"].tolist() == [0, 0, 0] and table["n_vague"].tolist() == [0, 0, 0]
+    assert table["n_money"].dtype == "int64" and table["n_chars"].tolist() == [len(t) for t in units["text"]]
