@@ -28,7 +28,7 @@ mutants: setup
 	rm -rf mutants
 	for m in $(MUTANT_MODULES); do \
 		rm -f mutants/mutmut-stats.json; \
-		ANALYSIS_MUTANT_TESTS=tests/test_$$m.py $(BIN)/mutmut run "analysis.$$m.*" || exit 1; \
+		ANALYSIS_MUTANTS=$$m $(BIN)/mutmut run "analysis.$$m.*" || exit 1; \
 	done
 	$(BIN)/python tests/mutation_report.py $(MUTANT_MODULES) | tee reports/mutants.txt
 

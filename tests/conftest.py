@@ -10,18 +10,41 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RAW_DIR = PROJECT_ROOT / "data" / "raw"
 
 
+# `make mutants` sets ANALYSIS_MUTANTS=<module> (terms, themes, duplicates, places, amounts) for mutmut's runs:
+# only tests/test_<module>.py runs, fixtures that share a result between tests (the seed corpus, its coded
+# paragraphs, its place units) are made again for every test, and the module's in-process memos (functools caches)
+# are emptied before every test. mutmut runs a mutant only against the tests that called the mutated function in a
+# first, clean run; a result made once per module or session, or a memo built once, would hide a mutant of the
+# code that makes it from every test but the first.
+MUTANTS = os.environ.get("ANALYSIS_MUTANTS", "")
+
+
+def shared(scope: str):
+    """A fixture scope: `scope` normally, "function" under `make mutants` (see MUTANTS)."""
+    return (lambda fixture_name, config: "function") if MUTANTS else scope
+
+
 def pytest_collection_modifyitems(config, items):
-    """`make mutants` tests each module's mutants with that module's own test file only: with
-    ANALYSIS_MUTANT_TESTS=tests/test_terms.py (comma-separated for several) every other test is deselected."""
-    only = os.environ.get("ANALYSIS_MUTANT_TESTS")
-    if not only:
+    if not MUTANTS:
         return
-    files = {f.strip() for f in only.split(",") if f.strip()}
-    keep = [item for item in items if item.nodeid.split("::")[0] in files]
-    dropped = [item for item in items if item.nodeid.split("::")[0] not in files]
+    keep = [item for item in items if item.nodeid.split("::")[0] == f"tests/test_{MUTANTS}.py"]
+    dropped = [item for item in items if item not in keep]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memos_under_mutants():
+    if MUTANTS:
+        import sys
+
+        for name, module in list(sys.modules.items()):
+            if name == f"analysis.{MUTANTS}" or name.startswith(f"analysis.{MUTANTS}."):
+                for value in list(vars(module).values()):
+                    if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", "") == name:
+                        value.cache_clear()
+    yield
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -36,17 +59,17 @@ def session_cache_dir(tmp_path_factory):
         yield folder
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def corpus():
     return load_corpus()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def paras(corpus):
     return paragraphs(corpus)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def doc(corpus):
     """Look up one article's row by the start of its doc_id: doc("002")."""
     def get(prefix: str):

@@ -6,9 +6,10 @@ import pytest
 
 from analysis import amounts_by_place, extract_amounts, place_units, unit_amounts
 from analysis.amounts import parse_number
+from conftest import shared
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def beijing_money(doc):
     found = extract_amounts(doc("000")["text"], "北京市")
     return found[found["kind"] == "money"]

@@ -11,6 +11,7 @@ import pytest
 
 from analysis import near_duplicates
 from analysis.duplicates import SHINGLE, drop_duplicates, duplicate_groups
+from conftest import shared
 
 
 def shingles(text: str) -> set[str]:
@@ -25,7 +26,7 @@ def jaccard(a: str, b: str) -> float:
     return len(x & y) / len(x | y)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def reposts(corpus):
     return make_reposts(corpus)
 

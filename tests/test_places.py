@@ -2,12 +2,12 @@
 import shutil
 
 import pandas as pd
-
 import pytest
 
 from analysis import find_places, gazetteer, infer_region, load_corpus, place_mentions, place_units
 from analysis.corpus import RAW_DIR
 from analysis.places import MUNICIPALITIES
+from conftest import shared
 
 SICHUAN_SECTIONS = ["成都市", "攀枝花市", "泸州市", "绵阳市", "内江市", "南充市", "达州市", "资阳市",
                     "阿坝藏族羌族自治州", "凉山彝族自治州"]
@@ -15,7 +15,7 @@ BEIJING_DISTRICTS = ["东城区", "西城区", "朝阳区", "海淀区", "丰台
                      "通州区", "顺义区", "昌平区", "大兴区", "怀柔区", "平谷区", "密云区", "延庆区"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def units(corpus, paras):
     return place_units(corpus, paras)
 

@@ -20,9 +20,10 @@ from analysis import (
 )
 from analysis.themes import match_themes, split_sentences
 from analysis.topics import nmf_topics, term_network, topic_alignment
+from conftest import shared
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def coded(paras):
     return code_paragraphs(paras)
 
