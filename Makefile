@@ -18,6 +18,7 @@ report: setup
 	$(BIN)/python -m analysis build
 
 test: setup
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 lab: setup

@@ -2,10 +2,8 @@
 
 Everything a notebook needs is importable from here.
 """
-from .corpus import CorpusError, load_corpus, paragraphs, read_text
-from .cluster import write_corpus
+from .corpus import CorpusError, cleaning_audit, load_corpus, paragraphs, read_text
 from .duplicates import near_duplicates
-from .clean import cleaning_audit
 from .plots import cjk_font, save_figure, use_house_style
 from .segment import load_stopwords, segment, tokenize, tokenize_corpus
 from .terms import cooccurrence, dfm, keyness, kwic, term_frequencies, tfidf
@@ -90,3 +88,12 @@ from .study import (confounds, glossary, group_column, is_few, periods, present,
 
 __all__ += ["study_corpus", "save_table", "read_table", "is_few", "present", "top_groups", "group_column",
             "periods", "with_group", "confounds", "glossary"]
+
+
+def __getattr__(name: str):
+    """`write_corpus` comes from the Dask layer (analysis.cluster), imported only when it is asked for."""
+    if name == "write_corpus":
+        from .cluster import write_corpus
+
+        return write_corpus
+    raise AttributeError(f"module 'analysis' has no attribute {name!r}")

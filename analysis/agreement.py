@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import _codebook
-from .loadcache import memo_frame
+from .memo import memo_frame
 from .themes import theme_ids
 from .paths import FIXTURES_DIR, SHARED_CORPORA
 

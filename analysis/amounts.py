@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import cluster as _cluster
+from .dispatch import dask_layer as _cluster
 from .lexicon import TERMS_FILE, amount_terms  # noqa: F401 (re-exported)
 from .places import first_place
 

@@ -32,9 +32,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .decoding import CJK
 from .lexicon import LEXICON_DIR, chrome_patterns, corrections, read_commented_csv  # noqa: F401 (re-exported)
 
-CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 AUDIT_COLUMNS = ["doc_id", "step", "rule", "removed", "replacement"]
 
 
@@ -551,26 +551,3 @@ def clean_text(text: str, doc_id: str = "") -> str:
     """Clean a body that has no header (every rule but the header split); idempotent on clean text."""
     return clean_document(text, doc_id, header=False).text
 
-
-def cleaning_audit(corpus: pd.DataFrame) -> pd.DataFrame:
-    """One row per removal or repair: doc_id, step, rule, removed, replacement (the audit table).
-
-    For a corpus from `load_corpus` this is the audit recorded while loading, including the files or
-    rows it skipped (rule "skipped", step 0) and the reposts `dedupe=True` dropped (rule "duplicate").
-    Otherwise (a table built by hand with `raw`) every article is cleaned again from `raw`.
-    """
-    from .loadcache import recall_audit
-
-    audit = recall_audit(corpus)
-    if audit is not None:
-        return audit
-    rows = []
-    fmt = corpus["format"] if "format" in corpus.columns else pd.Series("txt", index=corpus.index)
-    for doc_id, raw, kind, title in zip(corpus["doc_id"], corpus["raw"], fmt, corpus.get("title", fmt)):
-        if kind == "html":
-            from .pages import extract_page
-
-            page = extract_page(raw.encode("utf-8"), doc_id)
-            raw, kind, title = page["text"], "table", page.get("title") or title
-        rows.extend(clean_document(raw, doc_id, header=kind != "table", title=title if kind == "table" else "").audit)
-    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)

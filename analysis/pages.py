@@ -36,7 +36,7 @@ import pandas as pd
 
 from .clean import _opencc, ends_sentence, parse_meta_line, repeated_title
 from .lexicon import PAGE_RULES_FILE, page_rules  # noqa: F401 (re-exported)
-from .corpus import CorpusError, _BOMS
+from .decoding import _BOMS, CorpusError
 
 
 # Encodings Chinese pages come in when they are not UTF-8; GB18030 is a superset of GBK and GB2312.

@@ -16,6 +16,7 @@ FIGURES_DIR = PROJECT_ROOT / "figures"  # the seed build's figures (a build on a
 REPORTS_DIR = PROJECT_ROOT / "reports"
 TABLES_DIR = REPORTS_DIR / "tables"
 FIXTURES_DIR = PROJECT_ROOT / "tests" / "fixtures"
+SEED = 20200124  # one fixed seed for every random choice (NMF, the layouts of word clouds and networks)
 
 
 def cache_dir(kind: str = "") -> Path:

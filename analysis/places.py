@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import cluster as _cluster
+from .dispatch import dask_layer as _cluster
 from .lexicon import CORRECTIONS_FILE, RULES_FILE, gazetteer_corrections, place_rules  # noqa: F401
 
 from .paths import PROJECT_ROOT  # noqa: F401
@@ -468,7 +468,7 @@ def place_units(corpus: pd.DataFrame, paras: pd.DataFrame | None = None) -> pd.D
     """
     if _cluster.is_dask(corpus) or _cluster.is_dask(paras):
         return _cluster.place_units(corpus, paras)
-    from .corpus import paragraphs
+    from .sections import paragraphs
 
     paras = paragraphs(corpus) if paras is None else paras
     regions = infer_region(corpus).set_index("doc_id")

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from .dispatch import call, is_dask
 from .lexicon import (GENRE_STOPWORDS, LEXICON_DIR, STOPWORDS, USER_DICT, _read_lines,  # noqa: F401 (re-exported)
                       load_stopwords, read_user_dict)
 from .paths import PROJECT_ROOT  # noqa: F401
@@ -348,13 +349,11 @@ def tokenize_corpus(
     engine: "rjieba" (default) or "jieba" (the reference, slow).
     joined: each text's tokens as one string, joined by "\n" (as the cache holds them), not a list:
         on a large corpus a tenth of the memory of the lists (term_frequencies counts these).
-    A dask Series of texts gives a dask Series of token lists, computed on the workers (analysis/cluster.py).
+    A dask Series of texts gives a dask Series of token lists, computed on the workers (analysis/cluster/).
     """
-    if type(texts).__module__.startswith("dask"):
-        from . import cluster
-
-        return cluster.tokenize_corpus(texts, stopwords=stopwords, drop_genre=drop_genre, user_dict=user_dict,
-                                       engine=engine, cache=cache, **({"cache_dir": cache_dir} if cache_dir else {}))
+    if is_dask(texts):
+        return call("tokenize_corpus", texts, stopwords=stopwords, drop_genre=drop_genre, user_dict=user_dict,
+                    engine=engine, cache=cache, **({"cache_dir": cache_dir} if cache_dir else {}))
     texts = list(texts)
     for text in texts:
         if not isinstance(text, str):

@@ -19,7 +19,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from . import cluster as _cluster
+from .dispatch import call, wanted
+from .memo import column_digest, memo_frame
 from .segment import _normalize, _stopset, count_corpus, segment, tokenize_corpus
 
 TOKENS = "__tokens__"
@@ -115,13 +116,11 @@ def term_frequencies(data, by=None, *, top: int | None = None, **kwargs) -> pd.D
     stopword lists and this code: the same count on unchanged data is read, not recounted.
     client= or a dask DataFrame: counted on the cluster's workers (also for dfm and keyness).
     """
-    if _cluster.wanted(data, kwargs.get("corpus"), client=kwargs.get("client")):
-        return _cluster.term_frequencies(data, by, top=top, **kwargs)
+    if wanted(data, kwargs.get("corpus"), client=kwargs.get("client")):
+        return call("term_frequencies", data, by, top=top, **kwargs)
     kwargs.pop("client", None)
     key = _memo_key(data, by, top, kwargs)
     if key is not None:
-        from .loadcache import memo_frame
-
         return memo_frame("term_frequencies", key, lambda: _term_frequencies(data, by, top=top, **kwargs))
     return _term_frequencies(data, by, top=top, **kwargs)
 
@@ -146,8 +145,6 @@ def _memo_key(data, by, top, kwargs) -> list | None:
                    lexicon_hash(options.get("user_dict"), options.get("engine", "rjieba")),
                    STOPWORDS.read_bytes(), GENRE_STOPWORDS.read_bytes(), repr(sorted(options.items())),
                    repr(cols), repr(top)]
-    from .loadcache import column_digest
-
     parts += [column_digest(data[text_col].fillna("").astype(str))]
     parts += [column_digest(data[c].astype(str)) for c in cols]
     return parts

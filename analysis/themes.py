@@ -21,11 +21,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import cluster as _cluster
-
-
 from .codebook import (CodebookError, _codebook, _WHITESPACE, load_codebook, load_formulas,  # noqa: F401 (re-exported)
                        theme_labels)
+from .dispatch import call, is_dask, wanted
+from .memo import column_digest
+from .parallel import map_chunks, workers_for
+from .paths import cache_dir
+
 
 def theme_ids(coded: pd.DataFrame, codebook: pd.DataFrame | str | Path | None = None) -> list[str]:
     """The theme columns of a coded paragraph table, in codebook order: the codebook's ids that are
@@ -233,11 +235,6 @@ _HIT_COLUMNS = ["row", "theme_index", "keyword", "position", "sentence_no", "sen
 def _raw_hits(texts: pd.Series, cb: pd.DataFrame) -> pd.DataFrame:
     """The hits of every text, from the cache (.cache/themes, keyed by the texts and the codebook)
     when the same paragraphs were coded before, else computed on every core for large inputs."""
-    from .corpus import map_chunks, workers_for
-    from .paths import cache_dir
-
-    from .loadcache import column_digest
-
     h = hashlib.sha1(_codebook_key(cb).encode())
     h.update(column_digest(texts))
     path = cache_dir("themes") / f"{h.hexdigest()[:24]}.parquet"
@@ -282,7 +279,7 @@ def _hits_table(paras: pd.DataFrame, cb: pd.DataFrame) -> pd.DataFrame:
 def _take(column: pd.Series, idx: np.ndarray | None = None, dtype=None):
     """The values of a column (at `idx`): a str column stays Arrow strings (no round trip through
     Python objects); anything else as `column.to_numpy(dtype)`, which the frame infers as it did."""
-    from .corpus import _STR
+    from .corpus.load import _STR
 
     if column.dtype == _STR:
         return column.array if idx is None else column.array.take(idx)
@@ -322,8 +319,8 @@ def code_paragraphs(paras: pd.DataFrame, codebook: pd.DataFrame | str | Path | N
     with `themes` (tuple of theme ids, codebook order), `n_themes` and one boolean column per theme id,
     all derived from `theme_matches` (which says why: keyword, position, sentence).
     """
-    if _cluster.is_dask(paras):
-        return _cluster.map_rows(code_paragraphs, paras, _codebook(codebook))
+    if is_dask(paras):
+        return call("code_paragraphs", paras, _codebook(codebook))
     cb = _codebook(codebook)
     ids = list(cb["id"])
     hits = _hits_table(paras, cb)
@@ -366,8 +363,8 @@ def _with_group(coded: pd.DataFrame, by: str, corpus: pd.DataFrame | None) -> pd
 def paragraph_counts(coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None,
                      client=None) -> pd.Series:
     """Paragraphs per group of `by` (the denominators of theme_shares), named "n_paragraphs"."""
-    if _cluster.wanted(coded, corpus, client=client):
-        return _cluster.paragraph_counts(coded, by, corpus, client=client)
+    if wanted(coded, corpus, client=client):
+        return call("paragraph_counts", coded, by, corpus, client=client)
     g = _with_group(coded, by, corpus)
     n = g.groupby("group", sort=True).size().rename("n_paragraphs")
     n.index.name = by
@@ -381,8 +378,8 @@ def theme_counts(
 
     Only theme rows; the denominators are `paragraph_counts(coded, by, corpus)`.
     """
-    if _cluster.wanted(coded, corpus, client=client):
-        return _cluster.theme_counts(coded, by, corpus, codebook, client=client)
+    if wanted(coded, corpus, client=client):
+        return call("theme_counts", coded, by, corpus, codebook, client=client)
     g = _with_group(coded, by, corpus)
     ids = theme_ids(coded, codebook)
     counts = g.groupby("group", sort=True)[ids].sum().T.astype(int)
@@ -398,8 +395,8 @@ def theme_shares(
     A paragraph with several themes counts for each, so a column can sum to more than 1.
     `by`: doc_id, section, or with corpus= any article column (province, city, org) or "year".
     """
-    if _cluster.wanted(coded, corpus, client=client):
-        return _cluster.theme_shares(coded, by, corpus, codebook, client=client)
+    if wanted(coded, corpus, client=client):
+        return call("theme_shares", coded, by, corpus, codebook, client=client)
     counts = theme_counts(coded, by, corpus, codebook)
     return counts.div(paragraph_counts(coded, by, corpus), axis=1)
 

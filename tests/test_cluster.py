@@ -16,6 +16,7 @@ pytest.importorskip("distributed", reason="the cluster extra is not installed: p
 
 import analysis as A  # noqa: E402
 from analysis import cluster  # noqa: E402
+from analysis.cluster.client import _to_dask  # noqa: E402
 from analysis.sources import CorpusError  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -112,7 +113,7 @@ def test_seed_corpus_every_stage_on_the_cluster(corpus, client, tmp_path):
 
 
 def test_dispatch_needs_no_client_for_dask_input(corpus, client):
-    ddf = cluster._to_dask(corpus, client)
+    ddf = _to_dask(corpus, client)
     assert cluster.is_dask(ddf) and not cluster.is_dask(corpus)
     pd.testing.assert_frame_equal(A.term_frequencies(ddf, "province", top=20),
                                   A.term_frequencies(corpus, "province", top=20))
@@ -125,7 +126,7 @@ def test_killed_worker_does_not_change_the_result(corpus, client):
 
     paras = A.paragraphs(corpus)
     expected = A.term_frequencies(paras, ["doc_id", "section"], cache=False)
-    ddf = cluster._to_dask(paras, client).repartition(npartitions=20)
+    ddf = _to_dask(paras, client).repartition(npartitions=20)
 
     def slow(part):
         time.sleep(0.3)

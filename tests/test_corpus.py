@@ -166,7 +166,7 @@ def test_map_chunks_shared_data_is_each_calls_own_across_threads():
     call's chunks read that call's data, never the other's."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from analysis.corpus import map_chunks
+    from analysis.parallel import map_chunks
 
     def run(tag):
         data = [f"{tag}{i}" for i in range(200)]

@@ -4,7 +4,7 @@ import shutil
 import pytest
 
 from analysis import find_places, gazetteer, infer_region, load_corpus, place_mentions, place_units
-from analysis.corpus import RAW_DIR
+from analysis.paths import RAW_DIR
 from analysis.places import MUNICIPALITIES
 
 SICHUAN_SECTIONS = ["成都市", "攀枝花市", "泸州市", "绵阳市", "内江市", "南充市", "达州市", "资阳市",
