@@ -169,7 +169,7 @@ def test_cache_is_read_and_is_invalidated_when_the_lexicon_changes(corpus, tmp_p
 
 def test_a_warm_cache_does_not_load_the_tokenizer(corpus, tmp_path):
     """Re-running a notebook must not pay for jieba's dictionary when every text is cached."""
-    seg = importlib.import_module("analysis.segment")  # analysis.segment is also the function segment()
+    seg = importlib.import_module("analysis.segment.tokenizer")
 
     texts = list(corpus["text"])
     first = tokenize_corpus(texts, cache_dir=tmp_path, engine="jieba", progress=False)
@@ -239,7 +239,7 @@ def test_count_corpus_equals_counting_the_token_lists(paras, tmp_path, monkeypat
 
     for workers in (1, 2):
         assert counted(cache=False, workers=workers) == want
-    monkeypatch.setattr(importlib.import_module("analysis.segment"), "_DENSE_CELLS", 0)  # many groups: (group, token) cells hashed, not in
+    monkeypatch.setattr(importlib.import_module("analysis.segment.counting"), "_DENSE_CELLS", 0)  # many groups: (group, token) cells hashed, not in
     assert counted(cache=False, workers=1) == want  # a dense array
     monkeypatch.undo()
     cold = counted(cache_dir=tmp_path, workers=2)

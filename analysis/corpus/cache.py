@@ -23,20 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..memo import prune, read_arrow, write_arrow
+from ..memo import prune, read_arrow, source_files, write_arrow
 from ..paths import LEXICON_DIR, cache_dir
 from ..sources import Unit, fingerprint
 
-_CODE = Path(__file__).resolve().parents[1]  # the analysis package
-
-
-def _code_files(*names: str) -> list[Path]:
-    """The source files of modules of the package by name: a module's file, or every file of a package."""
-    files = []
-    for name in names:
-        folder = _CODE / name
-        files += sorted(folder.rglob("*.py")) if folder.is_dir() else [_CODE / f"{name}.py"]
-    return files
 
 
 def _digest(paths, extra: str = "") -> str:
@@ -51,14 +41,14 @@ def rules_version() -> str:
     """What the cleaned rows depend on besides the file itself."""
     import opencc
 
-    files = _code_files("clean", "corpus", "decoding", "sources", "pages", "lexicon")
+    files = source_files("clean", "corpus", "decoding", "sources", "pages", "lexicon")
     files += [LEXICON_DIR / f for f in ("chrome.csv", "corrections.csv")]
     return _digest(files, getattr(opencc, "__version__", ""))
 
 
 def places_version() -> str:
     """What an inferred region depends on: the place code and every place rule file."""
-    files = _code_files("places") + sorted(LEXICON_DIR.glob("place*.csv")) + sorted(LEXICON_DIR.glob("gazetteer*.csv"))
+    files = source_files("places") + sorted(LEXICON_DIR.glob("place*.csv")) + sorted(LEXICON_DIR.glob("gazetteer*.csv"))
     try:
         from importlib.metadata import version
 
@@ -158,7 +148,7 @@ def corpus_key(units: list[Unit], found_bad: list, extra) -> str:
     import pandas
     import pyarrow
 
-    versions = f"{pandas.__version__}|{pyarrow.__version__}|{(_CODE / 'duplicates.py').read_bytes()!r}"
+    versions = f"{pandas.__version__}|{pyarrow.__version__}|{source_files('duplicates')[0].read_bytes()!r}"
     h = hashlib.sha1(f"corpus-v1|{rules_version()}|{places_version()}|{extra!r}|{found_bad!r}|{versions}".encode())
     roots = dict.fromkeys(u.root for u in units if u.root is not None)
     for root in roots:
