@@ -69,6 +69,13 @@ def share_table(ctx: Context, coded_g: pd.DataFrame, column: str, order: list) -
     return long[["by", "group", "theme", "k", "n", "share", "lo", "hi", "n_articles"]].reset_index(drop=True)
 
 
+def interval(row) -> str:
+    """"95% interval 40%–62%", or why there is none (one article: nothing to resample)."""
+    if pd.isna(row["lo"]) or pd.isna(row["hi"]):
+        return "one article: no interval"
+    return f"95% interval {row['lo']:.0%}–{row['hi']:.0%}"
+
+
 def uncertain_cells(long: pd.DataFrame, wide: float = WIDE, min_articles: int = 3) -> pd.DataFrame:
     """themes x groups: True where a share is shaky (its 95% interval wider than `wide`, or its group has fewer
     than `min_articles` articles, where resampling articles says little)."""
@@ -121,7 +128,7 @@ def by_group(ctx: Context) -> Shown:
         lead = shares[g].idxmax()
         row = table[(table["group"] == g) & (table["theme"] == lead)].iloc[0]
         lines.append(f"- **{g}** ({int(row['n']):,} paragraphs): mostly *{ctx.labels[lead]}* ({row['share']:.0%}, "
-                     f"95% interval {row['lo']:.0%}–{row['hi']:.0%})")
+                     f"{interval(row)})")
     return Shown("\n".join(lines).replace("\n(", " ("), figure=fig, data={"long": long, "column": column})
 
 
@@ -158,7 +165,7 @@ def cell_evidence(ctx: Context, *shown: Shown) -> Shown:
     top = cells.sort_values(["share", "k"], ascending=False, kind="mergesort").iloc[0]
     theme, group = top["theme"], top["group"]
     text = (f"`theme_evidence(coded, {theme!r}, by={column!r}, group={group!r}, corpus=corpus)`: *{ctx.labels[theme]}* "
-            f"in {ctx.label_of.get(group, group)} ({top['share']:.0%}, 95% interval {top['lo']:.0%}–{top['hi']:.0%}). "
+            f"in {ctx.label_of.get(group, group)} ({top['share']:.0%}, {interval(top)}). "
             "The evidence explorer (`explorer.html` beside the report) opens every cell this way.")
     return Shown(text, theme_evidence(ctx.coded, theme, by=column, group=group, corpus=ctx.corpus).head(10))
 
@@ -196,14 +203,19 @@ def by_period(ctx: Context) -> Shown:
             "dotted: wide interval or few articles)")
     save_figure(fig, "03_themes_by_period")
     a, b = cols[0], cols[-1]
-    diff = theme_share_difference(coded_t, column, a, b, codebook=ctx.codebook)
     counts = long.drop_duplicates("group").set_index("group")["n_articles"]
-    diff = diff.assign(a=a, b=b, n_articles_a=int(counts[a]), n_articles_b=int(counts[b]))
+    # the last period against the first, so that diff = share_b - share_a is the change from a to b
+    diff = theme_share_difference(coded_t, column, b, a, codebook=ctx.codebook)
+    diff = diff.rename(columns={f"{x}_{s}": f"{x}_{t}" for x in ("share", "n_articles", "n_paragraphs")
+                                for s, t in (("a", "b"), ("b", "a"))}).assign(a=a, b=b)
+    diff = diff[["theme", "share_a", "share_b", "diff", "lo", "hi", "p", "q", "n_articles_a", "n_articles_b",
+                 "n_paragraphs_a", "n_paragraphs_b", "a", "b"]]
     save_table(diff, "theme_period_difference", f"Change of each theme's share from {a} to {b}: the difference, its 95% "
                "interval (articles resampled), an article-level permutation p and Benjamini-Hochberg q over the themes.",
                {"theme": "theme id", "share_a": f"share in {a}", "share_b": f"share in {b}", "diff": "share_b - share_a",
                 "lo": "95% interval of diff, lower end", "hi": "upper end", "p": "permutation p (articles shuffled)",
                 "q": "Benjamini-Hochberg q over the themes", "a": "first period", "b": "last period",
+                "n_paragraphs_a": f"paragraphs in {a}", "n_paragraphs_b": f"paragraphs in {b}",
                 "n_articles_a": f"articles in {a}", "n_articles_b": f"articles in {b}"})
     real = diff[(diff["lo"] > 0) | (diff["hi"] < 0)].sort_values("diff", kind="mergesort")
     if real.empty:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from itertools import compress
 from pathlib import Path
 
-from ..lexicon import USER_DICT, load_stopwords, read_user_dict
+from ..lexicon import USER_DICT, load_stopwords, read_user_dict, study_bytes
 
 ENGINES = ("jieba", "rjieba")
 # Bump when the filtering below changes: it is part of the cache key.
@@ -41,6 +41,8 @@ def lexicon_hash(user_dict: Path | str | None = None, engine: str = "jieba") -> 
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     data = Path(user_dict or USER_DICT).read_bytes()
     h = hashlib.sha1(data)
+    if user_dict is None or Path(user_dict).resolve() == USER_DICT.resolve():
+        h.update(study_bytes())  # the active study's own words and stopwords
     h.update(f"|{engine}|{FILTER_VERSION}".encode())
     return h.hexdigest()[:16]
 
@@ -55,9 +57,16 @@ def _jieba(user_dict: str, key: str):
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.initialize()
-    for word, freq, tag in read_user_dict(user_dict):
+    for word, freq, tag in _entries(user_dict):
         tk.add_word(word, freq, tag)
     return tk
+
+
+def _entries(user_dict: str) -> list:
+    """The words of `user_dict`, and the active study's own words when it is the default dictionary."""
+    if Path(user_dict).resolve() == USER_DICT.resolve():
+        return read_user_dict()
+    return read_user_dict(user_dict)
 
 
 @lru_cache(maxsize=4)
@@ -65,7 +74,7 @@ def _rjieba(user_dict: str, key: str):
     import rjieba
 
     tk = rjieba.Jieba()
-    for word, freq, tag in read_user_dict(user_dict):
+    for word, freq, tag in _entries(user_dict):
         tk.add_word(word, freq, tag)
     return tk
 
