@@ -1,6 +1,6 @@
-"""The theme codebook, data/lexicon/themes.toml: read, checked (errors name the file, line, theme and
-key) and returned as a table of rules, one row per theme, plus the set formulas and list rules.
-`analysis.themes` codes paragraphs with it.
+"""The theme codebook, themes.toml (the package's default, a project's own copy in data/lexicon/, or a study's):
+read, checked (errors name the file, line, theme and key) and returned as a table of rules, one row per theme,
+plus the set formulas and list rules. `analysis.themes` codes paragraphs with it.
 """
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def _word_list(value, where: str, key: str, required: bool) -> tuple[str, ...]:
 
 
 def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
-    """Read and check the theme codebook (default: the active study's, else data/lexicon/themes.toml).
+    """Read and check the theme codebook (default: the active study's, else themes.toml of the lexicon).
 
     Returns one row per theme, in file order: id, zh, en, label ("捐款捐物 Donations of money & goods"),
     definition, keywords, require, exclude (tuples of strings). A malformed file raises CodebookError

@@ -13,6 +13,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 import analysis.corpus
+import analysis.lexicon
 import analysis.corpus.articles
 import analysis.corpus.cache
 import analysis.corpus.load
@@ -667,9 +668,10 @@ def test_a_changed_file_re_cleans_exactly_that_file(tmp_path, counted):
 
 
 def test_a_changed_rule_file_re_cleans_everything(tmp_path, counted, monkeypatch):
-    lexicon = tmp_path / "lexicon"
-    shutil.copytree(PROJECT_ROOT / "data" / "lexicon", lexicon)
-    monkeypatch.setattr(analysis.corpus.cache, "LEXICON_DIR", lexicon)
+    lexicon = tmp_path / "lexicon"  # a project's own copy of chrome.csv, in force instead of the package's
+    lexicon.mkdir()
+    shutil.copy(analysis.lexicon.CHROME_FILE, lexicon / "chrome.csv")
+    monkeypatch.setattr(analysis.lexicon, "CHROME_FILE", lexicon / "chrome.csv")
     folder = mixed_folder(tmp_path)
     load_quiet(folder)
     version = analysis.corpus.cache.rules_version()

@@ -5,10 +5,10 @@ The order (``RULE_ORDER``) is part of the contract, because later rules rely on 
  1. normalise         NFKC (full-width → ASCII punctuation, NBSP → space), CRLF/CR → LF; zero-width, bidi and
                       control characters (NUL) and marks of undecodable bytes (U+FFFD) out, each logged
  2. strip_pinyin      a Latin pinyin syllable in parentheses glued after a character: 頁(yè) → 頁
- 3. corrections       repairs listed in data/lexicon/corrections.csv (mojibake...), each with its reason
+ 3. corrections       repairs listed in the lexicon's corrections.csv (mojibake...), each with its reason
  4. to_simplified     OpenCC tw2s (t2s + variant characters), and 「」『』 → “”‘’
  5. related_list      everything from a 相关焦点 / 相关阅读 ... line to the end (other articles)
- 6. chrome patterns   line patterns from data/lexicon/chrome.csv (breadcrumbs, 分享到, 更多, URL, 编辑, 关键词)
+ 6. chrome patterns   line patterns from the lexicon's chrome.csv (breadcrumbs, 分享到, 更多, URL, 编辑, 关键词)
  7. header            title, subtitle (——…), author line, date/source line, 原标题 → metadata
  7b. dateline         an outlet credit closed by a colon before the first sentence (央视网消息(新闻联播):,
                       本报讯:): who sent the story, not what it says; datelines run into the sentence stay

@@ -5,7 +5,7 @@ $ANALYSIS_CACHE_DIR).
 What invalidates what:
 - a file's rows are reused while its path, size and modification time are unchanged AND the cleaning
   code and rule files are unchanged (`rules_version`: the code of clean, corpus, decoding, sources, pages
-  and lexicon, chrome.csv, corrections.csv, OpenCC's version). A changed file re-cleans that file only; a changed
+  and lexicon, chrome.csv, corrections.csv, page_chrome.csv, OpenCC's version). A changed file re-cleans that file only; a changed
   rule re-cleans everything (every article passes every rule).
 - an inferred region is reused for the same title and text while places.py and its rule files are
   unchanged (`places_version`); editing a place rule re-infers regions without re-cleaning.
@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import lexicon
 from ..memo import prune, read_arrow, source_files, write_arrow
-from ..paths import LEXICON_DIR, cache_dir
+from ..paths import cache_dir
 from ..sources import Unit, fingerprint
 
 
@@ -42,13 +43,13 @@ def rules_version() -> str:
     import opencc
 
     files = source_files("clean", "corpus", "decoding", "sources", "pages", "lexicon")
-    files += [LEXICON_DIR / f for f in ("chrome.csv", "corrections.csv")]
+    files += [lexicon.CHROME_FILE, lexicon.CORRECTIONS_CSV, lexicon.PAGE_RULES_FILE]
     return _digest(files, getattr(opencc, "__version__", ""))
 
 
 def places_version() -> str:
     """What an inferred region depends on: the place code and every place rule file."""
-    files = source_files("places") + sorted(LEXICON_DIR.glob("place*.csv")) + sorted(LEXICON_DIR.glob("gazetteer*.csv"))
+    files = source_files("places") + [lexicon.RULES_FILE, lexicon.CORRECTIONS_FILE]
     try:
         from importlib.metadata import version
 

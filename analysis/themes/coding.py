@@ -20,7 +20,7 @@ from .matcher import _Matcher
 
 def theme_ids(coded: pd.DataFrame, codebook: pd.DataFrame | str | Path | None = None) -> list[str]:
     """The theme columns of a coded paragraph table, in codebook order: the codebook's ids that are
-    boolean columns of `coded` (default codebook data/lexicon/themes.toml)."""
+    boolean columns of `coded` (default: the codebook in force, `lexicon.codebook_file`)."""
     cb = _codebook(codebook)
     return [t for t in cb["id"] if t in coded.columns and coded[t].dtype == bool]
 
@@ -123,7 +123,7 @@ def theme_matches(paras: pd.DataFrame, codebook: pd.DataFrame | str | Path | Non
     Columns: doc_id, para_no, theme (categorical, codebook order), keyword, position (character offset of
     the keyword in the paragraph's `text`), sentence_no (1-based, see sentence_spans) and sentence (the
     sentence that triggered the code). A keyword counts when the codebook's rules for its theme hold in
-    its sentence (see data/lexicon/themes.toml). Every count, share and piece of evidence is a group-by
+    its sentence (see the codebook, themes.toml). Every count, share and piece of evidence is a group-by
     of this table. Keywords are matched in one pass (Aho-Corasick, ahocorasick-rs) on the text with
     whitespace removed, so "社情 民意" matches 社情民意.
     """
