@@ -18,6 +18,7 @@ report: setup
 	$(BIN)/python -m analysis build
 
 test: setup
+	$(BIN)/ruff check analysis tests benchmarks
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 

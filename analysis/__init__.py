@@ -2,19 +2,16 @@
 
 Everything a notebook needs is importable from here.
 """
+from .agreement import load_theme_labels
+from .amounts import amounts_by_place, extract_amounts, unit_amounts
+from .codebook import CodebookError, load_codebook
 from .corpus import CorpusError, cleaning_audit, load_corpus, paragraphs, read_text
 from .duplicates import near_duplicates
+from .intervals import theme_share_difference, theme_share_intervals
+from .places import find_places, gazetteer, infer_region, place_mentions, place_units, starts_with_place, unit_region
 from .plots import cjk_font, save_figure, use_house_style
 from .segment import load_stopwords, segment, tokenize, tokenize_corpus
 from .terms import cooccurrence, dfm, keyness, kwic, term_frequencies, tfidf
-from .places import (find_places, gazetteer, infer_region, place_mentions, place_units,
-                     starts_with_place, unit_region)
-from .amounts import amounts_by_place, extract_amounts, unit_amounts
-
-from .codebook import CodebookError, load_codebook
-from .agreement import load_theme_labels
-from .validation import (codebook_agreement, coding_sheet, disagreements, intercoder_agreement,
-                         read_coding_sheet, suggest_rules)
 from .themes import (
     code_paragraphs,
     evidence_table,
@@ -29,8 +26,15 @@ from .themes import (
     uncoded,
     uncoded_share,
 )
-from .intervals import theme_share_difference, theme_share_intervals
 from .topics import nmf_topics, paragraph_tokens, term_network, topic_alignment, topic_theme_table
+from .validation import (
+    codebook_agreement,
+    coding_sheet,
+    disagreements,
+    intercoder_agreement,
+    read_coding_sheet,
+    suggest_rules,
+)
 
 __all__ = [
     "CorpusError",
@@ -93,8 +97,19 @@ __all__ = [
     "term_network",
 ]
 
-from .choices import (Choice, Choices, choose, confounds, enough_columns, group_column, is_few, periods, present,
-                      top_groups, with_group)
+from .choices import (
+    Choice,
+    Choices,
+    choose,
+    confounds,
+    enough_columns,
+    group_column,
+    is_few,
+    periods,
+    present,
+    top_groups,
+    with_group,
+)
 from .lexicon import glossary
 from .outputs import read_table, save_table
 from .study import Study, StudyError, load_study, study_corpus

@@ -62,7 +62,8 @@ def load_theme_labels(which: str = "seed", corpora_dir: str | Path | None = None
         out = labels.merge(paras[["doc_id", "para_no", "text"]], on=["doc_id", "para_no"], how="left")
         missing = out[out["text"].isna()]
         if len(missing):
-            raise ValueError(f"seed labels name paragraphs not in the corpus: {missing[['doc_id', 'para_no']].values.tolist()}")
+            raise ValueError("seed labels name paragraphs not in the corpus: "
+                             f"{missing[['doc_id', 'para_no']].values.tolist()}")
     else:
         import json
         import lzma
@@ -104,4 +105,5 @@ def load_theme_labels(which: str = "seed", corpora_dir: str | Path | None = None
         if "half" in labels:
             out["half"] = labels["half"]
     out["themes"] = out["themes"].map(_split_themes)
-    return out[["doc_id", "para_no", "themes", "note", "text"] + (["half"] if "half" in out else [])].reset_index(drop=True)
+    columns = ["doc_id", "para_no", "themes", "note", "text"] + (["half"] if "half" in out else [])
+    return out[columns].reset_index(drop=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +46,11 @@ def _key_line(source: str, start: int, key: str) -> int:
         if re.match(rf"^\s*{re.escape(key)}\s*=", lines[i]):
             return i + 1
     return start
+
+
+def _where(path, source: str, start: int, name: str, key: str | None = None) -> str:
+    """Where an error is in the codebook: the file, the line of `key` in the theme (or of its header), the theme."""
+    return f"{path}, line {_key_line(source, start, key) if key else start}: theme '{name}'"
 
 
 def _word_list(value, where: str, key: str, required: bool) -> tuple[str, ...]:
@@ -101,9 +107,7 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
     for n, theme in enumerate(themes):
         start = headers[n] if n < len(headers) else 1
         name = theme.get("id", f"#{n + 1}") if isinstance(theme, dict) else f"#{n + 1}"
-        where = lambda key=None: (  # noqa: E731 - small local formatter
-            f"{path}, line {_key_line(source, start, key) if key else start}: theme '{name}'"
-        )
+        where = partial(_where, path, source, start, name)
         for key in REQUIRED_KEYS:
             if key not in theme:
                 raise CodebookError(f"{where()}: missing key '{key}' (required: {', '.join(REQUIRED_KEYS)})")

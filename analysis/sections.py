@@ -77,5 +77,6 @@ def _paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
             nos.append(n)
             sections.append(section)
             texts.append(line)
-    return pd.DataFrame({"doc_id": pd.array(ids, dtype=corpus["doc_id"].dtype), "para_no": np.array(nos, dtype=np.int64),
+    return pd.DataFrame({"doc_id": pd.array(ids, dtype=corpus["doc_id"].dtype),
+                         "para_no": np.array(nos, dtype=np.int64),
                          "section": pd.array(sections, dtype="str"), "text": pd.array(texts, dtype="str")})

@@ -17,7 +17,6 @@ import pandas as pd
 from .decoding import CorpusError, decode_bytes
 from .paths import RAW_DIR
 
-
 TEXT_SUFFIXES = {".txt"}
 PAGE_SUFFIXES = {".html", ".htm"}
 TABLE_SUFFIXES = {".csv", ".jsonl", ".ndjson", ".parquet"}
@@ -235,6 +234,8 @@ DATASET_MARKER = "_corpus.json"  # what write_corpus leaves in a folder it wrote
 def is_dataset(source) -> bool:
     """A folder written by write_corpus (it holds the marker _corpus.json)."""
     try:
-        return not isinstance(source, (list, tuple)) and source is not None and (Path(source) / DATASET_MARKER).is_file()
+        if source is None or isinstance(source, (list, tuple)):
+            return False
+        return (Path(source) / DATASET_MARKER).is_file()
     except (TypeError, OSError):
         return False

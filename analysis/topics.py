@@ -14,7 +14,6 @@ import pandas as pd
 from .paths import SEED
 from .themes import _labels, theme_ids
 
-
 # ---------------------------------------------------------------- data-driven check: NMF topics
 
 

@@ -38,7 +38,8 @@ def _rows(frame: pd.DataFrame, keys) -> pd.DataFrame:
     return frame.sort_values(keys, kind="mergesort").reset_index(drop=True)
 
 
-def check_stages(ref: pd.DataFrame, ddf, client, places_limit: int | None = None, groupings=(None, "doc_id", ["doc_id", "section"])) -> None:
+def check_stages(ref: pd.DataFrame, ddf, client, places_limit: int | None = None,
+                 groupings=(None, "doc_id", ["doc_id", "section"])) -> None:
     """Every stage on the dask corpus `ddf` equals the pandas path on `ref` (the same corpus)."""
     ddf = ddf.persist()  # kept in the workers' memory: each check below starts from it, as a user would
     got = ddf.compute().reset_index(drop=True)
@@ -156,7 +157,8 @@ def test_bad_files_are_named_from_the_workers(client, tmp_path):
         (src / p.name).write_bytes(p.read_bytes())
     (src / "broken.txt").write_bytes(bytes(range(256)) * 8)
     table = src / "table.jsonl"
-    table.write_text('{"id": "a1", "text": "全国政协委员积极参与疫情防控工作，向社区捐赠口罩。"}\n{"id": "a2", "text": ""}\n'
+    table.write_text('{"id": "a1", "text": "全国政协委员积极参与疫情防控工作，向社区捐赠口罩。"}\n'
+                     '{"id": "a2", "text": ""}\n'
                      "not json\n", encoding="utf-8")
     with pytest.raises(CorpusError) as local:
         A.load_corpus(src, cache=False, progress=False)

@@ -1,13 +1,12 @@
 """load_corpus, paragraphs, encodings and bad input, on the real seed articles."""
 import hashlib
 import shutil
-import warnings
 
 import pandas as pd
 import pytest
-
-from analysis import CorpusError, load_corpus, paragraphs, read_text
 from conftest import RAW_DIR
+
+from analysis import CorpusError, load_corpus, read_text
 
 EXPECTED = {
     "000": dict(title="凝聚抗“疫”政协合力", date="2020-03-24", source="北京观察 2020年第3期", author="张斯伟",
@@ -75,7 +74,8 @@ def test_folder_without_metadata_loads(tmp_path):
 
 def test_metadata_csv_in_folder_wins(tmp_path):
     shutil.copy(RAW_DIR / "003_e88b616f19a6a93b.txt", tmp_path / "pinggu.txt")
-    (tmp_path / "metadata.csv").write_text("doc_id,province,city,source\npinggu,北京市,平谷区,平谷政协\n", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("doc_id,province,city,source\npinggu,北京市,平谷区,平谷政协\n",
+                                           encoding="utf-8")
     row = load_corpus(tmp_path).iloc[0]
     assert (row["province"], row["city"], row["source"]) == ("北京市", "平谷区", "平谷政协")
     assert not row["region_inferred"]

@@ -10,20 +10,20 @@ import warnings
 
 import pandas as pd
 import pytest
+from conftest import RAW_DIR
 from pandas.testing import assert_frame_equal
+from test_pages import TEMPLATES, seed_parts
 
 import analysis.corpus
-import analysis.lexicon
 import analysis.corpus.articles
 import analysis.corpus.cache
 import analysis.corpus.load
+import analysis.lexicon
 import analysis.memo
 import analysis.parallel
 import analysis.sections
 from analysis import CorpusError, cleaning_audit, load_corpus, near_duplicates, read_text
 from analysis.clean import apply_corrections, clean_document, normalise, strip_pinyin
-from conftest import PROJECT_ROOT, RAW_DIR
-from test_pages import TEMPLATES, seed_parts
 
 SEEDS = sorted(RAW_DIR.glob("*.txt"))
 STEMS = [p.stem for p in SEEDS]
@@ -711,7 +711,7 @@ def test_old_cache_results_are_pruned(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(analysis.memo, "KEEP_MEMOS", 3)
     for n in range(6):
-        frame = analysis.memo.memo_frame("demo", [f"input {n}"], lambda: pd.DataFrame({"n": [n]}))
+        frame = analysis.memo.memo_frame("demo", [f"input {n}"], lambda n=n: pd.DataFrame({"n": [n]}))
         assert frame["n"].tolist() == [n]
         os.utime(next(p for p in (tmp_path / "cache" / "demo").iterdir() if p.name.endswith(".arrow")
                       and pd.read_feather(p)["n"].tolist() == [n]), (1000 + n, 1000 + n))

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import PROJECT_ROOT, RAW_DIR
 from pandas.testing import assert_frame_equal
 
 from analysis import code_paragraphs, load_corpus, paragraphs
-from conftest import PROJECT_ROOT, RAW_DIR
 
 LEXICON_FILES = ["amount_terms.csv", "chrome.csv", "corrections.csv", "gazetteer_corrections.csv", "glossary.csv",
                  "page_chrome.csv", "place_rules.csv", "stopwords.txt", "stopwords_genre.txt", "themes.toml",

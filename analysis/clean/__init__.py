@@ -29,11 +29,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..lexicon import LEXICON_DIR, chrome_patterns, corrections, read_commented_csv  # noqa: F401 (re-exported)
-from .characters import (_opencc, apply_corrections, is_pinyin_syllable, normalise, strip_pinyin,  # noqa: F401
-                         to_simplified)
+from .characters import _opencc, apply_corrections, is_pinyin_syllable, normalise, strip_pinyin, to_simplified  # noqa: F401
 from .header import parse_meta_line, split_header  # noqa: F401 (re-exported)
-from .lines import (_anchored_throughout, _any_chrome, dateline, drop_pattern, ends_sentence,  # noqa: F401
-                    marked_caption, numbered_caption, related_list, repeated_title, signoff, split_headings)
+from .lines import (  # noqa: F401
+    _anchored_throughout,
+    _any_chrome,
+    dateline,
+    drop_pattern,
+    ends_sentence,
+    marked_caption,
+    numbered_caption,
+    related_list,
+    repeated_title,
+    signoff,
+    split_headings,
+)
 
 AUDIT_COLUMNS = ["doc_id", "step", "rule", "removed", "replacement"]
 

@@ -16,7 +16,8 @@ from ..corpus.cache import rules_version
 from ..dispatch import register
 from ..duplicates import drop_duplicates
 from ..paths import cache_dir
-from ..sources import DATASET_MARKER as MARKER, find_units, fingerprint, is_dataset
+from ..sources import DATASET_MARKER as MARKER
+from ..sources import find_units, fingerprint, is_dataset
 from .client import _client, _dd
 from .write import write_corpus
 

@@ -17,7 +17,8 @@ from ..clean import AUDIT_COLUMNS
 from ..corpus.articles import COLUMNS, METADATA_COLUMNS, _table_file, read_unit
 from ..corpus.load import _frame, _metadata_for, _parse_dates
 from ..corpus.regions import with_regions
-from ..sources import COMPRESSIONS, DATASET_MARKER as MARKER, CorpusError, Unit, find_units, parse_json_line
+from ..sources import COMPRESSIONS, CorpusError, Unit, find_units, parse_json_line
+from ..sources import DATASET_MARKER as MARKER
 from .client import _client
 
 CHUNK_ROWS = 2000  # rows of a table file cleaned at a time

@@ -5,8 +5,8 @@ $ANALYSIS_CACHE_DIR).
 What invalidates what:
 - a file's rows are reused while its path, size and modification time are unchanged AND the cleaning
   code and rule files are unchanged (`rules_version`: the code of clean, corpus, decoding, sources, pages
-  and lexicon, chrome.csv, corrections.csv, page_chrome.csv, OpenCC's version). A changed file re-cleans that file only; a changed
-  rule re-cleans everything (every article passes every rule).
+  and lexicon, chrome.csv, corrections.csv, page_chrome.csv, OpenCC's version). A changed file re-cleans
+  that file only; a changed rule re-cleans everything (every article passes every rule).
 - an inferred region is reused for the same title and text while places.py and its rule files are
   unchanged (`places_version`); editing a place rule re-infers regions without re-cleaning.
 - a whole load (`corpus_key`: every file's fingerprint, the metadata.csv files, the rules, the options)
@@ -27,7 +27,6 @@ from .. import lexicon
 from ..memo import prune, read_arrow, source_files, write_arrow
 from ..paths import cache_dir
 from ..sources import Unit, fingerprint
-
 
 
 def _digest(paths, extra: str = "") -> str:

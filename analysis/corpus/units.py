@@ -52,7 +52,7 @@ def _gather(plan: list, fresh, fps: dict, bar):
     fresh_audit: list = []
     bad, errors = [], []
     taken: dict[int, tuple[_Entry, list, list]] = {}
-    for n, unit, entry, fp, hit in plan:
+    for n, _unit, entry, fp, hit in plan:
         if hit:
             message = entry.fatal(fp)
             if message:

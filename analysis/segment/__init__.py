@@ -22,8 +22,17 @@ its header comment:
 from ..lexicon import GENRE_STOPWORDS, STOPWORDS, USER_DICT, load_stopwords, read_user_dict
 from .counting import count_corpus
 from .tokencache import TokenStore, tokenize_corpus
-from .tokenizer import (ENGINES, FILTER_VERSION, _normalize, _stopset, get_tokenizer, is_content, lexicon_hash,
-                        segment, tokenize)
+from .tokenizer import (
+                        ENGINES,
+                        FILTER_VERSION,
+                        _normalize,
+                        _stopset,
+                        get_tokenizer,
+                        is_content,
+                        lexicon_hash,
+                        segment,
+                        tokenize,
+)
 
 __all__ = ["segment", "tokenize", "tokenize_corpus", "count_corpus", "get_tokenizer", "is_content", "lexicon_hash",
            "load_stopwords", "read_user_dict", "TokenStore", "USER_DICT", "STOPWORDS", "GENRE_STOPWORDS", "ENGINES",

@@ -13,12 +13,20 @@ codebook (NMF topics on paragraph tf-idf) is `nmf_topics` + `topic_theme_table`.
 Where things are: sentences.py (sentence spans), matcher.py (the automaton and the coding rules), coding.py
 (`theme_matches`, `code_paragraphs`, `match_themes`), tables.py (counts, shares, evidence, uncoded).
 """
-from ..codebook import (CodebookError, _codebook, _WHITESPACE, load_codebook, load_formulas,  # noqa: F401 (re-exported)
-                        theme_labels)
+from ..codebook import _WHITESPACE, CodebookError, _codebook, load_codebook, load_formulas, theme_labels  # noqa: F401 (re-exported)
 from .coding import MATCH_COLUMNS, _labels, code_paragraphs, match_themes, theme_ids, theme_matches
 from .sentences import sentence_spans, split_sentences
-from .tables import (_with_group, evidence_table, paragraph_counts, theme_counts, theme_evidence, theme_shares,
-                     theme_summary, uncoded, uncoded_share)
+from .tables import (
+                        _with_group,
+                        evidence_table,
+                        paragraph_counts,
+                        theme_counts,
+                        theme_evidence,
+                        theme_shares,
+                        theme_summary,
+                        uncoded,
+                        uncoded_share,
+)
 
 __all__ = ["load_codebook", "load_formulas", "CodebookError", "theme_labels", "theme_ids", "theme_matches",
            "match_themes", "code_paragraphs", "paragraph_counts", "theme_counts", "theme_shares", "theme_evidence",
