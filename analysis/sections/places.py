@@ -98,9 +98,11 @@ def below_article(ctx: Context, units: Shown) -> Shown:
     by_place = pd.concat(rows, ignore_index=True)[["doc_id", "label", "place", "basis", "n_units", "n_chars", "persons",
                                                    "person_times", "money_yuan", "n_money"]]
     save_table(by_place, "places_within_articles",
-               "For each article with sections or clauses about two places or more: each place's units, text and counts.",
+               "For each article with sections or clauses about two places or more: each place's units, text and "
+               "counts.",
                {"doc_id": "article", "label": "article label", "place": "place of the section or clause",
-                "basis": "section or clause", "n_units": "units about the place", "n_chars": "characters of those units",
+                "basis": "section or clause", "n_units": "units about the place",
+                "n_chars": "characters of those units",
                 "persons": "sum of head counts (人/名/位)", "person_times": "sum of person-times (人次)",
                 "money_yuan": "sum of money amounts as written (a lower bound where qualified)",
                 "n_money": "money figures"})
@@ -124,13 +126,14 @@ def money_by_place(ctx: Context, below: Shown, n_docs: int = 3) -> Shown:
         label=money["doc_id"].map(label_of)), "amounts_by_place",
         "Every money figure of the place units of articles that run through places.",
         {"doc_id": "article", "place": "place of the unit", "span": "the figure as written", "amount_yuan": "in yuan",
-         "bound": "qualifier as written", "bound_kind": "at_least / at_most / approx / exact", "given": "what was given",
+         "bound": "qualifier as written", "bound_kind": "at_least / at_most / approx / exact",
+         "given": "what was given",
          "label": "article label"})
     orders = {d: list(dict.fromkeys(sub.loc[sub["doc_id"] == d, "place"])) for d in money_docs}
     heights = [0.5 * len(orders[d]) + 0.4 * (money["doc_id"] == d).sum() + 1.5 for d in money_docs]
     fig, axes = plt.subplots(len(money_docs), 1, figsize=(10, sum(heights)), squeeze=False,
                              gridspec_kw={"height_ratios": heights})
-    for ax, doc in zip(axes[:, 0], money_docs):
+    for ax, doc in zip(axes[:, 0], money_docs, strict=True):
         plot_place_amounts(money[money["doc_id"] == doc], orders[doc], ax=ax)
         ax.set_title(f"{label_of[doc]}: money figures by place")
     save_figure(fig, "04_amounts_by_place")
@@ -167,8 +170,10 @@ def themes_within(ctx: Context, units: Shown, below: Shown, n_docs: int = 3) -> 
     for doc in docs:
         part, choice = compared_places(units, below, doc)
         if choice.value is None:
-            left_out.append(f"- **{label_of[doc]}**: {part['place'].nunique()} of its {below.data['places_per_doc'][doc]} "
-                            f"places have at least {MIN_PLACE_UNITS} units; {choice.reason.replace('groups', 'places')}.")
+            k = part["place"].nunique()
+            left_out.append(f"- **{label_of[doc]}**: {k} of its {below.data['places_per_doc'][doc]} places "
+                            f"{'has' if k == 1 else 'have'} at least {MIN_PLACE_UNITS} units; "
+                            f"{choice.reason.replace('group', 'place')}.")
         elif len(parts) < n_docs:
             parts[doc] = part
     rule = f"Places with fewer than {MIN_PLACE_UNITS} units are left out: a share of one or two units says nothing."
@@ -179,7 +184,7 @@ def themes_within(ctx: Context, units: Shown, below: Shown, n_docs: int = 3) -> 
     fig, axes = plt.subplots(len(parts), 1, squeeze=False, layout="constrained",  # room for slanted labels
                              figsize=(min(5.4 + 1.1 * max(widths), 26), 7.8 * len(parts)))
     rows = []
-    for ax, (doc, part) in zip(axes[:, 0], parts.items()):
+    for ax, (doc, part) in zip(axes[:, 0], parts.items(), strict=True):
         order = list(dict.fromkeys(part["place"]))
         k = part.groupby("place")[ids].sum().T[order]
         n = part.groupby("place").size()[order]
@@ -211,7 +216,7 @@ def themes_by_region(ctx: Context, units: Shown, n_regions: int = 25) -> Shown:
     n = part.groupby("region").size()[top]
     choice = enough_columns(n, min_units=MIN_COLUMN_UNITS, what="units")
     if choice.value is None:
-        return Shown(f"Themes by region left out: {choice.reason.replace('groups', 'regions')}.")
+        return Shown(f"Themes by region left out: {choice.reason.replace('group', 'region')}.")
     fig = plot_theme_heatmap(k.T.reindex(top).T, ctx.labels, n=n, what="units", xlabel="Region (units)",
                              title=f"Share of units carrying each theme, by region (the {n_regions} with most units)")
     save_figure(fig, "04_region_themes")
@@ -258,18 +263,20 @@ def province_keyness(ctx: Context, units: Shown, n: int = 3) -> Shown:
                min_chars=2)
     fig, axes = plt.subplots(1, len(provinces), figsize=(7 * len(provinces), 7.5), squeeze=False)
     rows = []
-    for ax, province in zip(axes[0], provinces):
+    for ax, province in zip(axes[0], provinces, strict=True):
         key = keyness(udfm, province)
         plot_keyness(key, n=10, ax=ax, target=province, reference="other provinces",
                      title=f"{province} vs the other provinces")
         rows.append(key[(key["G2"] > 0) & (key["p"] < 0.05)].head(20).assign(province=province))
     fig.suptitle("Key terms per province (units; counts target:reference)")
     save_figure(fig, "04_province_keyness")
-    save_table(pd.concat(rows, ignore_index=True)[["province", "term", "n_target", "n_reference", "G2", "p", "log_ratio"]],
+    columns = ["province", "term", "n_target", "n_reference", "G2", "p", "log_ratio"]
+    save_table(pd.concat(rows, ignore_index=True)[columns],
                "keyness_province_units",
                "Key terms of the units of the three provinces with most text against the other provinces' units.",
                {"province": "target province", "term": "the term", "n_target": "count in the province",
-                "n_reference": "count elsewhere", "G2": "signed log-likelihood", "p": "p-value", "log_ratio": "log2 ratio"})
+                "n_reference": "count elsewhere", "G2": "signed log-likelihood", "p": "p-value",
+                "log_ratio": "log2 ratio"})
     return Shown(figure=fig, data=data)
 
 
@@ -294,6 +301,7 @@ def region_keyness(ctx: Context, units: Shown, by_province: Shown, max_regions: 
     if within.empty:
         return Shown(f"No province has two regions with {MIN_COLUMN_UNITS} units or more.", within)
     save_table(within, "keyness_within_province", "Key terms of each region against the other units of its province.",
-               {"province": "province", "region": "district or city", "units": "its units", "characters": "their characters",
+               {"province": "province", "region": "district or city", "units": "its units",
+                "characters": "their characters",
                 "key terms": "up to six key terms (G2 > 0, p < 0.05), place names left out"})
     return Shown(table=within)

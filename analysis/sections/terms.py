@@ -53,12 +53,12 @@ def grouping(ctx: Context) -> tuple[str | None, list]:
 
 
 def compared_field(ctx: Context) -> Choice:
-    """The field whose groups keyness and word clouds compare: the chosen group field; while each article is
-    shown on its own, the first of the study's group fields (default province, org, source) with two values."""
-    choices = ctx.choices
-    if not choices.few:
+    """The field whose groups keyness and word clouds compare: the study's group fields (default province, org,
+    source; periods are compared on their own): the chosen group field, or while each article is shown on its
+    own (or the choice fell to a period), the first of those fields with two values or more."""
+    choices, candidates = ctx.choices, ctx.study.group_by or FIELDS
+    if not choices.few and choices.groups.value in candidates:
         return choices.groups
-    candidates = ctx.study.group_by or FIELDS
     for field in candidates:
         k = len(present(ctx.corpus, field))
         if k >= 2:
@@ -132,7 +132,8 @@ def terms_by_group(ctx: Context) -> Shown:
 def wordcloud_corpus(ctx: Context, corpus_terms: Shown) -> Shown:
     """Figure 02_wordcloud_corpus: the 100 most frequent terms."""
     fig, ax = plt.subplots(figsize=(10, 6.25))
-    plot_wordcloud(corpus_terms.data["freq"], ax=ax, title=f"All {len(ctx.corpus):,} articles: the 100 most frequent terms")
+    plot_wordcloud(corpus_terms.data["freq"], ax=ax,
+                   title=f"All {len(ctx.corpus):,} articles: the 100 most frequent terms")
     save_figure(fig, "02_wordcloud_corpus")
     return Shown(figure=fig)
 
@@ -180,14 +181,14 @@ def keyness_by_group(ctx: Context, n_groups: int = 12) -> Shown:
     field = compared_field(ctx)
     key_by = field.value
     if key_by is None:
-        return Shown(f"No keyness between groups: {field.reason}.", data={"tables": {}})
+        return Shown(f"Keyness between groups left out: {field.reason}.", data={"tables": {}})
     kparas = with_group(ctx.paras, ctx.corpus, key_by)
     kdfm = dfm(kparas, by=key_by, tokens=[[t for t in ctx.tokens[i] if len(t) >= 2] for i in kparas.index])
     size = kdfm.sum(axis=1)
     targets = [g for g in top_groups(ctx.corpus, key_by, n=n_groups) if size.get(g, 0) >= MIN_GROUP_TOKENS]
     tables = {g: keyness(kdfm, g) for g in targets} if len(kdfm) >= 2 else {}
-    rows = [_significant(t, 20).assign(group=g, group_tokens=int(size[g]))[
-        ["group", "group_tokens", "term", "n_target", "n_reference", "G2", "p", "log_ratio"]] for g, t in tables.items()]
+    columns = ["group", "group_tokens", "term", "n_target", "n_reference", "G2", "p", "log_ratio"]
+    rows = [_significant(t, 20).assign(group=g, group_tokens=int(size[g]))[columns] for g, t in tables.items()]
     if rows:
         save_table(pd.concat(rows, ignore_index=True), f"keyness_{key_by}",
                    f"Key terms of each {key_by} with at least {MIN_GROUP_TOKENS} tokens against all other {key_by}s "
@@ -203,9 +204,11 @@ def keyness_by_group(ctx: Context, n_groups: int = 12) -> Shown:
     n_lead = ctx.n_articles(key_by, lead)
     fig, ax = plt.subplots(figsize=(9, 8.5))
     plot_keyness(tables[lead], n=15, ax=ax, target=f"{lead} ({_plural(n_lead, 'article')})",
-                 reference=f"the rest ({_plural(len(ctx.corpus) - n_lead, 'article')})", title=f"Keyness: {lead} vs the rest")
+                 reference=f"the rest ({_plural(len(ctx.corpus) - n_lead, 'article')})",
+                 title=f"Keyness: {lead} vs the rest")
     save_figure(fig, "02_keyness_group_vs_rest")
-    lines.append("\n".join(f"- **{g}**: " + (_terms_list(_significant(t, 6)) or "no term is significantly more frequent")
+    none = "no term is significantly more frequent"
+    lines.append("\n".join(f"- **{g}**: " + (_terms_list(_significant(t, 6)) or none)
                            for g, t in list(tables.items())[:6]))
     return Shown("\n\n".join(lines), figure=fig, data={"tables": tables, "field": key_by})
 
@@ -216,11 +219,12 @@ def keyness_period(ctx: Context) -> Shown:
     choice = ctx.choices.period
     period = choice.value
     if period is None:
-        return Shown(f"No comparison of periods: {choice.reason}.")
+        return Shown(f"Keyness of periods left out: {choice.reason}.")
     pparas = with_group(ctx.paras, ctx.corpus, period)
     values = sorted(pparas[period].unique())
     if len(values) < 2:
-        return Shown(f"No comparison of periods: the paragraphs fall in one {period} ({', '.join(values) or 'none'}).")
+        return Shown(f"Keyness of periods left out: the paragraphs fall in one {period} "
+                     f"({', '.join(values) or 'none'}).")
     last, earlier = values[-1], values[:-1]
     pparas = pparas.assign(**{period: pparas[period].where(pparas[period] == last, "earlier")})
     ptokens = [ctx.tokens[i] for i in pparas.index]
