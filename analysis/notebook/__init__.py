@@ -3,7 +3,7 @@ figure, and returns what the notebook shows (`Shown`: sentences, a table, the fi
 notebook work on any corpus (which groups, periods, sections to show, and why) are made here and in
 `analysis.choices`, where they are tested; a notebook cell is one or two lines calling these.
 
-    from analysis.sections import Context, overview
+    from analysis.notebook import Context, overview
     ctx = Context(load_study())
     overview.articles(ctx)
 """
