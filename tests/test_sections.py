@@ -1,4 +1,4 @@
-"""analysis.sections.terms and analysis.sections.places (notebooks 02 and 04), on the seed study and on a sample of
+"""analysis.notebook.terms and analysis.notebook.places (notebooks 02 and 04), on the seed study and on a sample of
 the shared corpus: what each section saves and says, checked against values made independently (string counts in
 the paragraphs, the curated data/metadata.csv, the article's own section headings read with pandas), and the
 sections left out, with the reason, where the data says nothing."""
@@ -19,7 +19,7 @@ import pytest
 from analysis import plots, use_house_style
 from analysis.outputs import _current, output_dirs
 from analysis.paths import PROJECT_ROOT, SHARED_CORPORA
-from analysis.sections import Context, places, terms
+from analysis.notebook import Context, places, terms
 from analysis.study import SEED_STUDY, STUDY_ENV, activate, default_study, read_study
 
 XWLB = SHARED_CORPORA / "xwlb_2020_2022.jsonl.xz"
