@@ -174,7 +174,8 @@ def test_keyness_compares_the_provinces_with_500_tokens_while_each_article_is_sh
     key = table(seed, "keyness_province")
     assert list(dict.fromkeys(key["group"])) == [BEIJING, SICHUAN]
     jilin = seed.corpus.loc[seed.corpus["province"] == "吉林省", "doc_id"]
-    jilin_tokens = [t for i in seed.paras.index[seed.paras["doc_id"].isin(jilin)] for t in seed.tokens[i] if len(t) >= 2]
+    jilin_paras = seed.paras.index[seed.paras["doc_id"].isin(jilin)]
+    jilin_tokens = [t for i in jilin_paras for t in seed.tokens[i] if len(t) >= 2]
     assert len(jilin_tokens) < 500  # the one Jilin article is too short for keyness of its own
     # 统战 as a word: its string count less 统战部, all in the Sichuan article
     tongzhan = key[(key["group"] == SICHUAN) & (key["term"] == "统战")].iloc[0]
@@ -371,8 +372,24 @@ def test_an_article_without_places_below_it_leaves_those_sections_out(seed, tmp_
                                                              "least 5 units (need 2): left out.")
     by_province = run(ctx, places.province_keyness, units)
     assert by_province.text == "Fewer than two provinces among the units: no keyness by province."
-    assert run(ctx, places.region_keyness, units, by_province).text == "No province has two regions with 5 units or more."
+    assert run(ctx, places.region_keyness, units, by_province).text == ("No province has two regions with 5 units "
+                                                                        "or more.")
     assert not list(tmp_path.glob("figures/04_*"))
+
+
+def test_a_left_out_section_removes_its_table_and_figure_of_an_earlier_build(seed, tmp_path):
+    full = on(seed, tmp_path)
+    run(full, places.themes_by_region, run(full, places.units))
+    run(full, terms.keyness_period)
+    assert has_table(full, "themes_by_region") and has_figure(full, "04_region_themes")
+    assert has_table(full, "keyness_period") and has_figure(full, "02_keyness_last_period")
+    siping = on(seed, tmp_path, docs=["002"])  # rebuilt into the same folder on one article
+    assert run(siping, places.themes_by_region, run(siping, places.units)).text.startswith("Themes by region left out")
+    assert run(siping, terms.keyness_period).text.startswith("Keyness of periods left out")
+    assert not has_table(siping, "themes_by_region") and not has_figure(siping, "04_region_themes")
+    assert not has_table(siping, "keyness_period") and not has_figure(siping, "02_keyness_last_period")
+    readme = (tmp_path / "tables" / "README.md").read_text(encoding="utf-8")
+    assert "themes_by_region.csv" not in readme and "keyness_period.csv" not in readme
 
 
 def test_region_check_without_given_provinces_says_so(seed, tmp_path):
@@ -401,7 +418,8 @@ def test_shared_sample_terms_follow_the_choices(shared):
     assert len(shared.corpus) == 64 and not choices.few
     assert choices.groups.value == "province" and choices.period.value == "year"
     summary = run(shared, terms.summary).text
-    assert summary.startswith("64 articles, ") and f"Groups compared: **province** ({', '.join(choices.shown)})." in summary
+    assert summary.startswith("64 articles, ")
+    assert f"Groups compared: **province** ({', '.join(choices.shown)})." in summary
     corpus_terms = run(shared, terms.corpus_terms)
     top = corpus_terms.data["freq"].iloc[0]
     texts = shared.paras["text"]

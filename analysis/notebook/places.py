@@ -18,11 +18,13 @@ from ..plots import palette, plot_keyness, plot_place_amounts, plot_ranked_count
 from ..segment import tokenize_corpus
 from ..terms import dfm, keyness
 from ..themes import code_paragraphs
-from .common import Context, Shown
+from .common import Context, Shown, left_out
 
 MAX_ARTICLES = 300  # reading places takes about 40 ms per article: larger corpora are sampled
 MIN_PLACE_UNITS = 3  # a place within an article is compared only with this many units
 MIN_COLUMN_UNITS = 5  # a heatmap needs two columns with this many units
+WITHIN = (["themes_within_articles"], ["04_themes_within_articles"])  # a section's outputs, removed when left out
+BY_REGION = (["themes_by_region"], ["04_region_themes"])
 
 
 def _ranked(values: pd.Series) -> pd.Series:
@@ -86,8 +88,8 @@ def below_article(ctx: Context, units: Shown) -> Shown:
     sub = below[below["doc_id"].isin(docs)]
     data = {"docs": docs, "sub": sub, "places_per_doc": places_per_doc, "amounts": unit_amounts(table)}
     if not docs:
-        return Shown("No article has sections or clauses about two places or more: no comparison below article "
-                     "level.", data=data)
+        return left_out("No article has sections or clauses about two places or more: no comparison below "
+                        "article level.", ["places_within_articles"], data=data)
     amounts, label_of = data["amounts"], ctx.label_of
     rows = []
     for doc in docs:
@@ -120,7 +122,8 @@ def money_by_place(ctx: Context, below: Shown, n_docs: int = 3) -> Shown:
                     & amounts["basis"].isin(["section", "clause"])] if docs else amounts.iloc[:0]
     money_docs = list(_ranked(money["doc_id"]).index[:n_docs])
     if not money_docs:
-        return Shown("No article gives money figures place by place.")
+        return left_out("No article gives money figures place by place.", ["amounts_by_place"],
+                        ["04_amounts_by_place"])
     label_of = ctx.label_of
     save_table(money[["doc_id", "place", "span", "amount_yuan", "bound", "bound_kind", "given"]].assign(
         label=money["doc_id"].map(label_of)), "amounts_by_place",
@@ -164,22 +167,22 @@ def themes_within(ctx: Context, units: Shown, below: Shown, n_docs: int = 3) -> 
     (table themes_within_articles, figure 04_themes_within_articles)."""
     docs = below.data["docs"]
     if not docs:
-        return Shown("No article with places below article level.")
+        return left_out("No article with places below article level.", *WITHIN)
     ids, label_of = list(ctx.labels), ctx.label_of
-    parts, left_out = {}, []
+    parts, skipped = {}, []
     for doc in docs:
         part, choice = compared_places(units, below, doc)
         if choice.value is None:
             k = part["place"].nunique()
-            left_out.append(f"- **{label_of[doc]}**: {k} of its {below.data['places_per_doc'][doc]} places "
-                            f"{'has' if k == 1 else 'have'} at least {MIN_PLACE_UNITS} units; "
-                            f"{choice.reason.replace('group', 'place')}.")
+            skipped.append(f"- **{label_of[doc]}**: {k} of its {below.data['places_per_doc'][doc]} places "
+                           f"{'has' if k == 1 else 'have'} at least {MIN_PLACE_UNITS} units; "
+                           f"{choice.reason.replace('group', 'place')}.")
         elif len(parts) < n_docs:
             parts[doc] = part
     rule = f"Places with fewer than {MIN_PLACE_UNITS} units are left out: a share of one or two units says nothing."
-    note = "\n\n".join([rule] + (["\n".join(left_out[:8])] if left_out else []))
+    note = "\n\n".join([rule] + (["\n".join(skipped[:8])] if skipped else []))
     if not parts:
-        return Shown("No article has two places with enough units to compare their themes. " + note)
+        return left_out("No article has two places with enough units to compare their themes. " + note, *WITHIN)
     widths = [part["place"].nunique() for part in parts.values()]
     fig, axes = plt.subplots(len(parts), 1, squeeze=False, layout="constrained",  # room for slanted labels
                              figsize=(min(5.4 + 1.1 * max(widths), 26), 7.8 * len(parts)))
@@ -208,7 +211,7 @@ def themes_by_region(ctx: Context, units: Shown, n_regions: int = 25) -> Shown:
     table, coded, ids = units.data["units"], units.data["coded"], list(ctx.labels)
     regions = table[table["region"].fillna("") != ""]
     if regions.empty:
-        return Shown("No unit has a region: the texts name no place the gazetteer knows.")
+        return left_out("No unit has a region: the texts name no place the gazetteer knows.", *BY_REGION)
     top = list(_ranked(regions["region"]).index[:n_regions])
     part = coded.loc[regions.index[regions["region"].isin(top)]]
     part = part.assign(region=table.loc[part.index, "region"])
@@ -216,7 +219,7 @@ def themes_by_region(ctx: Context, units: Shown, n_regions: int = 25) -> Shown:
     n = part.groupby("region").size()[top]
     choice = enough_columns(n, min_units=MIN_COLUMN_UNITS, what="units")
     if choice.value is None:
-        return Shown(f"Themes by region left out: {choice.reason.replace('group', 'region')}.")
+        return left_out(f"Themes by region left out: {choice.reason.replace('group', 'region')}.", *BY_REGION)
     fig = plot_theme_heatmap(k.T.reindex(top).T, ctx.labels, n=n, what="units", xlabel="Region (units)",
                              title=f"Share of units carrying each theme, by region (the {n_regions} with most units)")
     save_figure(fig, "04_region_themes")
@@ -232,7 +235,8 @@ def places_named(ctx: Context, ambiguous: Shown, n: int = 25, n_provinces: int =
     """The `n` places named most often, coloured by province (table places_mentioned, figure 04_places_mentioned)."""
     mentions = ambiguous.data["mentions"]
     if mentions.empty:
-        return Shown("The texts name no place the gazetteer knows.")
+        return left_out("The texts name no place the gazetteer knows.", ["places_mentioned"],
+                        ["04_places_mentioned"])
     ranked = _ranked(mentions["place"]).head(n)
     province_of = mentions.drop_duplicates("place").set_index("place")["province"].fillna("")
     prov_rank = list(_ranked(mentions["province"]).index[:n_provinces])
@@ -258,7 +262,8 @@ def province_keyness(ctx: Context, units: Shown, n: int = 3) -> Shown:
     provinces = list(prov_size.sort_index().sort_values(ascending=False, kind="mergesort").index[:n])
     data = {"tokens": tokens, "provinces": provinces}
     if len(prov_size) < 2:
-        return Shown("Fewer than two provinces among the units: no keyness by province.", data=data)
+        return left_out("Fewer than two provinces among the units: no keyness by province.",
+                        ["keyness_province_units"], ["04_province_keyness"], data=data)
     udfm = dfm(prov_units, by="province", tokens=[tokens[table.index.get_loc(i)] for i in prov_units.index],
                min_chars=2)
     fig, axes = plt.subplots(1, len(provinces), figsize=(7 * len(provinces), 7.5), squeeze=False)
@@ -299,7 +304,8 @@ def region_keyness(ctx: Context, units: Shown, by_province: Shown, max_regions: 
                          "key terms": "、".join(terms)})
     within = pd.DataFrame(rows, columns=["province", "region", "units", "characters", "key terms"])
     if within.empty:
-        return Shown(f"No province has two regions with {MIN_COLUMN_UNITS} units or more.", within)
+        return left_out(f"No province has two regions with {MIN_COLUMN_UNITS} units or more.",
+                        ["keyness_within_province"], table=within)
     save_table(within, "keyness_within_province", "Key terms of each region against the other units of its province.",
                {"province": "province", "region": "district or city", "units": "its units",
                 "characters": "their characters",

@@ -17,10 +17,11 @@ from ..plots import (plot_keyness, plot_term_comparison, plot_top_terms, plot_to
 from ..segment import load_stopwords
 from ..terms import cooccurrence as _cooccurrence
 from ..terms import dfm, keyness, kwic, term_frequencies, tfidf
-from .common import Context, Shown
+from .common import Context, Shown, left_out
 
 MIN_GROUP_TOKENS = 500  # a group needs this many tokens (of 2+ characters) for its own keyness
 FIELDS = ("province", "org", "source")  # fields compared while each article is shown on its own
+PERIOD_TABLES = ("keyness_period", "keyness_period_reference")
 FREQ_COLUMNS = {"term": "the term", "count": "occurrences", "per_1k": "occurrences per 1,000 tokens",
                 "docs": "paragraphs containing the term", "rank": "1 = most frequent"}
 
@@ -116,7 +117,7 @@ def terms_by_group(ctx: Context) -> Shown:
     """The top 12 terms of each article or group shown (table terms_by_group, figure 02_top_terms_by_group)."""
     by, groups = grouping(ctx)
     if not groups:
-        return Shown(_sentence(ctx.choices.groups.reason))
+        return left_out(_sentence(ctx.choices.groups.reason), ["terms_by_group"], ["02_top_terms_by_group"])
     grouped, tokens = _grouped(ctx, by)
     table = term_frequencies(grouped, by=by, tokens=tokens, min_chars=2, top=12)
     table = table[table[by].isin(groups)]
@@ -144,7 +145,8 @@ def wordcloud_groups(ctx: Context, n: int = 4) -> Shown:
     by = field.value
     groups = top_groups(ctx.corpus, by, n=n) if by else []
     if len(groups) < 2:
-        return Shown(f"Fewer than two groups with text: no per-group word clouds ({field.reason}).")
+        return left_out(f"Fewer than two groups with text: no per-group word clouds ({field.reason}).",
+                        figures=["02_wordcloud_by_group"])
     grouped, tokens = _grouped(ctx, by)
     freq = term_frequencies(grouped, by=by, tokens=tokens, min_chars=2, top=60)
     n_docs = with_group(ctx.corpus, ctx.corpus, by)[by].value_counts()
@@ -159,7 +161,7 @@ def tfidf_by_group(ctx: Context) -> Shown:
     """The 10 terms of highest tf-idf of each article or group (table tfidf_by_group, figure 02_tfidf_by_group)."""
     by, groups = grouping(ctx)
     if not groups:
-        return Shown(_sentence(ctx.choices.groups.reason))
+        return left_out(_sentence(ctx.choices.groups.reason), ["tfidf_by_group"], ["02_tfidf_by_group"])
     grouped, tokens = _grouped(ctx, by)
     distinct = tfidf(grouped, by=by, tokens=tokens, min_chars=2, top=10)
     distinct = distinct[distinct[by].isin(groups)]
@@ -181,7 +183,9 @@ def keyness_by_group(ctx: Context, n_groups: int = 12) -> Shown:
     field = compared_field(ctx)
     key_by = field.value
     if key_by is None:
-        return Shown(f"Keyness between groups left out: {field.reason}.", data={"tables": {}})
+        return left_out(f"Keyness between groups left out: {field.reason}.",
+                        [f"keyness_{f}" for f in ctx.study.group_by or FIELDS], ["02_keyness_group_vs_rest"],
+                        data={"tables": {}})
     kparas = with_group(ctx.paras, ctx.corpus, key_by)
     kdfm = dfm(kparas, by=key_by, tokens=[[t for t in ctx.tokens[i] if len(t) >= 2] for i in kparas.index])
     size = kdfm.sum(axis=1)
@@ -199,7 +203,8 @@ def keyness_by_group(ctx: Context, n_groups: int = 12) -> Shown:
                     "log_ratio": "Hardie's log ratio (log2)"})
     lines = [f"Keyness by {key_by}: {len(targets)} groups with at least {MIN_GROUP_TOKENS} tokens."]
     if not tables:
-        return Shown(lines[0], data={"tables": tables, "field": key_by})
+        return left_out(lines[0], [f"keyness_{key_by}"], ["02_keyness_group_vs_rest"],
+                        data={"tables": tables, "field": key_by})
     lead = next(iter(tables))
     n_lead = ctx.n_articles(key_by, lead)
     fig, ax = plt.subplots(figsize=(9, 8.5))
@@ -219,12 +224,12 @@ def keyness_period(ctx: Context) -> Shown:
     choice = ctx.choices.period
     period = choice.value
     if period is None:
-        return Shown(f"Keyness of periods left out: {choice.reason}.")
+        return left_out(f"Keyness of periods left out: {choice.reason}.", PERIOD_TABLES, ["02_keyness_last_period"])
     pparas = with_group(ctx.paras, ctx.corpus, period)
     values = sorted(pparas[period].unique())
     if len(values) < 2:
-        return Shown(f"Keyness of periods left out: the paragraphs fall in one {period} "
-                     f"({', '.join(values) or 'none'}).")
+        return left_out(f"Keyness of periods left out: the paragraphs fall in one {period} "
+                        f"({', '.join(values) or 'none'}).", PERIOD_TABLES, ["02_keyness_last_period"])
     last, earlier = values[-1], values[:-1]
     pparas = pparas.assign(**{period: pparas[period].where(pparas[period] == last, "earlier")})
     ptokens = [ctx.tokens[i] for i in pparas.index]
