@@ -388,8 +388,6 @@ def test_a_left_out_section_removes_its_table_and_figure_of_an_earlier_build(see
     assert run(siping, terms.keyness_period).text.startswith("Keyness of periods left out")
     assert not has_table(siping, "themes_by_region") and not has_figure(siping, "04_region_themes")
     assert not has_table(siping, "keyness_period") and not has_figure(siping, "02_keyness_last_period")
-    readme = (tmp_path / "tables" / "README.md").read_text(encoding="utf-8")
-    assert "themes_by_region.csv" not in readme and "keyness_period.csv" not in readme
 
 
 def test_region_check_without_given_provinces_says_so(seed, tmp_path):

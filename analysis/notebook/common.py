@@ -118,24 +118,3 @@ class Context:
 
     def n_articles(self, column: str, value) -> int:
         return int((self.corpus[column].astype(str) == str(value)).sum())
-
-
-def left_out(text: str, tables=(), figures=(), **kwargs) -> Shown:
-    """A section left out where the data says nothing: its one line saying why, and its tables and figures of an
-    earlier build into the same folder removed, so the report (which reads a missing table as "no data") never
-    shows stale results."""
-    from .. import plots
-    from ..outputs import tables_dir, write_tables_readme
-
-    folder, removed = tables_dir(), False
-    for name in tables:
-        for path in (folder / f"{name}.csv", folder / f"{name}.json"):
-            if path.exists():
-                path.unlink()
-                removed = True
-    if removed:
-        write_tables_readme(folder)
-    for name in figures:
-        for suffix in (".png", ".svg"):
-            (plots.FIGURES_DIR / f"{name}{suffix}").unlink(missing_ok=True)
-    return Shown(text, **kwargs)

@@ -7,6 +7,8 @@ of at least MIN_COLUMN_UNITS units (`analysis.choices.enough_columns`).
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -88,8 +90,8 @@ def below_article(ctx: Context, units: Shown) -> Shown:
     sub = below[below["doc_id"].isin(docs)]
     data = {"docs": docs, "sub": sub, "places_per_doc": places_per_doc, "amounts": unit_amounts(table)}
     if not docs:
-        return left_out("No article has sections or clauses about two places or more: no comparison below "
-                        "article level.", ["places_within_articles"], data=data)
+        return replace(left_out("No article has sections or clauses about two places or more: no comparison below "
+                                "article level.", ["places_within_articles"]), data=data)
     amounts, label_of = data["amounts"], ctx.label_of
     rows = []
     for doc in docs:
@@ -262,8 +264,8 @@ def province_keyness(ctx: Context, units: Shown, n: int = 3) -> Shown:
     provinces = list(prov_size.sort_index().sort_values(ascending=False, kind="mergesort").index[:n])
     data = {"tokens": tokens, "provinces": provinces}
     if len(prov_size) < 2:
-        return left_out("Fewer than two provinces among the units: no keyness by province.",
-                        ["keyness_province_units"], ["04_province_keyness"], data=data)
+        return replace(left_out("Fewer than two provinces among the units: no keyness by province.",
+                                ["keyness_province_units"], ["04_province_keyness"]), data=data)
     udfm = dfm(prov_units, by="province", tokens=[tokens[table.index.get_loc(i)] for i in prov_units.index],
                min_chars=2)
     fig, axes = plt.subplots(1, len(provinces), figsize=(7 * len(provinces), 7.5), squeeze=False)
@@ -304,8 +306,8 @@ def region_keyness(ctx: Context, units: Shown, by_province: Shown, max_regions: 
                          "key terms": "、".join(terms)})
     within = pd.DataFrame(rows, columns=["province", "region", "units", "characters", "key terms"])
     if within.empty:
-        return left_out(f"No province has two regions with {MIN_COLUMN_UNITS} units or more.",
-                        ["keyness_within_province"], table=within)
+        return replace(left_out(f"No province has two regions with {MIN_COLUMN_UNITS} units or more.",
+                                ["keyness_within_province"]), table=within)
     save_table(within, "keyness_within_province", "Key terms of each region against the other units of its province.",
                {"province": "province", "region": "district or city", "units": "its units",
                 "characters": "their characters",

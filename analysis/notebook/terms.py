@@ -7,6 +7,8 @@ the groups of a field (`compared_field`) even while each article is shown on its
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -183,9 +185,9 @@ def keyness_by_group(ctx: Context, n_groups: int = 12) -> Shown:
     field = compared_field(ctx)
     key_by = field.value
     if key_by is None:
-        return left_out(f"Keyness between groups left out: {field.reason}.",
-                        [f"keyness_{f}" for f in ctx.study.group_by or FIELDS], ["02_keyness_group_vs_rest"],
-                        data={"tables": {}})
+        shown = left_out(f"Keyness between groups left out: {field.reason}.",
+                         [f"keyness_{f}" for f in ctx.study.group_by or FIELDS], ["02_keyness_group_vs_rest"])
+        return replace(shown, data={"tables": {}})
     kparas = with_group(ctx.paras, ctx.corpus, key_by)
     kdfm = dfm(kparas, by=key_by, tokens=[[t for t in ctx.tokens[i] if len(t) >= 2] for i in kparas.index])
     size = kdfm.sum(axis=1)
@@ -203,8 +205,8 @@ def keyness_by_group(ctx: Context, n_groups: int = 12) -> Shown:
                     "log_ratio": "Hardie's log ratio (log2)"})
     lines = [f"Keyness by {key_by}: {len(targets)} groups with at least {MIN_GROUP_TOKENS} tokens."]
     if not tables:
-        return left_out(lines[0], [f"keyness_{key_by}"], ["02_keyness_group_vs_rest"],
-                        data={"tables": tables, "field": key_by})
+        return replace(left_out(lines[0], [f"keyness_{key_by}"], ["02_keyness_group_vs_rest"]),
+                       data={"tables": tables, "field": key_by})
     lead = next(iter(tables))
     n_lead = ctx.n_articles(key_by, lead)
     fig, ax = plt.subplots(figsize=(9, 8.5))
