@@ -330,6 +330,22 @@ def test_themes_within_articles_compare_only_places_with_three_units(seed, seed_
     assert has_figure(seed, "04_themes_within_articles")
 
 
+def test_the_report_sizes_only_the_places_it_compares_within_an_article(seed, seed_units, seed_below):
+    from analysis.report import Report, findings
+
+    run(seed, places.themes_within, seed_units, seed_below)
+    text = findings.places_within(Report(seed))[0]
+    sichuan = paras_of(seed, "004").assign(chars=lambda d: d["text"].str.len())
+    current, owner = None, []
+    for heading in sichuan["section"]:  # each paragraph's city section, as section_places reads it
+        current = re.split("[:：]", heading)[0] if re.search("[:：]", heading) else current
+        owner.append(current)
+    chars = sichuan.assign(place=owner).groupby("place")["chars"].sum()
+    compared = chars[[h for h, n in section_places(sichuan).items() if n >= 3]]  # 资阳 (one unit, 136) left out
+    assert (compared.min(), compared.max()) == (294, 896)
+    assert text.startswith(f"- **{SICHUAN_LABEL}** (8 places, 294 to 896 characters each): ")
+
+
 def test_themes_by_region_count_the_units_of_each_region(seed, seed_units):
     run(seed, places.themes_by_region, seed_units)
     by_region = table(seed, "themes_by_region")
