@@ -83,13 +83,13 @@ def corrections(path: Path | None = None) -> tuple[dict, ...]:
 
 @lru_cache(maxsize=4)
 def page_rules(path: Path | None = None) -> dict[str, tuple[re.Pattern, ...]]:
-    """Compiled rules of data/lexicon/page_chrome.csv by kind: {'element': (...), 'end': (...)}."""
+    """Compiled rules of data/lexicon/page_chrome.csv by kind: {'element': (...), 'end': (...), 'line': (...)}."""
     path = Path(path) if path else PAGE_RULES_FILE
-    rules: dict[str, list] = {"element": [], "end": []}
+    rules: dict[str, list] = {"element": [], "end": [], "line": []}
     for i, row in enumerate(read_commented_csv(path), start=1):
         kind = (row.get("kind") or "").strip()
         if kind not in rules:
-            raise ValueError(f"{path}: row {i} has kind {kind!r}; expected 'element' or 'end'")
+            raise ValueError(f"{path}: row {i} has kind {kind!r}; expected 'element', 'end' or 'line'")
         rules[kind].append(re.compile(row["pattern"]))
     return {k: tuple(v) for k, v in rules.items()}
 

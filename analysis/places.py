@@ -468,7 +468,7 @@ def place_units(corpus: pd.DataFrame, paras: pd.DataFrame | None = None) -> pd.D
     """
     if _cluster.is_dask(corpus) or _cluster.is_dask(paras):
         return _cluster.place_units(corpus, paras)
-    from .sections import paragraphs
+    from .paragraph import paragraphs
 
     paras = paragraphs(corpus) if paras is None else paras
     regions = infer_region(corpus).set_index("doc_id")

@@ -20,8 +20,8 @@ import analysis.corpus.cache
 import analysis.corpus.load
 import analysis.lexicon
 import analysis.memo
+import analysis.paragraph
 import analysis.parallel
-import analysis.sections
 from analysis import CorpusError, cleaning_audit, load_corpus, near_duplicates, read_text
 from analysis.clean import apply_corrections, clean_document, normalise, strip_pinyin
 
@@ -739,7 +739,7 @@ def test_a_tables_traditional_title_is_written_like_the_text(tmp_path, seeds):
 
 def test_the_paragraph_cache_keeps_the_doc_id_type(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(analysis.sections, "PARALLEL_MIN_ITEMS", 1)  # the cache is used from one article on
+    monkeypatch.setattr(analysis.paragraph, "PARALLEL_MIN_ITEMS", 1)  # the cache is used from one article on
     monkeypatch.setattr(analysis.parallel, "PARALLEL_MIN_ITEMS", 1)  # (and the split runs on every core)
     corpus = load(RAW_DIR, cache=False)
     corpus = corpus.assign(doc_id=[str(n) for n in range(len(corpus))])  # "0", "1", …

@@ -37,7 +37,7 @@ def tokenize_corpus(texts, client=None, **kwargs):
 @register("paragraphs")
 def paragraphs(corpus, client=None):
     """paragraphs on a cluster: each partition of articles split into its paragraphs (lazy)."""
-    from ..sections import paragraphs as local
+    from ..paragraph import paragraphs as local
 
     return map_rows(local, corpus, client=client)
 

@@ -1,6 +1,6 @@
 """The corpus: articles from any source in one table, cleaned, with their metadata and regions, cached.
 
-`load_corpus()` gives one row per article; `paragraphs()` (analysis/sections.py) one row per paragraph,
+`load_corpus()` gives one row per article; `paragraphs()` (analysis/paragraph.py) one row per paragraph,
 the unit of analysis. Sources are found and read by `analysis.sources` (bytes decoded by
 `analysis.decoding`); every source gets the same cleaning (`analysis.clean`) and the same audit
 (`cleaning_audit`). Where things are:
@@ -13,7 +13,7 @@ the unit of analysis. Sources are found and read by `analysis.sources` (bytes de
     audit.py     the cleaning audit of a load (`cleaning_audit`)
 """
 from ..decoding import CorpusError, decode_bytes, read_text
-from ..sections import paragraphs
+from ..paragraph import paragraphs
 from .articles import COLUMNS
 from .audit import cleaning_audit
 from .load import load_corpus, read_metadata

@@ -4,8 +4,8 @@ Where: `paths.cache_dir("corpus")`, `cache_dir("regions")` and `cache_dir("loads
 $ANALYSIS_CACHE_DIR).
 What invalidates what:
 - a file's rows are reused while its path, size and modification time are unchanged AND the cleaning
-  code and rule files are unchanged (`rules_version`: the code of clean, corpus, decoding, sources, pages
-  and lexicon, chrome.csv, corrections.csv, page_chrome.csv, OpenCC's version). A changed file re-cleans
+  code and rule files are unchanged (`rules_version`: the code of clean, corpus, decoding, sources, lexicon
+  and pages (page_*), chrome.csv, corrections.csv, page_chrome.csv, OpenCC's version). A changed file re-cleans
   that file only; a changed rule re-cleans everything (every article passes every rule).
 - an inferred region is reused for the same title and text while places.py and its rule files are
   unchanged (`places_version`); editing a place rule re-infers regions without re-cleaning.
@@ -41,7 +41,8 @@ def rules_version() -> str:
     """What the cleaned rows depend on besides the file itself."""
     import opencc
 
-    files = source_files("clean", "corpus", "decoding", "sources", "pages", "lexicon")
+    files = source_files("clean", "corpus", "decoding", "sources", "lexicon", "pages", "page_body", "page_dom",
+                         "page_lines", "page_meta", "page_title")
     files += [lexicon.CHROME_FILE, lexicon.CORRECTIONS_CSV, lexicon.PAGE_RULES_FILE]
     return _digest(files, getattr(opencc, "__version__", ""))
 

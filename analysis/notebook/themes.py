@@ -6,13 +6,14 @@ import pandas as pd
 
 from ..choices import enough_columns, top_groups, with_group
 from ..outputs import save_table
-from .common import Context, Shown
+from .common import Context, Shown, left_out
 
 THEME_COLUMNS = {"by": "the grouping column", "group": "its value", "theme": "theme id (codebook)",
                  "k": "paragraphs with the theme", "n": "paragraphs of the group", "share": "k / n",
                  "lo": "95% interval, lower end (cluster bootstrap over articles)", "hi": "95% interval, upper end",
                  "n_articles": "articles of the group"}
 MIN_UNITS = 5  # a heatmap column needs this many paragraphs
+PERIOD_TABLES = ["themes_by_period", "theme_period_difference"]
 WIDE = 0.25  # an interval wider than this is marked in the heatmaps
 
 
@@ -99,14 +100,15 @@ def by_group(ctx: Context) -> Shown:
     """Heatmap 03_themes_by_group (table themes_by_group): the themes of each article or group."""
     choice = ctx.choices.groups
     if choice.value is None:
-        return Shown(f"No themes by group: {choice.reason}.")
+        return left_out(f"No themes by group: {choice.reason}.", ["themes_by_group"], ["03_themes_by_group"])
     column, few = choice.value, ctx.few
     keep = None if few else list(ctx.choices.shown)
     coded_g = ctx.coded if few else with_group(ctx.coded, ctx.corpus, column, keep=keep)
     n = coded_g.groupby(column).size()
     enough = enough_columns(n, min_units=MIN_UNITS)
     if enough.value is None:
-        return Shown(f"No themes by {'article' if few else column}: {enough.reason}.")
+        return left_out(f"No themes by {'article' if few else column}: {enough.reason}.", ["themes_by_group"],
+                        ["03_themes_by_group"])
     order = [g for g in (list(ctx.corpus["doc_id"]) if few else keep + ["other"]) if g in set(enough.value)]
     coded_g = coded_g[coded_g[column].isin(order)]
     long = share_table(ctx, coded_g, column, order)
@@ -135,13 +137,14 @@ def by_group(ctx: Context) -> Shown:
 def by_region(ctx: Context) -> Shown:
     """Heatmap 03_themes_by_region (table themes_by_province)."""
     if ctx.choices.province.value is None:
-        return Shown(f"No comparison by region here: {ctx.choices.province.reason} (notebook 04 reads places from "
-                     "the texts).")
+        return left_out(f"No comparison by region here: {ctx.choices.province.reason} (notebook 04 reads places "
+                        "from the texts).", ["themes_by_province"], ["03_themes_by_region"])
     provinces = top_groups(ctx.corpus, "province", n=12)
     coded_p = with_group(ctx.coded, ctx.corpus, "province", keep=provinces)
     enough = enough_columns(coded_p.groupby("province").size(), min_units=MIN_UNITS)
     if enough.value is None:
-        return Shown(f"No comparison by province: {enough.reason}.")
+        return left_out(f"No comparison by province: {enough.reason}.", ["themes_by_province"],
+                        ["03_themes_by_region"])
     order = [p for p in provinces + ["other"] if p in set(enough.value)]
     long = share_table(ctx, coded_p[coded_p["province"].isin(order)], "province", order)
     fig = _heatmap(ctx, long, {}, "03_themes_by_region", "Province",
@@ -178,12 +181,12 @@ def by_period(ctx: Context) -> Shown:
 
     period = ctx.choices.period
     if period.value is None:
-        return Shown(f"No comparison of periods: {period.reason}.")
+        return left_out(f"No comparison of periods: {period.reason}.", PERIOD_TABLES, ["03_themes_by_period"])
     column = period.value
     coded_t = with_group(ctx.coded, ctx.corpus, column)
     enough = enough_columns(coded_t.groupby(column).size(), min_units=MIN_UNITS)
     if enough.value is None:
-        return Shown(f"No comparison of {column}s: {enough.reason}.")
+        return left_out(f"No comparison of {column}s: {enough.reason}.", PERIOD_TABLES, ["03_themes_by_period"])
     cols = sorted(enough.value)
     coded_t = coded_t[coded_t[column].isin(cols)]
     long = share_table(ctx, coded_t, column, cols)
