@@ -61,7 +61,7 @@ def plot_wordcloud(freqs, ax=None, max_words: int = 100, title: str | None = Non
     """
     from wordcloud import WordCloud
 
-    from . import SEED, cjk_font
+    from .style import SEED, cjk_font
 
     freqs = _term_series(freqs)
     if ax is None:

@@ -39,7 +39,7 @@ def plot_term_network(G, ax=None, seed: int | None = None, title: str = "Co-occu
     edge width ∝ Jaccard, colour = community (greedy modularity)."""
     import networkx as nx
 
-    from . import SEED, cjk_font
+    from .style import SEED, cjk_font
 
     seed = SEED if seed is None else seed
     if ax is None:
