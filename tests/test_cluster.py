@@ -1,4 +1,4 @@
-"""The cluster path (analysis/cluster.py) on a LocalCluster of 2 worker processes: every heavy stage gives
+"""The cluster path (analysis/cluster/) on a LocalCluster of 2 worker processes: every heavy stage gives
 exactly the pandas path's table, on the seed corpus and on a 2,000-item sample of ../shared/corpora; a
 written Parquet corpus loads back equal; a killed worker does not change a result; bad files are named."""
 from __future__ import annotations
@@ -118,6 +118,19 @@ def test_dispatch_needs_no_client_for_dask_input(corpus, client):
     assert cluster.is_dask(ddf) and not cluster.is_dask(corpus)
     pd.testing.assert_frame_equal(A.term_frequencies(ddf, "province", top=20),
                                   A.term_frequencies(corpus, "province", top=20))
+
+
+def test_theme_share_intervals_and_differences_on_the_cluster_equal_the_pandas_ones(corpus, paras, client):
+    """The per-article counts are made on the workers, the resampling here: the same seed, the same table."""
+    coded = A.code_paragraphs(paras)
+    dcoded, dcorpus = _to_dask(coded, client), _to_dask(corpus, client)
+    for by in ("province", "year", "doc_id"):
+        pd.testing.assert_frame_equal(A.theme_share_intervals(coded, by, corpus, n_boot=200, client=client),
+                                      A.theme_share_intervals(coded, by, corpus, n_boot=200))
+    pd.testing.assert_frame_equal(A.theme_share_intervals(dcoded, "year", dcorpus, n_boot=200),
+                                  A.theme_share_intervals(coded, "year", corpus, n_boot=200))
+    pd.testing.assert_frame_equal(A.theme_share_difference(dcoded, "province", "北京市", "四川省", corpus, n_boot=200),
+                                  A.theme_share_difference(coded, "province", "北京市", "四川省", corpus, n_boot=200))
 
 
 def test_killed_worker_does_not_change_the_result(corpus, client):

@@ -29,7 +29,7 @@ from __future__ import annotations
 from ..dispatch import SCHEDULER_ENV, is_dask
 from ..sources import is_dataset
 from . import reductions, rows  # noqa: F401 (their @register fills the dispatch registry)
-from .client import default_client
+from .client import _to_dask, default_client  # noqa: F401 (_to_dask: tests make dask frames with it)
 from .load import load_corpus, read_dask, read_dataset
 from .write import write_corpus
 
