@@ -10,7 +10,7 @@ import pytest
 from analysis import outputs, paragraphs
 from analysis.notebook import Context, checks, overview, themes
 from analysis.paths import PROJECT_ROOT, SHARED_CORPORA
-from analysis.study import STUDY_ENV, Study, load_study, read_study
+from analysis.study import STUDY_ENV, Study, read_study
 
 SHARED = SHARED_CORPORA / "xwlb_2020_2022.jsonl.xz"
 
@@ -106,7 +106,7 @@ def test_someone_elses_corpus_groups_by_inferred_province_with_intervals(tables,
     df = pd.read_json(SHARED, lines=True, dtype={"id": str, "date": str}).sample(300, random_state=3)
     path = tmp_path / "items.jsonl"
     df.to_json(path, orient="records", lines=True, force_ascii=False)
-    study = load_study(PROJECT_ROOT / "data" / "study.toml")
+    study = read_study(PROJECT_ROOT / "data" / "study.toml")
     from dataclasses import replace
 
     study = replace(study, sources=(str(path),), is_default=True)
