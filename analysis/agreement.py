@@ -10,10 +10,11 @@ from .loadcache import memo_frame
 from .paths import FIXTURES_DIR, SHARED_CORPORA
 
 LABEL_FILES = {"seed": "theme_labels_seed.csv", "corpora": "theme_labels_corpora.csv",
-               "cctv": "theme_labels_cctv.csv"}
+               "cctv": "theme_labels_cctv.csv", "cctv2": "theme_labels_cctv2.csv"}
 XWLB_FILE = "xwlb_2020_2022.jsonl.xz"
 # the ../shared/corpora files the CCTV fixtures' paragraphs are read from
-CORPORA_FILES = {"corpora": (XWLB_FILE,), "cctv": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE)}
+CORPORA_FILES = {"corpora": (XWLB_FILE,), "cctv": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE),
+                 "cctv2": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE)}
 
 
 def _split_themes(value) -> tuple[str, ...]:
@@ -48,6 +49,8 @@ def load_theme_labels(which: str = "seed", corpora_dir: str | Path | None = None
     - "cctv": 156 CCTV paragraphs of 2012-2022 naming united-front actors, the adjudicated consensus of
       two coders; same form, read from both xwlb files; `half` is "dev" (the half rules were tuned on)
       or "heldout" (never looked at while tuning), split by item with a fixed seed.
+    - "cctv2": 150 CCTV paragraphs of 2012-2022 (one per item), a second blind set coded by two other coders
+      and adjudicated, held out from every codebook revision; same form, read from both xwlb files.
     The CCTV fixtures return None when their ../shared file is absent (a fresh clone has no ../shared).
     The coders saw only the codebook's definitions.
     """
