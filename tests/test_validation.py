@@ -229,12 +229,21 @@ def test_suggest_rules_proposes_keywords_from_missed_paragraphs():
 
 
 def test_codebook_meets_the_kappa_targets_on_the_seeds(coded, capsys):
+    """Pooled kappa >= 0.90 and every theme >= 0.80 against the first blind coding of the seeds, except
+    mobilisation: there the first coders left statements of following the Party's deployment uncoded, and a
+    second blind coder (E) and the hidden coders coded them, as the definition says; the rules follow the
+    definition (0.90 against E, 0.70 against the first coding; the two codings agree at 0.60 on this theme)."""
     t = codebook_agreement(coded, load_theme_labels("seed")).set_index("theme")
+    e = codebook_agreement(coded, load_theme_labels("seed_e")).set_index("theme")
     with capsys.disabled():
         print("\n[validation] seed paragraphs:\n" + t[["human", "codebook", "over", "under", "kappa", "kappa_lo",
-                                                        "kappa_hi"]].round(2).to_string())
+                                                        "kappa_hi"]].round(2).to_string()
+              + "\n[validation] seed paragraphs, coder E:\n" + e[["human", "codebook", "over", "under", "kappa",
+                                                                   "kappa_lo", "kappa_hi"]].round(2).to_string())
     assert t.loc["pooled", "n"] == 81 and t.loc["pooled", "kappa"] >= 0.90
-    assert (t.drop(index="pooled")["kappa"] >= 0.80).all(), t["kappa"]
+    assert (t.drop(index=["pooled", "mobilisation"])["kappa"] >= 0.80).all(), t["kappa"]
+    assert t.loc["mobilisation", "kappa"] >= 0.65 and e.loc["mobilisation", "kappa"] >= 0.85
+    assert e.loc["pooled", "kappa"] >= 0.88 and e.loc["community", "kappa"] >= 0.80
 
 
 CCTV = load_theme_labels("cctv")
@@ -254,9 +263,10 @@ def test_cctv_fixture_holds_ids_and_a_split_by_item():
 @pytest.mark.skipif(CCTV is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
 def test_codebook_agreement_on_the_blind_cctv_fixture(capsys):
     """156 CCTV paragraphs (2012-2022) naming united-front actors, adjudicated consensus of two blind coders.
-    The rules were revised looking at the dev half only. Before the revision: dev 0.66, heldout 0.50, all 0.59;
-    after: dev 0.91, heldout 0.68 [0.56, 0.78], all 0.81. The issue's target of 0.80 on unseen news is met on
-    the whole fixture but not on the held-out half: this test guards the measured level, it does not claim more."""
+    The first issue-23 revision looked at the dev half only: dev 0.66 -> 0.91, heldout 0.50 -> 0.68 [0.56, 0.78],
+    all 0.59 -> 0.81. The heldout half was then measured, and the second revision (branch codebook2) tuned on the
+    whole fixture: dev 0.91, heldout 0.87 [0.79, 0.93], all 0.90 [0.85, 0.93]. Both halves are development data
+    now; the held-out measure of the second revision is the cctv2 fixture."""
     assert len(CCTV) == 156 and CCTV["text"].str.len().gt(0).all()
     coded = code_paragraphs(CCTV[["doc_id", "para_no", "text"]])
     tables = {half: codebook_agreement(coded, CCTV[CCTV["half"] == half]).set_index("theme")
@@ -265,7 +275,7 @@ def test_codebook_agreement_on_the_blind_cctv_fixture(capsys):
     with capsys.disabled():
         print("\n[validation] CCTV blind fixture, kappa per theme:\n"
               + pd.concat({k: v["kappa"] for k, v in tables.items()}, axis=1).round(2).to_string())
-    assert tables["all"].loc["pooled", "kappa"] >= 0.80
+    assert tables["all"].loc["pooled", "kappa"] >= 0.88
     assert tables["dev"].loc["pooled", "kappa"] >= 0.88
-    assert tables["heldout"].loc["pooled", "kappa"] >= 0.65
-    assert tables["heldout"].loc["pooled", "kappa_lo"] > 0.5
+    assert tables["heldout"].loc["pooled", "kappa"] >= 0.85
+    assert tables["all"].loc["pooled", "kappa_lo"] > 0.8
