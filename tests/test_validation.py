@@ -279,3 +279,32 @@ def test_codebook_agreement_on_the_blind_cctv_fixture(capsys):
     assert tables["dev"].loc["pooled", "kappa"] >= 0.88
     assert tables["heldout"].loc["pooled", "kappa"] >= 0.85
     assert tables["all"].loc["pooled", "kappa_lo"] > 0.8
+
+
+CCTV2 = load_theme_labels("cctv2")
+
+
+def test_cctv2_fixture_holds_ids_only_one_paragraph_per_item():
+    from analysis.paths import FIXTURES_DIR
+
+    fixture = pd.read_csv(FIXTURES_DIR / "theme_labels_cctv2.csv", dtype=str, keep_default_na=False)
+    assert list(fixture.columns) == ["item_id", "line_no", "sha", "themes"]
+    assert not fixture.apply(lambda col: col.str.contains(r"[\u4e00-\u9fff]")).any().any()  # no CCTV text
+    assert len(fixture) == 150 and fixture["item_id"].nunique() == 150
+    assert set(t for ts in fixture["themes"] for t in ts.split(";") if t) <= set(THEMES)
+
+
+@pytest.mark.skipif(CCTV2 is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
+def test_codebook_agreement_on_the_held_out_cctv2_fixture(capsys):
+    """150 CCTV paragraphs (2012-2022, one per item, 70 before 2020 and 80 after), adjudicated consensus of two
+    blind coders (coder against coder 0.95), never looked at while the rules were revised. Measured once, at the
+    end of the second issue-23 revision: pooled kappa 0.70 [0.63, 0.76] (the rules before it: 0.68 [0.60, 0.74]).
+    The issue's target of 0.80 on unseen news is NOT met: overseas is over-coded (15 paragraphs the coders left
+    without it), economy and publicity are missed. This test guards the measured level as a floor."""
+    assert len(CCTV2) == 150 and CCTV2["text"].str.len().gt(0).all()
+    t = codebook_agreement(code_paragraphs(CCTV2[["doc_id", "para_no", "text"]]), CCTV2).set_index("theme")
+    with capsys.disabled():
+        print("\n[validation] CCTV held-out fixture 2:\n" + t[["human", "codebook", "over", "under", "kappa", "kappa_lo",
+                                                               "kappa_hi"]].round(2).to_string())
+    assert t.loc["pooled", "kappa"] >= 0.70 and t.loc["pooled", "kappa_lo"] >= 0.62
+    assert t.loc["parties", "kappa"] >= 0.88 and t.loc["overseas", "kappa"] >= 0.71
