@@ -1,7 +1,7 @@
 """`python -m analysis build [NN ...]`: run the notebooks in order and render reports/."""
 import sys
 
-from .build import main
+from .cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -65,12 +65,14 @@ def plot_heatmap(values, ax=None, *, text=None, row_labels=None, col_labels=None
 
 def plot_theme_heatmap(counts, labels: dict | None = None, col_labels: dict | None = None, ax=None,
                        title: str = "Share of paragraphs carrying each theme", xlabel: str = "", *, n,
-                       what: str = "paragraphs"):
+                       what: str = "paragraphs", uncertain=None):
     """Theme shares (%) with k/n in each cell that has the theme, blank where none has it (k = 0):
     `counts` = themes x groups paragraph counts (`theme_counts`), `n` = paragraphs per group
     (`paragraph_counts`, a Series over the columns), also shown after each column label as (n=…).
     `what` names the counted units in the colour bar's label (paragraphs, or a place's units).
-    Row labels: `labels` (theme id -> "中文 English"); column labels: `col_labels` or the group."""
+    Row labels: `labels` (theme id -> "中文 English"); column labels: `col_labels` or the group.
+    `uncertain`: a same-shaped table of booleans (e.g. the 95% interval is wide, or n is small); those cells are
+    dotted. The colour scale runs from 0 to the largest share (rounded up to 5%), so small shares stay visible."""
     n = n.reindex(counts.columns)
     share = counts.div(n.where(n > 0), axis=1).fillna(0.0)
     text = share.copy().astype(object)
@@ -81,11 +83,20 @@ def plot_theme_heatmap(counts, labels: dict | None = None, col_labels: dict | No
     if ax is None:
         _, ax = plt.subplots(figsize=(5.4 + 1.25 * counts.shape[1], 0.48 * counts.shape[0] + 1.8))
     cols = [f"{(col_labels or {}).get(c, str(c))} (n={int(n[c]) if n[c] == n[c] else 0})" for c in counts.columns]
-    return plot_heatmap(share * 100, ax=ax, text=text, row_labels=[(labels or {}).get(t, t) for t in counts.index],
-                        col_labels=cols, vmax=100,
-                        cbar_label=f"{what.capitalize()} with the theme (%)"
-                        + ("; blank: none" if _fits_text(*counts.shape) else ""),
-                        labels_top=True, title=title, xlabel=xlabel)
+    top = float(np.ceil(max(float(share.to_numpy().max()) * 100, 1.0) / 5) * 5) if share.size else 100.0
+    fig = plot_heatmap(share * 100, ax=ax, text=text, row_labels=[(labels or {}).get(t, t) for t in counts.index],
+                       col_labels=cols, vmax=min(top, 100.0),
+                       cbar_label=f"{what.capitalize()} with the theme (%)"
+                       + ("; blank: none" if _fits_text(*counts.shape) else "")
+                       + ("; dotted: wide interval or few" if uncertain is not None else ""),
+                       labels_top=True, title=title, xlabel=xlabel)
+    if uncertain is not None:
+        marks = uncertain.reindex(index=counts.index, columns=counts.columns).fillna(False).to_numpy(dtype=bool)
+        ax = fig.axes[0] if ax is None else ax
+        for i, j in zip(*np.nonzero(marks & (counts.to_numpy() > 0))):
+            ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="..", edgecolor="#555555",
+                                       linewidth=0, alpha=0.5))
+    return fig
 
 
 def plot_share_heatmap(shares, ax=None, counts=None, cmap="Reds"):

@@ -7,9 +7,10 @@ from matplotlib import font_manager
 
 def plot_theme_periods(shares, labels: dict | None = None, n: dict | None = None, ax=None,
                        colours=("#2471a3", "#c0392b", "#229954", "#b9770e"),
-                       title: str = "Theme shares by year", legend_title: str = "Year"):
+                       title: str = "Theme shares by year", legend_title: str = "Year", intervals=None):
     """Horizontal grouped bars: share of paragraphs per theme, one bar per period (columns of
-    `shares`, at most four: use a heatmap for more). `n`: paragraphs per period (in the legend)."""
+    `shares`, at most four: use a heatmap for more). `n`: paragraphs per period (in the legend).
+    `intervals`: (lo, hi), tables shaped like `shares`, drawn as whiskers (e.g. 95% intervals)."""
     import numpy as np
 
     rows = list(shares.index)[::-1]
@@ -22,11 +23,19 @@ def plot_theme_periods(shares, labels: dict | None = None, n: dict | None = None
         pos = y + (shares.shape[1] - 1) / 2 * h - j * h
         legend = f"{col} (n = {n[col]:,} paragraphs)" if n is not None else str(col)
         ax.barh(pos, vals, height=h, color=colours[j % len(colours)], label=legend)
-        for p, v in zip(pos, vals):
-            ax.text(v, p, f" {v:.0f}", va="center", fontsize=8)
+        right = vals
+        if intervals is not None:
+            lo = intervals[0].loc[rows, col].to_numpy(dtype=float) * 100
+            hi = intervals[1].loc[rows, col].to_numpy(dtype=float) * 100
+            ax.errorbar(vals, pos, xerr=np.vstack([np.clip(vals - lo, 0, None), np.clip(hi - vals, 0, None)]),
+                        fmt="none", ecolor="#333333", elinewidth=0.8, capsize=2)
+            right = np.fmax(vals, np.nan_to_num(hi))
+        for p, v, r in zip(pos, vals, right):
+            ax.text(r, p, f" {v:.0f}", va="center", fontsize=8)
     ax.set_yticks(y, [(labels or {}).get(t, t) for t in rows])
     ax.set_xlabel("Paragraphs with the theme (%)")
-    ax.set_xlim(0, min(100, shares.to_numpy().max() * 100 * 1.15 + 5))
+    top = shares.to_numpy().max() if intervals is None else max(shares.to_numpy().max(), intervals[1].to_numpy().max())
+    ax.set_xlim(0, min(100, top * 100 * 1.15 + 5))
     ax.grid(axis="y", alpha=0)
     ax.legend(title=legend_title, loc="lower right")
     ax.set_title(title)
