@@ -33,7 +33,6 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
