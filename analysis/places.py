@@ -17,13 +17,14 @@ districts `city` is 北京市) and `place` is the most specific of them.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 import pandas as pd
 
 from . import cluster as _cluster
 from .lexicon import CORRECTIONS_FILE, RULES_FILE, gazetteer_corrections, place_rules  # noqa: F401
-from .places_gazetteer import (GAZETTEER_COLUMNS, LEVELS, MUNICIPALITIES, _name_index, _rows,  # noqa: F401
-                               _scan, gazetteer)
+from .places_gazetteer import (GAZETTEER_COLUMNS, LEVELS, MUNICIPALITIES, SHORT, _name_index,  # noqa: F401
+                               _rows, _scan, gazetteer, place_words)
 
 MENTION_COLUMNS = [
     "mention", "start", "end", "place", "level", "province", "city", "county", "code",
@@ -34,16 +35,23 @@ MENTION_COLUMNS = [
 _RECIPIENT_BEFORE = set("向为给赴往援至到")
 
 _LEVEL_RANK = {"province": 0, "city": 1, "county": 2}
+_SENTENCE_END = set("。!?;！？；\n")
 
 
-def _resolve(cands: list, province: str, city: str, near_city: str = "") -> tuple[int | None, bool]:
-    """Pick one gazetteer row among candidates; short county names count only inside `province`.
+
+def _resolve(cands: list, province: str, city: str, near_city: str = "", next_city: str = "",
+             lenient: bool = False) -> tuple[int | None, bool]:
+    """Pick one gazetteer row among candidates; short county names count only inside `province`
+    (with `lenient`, also a short name that fits one place in China: 义乌 in a text naming no province).
 
     Order of preference: a place inside `near_city` (the city named nearest before the mention:
-    徐州市鼓楼区 is 徐州's), then inside `province` and `city` (the article's region), then a full
-    name over a short one, the higher level, the lower code."""
+    徐州市鼓楼区 is 徐州's), then inside `next_city` (the city named after it in the same sentence:
+    南山区是深圳…), then inside `province` and `city` (the article's region), then the official name
+    over a variant (大通县) over a short one, the higher level, the lower code."""
     rows = _rows()
-    usable = [(i, s) for i, s in cands if not (s and rows[i][1] == "county" and rows[i][2] != province)]
+    unique = lenient and len({i for i, _ in cands}) == 1
+    usable = [(i, k) for i, k in cands
+              if not (k == SHORT and rows[i][1] == "county" and rows[i][2] != province and not unique)]
     if not usable:
         return None, False
     ambiguous = len({i for i, _ in usable}) > 1
@@ -51,13 +59,14 @@ def _resolve(cands: list, province: str, city: str, near_city: str = "") -> tupl
         return usable[0][0], ambiguous
 
     def key(item):
-        i, short = item
+        i, kind = item
         _, level, prov, cty, county, code = rows[i]
         return (
             bool(near_city) and near_city != cty,
+            bool(next_city) and next_city != cty,
             prov != province,
             bool(city) and city not in (cty, county),
-            short,
+            kind,
             _LEVEL_RANK[level],
             code,
         )
@@ -69,7 +78,7 @@ def _dominant_province(hits: list) -> str:
     rows = _rows()
     votes = Counter()
     for _, _, cands in hits:
-        provinces = {rows[i][2] for i, short in cands if not short}
+        provinces = {rows[i][2] for i, kind in cands if kind != SHORT}
         if len(provinces) == 1:
             votes[provinces.pop()] += 1
     return votes.most_common(1)[0][0] if votes else ""
@@ -80,23 +89,87 @@ def _mentions(text: str, province: str = "", city: str = "") -> list[tuple]:
     return _resolved(text, province, city)[1]
 
 
-def _resolved(text: str, province: str = "", city: str = "") -> tuple[str, list[tuple]]:
+def _city_of(i: int) -> str:
+    """The city a gazetteer row sets as the one named nearest: a prefecture's own name, a municipality's, a
+    county's city (北京市 for its districts)."""
+    name, level, _, cty, _, _ = _rows()[i]
+    return name if level == "province" and name in MUNICIPALITIES else cty
+
+
+@lru_cache(maxsize=1)
+def _shi_names() -> tuple[str, ...]:
+    """Place names that begin with 市 (市中区, 市南区, 市北区)."""
+    return tuple(name for name, cands in _name_index()[0].items()
+                 if name.startswith("市") and len(name) > 2 and any(kind == 0 for _, kind in cands))
+
+
+def _split_shi(text: str, hits: list) -> list:
+    """济南市中区 is 济南 + 市中区, not 济南市 + 中区: a city's full name whose 市 opens the name of one of its
+    districts (市中区, 市南区, 市北区) gives the 市 back to the district."""
+    index, _ = _name_index()
+    rows = _rows()
+    out = []
+    for start, end, cands in hits:
+        if out and start < out[-1][1]:
+            continue  # a hit whose 市 the district before took
+        if text[end - 1:end] == "市" and end < len(text):
+            for name in _shi_names():
+                inside = [(i, k) for i, k in index[name] if rows[i][3] in {rows[j][0] for j, _ in cands}]
+                if text.startswith(name, end - 1) and inside and text[start:end - 1] in index:
+                    out += [(start, end - 1, index[text[start:end - 1]]), (end - 1, end - 1 + len(name), inside)]
+                    break
+            else:
+                out.append((start, end, cands))
+            continue
+        out.append((start, end, cands))
+    return out
+
+
+def _resolved(text: str, province: str = "", city: str = "", lenient: bool = False) -> tuple[str, list[tuple]]:
     """_mentions and the province that resolved them (`province`, or the one `text` names most)."""
     rows = _rows()
-    hits = _scan(text)
+    words = place_words()
+    hits = _split_shi(text, _scan(text)) if "市" in text else _scan(text)
     province = province or _dominant_province(hits)
+    ahead = _cities_ahead(text, hits)
     out = []
-    near_city = ""
-    for start, end, cands in hits:
-        i, ambiguous = _resolve(cands, province, city, near_city)
+    near_city, prev = "", None
+    for k, (start, end, cands) in enumerate(hits):
+        name = text[start:end]
+        covered = prev is not None and prev[1] == start
+        if (name[0] in "东南西北" and start and text[start - 1] in words["direction_prefix"] and not covered
+                and all(rows[i][1] == "county" for i, _ in cands)):
+            continue  # 陕南山区: the mountains of southern Shaanxi, no 南山区
+        if name in words["needs_parent"]:
+            parent = {rows[prev[2]][0], _city_of(prev[2])} if covered else set()
+            cands = [(i, kind) for i, kind in cands if {rows[i][2], rows[i][3]} & parent]
+            if not cands:
+                continue  # 生态新城区: a new town, not 西安's 新城区
+        i, ambiguous = _resolve(cands, province, city, near_city, ahead[k], lenient)
         if i is None:
             continue
-        name, level, _, cty, _, _ = rows[i]
-        if level == "city" or (level == "province" and name in MUNICIPALITIES) or (
-                level == "county" and not ambiguous):
-            near_city = cty or name
+        level = rows[i][1]
+        if level in ("city", "province") or not ambiguous:
+            near_city = _city_of(i) or near_city
         out.append((start, end, i, ambiguous, start > 0 and text[start - 1] in _RECIPIENT_BEFORE))
+        prev = (start, end, i)
     return province, out
+
+
+def _cities_ahead(text: str, hits: list) -> list[str]:
+    """For each hit, the city of the nearest later hit in the same sentence that names one city only and
+    is not where help went (南山区是深圳…: 深圳市), or ""."""
+    rows = _rows()
+    out, nxt = [""] * len(hits), ""
+    for k in range(len(hits) - 1, -1, -1):
+        start, _, cands = hits[k]
+        out[k] = nxt
+        cities = {_city_of(i) for i, kind in cands if kind != SHORT or rows[i][1] == "city"}
+        if len(cities) == 1 and "" not in cities and not (start and text[start - 1] in _RECIPIENT_BEFORE):
+            nxt = cities.pop()
+        if k and not _SENTENCE_END.isdisjoint(text[hits[k - 1][1]:start]):
+            nxt = ""
+    return out
 
 
 def find_places(text: str, province: str = "", city: str = "") -> pd.DataFrame:
@@ -142,8 +215,11 @@ def region_of_text(text: str, title: str = "") -> tuple[str, str]:
     municipalities); city is "" when no single place below the province dominates.
 
     Province: the one most named (title mentions count three times; places help went to are
-    not counted). City: the place below it named at least half the time and twice as often
-    as the next one. See region_of_text_detail for whether the answer rests on shared names.
+    not counted). City: the one the title is about (the most specific place of the first run of
+    places it names, when below the province: 四川南充, 商丘市政协…), else the place below the
+    province named at least half the time and twice as often as the next one. A text that names no place by a name usable
+    outside its province is read again taking short names that fit one place in China (都江堰, 义乌).
+    See region_of_text_detail for whether the answer rests on shared names.
     """
     province, city, _ = region_of_text_detail(text, title)
     return province, city
@@ -160,16 +236,40 @@ def _fits_one(mention: str, province: str) -> bool:
     return len(found) == 1
 
 
-def _weighted(title: str, text: str, province: str = "", before: list | None = None):
+def _weighted(title: str, text: str, province: str = "", before: list | None = None, lenient: bool = False):
     """(mention, row index, weight) of the places title (weight 3) and text (1) name, help's
     destinations left out; and the two _resolved results. `before`: _resolved results of the same
     title and text, reused where they were resolved with `province` (the same answer)."""
     out, resolved = [], []
     for k, (body, weight) in enumerate(((title, 3), (text, 1))):
-        got = before[k] if before is not None and before[k][0] == province else _resolved(body, province)
+        got = before[k] if before is not None and before[k][0] == province else _resolved(body, province,
+                                                                                          lenient=lenient)
         resolved.append(got)
         out += [(body[s:e], i, weight) for s, e, i, _, rec in got[1] if not rec]
     return out, resolved
+
+
+def _title_run(found: list, ambiguous: bool = False):
+    """The gazetteer row a title is about: the most specific place of the first run of adjacent places it
+    names that are not where help went (四川南充: 南充市; 北京市朝阳区: 朝阳区; 商丘市政协…: 商丘市); with
+    `ambiguous`, whether that place's name fits several places."""
+    run: list = []
+    for start, end, i, amb, recipient in found:
+        if recipient or (run and start != run[-1][1]):
+            if run:
+                break
+            continue
+        run.append((start, end, i, amb))
+    if not run:
+        return False if ambiguous else None
+    return run[-1][3] if ambiguous else run[-1][2]
+
+
+def _title_place(found: list, province: str, col: int) -> str:
+    """The city (col 3) or municipal district (col 4) of `_title_run`, when it lies in `province` below
+    the province level; else ""."""
+    led = _title_run(found)
+    return _rows()[led][col] if led is not None and _rows()[led][2] == province else ""
 
 
 def region_of_text_detail(text: str, title: str = "") -> tuple[str, str, bool]:
@@ -179,14 +279,21 @@ def region_of_text_detail(text: str, title: str = "") -> tuple[str, str, bool]:
     names that fit more than one place inside that province."""
     rows = _rows()
     mentions, first = _weighted(title, text)
+    if not mentions:  # no name a place outside its province would have: a short one that fits one place in China
+        mentions, first = _weighted(title, text, lenient=True)
     if not mentions:
         return "", "", False
     votes: dict[str, int] = {}
     for _, i, w in mentions:
         votes[rows[i][2]] = votes.get(rows[i][2], 0) + w
     province = max(sorted(votes), key=lambda p: votes[p])  # the first in sorted order on a tie, as idxmax
+    led = _title_run(first[0][1])
+    if led is not None and not _title_run(first[0][1], ambiguous=True):
+        province = rows[led][2]  # the title says what the article is about: 商丘市政协… is 河南's, however often
+        # the text names 武汉; unless its name fits several places (朝阳区: the text decides where)
     ambiguous = not any(_fits_one(m, "") for m, i, _ in mentions if rows[i][2] == province)
-    mentions = [(m, i, w) for m, i, w in _weighted(title, text, province, first)[0] if rows[i][2] == province]
+    mentions, resolved = _weighted(title, text, province, first)
+    mentions = [(m, i, w) for m, i, w in mentions if rows[i][2] == province]
     col = 4 if province in MUNICIPALITIES else 3
     counts: dict[str, int] = {}
     for _, i, w in mentions:
@@ -195,9 +302,11 @@ def region_of_text_detail(text: str, title: str = "") -> tuple[str, str, bool]:
             counts[below] = counts.get(below, 0) + w
     if not counts:
         return province, "", ambiguous
-    ranked = sorted(sorted(counts.items()), key=lambda kv: -kv[1])  # a tie never names a city (top < 2 * second)
-    top, second = ranked[0][1], (ranked[1][1] if len(ranked) > 1 else 0)
-    city = ranked[0][0] if top >= sum(counts.values()) / 2 and top >= 2 * second else ""
+    city = _title_place(resolved[0][1], province, col)
+    if not city:
+        ranked = sorted(sorted(counts.items()), key=lambda kv: -kv[1])  # a tie never names a city (top < 2 * second)
+        top, second = ranked[0][1], (ranked[1][1] if len(ranked) > 1 else 0)
+        city = ranked[0][0] if top >= sum(counts.values()) / 2 and top >= 2 * second else ""
     if city:
         names = [m for m, i, _ in mentions if rows[i][col] == city]
         ambiguous = ambiguous or not any(_fits_one(m, province) for m in names)

@@ -30,6 +30,11 @@ _PREFECTURE_SHORT = re.compile(rf"^(.+?)(?:(?:{_ETHNIC})族?)+自治州$")
 _PROVINCE_SHORT = re.compile(r"^(.+?)(?:(?:壮族|回族|维吾尔)?自治区|省|市|特别行政区)$")
 _CITY_SHORT = re.compile(r"^(.+?)(?:市|地区|盟)$")
 _COUNTY_SHORT = re.compile(r"^(.+?)(?:区|县|市|旗)$")
+_AUTONOMOUS_COUNTY = re.compile(rf"^(.+?)(?:(?:{_ETHNIC})族?)+自治(县|旗)$")
+# How a surface form names a gazetteer row, in order of preference when several rows share it: the
+# official name; S县/S旗 for an autonomous county (大通县: 大通回族土族自治县); S县 for a county-level city or
+# district that was a county in the corpus period (监利县, 密云县); a short name (平谷, 四平).
+FULL, VARIANT, FORMER, SHORT = 0, 1, 2, 3
 
 
 def _code6(code: str | None) -> str:
@@ -107,26 +112,56 @@ def _short_names(name: str, level: str, type_: str) -> list[str]:
     return [m.group(1)] if m and len(m.group(1)) >= 2 else []
 
 
+def _variants(name: str, level: str) -> list[tuple[str, int]]:
+    """Full forms other than the official one that texts of 2012-2022 write for a county-level unit:
+    S县 (S旗) for an autonomous county (大通县, 昌江县), and S县 for a county-level city or district
+    that was a county then (监利县 for 监利市, 密云县 for 密云区, 会理县 for 会理市)."""
+    if level == "province":
+        return []
+    m = _AUTONOMOUS_COUNTY.match(name)  # also Hainan's, which are city-level: 昌江黎族自治县
+    if level == "city" and not m:
+        return []
+    if m:
+        return [(m.group(1) + m.group(2), VARIANT)] if len(m.group(1)) >= 2 else []
+    m = _COUNTY_SHORT.match(name)
+    return [(m.group(1) + "县", FORMER)] if m and name[-1] in "区市" and len(m.group(1)) >= 2 else []
+
+
 @lru_cache(maxsize=1)
 def _name_index() -> tuple[dict, int]:
-    """surface form -> list of (gazetteer row index, is_short); and the longest surface length."""
+    """surface form -> list of (gazetteer row index, kind: FULL/VARIANT/FORMER/SHORT); and the longest
+    surface length. A variant that is some row's official name is that row's only."""
     gaz = gazetteer()
     rules = place_rules()
     ignore = set(rules.loc[rules["action"] == "ignore", "name"])
+    official = set(gaz["name"])
     index: dict[str, list] = {}
     for i, (name, level, type_) in enumerate(zip(gaz["name"], gaz["level"], gaz["type"])):
         if name not in ignore:
-            index.setdefault(name, []).append((i, False))
+            index.setdefault(name, []).append((i, FULL))
         for short in _short_names(name, level, type_):
             if short not in ignore and short != name:
-                index.setdefault(short, []).append((i, True))
+                index.setdefault(short, []).append((i, SHORT))
+        for variant, kind in _variants(name, level):
+            if variant not in official and variant not in ignore:
+                index.setdefault(variant, []).append((i, kind))
     for alias in rules[rules["action"] == "alias"].itertuples():
         hits = gaz.index[gaz["name"] == alias.target]
         if alias.province_hint:
             hits = [i for i in hits if gaz.at[i, "province"] == alias.province_hint]
         if len(hits):
-            index[alias.name] = [(int(hits[0]), False)]
+            index[alias.name] = [(int(hits[0]), FULL)]
     return index, max(map(len, index))
+
+
+@lru_cache(maxsize=1)
+def place_words() -> dict:
+    """The place rules that are not names: `needs_parent` (names that are also common words, counted only
+    right after a place that holds them: 西安市新城区, not 生态新城区) and `direction_prefix` (one-character
+    abbreviations that make a region word with 东南西北 after them: 陕南, 皖西, so 陕南山区 holds no 南山区)."""
+    rules = place_rules()
+    return {action: frozenset(rules.loc[rules["action"] == action, "name"])
+            for action in ("needs_parent", "direction_prefix")}
 
 
 @lru_cache(maxsize=1)
