@@ -16,6 +16,7 @@ districts `city` is 北京市) and `place` is the most specific of them.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -103,6 +104,16 @@ def _shi_names() -> tuple[str, ...]:
                  if name.startswith("市") and len(name) > 2 and any(kind == 0 for _, kind in cands))
 
 
+@lru_cache(maxsize=1)
+def _context_words():
+    """What _resolved reads for every text, once: the direction prefixes, the needs-parent names and their
+    first characters (place_rules.csv), and the names that begin with 市 as one expression."""
+    words = place_words()
+    needs = words["needs_parent"]
+    return (words["direction_prefix"], needs, frozenset(name[0] for name in needs) | frozenset("东南西北"),
+            re.compile("|".join(map(re.escape, _shi_names())) or "(?!)"))
+
+
 def _split_shi(text: str, hits: list) -> list:
     """济南市中区 is 济南 + 市中区, not 济南市 + 中区: a city's full name whose 市 opens the name of one of its
     districts (市中区, 市南区, 市北区) gives the 市 back to the district."""
@@ -128,31 +139,36 @@ def _split_shi(text: str, hits: list) -> list:
 def _resolved(text: str, province: str = "", city: str = "", lenient: bool = False) -> tuple[str, list[tuple]]:
     """_mentions and the province that resolved them (`province`, or the one `text` names most)."""
     rows = _rows()
-    words = place_words()
-    hits = _split_shi(text, _scan(text)) if "市" in text else _scan(text)
+    prefixes, needs, needs_first, shi = _context_words()
+    hits = _scan(text)
+    if "市" in text and shi.search(text):
+        hits = _split_shi(text, hits)
     province = province or _dominant_province(hits)
-    ahead = _cities_ahead(text, hits)
+    ahead = None  # worked out for the first name that fits several places
     out = []
-    near_city, prev = "", None
+    near_city, prev_end, prev_i = "", -1, None
     for k, (start, end, cands) in enumerate(hits):
-        name = text[start:end]
-        covered = prev is not None and prev[1] == start
-        if (name[0] in "东南西北" and start and text[start - 1] in words["direction_prefix"] and not covered
-                and all(rows[i][1] == "county" for i, _ in cands)):
-            continue  # 陕南山区: the mountains of southern Shaanxi, no 南山区
-        if name in words["needs_parent"]:
-            parent = {rows[prev[2]][0], _city_of(prev[2])} if covered else set()
-            cands = [(i, kind) for i, kind in cands if {rows[i][2], rows[i][3]} & parent]
-            if not cands:
-                continue  # 生态新城区: a new town, not 西安's 新城区
-        i, ambiguous = _resolve(cands, province, city, near_city, ahead[k], lenient)
+        first = text[start]
+        if first in needs_first:  # (the four directions are in it too: one test for most names)
+            if (first in "东南西北" and start and prev_end != start and text[start - 1] in prefixes
+                    and all(rows[i][1] == "county" for i, _ in cands)):
+                continue  # 陕南山区: the mountains of southern Shaanxi, no 南山区
+            if text[start:end] in needs:
+                parent = {rows[prev_i][0], _city_of(prev_i)} if prev_end == start else set()
+                cands = [(i, kind) for i, kind in cands if {rows[i][2], rows[i][3]} & parent]
+                if not cands:
+                    continue  # 生态新城区: a new town, not 西安's 新城区
+        if len(cands) > 1 and ahead is None:
+            ahead = _cities_ahead(text, hits)
+        i, ambiguous = _resolve(cands, province, city, near_city, ahead[k] if len(cands) > 1 else "", lenient)
         if i is None:
             continue
-        level = rows[i][1]
-        if level in ("city", "province") or not ambiguous:
-            near_city = _city_of(i) or near_city
+        name, level, _, cty, _, _ = rows[i]
+        if level == "city" or (level == "province" and name in MUNICIPALITIES) or (
+                level == "county" and not ambiguous):
+            near_city = cty or name
         out.append((start, end, i, ambiguous, start > 0 and text[start - 1] in _RECIPIENT_BEFORE))
-        prev = (start, end, i)
+        prev_end, prev_i = end, i
     return province, out
 
 
@@ -218,7 +234,8 @@ def region_of_text(text: str, title: str = "") -> tuple[str, str]:
     not counted). City: the one the title is about (the most specific place of the first run of
     places it names, when below the province: 四川南充, 商丘市政协…), else the place below the
     province named at least half the time and twice as often as the next one. A text that names no place by a name usable
-    outside its province is read again taking short names that fit one place in China (都江堰, 义乌).
+    outside its province is read again taking the title's short names that fit one place in China
+    (都江堰政协…, 义乌:…).
     See region_of_text_detail for whether the answer rests on shared names.
     """
     province, city, _ = region_of_text_detail(text, title)
@@ -239,11 +256,12 @@ def _fits_one(mention: str, province: str) -> bool:
 def _weighted(title: str, text: str, province: str = "", before: list | None = None, lenient: bool = False):
     """(mention, row index, weight) of the places title (weight 3) and text (1) name, help's
     destinations left out; and the two _resolved results. `before`: _resolved results of the same
-    title and text, reused where they were resolved with `province` (the same answer)."""
+    title and text, reused where they were resolved with `province` (the same answer). `lenient`: the
+    title may use a short name that fits one place in China (see _resolve)."""
     out, resolved = [], []
     for k, (body, weight) in enumerate(((title, 3), (text, 1))):
         got = before[k] if before is not None and before[k][0] == province else _resolved(body, province,
-                                                                                          lenient=lenient)
+                                                                                          lenient=lenient and not k)
         resolved.append(got)
         out += [(body[s:e], i, weight) for s, e, i, _, rec in got[1] if not rec]
     return out, resolved
@@ -279,7 +297,8 @@ def region_of_text_detail(text: str, title: str = "") -> tuple[str, str, bool]:
     names that fit more than one place inside that province."""
     rows = _rows()
     mentions, first = _weighted(title, text)
-    if not mentions:  # no name a place outside its province would have: a short one that fits one place in China
+    if not mentions and any(len(cands) == 1 and cands[0][1] == SHORT for _, _, cands in _scan(title)):
+        # no name usable outside its province, but the title's short one fits one place in China: 都江堰政协…
         mentions, first = _weighted(title, text, lenient=True)
     if not mentions:
         return "", "", False
