@@ -776,12 +776,10 @@ def _article_part(part: pd.DataFrame, by: str, corpus, ids: list[str], merged: b
     return out
 
 
-@register("theme_share_intervals")
-def theme_share_intervals(coded, by="doc_id", corpus=None, *, level=0.95, n_boot=1000, seed=0, client=None,
-                          codebook=None) -> pd.DataFrame:
-    """intervals.theme_share_intervals on a cluster: the per-article counts (one small row per group and
-    article) summed by dask, the resampling done here on them; equal to the pandas path."""
-    from .intervals import intervals_from_table
+@register("article_theme_table")
+def article_theme_table(coded, by="doc_id", corpus=None, *, codebook=None, client=None) -> pd.DataFrame:
+    """intervals.article_theme_table on a cluster: per (group, article) paragraphs and theme counts, summed
+    by dask into one small pandas table (a row per article) that the resampling then uses."""
     from .themes import theme_ids
 
     ddf = _to_dask(coded, client)
@@ -795,4 +793,14 @@ def theme_share_intervals(coded, by="doc_id", corpus=None, *, level=0.95, n_boot
     partial = ddf.map_partitions(_article_part, *args, meta=_article_part(ddf._meta, *args))
     table = _compute(partial.groupby(["group", "doc_id"]).sum(), client).sort_index()
     table.index.names = [by, "doc_id"]
-    return intervals_from_table(table[ids + ["n_paragraphs"]], by, level, n_boot, seed)
+    return table[ids + ["n_paragraphs"]]
+
+
+@register("theme_share_intervals")
+def theme_share_intervals(coded, by="doc_id", corpus=None, *, level=0.95, n_boot=1000, seed=0, client=None,
+                          codebook=None, method="wilson") -> pd.DataFrame:
+    """intervals.theme_share_intervals on a cluster: the per-article counts made there, resampled here."""
+    from .intervals import intervals_from_table
+
+    table = article_theme_table(coded, by, corpus, codebook=codebook, client=client)
+    return intervals_from_table(table, by, level, n_boot, seed, method)

@@ -204,7 +204,8 @@ def default_study(source=None) -> Study:
         return study
     sources = tuple(str(Path(s).resolve()) for s in (source if isinstance(source, (list, tuple)) else [source]))
     out = None if len(sources) == 1 and Path(sources[0]) == SEED_SOURCE.resolve() else default_out(source)
-    return replace(study, sources=sources, out=out)
+    # the seed study's human labels are of the seed paragraphs: other articles need their own
+    return replace(study, sources=sources, out=out, labels=None)
 
 
 def load_study(path: str | Path | None = None, *, out: str | Path | None = None) -> Study:

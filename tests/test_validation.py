@@ -211,14 +211,61 @@ def test_disagreements_show_triggers_and_closest_words():
 
 
 def test_suggest_rules_proposes_keywords_from_missed_paragraphs():
-    missed = ["针对老旧小区加装电梯难的问题，委员呼吁简化审批流程。", "委员呼吁加大对农村医疗的投入。",
-              "针对停车难，委员呼吁建设立体停车场。"]
-    rest = ["区政协召开常委会议，传达学习全会精神。", "会议审议通过了工作报告。", "主席出席开幕式并讲话。"]
+    # 进言 (to advise) is no word of the codebook: the coder's advice paragraphs the codebook missed share it
+    missed = ["针对老旧小区加装电梯难的问题，委员进言简化审批流程。", "委员进言加大对农村医疗的投入。",
+              "针对停车难，委员进言建设立体停车场。"]
+    rest = ["区政协召开常委会议，委员传达学习全会精神。", "会议审议通过了委员工作报告。", "主席出席开幕式并讲话。"]
     paras = pd.DataFrame({"doc_id": list("abcdef"), "para_no": 1, "text": missed + rest})
     coded = code_paragraphs(paras)
     labels = paras[["doc_id", "para_no"]].assign(themes=["advice"] * 3 + [""] * 3)
     s = suggest_rules(coded, labels)
     adv = s[(s["theme"] == "advice") & (s["kind"] == "keyword")]
-    assert adv["term"].iloc[0] == "呼吁" and adv["paragraphs"].iloc[0] == 3
+    assert adv["term"].iloc[0] == "进言" and adv["paragraphs"].iloc[0] == 3
     assert list(s.columns) == ["theme", "kind", "term", "n_target", "n_reference", "G2", "p", "paragraphs"]
-    assert "呼吁" not in load_codebook().set_index("id").loc["advice", "keywords"]  # advisory: nothing applied
+    assert "进言" not in load_codebook().set_index("id").loc["advice", "keywords"]  # advisory: nothing applied
+
+
+# ---------------------------------------------------------------- the codebook against blind coders (issue 23)
+
+
+def test_codebook_meets_the_kappa_targets_on_the_seeds(coded, capsys):
+    t = codebook_agreement(coded, load_theme_labels("seed")).set_index("theme")
+    with capsys.disabled():
+        print("\n[validation] seed paragraphs:\n" + t[["human", "codebook", "over", "under", "kappa", "kappa_lo",
+                                                        "kappa_hi"]].round(2).to_string())
+    assert t.loc["pooled", "n"] == 81 and t.loc["pooled", "kappa"] >= 0.90
+    assert (t.drop(index="pooled")["kappa"] >= 0.80).all(), t["kappa"]
+
+
+CCTV = load_theme_labels("cctv")
+
+
+def test_cctv_fixture_holds_ids_and_a_split_by_item():
+    from analysis.paths import FIXTURES_DIR
+
+    fixture = pd.read_csv(FIXTURES_DIR / "theme_labels_cctv.csv", dtype=str, keep_default_na=False)
+    assert list(fixture.columns) == ["item_id", "line_no", "sha", "themes", "half"]
+    assert not fixture.apply(lambda col: col.str.contains(r"[\u4e00-\u9fff]")).any().any()  # no CCTV text
+    assert fixture["half"].value_counts().to_dict() == {"dev": 78, "heldout": 78}
+    assert fixture.groupby("item_id")["half"].nunique().max() == 1  # an item's paragraphs stay in one half
+    assert set(t for ts in fixture["themes"] for t in ts.split(";") if t) <= set(THEMES)
+
+
+@pytest.mark.skipif(CCTV is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
+def test_codebook_agreement_on_the_blind_cctv_fixture(capsys):
+    """156 CCTV paragraphs (2012-2022) naming united-front actors, adjudicated consensus of two blind coders.
+    The rules were revised looking at the dev half only. Before the revision: dev 0.66, heldout 0.50, all 0.59;
+    after: dev 0.91, heldout 0.68 [0.56, 0.78], all 0.81. The issue's target of 0.80 on unseen news is met on
+    the whole fixture but not on the held-out half: this test guards the measured level, it does not claim more."""
+    assert len(CCTV) == 156 and CCTV["text"].str.len().gt(0).all()
+    coded = code_paragraphs(CCTV[["doc_id", "para_no", "text"]])
+    tables = {half: codebook_agreement(coded, CCTV[CCTV["half"] == half]).set_index("theme")
+              for half in ("dev", "heldout")}
+    tables["all"] = codebook_agreement(coded, CCTV).set_index("theme")
+    with capsys.disabled():
+        print("\n[validation] CCTV blind fixture, kappa per theme:\n"
+              + pd.concat({k: v["kappa"] for k, v in tables.items()}, axis=1).round(2).to_string())
+    assert tables["all"].loc["pooled", "kappa"] >= 0.80
+    assert tables["dev"].loc["pooled", "kappa"] >= 0.88
+    assert tables["heldout"].loc["pooled", "kappa"] >= 0.65
+    assert tables["heldout"].loc["pooled", "kappa_lo"] > 0.5

@@ -7,6 +7,6 @@ notebook work on any corpus (which groups, periods, sections to show, and why) a
     ctx = Context(load_study())
     overview.articles(ctx)
 """
-from .common import Context, Shown
+from .common import Context, Shown, left_out
 
-__all__ = ["Context", "Shown"]
+__all__ = ["Context", "Shown", "left_out"]

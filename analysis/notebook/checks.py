@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..outputs import save_table, tables_dir
-from .common import Context, Shown
+from .common import Context, Shown, left_out
 
 MAX_NMF_PARAGRAPHS = 20_000  # NMF on a fixed-seed sample beyond this
 # words of the epidemic itself and administrative words left out of the seed study's network
@@ -47,6 +47,7 @@ def trust(ctx: Context) -> Shown:
 
     study = ctx.study
     if study.labels is None:
+        left_out("", tables=["codebook_agreement"])
         path = tables_dir().parent / "coding" / "coding_sheet.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         coding_sheet(ctx.coded, n=100, corpus=ctx.corpus, path=path, codebook=ctx.codebook)
@@ -55,6 +56,9 @@ def trust(ctx: Context) -> Shown:
                      "definitions (second file beside it), mark 1 in each theme column that applies, save it, and name "
                      "it as `labels` in the study file; this section then reports agreement with intervals.")
     labels = read_labels(study.labels, ctx.coded)
+    if labels.empty:
+        return left_out(f"The labels in `{study.labels}` name none of this corpus's paragraphs: no agreement to "
+                        "measure.", tables=["codebook_agreement"])
     coded = ctx.coded.merge(labels[["doc_id", "para_no"]], on=["doc_id", "para_no"])
     agreement = codebook_agreement(coded, labels, ctx.codebook)
     cols = [c for c in AGREEMENT_COLUMNS if c in agreement.columns]
@@ -122,7 +126,7 @@ def network(ctx: Context, n_terms: int = 35, widespread: float = 0.4) -> Shown:
     drop = (SEED_NETWORK_DROP if ctx.study.is_default else ()) + common
     G = term_network(ctx.paras, n_terms=n_terms, min_jaccard=0.25, max_degree=3, drop=drop, tokens=ctx.tokens)
     if G.number_of_nodes() == 0:
-        return Shown("No pair of widespread terms overlaps enough to draw a network.")
+        return left_out("No pair of widespread terms overlaps enough to draw a network.", figures=["03_term_network"])
     fig = plot_term_network(G, title=f"Co-occurrence of the {n_terms} most widespread terms (paragraphs; edge ∝ "
                                      "Jaccard ≥ 0.25)")
     save_figure(fig, "03_term_network")

@@ -33,6 +33,19 @@ class Shown:
         return self.text + ("" if self.table is None else "\n\n" + self.table.to_string())
 
 
+def left_out(reason: str, tables=(), figures=()) -> Shown:
+    """A section without enough data: one line saying why, and no table or figure left from an earlier build."""
+    from .. import plots
+    from ..outputs import drop_table
+
+    for name in tables:
+        drop_table(name)
+    for name in figures:
+        for suffix in (".png", ".svg"):
+            (plots.FIGURES_DIR / f"{name}{suffix}").unlink(missing_ok=True)
+    return Shown(reason)
+
+
 class Context:
     """A study's corpus and what every section derives from it, each computed once when first used.
 
@@ -40,6 +53,9 @@ class Context:
     that runs after another reads what the first computed."""
 
     def __init__(self, study: Study | None = None, corpus: pd.DataFrame | None = None):
+        from ..plots import use_house_style
+
+        use_house_style()  # the CJK font in every figure a section draws
         self.study = study if study is not None else load_study()
         if corpus is not None:
             self.corpus = corpus

@@ -6,13 +6,14 @@ import pandas as pd
 
 from ..choices import enough_columns, top_groups, with_group
 from ..outputs import save_table
-from .common import Context, Shown
+from .common import Context, Shown, left_out
 
 THEME_COLUMNS = {"by": "the grouping column", "group": "its value", "theme": "theme id (codebook)",
                  "k": "paragraphs with the theme", "n": "paragraphs of the group", "share": "k / n",
                  "lo": "95% interval, lower end (cluster bootstrap over articles)", "hi": "95% interval, upper end",
                  "n_articles": "articles of the group"}
 MIN_UNITS = 5  # a heatmap column needs this many paragraphs
+PERIOD_TABLES = ["themes_by_period", "theme_period_difference"]
 WIDE = 0.25  # an interval wider than this is marked in the heatmaps
 
 
@@ -69,6 +70,13 @@ def share_table(ctx: Context, coded_g: pd.DataFrame, column: str, order: list) -
     return long[["by", "group", "theme", "k", "n", "share", "lo", "hi", "n_articles"]].reset_index(drop=True)
 
 
+def interval(row) -> str:
+    """"95% interval 40%–62%", or why there is none (one article: nothing to resample)."""
+    if pd.isna(row["lo"]) or pd.isna(row["hi"]):
+        return "one article: no interval"
+    return f"95% interval {row['lo']:.0%}–{row['hi']:.0%}"
+
+
 def uncertain_cells(long: pd.DataFrame, wide: float = WIDE, min_articles: int = 3) -> pd.DataFrame:
     """themes x groups: True where a share is shaky (its 95% interval wider than `wide`, or its group has fewer
     than `min_articles` articles, where resampling articles says little)."""
@@ -92,14 +100,15 @@ def by_group(ctx: Context) -> Shown:
     """Heatmap 03_themes_by_group (table themes_by_group): the themes of each article or group."""
     choice = ctx.choices.groups
     if choice.value is None:
-        return Shown(f"No themes by group: {choice.reason}.")
+        return left_out(f"No themes by group: {choice.reason}.", ["themes_by_group"], ["03_themes_by_group"])
     column, few = choice.value, ctx.few
     keep = None if few else list(ctx.choices.shown)
     coded_g = ctx.coded if few else with_group(ctx.coded, ctx.corpus, column, keep=keep)
     n = coded_g.groupby(column).size()
     enough = enough_columns(n, min_units=MIN_UNITS)
     if enough.value is None:
-        return Shown(f"No themes by {'article' if few else column}: {enough.reason}.")
+        return left_out(f"No themes by {'article' if few else column}: {enough.reason}.", ["themes_by_group"],
+                        ["03_themes_by_group"])
     order = [g for g in (list(ctx.corpus["doc_id"]) if few else keep + ["other"]) if g in set(enough.value)]
     coded_g = coded_g[coded_g[column].isin(order)]
     long = share_table(ctx, coded_g, column, order)
@@ -121,20 +130,21 @@ def by_group(ctx: Context) -> Shown:
         lead = shares[g].idxmax()
         row = table[(table["group"] == g) & (table["theme"] == lead)].iloc[0]
         lines.append(f"- **{g}** ({int(row['n']):,} paragraphs): mostly *{ctx.labels[lead]}* ({row['share']:.0%}, "
-                     f"95% interval {row['lo']:.0%}–{row['hi']:.0%})")
+                     f"{interval(row)})")
     return Shown("\n".join(lines).replace("\n(", " ("), figure=fig, data={"long": long, "column": column})
 
 
 def by_region(ctx: Context) -> Shown:
     """Heatmap 03_themes_by_region (table themes_by_province)."""
     if ctx.choices.province.value is None:
-        return Shown(f"No comparison by region here: {ctx.choices.province.reason} (notebook 04 reads places from "
-                     "the texts).")
+        return left_out(f"No comparison by region here: {ctx.choices.province.reason} (notebook 04 reads places "
+                        "from the texts).", ["themes_by_province"], ["03_themes_by_region"])
     provinces = top_groups(ctx.corpus, "province", n=12)
     coded_p = with_group(ctx.coded, ctx.corpus, "province", keep=provinces)
     enough = enough_columns(coded_p.groupby("province").size(), min_units=MIN_UNITS)
     if enough.value is None:
-        return Shown(f"No comparison by province: {enough.reason}.")
+        return left_out(f"No comparison by province: {enough.reason}.", ["themes_by_province"],
+                        ["03_themes_by_region"])
     order = [p for p in provinces + ["other"] if p in set(enough.value)]
     long = share_table(ctx, coded_p[coded_p["province"].isin(order)], "province", order)
     fig = _heatmap(ctx, long, {}, "03_themes_by_region", "Province",
@@ -158,7 +168,7 @@ def cell_evidence(ctx: Context, *shown: Shown) -> Shown:
     top = cells.sort_values(["share", "k"], ascending=False, kind="mergesort").iloc[0]
     theme, group = top["theme"], top["group"]
     text = (f"`theme_evidence(coded, {theme!r}, by={column!r}, group={group!r}, corpus=corpus)`: *{ctx.labels[theme]}* "
-            f"in {ctx.label_of.get(group, group)} ({top['share']:.0%}, 95% interval {top['lo']:.0%}–{top['hi']:.0%}). "
+            f"in {ctx.label_of.get(group, group)} ({top['share']:.0%}, {interval(top)}). "
             "The evidence explorer (`explorer.html` beside the report) opens every cell this way.")
     return Shown(text, theme_evidence(ctx.coded, theme, by=column, group=group, corpus=ctx.corpus).head(10))
 
@@ -171,12 +181,12 @@ def by_period(ctx: Context) -> Shown:
 
     period = ctx.choices.period
     if period.value is None:
-        return Shown(f"No comparison of periods: {period.reason}.")
+        return left_out(f"No comparison of periods: {period.reason}.", PERIOD_TABLES, ["03_themes_by_period"])
     column = period.value
     coded_t = with_group(ctx.coded, ctx.corpus, column)
     enough = enough_columns(coded_t.groupby(column).size(), min_units=MIN_UNITS)
     if enough.value is None:
-        return Shown(f"No comparison of {column}s: {enough.reason}.")
+        return left_out(f"No comparison of {column}s: {enough.reason}.", PERIOD_TABLES, ["03_themes_by_period"])
     cols = sorted(enough.value)
     coded_t = coded_t[coded_t[column].isin(cols)]
     long = share_table(ctx, coded_t, column, cols)
@@ -196,14 +206,19 @@ def by_period(ctx: Context) -> Shown:
             "dotted: wide interval or few articles)")
     save_figure(fig, "03_themes_by_period")
     a, b = cols[0], cols[-1]
-    diff = theme_share_difference(coded_t, column, a, b, codebook=ctx.codebook)
     counts = long.drop_duplicates("group").set_index("group")["n_articles"]
-    diff = diff.assign(a=a, b=b, n_articles_a=int(counts[a]), n_articles_b=int(counts[b]))
+    # the last period against the first, so that diff = share_b - share_a is the change from a to b
+    diff = theme_share_difference(coded_t, column, b, a, codebook=ctx.codebook)
+    diff = diff.rename(columns={f"{x}_{s}": f"{x}_{t}" for x in ("share", "n_articles", "n_paragraphs")
+                                for s, t in (("a", "b"), ("b", "a"))}).assign(a=a, b=b)
+    diff = diff[["theme", "share_a", "share_b", "diff", "lo", "hi", "p", "q", "n_articles_a", "n_articles_b",
+                 "n_paragraphs_a", "n_paragraphs_b", "a", "b"]]
     save_table(diff, "theme_period_difference", f"Change of each theme's share from {a} to {b}: the difference, its 95% "
                "interval (articles resampled), an article-level permutation p and Benjamini-Hochberg q over the themes.",
                {"theme": "theme id", "share_a": f"share in {a}", "share_b": f"share in {b}", "diff": "share_b - share_a",
                 "lo": "95% interval of diff, lower end", "hi": "upper end", "p": "permutation p (articles shuffled)",
                 "q": "Benjamini-Hochberg q over the themes", "a": "first period", "b": "last period",
+                "n_paragraphs_a": f"paragraphs in {a}", "n_paragraphs_b": f"paragraphs in {b}",
                 "n_articles_a": f"articles in {a}", "n_articles_b": f"articles in {b}"})
     real = diff[(diff["lo"] > 0) | (diff["hi"] < 0)].sort_values("diff", kind="mergesort")
     if real.empty:

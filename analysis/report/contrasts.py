@@ -1,7 +1,6 @@
 """Report sections 4.5-4.7 and 5: periods, groups and their vocabulary, whether the codebook holds up, limits."""
 from __future__ import annotations
 
-from ..choices import present
 from ..outputs import has_table, read_table
 from .document import Block, Report, pct, plural
 from .findings import period_changes
@@ -24,8 +23,9 @@ def periods(rep: Report) -> Block:
     docs_per = period_values(rep.corpus, period).value_counts()
     same = rep.coincide[(rep.coincide["column"] == "year") & (rep.coincide["value"] == str(last))]
     first, final = cols[0], cols[-1]
-    text = (f"{first} has {plural(int(docs_per.get(first, 0)), 'article')} ({n_t[first]:,} paragraphs) and {final} "
-            f"{plural(int(docs_per.get(final, 0)), 'article')} ({n_t[final]:,} paragraphs). "
+    n_first, n_final = int(docs_per.get(first, 0)), int(docs_per.get(final, 0))
+    text = (f"{first} has {plural(n_first, 'article')} ({n_t[first]:,} paragraphs) and {final} "
+            f"{plural(n_final, 'article')} ({n_t[final]:,} paragraphs). "
             + period_changes(rep)[2]
             + f"\n\nKey terms of {last} against {earlier} by G² (counts {last}:{earlier}): {rep.terms(late)}. Key terms "
               f"of {earlier}: {rep.terms(early)}.")
@@ -83,11 +83,15 @@ def codebook_check(rep: Report) -> Block:
             f"{', '.join(sorted(set(rep.th(by_label.get(b, b)) for b in matched['best_theme']))) or 'none'}. Of the "
             f"others, {len(voice)} are mostly one article's vocabulary (at least 75% of the topic's weight in one "
             f"article{': ' + voices if len(voice) else ''}): they capture *who is speaking* rather than an activity, "
-            "which the codebook deliberately does not code. No topic matches "
-            f"{' or '.join(f'{rep.th(t)} ({pct(share_of[t])} of paragraphs)' for t in common) or 'none of the frequent themes'}"
-            f", whose words spread over many topics; nor {', '.join(f'{rep.th(t)} ({pct(share_of[t])})' for t in rare) or 'any rarer theme'}, "
-            f"too infrequent in {rep.n_paras:,} paragraphs to form topics of their own or sharing their words with a "
-            "larger theme.")
+            "which the codebook deliberately does not code.")
+    if common:
+        text += (" No topic matches " + " or ".join(f"{rep.th(t)} ({pct(share_of[t])} of paragraphs)" for t in common)
+                 + ", whose words spread over many topics.")
+    if rare:
+        names = ", ".join(f"{rep.th(t)} ({pct(share_of[t])})" for t in rare)
+        text += (f" Nor does any match {names}: too infrequent in {rep.n_paras:,} paragraphs to form topics of "
+                 "their own, or sharing their words with a larger theme.")
+
     agreement = rep.tab("codebook_agreement")
     if agreement is not None and "kappa" in agreement.columns:
         pooled = agreement[agreement["theme"] == "pooled"]
