@@ -9,8 +9,8 @@ from .clean import cleaning_audit
 from .plots import cjk_font, save_figure, use_house_style
 from .segment import load_stopwords, segment, tokenize, tokenize_corpus
 from .terms import cooccurrence, dfm, keyness, kwic, term_frequencies, tfidf
-from .places import (find_places, gazetteer, infer_region, place_mentions, place_units,
-                     starts_with_place, unit_region)
+from .places import find_places, gazetteer, infer_region, starts_with_place
+from .places_units import place_mentions, place_units, unit_region
 from .amounts import amounts_by_place, extract_amounts, unit_amounts
 
 from .codebook import CodebookError, load_codebook

@@ -6,7 +6,8 @@ The order (``RULE_ORDER``) is part of the contract, because later rules rely on 
                       control characters (NUL) and marks of undecodable bytes (U+FFFD) out, each logged
  2. strip_pinyin      a Latin pinyin syllable in parentheses glued after a character: 頁(yè) → 頁
  3. corrections       repairs listed in data/lexicon/corrections.csv (mojibake...), each with its reason
- 4. to_simplified     OpenCC tw2s (t2s + variant characters), and 「」『』 → “”‘’
+ 4. to_simplified     traditional paragraphs only: OpenCC tw2s (t2s + variant characters, particle 著 → 着
+                      but 著 kept in words the dictionary knows, 土著), and 「」『』 → “”‘’
  5. related_list      everything from a 相关焦点 / 相关阅读 ... line to the end (other articles)
  6. chrome patterns   line patterns from data/lexicon/chrome.csv (breadcrumbs, 分享到, 更多, URL, 编辑, 关键词)
  7. header            title, subtitle (——…), author line, date/source line, 原标题 → metadata
@@ -90,8 +91,30 @@ def _opencc():
     import opencc
 
     # tw2s = OpenCC's t2s plus Taiwan variant characters: it turns the particle 著 into 着
-    # (带著 → 带着, 随著 → 随着) while keeping 著名 and 显著; plain t2s leaves 著 everywhere.
+    # (帶著 → 带着, 隨著 → 随着) while keeping 著名 and 顯著; plain t2s leaves 著 everywhere. On simplified
+    # text it is wrong (显著 → 显着, 土著 → 土着): to_simplified gives it traditional paragraphs only.
     return opencc.OpenCC("tw2s")
+
+
+@lru_cache(maxsize=None)
+def _script_table(which: str):
+    """"traditional"/"simplified": the characters only that script writes, as one class (those OpenCC's
+    t2s, resp. s2t, changes, less the few both change; CJK and extension A); "zhu": jieba's dictionary
+    frequencies of the two-character words with 著 or 着 (著名 9342, 土著 441; 随着 10614, 着手 1241)."""
+    import opencc
+
+    if which == "zhu":
+        import jieba
+
+        with jieba.get_dict_file() as f:
+            found = re.findall(r"^(.[著着]|[著着].) (\d+)", f.read().decode("utf-8"), re.M)
+        return {word: int(n) for word, n in found}
+    if which in ("t2s", "s2t"):  # the characters the profile changes; one a line, so no phrase spans two
+        chars = [chr(c) for c in [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)]]
+        out = opencc.OpenCC(which).convert("\n".join(chars)).split("\n")
+        return {c for c, o in zip(chars, out) if o != c}
+    mine, other = ("t2s", "s2t") if which == "traditional" else ("s2t", "t2s")
+    return re.compile("[" + "".join(sorted(_script_table(mine) - _script_table(other))) + "]")
 
 
 # ---------------------------------------------------------------- character-level rules
@@ -222,11 +245,42 @@ _QUOTE_PAIRS = (("「", "“"), ("」", "”"), ("『", "‘"), ("』", "’"))
 
 
 def to_simplified(text: str) -> tuple[str, list]:
-    """Traditional → simplified script with OpenCC (tw2s); corner brackets → curly quotes."""
-    new = _opencc().convert(text)
-    for old, quote in _QUOTE_PAIRS:  # str.replace runs in C; translate() with a dict does not
-        if old in new:
-            new = new.replace(old, quote)
+    """Traditional → simplified script, for traditional text only; simplified text stays byte for byte.
+
+    A paragraph (line) is traditional when it holds more characters only traditional script writes (區, 這,
+    們) than characters only simplified script writes (区, 这, 们); a paragraph with neither, or as many of
+    each, follows the text as a whole. A text without any traditional-only character is returned as it is
+    (one search; most texts). Traditional paragraphs are converted with OpenCC's tw2s, which also turns the
+    Taiwan particle 著 into 着 (帶著 → 带着); where that 著 makes a word with the character before it that
+    jieba's dictionary knows better than either word 着 would make (土著 441 against 土着 0, 编著, 原著,
+    卓著; but 表明著陸: 明著 2 against 着陆 429), 著 stays. Their corner brackets
+    become curly quotes (「」『』 → “”‘’).
+    """
+    trad = _script_table("traditional")
+    if not trad.search(text):
+        return text, []
+    simp = _script_table("simplified")
+    paras = text.split("\n")
+    counts = [(len(trad.findall(p)), len(simp.findall(p))) for p in paras]
+    whole = sum(t for t, _ in counts) > sum(s for _, s in counts)
+    out = []
+    for para, (t, s) in zip(paras, counts):
+        if t > s or (t == s and whole):
+            new = _opencc().convert(para)
+            if "著" in para and len(new) == len(para):
+                words = _script_table("zhu")
+                chars = list(new)
+                for k in (k for k, c in enumerate(para) if c == "著" and new[k] == "着"):
+                    left, right = new[k - 1] if k else "", new[k + 1] if k + 1 < len(new) else ""
+                    if words.get(left + "著", 0) > max(words.get(left + "着", 0), words.get("着" + right, 0)):
+                        chars[k] = "著"  # (tw2s itself keeps 著 before what follows in 著名, 著作, 著称)
+                new = "".join(chars)
+            for old, quote in _QUOTE_PAIRS:  # str.replace runs in C; translate() with a dict does not
+                if old in new:
+                    new = new.replace(old, quote)
+            para = new
+        out.append(para)
+    new = "\n".join(out)
     changed = _count_changed(text, new)
     return new, ([(f"{changed} characters converted to simplified script", "")] if changed else [])
 
@@ -411,10 +465,29 @@ def parse_meta_line(line: str) -> dict:
 
 
 def _is_meta_line(line: str) -> bool:
-    return len(line) <= 120 and bool(_DATE.search(line) or _LABEL.search(line))
+    """A header's date/source line in the shapes the seeds have (时间:2020-03-24   来源:2020年03期;
+    2020年04月29日 19:54 | 作者:… | 来源:人民政协网; 2020-12-22 消费日报网; http://… (2022-09-09 11:30:43)
+    来源:四川在线): a date or labels with short values, URLs, separators and at most a short source name
+    besides. Never a sentence (。!?;), never an outlet's credit (央视网消息(新闻联播):…), whatever dates it holds."""
+    if len(line) > 120 or re.search(r"[。!?;]", line) or _DATELINE.match(line):
+        return False
+    if not (_DATE.search(line) or _LABEL.search(line)):
+        return False
+    rest = _DATE.sub(" ", _URL.sub(" ", line))  # dates with their times (19:54) first
+    labels = (r"(?:来源|稿源|出处|作者|文|记者|通讯员|实习生|摄影|图|编辑|责任编辑|责编|审核|时间|发布时间|发布日期"
+              r"|更新时间|日期|发布|浏览|浏览次数|点击|点击数|阅读|阅读数|字号|供稿)")
+    pair = rf"{labels}\s*:\s*([^|:]*?)\s*(?=\||\s{{2,}}|$|\s+{labels}\s*:)"
+    for m in list(re.finditer(pair, rest))[::-1]:  # 来源:人民政协网; 作者:高峰 通讯员 刘海武; 浏览次数:123
+        if len(m.group(1)) > 30:
+            return False
+        rest = rest[:m.start()] + " " + rest[m.end():]
+    left = [w for w in re.split(r"[\s|()\[\]【】/]+", rest) if w]
+    # what is left is at most one short name: the source of an unlabelled line (2020-12-22 消费日报网)
+    return len(left) <= 1 and all(len(w) <= 16 and not re.search(r"[,、“”\"《》:]", w) for w in left)
 
 
 def _is_author_line(line: str) -> bool:
+    """Names only (张斯伟; 高峰 刘海武); counted as the header's only when the date/source line follows."""
     return bool(re.fullmatch(rf"[{CJK}]{{2,4}}(\s+[{CJK}]{{2,4}}){{0,3}}", line))
 
 
@@ -424,6 +497,10 @@ def split_header(lines: list[str]) -> tuple[dict, list[str], list]:
     The first line is the title. Directly under it may come, in any order: a subtitle starting
     with ——, an author line (names only), the date/source line, and 原标题:…. The body starts at
     the first line that is none of these; once the date line is seen, only 原标题 may still follow.
+    Lines are header lines only in these shapes (see `_is_meta_line`): a file that is a title and then
+    its body (the way scrapers save news) keeps every body line, an outlet's credit with a date
+    (央视网消息(新闻联播):2020年7月1日,…) included. An author line counts only above a date/source line:
+    without one, a short line of names is no different from a second title or a heading, and stays.
     """
     meta: dict = {}
     removed: list[tuple[str, str, str]] = []
@@ -434,9 +511,10 @@ def split_header(lines: list[str]) -> tuple[dict, list[str], list]:
     removed.append(("header_title", lines[0], ""))
     i = 1
     seen_meta = False
+    author_at = None  # the first author line not yet confirmed by a date/source line under it
     while i < len(lines) and i <= 6:
         s = lines[i].strip()
-        if s.startswith("——") and not seen_meta:
+        if s.startswith("——") and not seen_meta and len(s) <= 80 and not re.search(r"[。!?;]", s):
             meta["subtitle"] = s.lstrip("—").strip()
             rule = "header_subtitle"
         elif re.match(r"^原标题\s*:", s):
@@ -448,14 +526,21 @@ def split_header(lines: list[str]) -> tuple[dict, list[str], list]:
         elif _is_meta_line(s) and not seen_meta:
             meta.update({k: v for k, v in parse_meta_line(s).items() if k not in meta or k == "date"})
             seen_meta = True
+            author_at = None
             rule = "header_meta"
         elif _is_author_line(s) and not seen_meta:
             meta["author"] = _authors(s)
+            author_at = i if author_at is None else author_at
             rule = "header_author"
         else:
             break
         removed.append((rule, lines[i], ""))
         i += 1
+    if author_at is not None:  # names with no date/source line under them: body text after all
+        meta.pop("author", None)
+        if any(rule == "header_subtitle" for rule, _, _ in removed[author_at:]):
+            meta.pop("subtitle", None)
+        removed, i = removed[:author_at], author_at  # removed[k] is line k's (the title's is 0)
     body = lines[i:]
     if "author" not in meta and body:  # lead byline "(刘权有)截至…": kept in the text, read as author
         m = re.match(rf"^\((?:记者|通讯员)?\s*([{CJK}]{{2,4}}(?:\s+[{CJK}]{{2,4}})*)\)", body[0].strip())

@@ -51,7 +51,8 @@ def rules_version() -> str:
 
 def places_version() -> str:
     """What an inferred region depends on: the place code and every place rule file."""
-    files = [_CODE / "places.py"] + sorted(LEXICON_DIR.glob("place*.csv")) + sorted(LEXICON_DIR.glob("gazetteer*.csv"))
+    files = [_CODE / "places.py", _CODE / "places_gazetteer.py"] + sorted(LEXICON_DIR.glob("place*.csv"))
+    files += sorted(LEXICON_DIR.glob("gazetteer*.csv"))
     try:
         from importlib.metadata import version
 
