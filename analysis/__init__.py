@@ -8,7 +8,8 @@ from .codebook import CodebookError, load_codebook
 from .corpus import CorpusError, cleaning_audit, load_corpus, paragraphs, read_text
 from .duplicates import near_duplicates
 from .intervals import theme_share_difference, theme_share_intervals
-from .places import find_places, gazetteer, infer_region, place_mentions, place_units, starts_with_place, unit_region
+from .places import find_places, gazetteer, infer_region, starts_with_place
+from .places_units import place_mentions, place_units, unit_region
 from .plots import cjk_font, save_figure, use_house_style
 from .segment import load_stopwords, segment, tokenize, tokenize_corpus
 from .terms import cooccurrence, dfm, keyness, kwic, term_frequencies, tfidf

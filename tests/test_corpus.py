@@ -176,3 +176,22 @@ def test_map_chunks_shared_data_is_each_calls_own_across_threads():
     with ThreadPoolExecutor(4) as pool:
         assert all(pool.map(run, "abcdabcd"))
     assert map_chunks(_tagged, [(0, 5), (5, 9)], 2, shared=list("abcdefghi")) == [list("abcde"), list("fghi")]
+
+
+def test_quiet_loading_prints_no_progress_bar(tmp_path, capfd):
+    """`build --quiet` passes progress=False down to the warm load: the loading bar (shown from 50 files on)
+    and the tokenizing bar stay away (issue 26.5)."""
+    from analysis.build import warm_load
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for k in range(12):
+        for p in sorted(RAW_DIR.glob("*.txt")):
+            shutil.copy(p, folder / f"{k:02d}_{p.name}")
+    capfd.readouterr()
+    warm_load(str(folder), cache_dir=tmp_path / "cache", progress=False)
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
+    assert any((tmp_path / "cache").rglob("*")), "the warm load wrote no cache: it did not run"
+    load_corpus(folder, cache=False, progress=True)  # the same load with bars: what the quiet one left out
+    assert "loading" in capfd.readouterr().err

@@ -6,7 +6,8 @@ The order (``RULE_ORDER``) is part of the contract, because later rules rely on 
                       control characters (NUL) and marks of undecodable bytes (U+FFFD) out, each logged
  2. strip_pinyin      a Latin pinyin syllable in parentheses glued after a character: 頁(yè) → 頁
  3. corrections       repairs listed in the lexicon's corrections.csv (mojibake...), each with its reason
- 4. to_simplified     OpenCC tw2s (t2s + variant characters), and 「」『』 → “”‘’
+ 4. to_simplified     traditional paragraphs only: OpenCC tw2s (t2s + variant characters, particle 著 → 着
+                      but 著 kept in words the dictionary knows, 土著), and 「」『』 → “”‘’
  5. related_list      everything from a 相关焦点 / 相关阅读 ... line to the end (other articles)
  6. chrome patterns   line patterns from the lexicon's chrome.csv (breadcrumbs, 分享到, 更多, URL, 编辑, 关键词)
  7. header            title, subtitle (——…), author line, date/source line, 原标题 → metadata

@@ -19,8 +19,30 @@ def _opencc():
     import opencc
 
     # tw2s = OpenCC's t2s plus Taiwan variant characters: it turns the particle 著 into 着
-    # (带著 → 带着, 随著 → 随着) while keeping 著名 and 显著; plain t2s leaves 著 everywhere.
+    # (帶著 → 带着, 隨著 → 随着) while keeping 著名 and 顯著; plain t2s leaves 著 everywhere. On simplified
+    # text it is wrong (显著 → 显着, 土著 → 土着): to_simplified gives it traditional paragraphs only.
     return opencc.OpenCC("tw2s")
+
+
+@lru_cache(maxsize=None)
+def _script_table(which: str):
+    """"traditional"/"simplified": the characters only that script writes, as one class (those OpenCC's
+    t2s, resp. s2t, changes, less the few both change; CJK and extension A); "zhu": jieba's dictionary
+    frequencies of the two-character words with 著 or 着 (著名 9342, 土著 441; 随着 10614, 着手 1241)."""
+    import opencc
+
+    if which == "zhu":
+        import jieba
+
+        with jieba.get_dict_file() as f:
+            found = re.findall(r"^(.[著着]|[著着].) (\d+)", f.read().decode("utf-8"), re.M)
+        return {word: int(n) for word, n in found}
+    if which in ("t2s", "s2t"):  # the characters the profile changes; one a line, so no phrase spans two
+        chars = [chr(c) for c in [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)]]
+        out = opencc.OpenCC(which).convert("\n".join(chars)).split("\n")
+        return {c for c, o in zip(chars, out) if o != c}
+    mine, other = ("t2s", "s2t") if which == "traditional" else ("s2t", "t2s")
+    return re.compile("[" + "".join(sorted(_script_table(mine) - _script_table(other))) + "]")
 
 
 # Characters that carry nothing readable: zero-width, bidi controls (U+202E can reverse a line on
@@ -148,11 +170,42 @@ _QUOTE_PAIRS = (("「", "“"), ("」", "”"), ("『", "‘"), ("』", "’"))
 
 
 def to_simplified(text: str) -> tuple[str, list]:
-    """Traditional → simplified script with OpenCC (tw2s); corner brackets → curly quotes."""
-    new = _opencc().convert(text)
-    for old, quote in _QUOTE_PAIRS:  # str.replace runs in C; translate() with a dict does not
-        if old in new:
-            new = new.replace(old, quote)
+    """Traditional → simplified script, for traditional text only; simplified text stays byte for byte.
+
+    A paragraph (line) is traditional when it holds more characters only traditional script writes (區, 這,
+    們) than characters only simplified script writes (区, 这, 们); a paragraph with neither, or as many of
+    each, follows the text as a whole. A text without any traditional-only character is returned as it is
+    (one search; most texts). Traditional paragraphs are converted with OpenCC's tw2s, which also turns the
+    Taiwan particle 著 into 着 (帶著 → 带着); where that 著 makes a word with the character before it that
+    jieba's dictionary knows better than either word 着 would make (土著 441 against 土着 0, 编著, 原著,
+    卓著; but 表明著陸: 明著 2 against 着陆 429), 著 stays. Their corner brackets
+    become curly quotes (「」『』 → “”‘’).
+    """
+    trad = _script_table("traditional")
+    if not trad.search(text):
+        return text, []
+    simp = _script_table("simplified")
+    paras = text.split("\n")
+    counts = [(len(trad.findall(p)), len(simp.findall(p))) for p in paras]
+    whole = sum(t for t, _ in counts) > sum(s for _, s in counts)
+    out = []
+    for para, (t, s) in zip(paras, counts):
+        if t > s or (t == s and whole):
+            new = _opencc().convert(para)
+            if "著" in para and len(new) == len(para):
+                words = _script_table("zhu")
+                chars = list(new)
+                for k in (k for k, c in enumerate(para) if c == "著" and new[k] == "着"):
+                    left, right = new[k - 1] if k else "", new[k + 1] if k + 1 < len(new) else ""
+                    if words.get(left + "著", 0) > max(words.get(left + "着", 0), words.get("着" + right, 0)):
+                        chars[k] = "著"  # (tw2s itself keeps 著 before what follows in 著名, 著作, 著称)
+                new = "".join(chars)
+            for old, quote in _QUOTE_PAIRS:  # str.replace runs in C; translate() with a dict does not
+                if old in new:
+                    new = new.replace(old, quote)
+            para = new
+        out.append(para)
+    new = "\n".join(out)
     changed = _count_changed(text, new)
     return new, ([(f"{changed} characters converted to simplified script", "")] if changed else [])
 

@@ -58,7 +58,7 @@ def _regions_part(part: pd.DataFrame) -> pd.DataFrame:
 
 
 def _mentions_part(part: pd.DataFrame) -> pd.DataFrame:
-    from ..places import place_mentions
+    from ..places_units import place_mentions
 
     regions = part[["doc_id", "province"]].drop_duplicates("doc_id").assign(city="", title="", text="")
     paras = part.drop(columns=["province"])
@@ -78,7 +78,7 @@ def place_mentions(paras, corpus, client=None):
 
 
 def _units_part(part: pd.DataFrame, paras_cols) -> pd.DataFrame:
-    from ..places import place_units
+    from ..places_units import place_units
 
     if paras_cols is None:
         return place_units(part)

@@ -49,7 +49,7 @@ def rules_version() -> str:
 
 def places_version() -> str:
     """What an inferred region depends on: the place code and every place rule file."""
-    files = source_files("places") + [lexicon.RULES_FILE, lexicon.CORRECTIONS_FILE]
+    files = source_files("places", "places_gazetteer") + [lexicon.RULES_FILE, lexicon.CORRECTIONS_FILE]
     try:
         from importlib.metadata import version
 

@@ -15,7 +15,8 @@ import pandas as pd
 from ..amounts import amounts_by_place, unit_amounts
 from ..choices import enough_columns
 from ..outputs import save_table
-from ..places import gazetteer, infer_region, place_mentions, place_units, starts_with_place, unit_region
+from ..places import gazetteer, infer_region, starts_with_place
+from ..places_units import place_mentions, place_units, unit_region
 from ..plots import palette, plot_keyness, plot_place_amounts, plot_ranked_counts, plot_theme_heatmap, save_figure
 from ..segment import tokenize_corpus
 from ..terms import dfm, keyness
