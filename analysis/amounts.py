@@ -36,11 +36,10 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .dispatch import dask_layer as _cluster
+from .dispatch import call, is_dask
 from .lexicon import TERMS_FILE, amount_terms  # noqa: F401 (re-exported)
-from .places import first_place
-
 from .paths import PROJECT_ROOT  # noqa: F401
+from .places import first_place
 
 AMOUNT_COLUMNS = [
     "place", "province", "city", "county", "code", "kind", "amount", "amount_high", "amount_yuan", "count",
@@ -328,8 +327,8 @@ def unit_amounts(units: pd.DataFrame) -> pd.DataFrame:
     extract_amounts columns). An amount whose own clause names a place below or at the unit's
     place keeps that finer place (米易县 inside the 攀枝花 section); otherwise it takes the unit's
     place (the district of a clause, the city of a section, the article's region)."""
-    if _cluster.is_dask(units):
-        return _cluster.unit_amounts(units)
+    if is_dask(units):
+        return call("unit_amounts", units)
     frames = []
     for u in units.itertuples(index=False):
         found = extract_amounts(u.text, u.province)
@@ -358,8 +357,8 @@ def amounts_by_place(units: pd.DataFrame, amounts: pd.DataFrame, by: str = "city
     n_foreign (money in another currency, 100万美元: left out of money_yuan) and n_per (money per
     head or household, 每户500元, 人均1.41万元: left out of money_yuan). A range (5至10万元) adds its lower end.
     Sums add every count the text gives, which can count the same people twice."""
-    if _cluster.is_dask(units) or _cluster.is_dask(amounts):
-        return _cluster.amounts_by_place(units, amounts, by)
+    if is_dask(units) or is_dask(amounts):
+        return call("amounts_by_place", units, amounts, by)
     chars = units.assign(n=units["text"].str.len()).groupby(by, sort=False).agg(
         n_units=("text", "size"), n_chars=("n", "sum"))
     amounts = amounts.merge(units[["doc_id", "para_no", "unit_no", by]], on=["doc_id", "para_no", "unit_no"],

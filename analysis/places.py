@@ -22,10 +22,19 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .dispatch import dask_layer as _cluster
+from .dispatch import call, is_dask
 from .lexicon import CORRECTIONS_FILE, RULES_FILE, gazetteer_corrections, place_rules  # noqa: F401
-from .places_gazetteer import (GAZETTEER_COLUMNS, LEVELS, MUNICIPALITIES, SHORT, _name_index,  # noqa: F401
-                               _rows, _scan, gazetteer, place_words)
+from .places_gazetteer import (  # noqa: F401
+    GAZETTEER_COLUMNS,
+    LEVELS,
+    MUNICIPALITIES,
+    SHORT,
+    _name_index,
+    _rows,
+    _scan,
+    gazetteer,
+    place_words,
+)
 
 MENTION_COLUMNS = [
     "mention", "start", "end", "place", "level", "province", "city", "county", "code",
@@ -233,8 +242,8 @@ def region_of_text(text: str, title: str = "") -> tuple[str, str]:
     Province: the one most named (title mentions count three times; places help went to are
     not counted). City: the one the title is about (the most specific place of the first run of
     places it names, when below the province: 四川南充, 商丘市政协…), else the place below the
-    province named at least half the time and twice as often as the next one. A text that names no place by a name usable
-    outside its province is read again taking the title's short names that fit one place in China
+    province named at least half the time and twice as often as the next one. A text that names no place by a
+    name usable outside its province is read again taking the title's short names that fit one place in China
     (都江堰政协…, 义乌:…).
     See region_of_text_detail for whether the answer rests on shared names.
     """
@@ -338,8 +347,8 @@ def infer_region(corpus: pd.DataFrame) -> pd.DataFrame:
     title and text name. Adds `region_inferred` (True where filled) and `region_ambiguous`
     (True where the inferred region rests only on names several places share, as a bare 朝阳区
     or 铁东区: see region_of_text_detail; False for curated rows). Curated rows are kept."""
-    if _cluster.is_dask(corpus):
-        return _cluster.map_rows(infer_region, corpus)
+    if is_dask(corpus):
+        return call("map_rows", infer_region, corpus)
     out = corpus.copy()
     todo = out["province"].fillna("").eq("")
     regions = [region_of_text_detail(text, title)

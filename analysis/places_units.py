@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from .dispatch import dask_layer as _cluster
+from .dispatch import call, is_dask
 from .places import MENTION_COLUMNS, MUNICIPALITIES, _region_place, find_places, infer_region
 
 UNIT_COLUMNS = [
@@ -23,8 +23,8 @@ def place_mentions(paras: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
     """Place mentions of every paragraph (doc_id, para_no, section + the find_places columns),
     names shared by several places resolved by the article's province (朝阳区 in a Beijing
     article is Beijing's). Articles without a province get one from infer_region."""
-    if _cluster.is_dask(paras) or _cluster.is_dask(corpus):
-        return _cluster.place_mentions(paras, corpus)
+    if is_dask(paras) or is_dask(corpus):
+        return call("place_mentions", paras, corpus)
     regions = infer_region(corpus).set_index("doc_id")
     frames = []
     for row in paras.itertuples(index=False):
@@ -101,8 +101,8 @@ def place_units(corpus: pd.DataFrame, paras: pd.DataFrame | None = None) -> pd.D
     section above them) or "clause" (a paragraph running through districts, split on ";" and
     "。", e.g. the Beijing article's donation paragraph).
     """
-    if _cluster.is_dask(corpus) or _cluster.is_dask(paras):
-        return _cluster.place_units(corpus, paras)
+    if is_dask(corpus) or is_dask(paras):
+        return call("place_units", corpus, paras)
     from .paragraph import paragraphs
 
     paras = paragraphs(corpus) if paras is None else paras

@@ -23,8 +23,17 @@ import pandas as pd
 
 from .choices import PERIODS, TEXT_COLUMNS
 from .lexicon import CODEBOOK_FILE
-from .outputs import (ENV_CORPUS, ENV_FIGURES, ENV_TABLES, PROJECT_ROOT, SEED_SOURCE, _current, corpus_name,
-                      default_out, output_dirs)
+from .outputs import (
+    ENV_CORPUS,
+    ENV_FIGURES,
+    ENV_TABLES,
+    PROJECT_ROOT,
+    SEED_SOURCE,
+    _current,
+    corpus_name,
+    default_out,
+    output_dirs,
+)
 
 SEED_STUDY = PROJECT_ROOT / "data" / "study.toml"
 ENV_STUDY = "ANALYSIS_STUDY"
@@ -233,15 +242,13 @@ def use_files(study: Study) -> Study:
 
 def activate(study: Study) -> Study:
     """Make `study` the one the package reads: its files (environment) and its output folders."""
-    from . import plots
-
     use_files(study)
     if os.environ.get(ENV_FIGURES) and study.out is not None and \
             Path(os.environ[ENV_FIGURES]).parent == Path(study.out):
         dirs = {"figures": Path(os.environ[ENV_FIGURES]), "tables": Path(os.environ.get(ENV_TABLES, ""))}
     else:
         dirs = output_dirs(study.out)
-    plots.FIGURES_DIR, _current["tables"] = dirs["figures"], dirs["tables"]
+    _current["figures"], _current["tables"] = dirs["figures"], dirs["tables"]
     return study
 
 

@@ -21,9 +21,7 @@ def tables(tmp_path, monkeypatch):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setitem(outputs._current, "tables", tmp_path / "tables")
-    import analysis.plots as plots
-
-    monkeypatch.setattr(plots, "FIGURES_DIR", tmp_path / "figures")
+    monkeypatch.setitem(outputs._current, "figures", tmp_path / "figures")
     yield tmp_path / "tables"
     for key in STUDY_ENV:
         os.environ.pop(key, None)

@@ -16,10 +16,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from analysis import plots, use_house_style
+from analysis import use_house_style
+from analysis.notebook import Context, places, terms
 from analysis.outputs import _current, output_dirs
 from analysis.paths import PROJECT_ROOT, SHARED_CORPORA
-from analysis.notebook import Context, places, terms
 from analysis.study import SEED_STUDY, STUDY_ENV, activate, default_study, read_study
 
 XWLB = SHARED_CORPORA / "xwlb_2020_2022.jsonl.xz"
@@ -36,7 +36,7 @@ SICHUAN_LABEL = "【同心抗疫】四川统一战线在… (2022-09-09)"  # 004
 def isolated(tmp_path_factory):
     """A cache of this test session's own; outputs and the study's environment restored afterwards."""
     saved_env = {k: os.environ.get(k) for k in ("ANALYSIS_CACHE_DIR", *STUDY_ENV)}
-    saved_out = (plots.FIGURES_DIR, _current["tables"])
+    saved_out = (_current["figures"], _current["tables"])
     os.environ["ANALYSIS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
     use_house_style()
     yield
@@ -45,7 +45,7 @@ def isolated(tmp_path_factory):
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
-    plots.FIGURES_DIR, _current["tables"] = saved_out
+    _current["figures"], _current["tables"] = saved_out
 
 
 @pytest.fixture(autouse=True)

@@ -35,14 +35,13 @@ class Shown:
 
 def left_out(reason: str, tables=(), figures=()) -> Shown:
     """A section without enough data: one line saying why, and no table or figure left from an earlier build."""
-    from .. import plots
-    from ..outputs import drop_table
+    from ..outputs import drop_table, figures_dir
 
     for name in tables:
         drop_table(name)
     for name in figures:
         for suffix in (".png", ".svg"):
-            (plots.FIGURES_DIR / f"{name}{suffix}").unlink(missing_ok=True)
+            (figures_dir() / f"{name}{suffix}").unlink(missing_ok=True)
     return Shown(reason)
 
 

@@ -11,12 +11,23 @@ boxes instead of characters is a bug, so `cjk_font()` checks the font really cov
 """
 from __future__ import annotations
 
-from ..paths import FIGURES_DIR, PROJECT_ROOT  # noqa: F401 (FIGURES_DIR is reassigned by study/build)
-from .style import (DPI, PNG_OPTIONS, SEED, SYSTEM_CJK_FONTS, cjk_font, palette, save_figure,  # noqa: F401
-                    use_house_style)
-from .heatmap import plot_heatmap, plot_share_heatmap, plot_theme_heatmap, plot_topic_theme
 from .corpus import plot_cleaning_lengths, plot_timeline
-from .terms import (plot_keyness, plot_term_comparison, plot_top_terms, plot_top_terms_grid,
-                    plot_wordcloud, plot_wordcloud_grid)
-from .themes import plot_term_network, plot_theme_periods
+from .heatmap import plot_heatmap, plot_share_heatmap, plot_theme_heatmap, plot_topic_theme
 from .places import BOUND_MARKERS, plot_place_amounts, plot_ranked_counts
+from .style import DPI, PNG_OPTIONS, SEED, SYSTEM_CJK_FONTS, cjk_font, palette, save_figure, use_house_style
+from .terms import (
+                    plot_keyness,
+                    plot_term_comparison,
+                    plot_top_terms,
+                    plot_top_terms_grid,
+                    plot_wordcloud,
+                    plot_wordcloud_grid,
+)
+from .themes import plot_term_network, plot_theme_periods
+
+__all__ = ["plot_cleaning_lengths", "plot_timeline", "plot_heatmap", "plot_share_heatmap", "plot_theme_heatmap",
+           "plot_topic_theme", "BOUND_MARKERS", "plot_place_amounts", "plot_ranked_counts", "DPI", "PNG_OPTIONS",
+           "SEED",
+           "SYSTEM_CJK_FONTS", "cjk_font", "palette", "save_figure", "use_house_style", "plot_keyness",
+           "plot_term_comparison", "plot_top_terms", "plot_top_terms_grid", "plot_wordcloud", "plot_wordcloud_grid",
+           "plot_term_network", "plot_theme_periods"]

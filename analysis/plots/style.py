@@ -7,11 +7,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
-
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
-SEED = 20200124  # one fixed seed for every random layout (word clouds, networks, NMF)
+from ..paths import SEED  # one fixed seed for every random layout (word clouds, networks, NMF)
+
+__all__ = ["SEED", "DPI", "PNG_OPTIONS", "SYSTEM_CJK_FONTS", "cjk_font", "palette", "save_figure", "use_house_style"]
+
 DPI = 200
 # zlib level 3 instead of Pillow's 6: the same pixels, files about 7% larger, encoding about a third faster
 # (encoding the 200-dpi PNGs was a sixth of the time spent saving figures).
@@ -92,11 +94,11 @@ def use_house_style() -> str:
 
 
 def _figures_dir() -> Path:
-    """The default output folder: `analysis.plots.FIGURES_DIR`, read when a figure is saved (study and build
-    point it at a build's folder)."""
-    import analysis.plots as plots
+    """The default output folder (`analysis.outputs.figures_dir`), read when a figure is saved: the study and the
+    build point it at a build's folder."""
+    from ..outputs import figures_dir
 
-    return Path(plots.FIGURES_DIR)
+    return figures_dir()
 
 
 def save_figure(fig, name: str, figures_dir: Path | str | None = None, show: bool | None = None) -> list[Path]:
