@@ -135,7 +135,8 @@ def report(pages_dir: Path, verbose: bool = False) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=Path, nargs="+", default=[PAGES_DIR, OWN_PAGES_DIR],
-                        help="folders of NAME.html + NAME.gold.json (default: ../shared/html-pages and tests/fixtures/pages)")
+                        help="folders of NAME.html + NAME.gold.json "
+                             "(default: ../shared/html-pages and tests/fixtures/pages)")
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per page and extractor")
     args = parser.parse_args()
     for pages in args.pages:

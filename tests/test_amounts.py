@@ -313,8 +313,9 @@ def test_guo_inside_another_word_is_no_qualifier():
     assert _amounts("经过3天,200名委员") == [("200名", 200, None, "exact")]
 
 
-@pytest.mark.parametrize("text", ["同学们十人一组,有序采样", "从每组4至6人,变成了每组2人", "党中央把民族工作纳入“五位一体”总体布局",
-                                  "给予更精心的治疗,“一人一策”", "每名干部至少要认上30户“亲戚”", "实行两人一岗"])
+@pytest.mark.parametrize("text", ["同学们十人一组,有序采样", "从每组4至6人,变成了每组2人",
+                                  "党中央把民族工作纳入“五位一体”总体布局", "给予更精心的治疗,“一人一策”",
+                                  "每名干部至少要认上30户“亲戚”", "实行两人一岗"])
 def test_counts_per_each_and_slogans_are_not_counts(text):
     assert extract_amounts(text).query("kind != 'money'").empty, text
 
@@ -346,9 +347,10 @@ def _fixture_sentences():
     import re
     import unicodedata
 
+    from conftest import PROJECT_ROOT
+
     from analysis.lexicon import read_commented_csv
     from analysis.paths import SHARED_CORPORA
-    from conftest import PROJECT_ROOT
 
     rows = read_commented_csv(PROJECT_ROOT / "tests" / "fixtures" / "amount_sentences_cctv.csv")
     ids, items = {r["id"] for r in rows}, {}
@@ -376,8 +378,8 @@ def test_120_real_sentences_read_by_hand_come_out_fully_right():
     for sentence, expected in _fixture_sentences():
         got = [(r.amount, r.kind, r.bound_kind) for r in extract_amounts(sentence).itertuples()]
         same = len(got) == len(expected) and all(
-            (math.isnan(a) and math.isnan(c) or a == pytest.approx(c)) and (k, b) == (l, m)
-            for (a, k, b), (c, l, m) in zip(got, expected))
+            (math.isnan(a) and math.isnan(c) or a == pytest.approx(c)) and (k, b) == (k2, b2)
+            for (a, k, b), (c, k2, b2) in zip(got, expected))
         if not same:
             wrong.append((sentence, got, expected))
     assert not wrong, wrong

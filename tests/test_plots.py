@@ -64,7 +64,8 @@ def test_save_figure_writes_what_a_plain_tight_savefig_writes(corpus, paras, tmp
     """save_figure lays a figure out once for both files (a constrained layout too, then frozen): the PNG's
     bytes must not change."""
     fig = _figure(corpus, paras, constrained)
-    fig.savefig(tmp_path / "plain.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}, pil_kwargs=PNG_OPTIONS)
+    fig.savefig(tmp_path / "plain.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None},
+                pil_kwargs=PNG_OPTIONS)
     paths = save_figure(fig, "fast", tmp_path, show=False)
     assert paths == [tmp_path / "fast.png", tmp_path / "fast.svg"]
     assert paths[0].read_bytes() == (tmp_path / "plain.png").read_bytes()
@@ -84,7 +85,8 @@ def test_save_figure_of_word_clouds_writes_what_a_plain_tight_savefig_writes(cor
                             by="g", min_chars=2, top=30)
     fig = plot_wordcloud_grid(freq, "g", ["甲", "乙"], max_words=30)
     engine = fig.get_layout_engine()
-    fig.savefig(tmp_path / "plain.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}, pil_kwargs=PNG_OPTIONS)
+    fig.savefig(tmp_path / "plain.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None},
+                pil_kwargs=PNG_OPTIONS)
     paths = save_figure(fig, "clouds", tmp_path, show=False)
     assert paths[0].read_bytes() == (tmp_path / "plain.png").read_bytes()
     pixels = np.asarray(Image.open(paths[0]).convert("L"))

@@ -8,11 +8,11 @@ from functools import lru_cache
 
 import opencc
 import pytest
+from conftest import PROJECT_ROOT, RAW_DIR
 
 from analysis import cleaning_audit, load_corpus
 from analysis.clean import clean_document, to_simplified
 from analysis.paths import SHARED_CORPORA
-from conftest import PROJECT_ROOT, RAW_DIR
 
 RECENT = SHARED_CORPORA / "xwlb_2020_2022.jsonl.xz"
 needs_corpora = pytest.mark.skipif(not RECENT.exists(), reason="needs ../shared/corpora (not in a fresh clone)")
@@ -128,7 +128,8 @@ def test_traditional_text_goes_back_to_the_simplified_original():
 
 def test_the_traditional_seeds_convert_with_their_particles(doc):
     for prefix, raw_words, words in [("002", ["帶著感情", "帶著物資"], ["带着感情", "带着物资"]),
-                                     ("003", ["隨著其他", "捍衛著平谷", "隔著坐"], ["随着其他", "捍卫着平谷", "隔着坐"])]:
+                                     ("003", ["隨著其他", "捍衛著平谷", "隔著坐"],
+                                      ["随着其他", "捍卫着平谷", "隔着坐"])]:
         row = doc(prefix)
         assert all(w in row["raw"] for w in raw_words)
         assert all(w in row["text"] for w in words), prefix

@@ -5,8 +5,17 @@ import pandas as pd
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from analysis import (code_paragraphs, codebook_agreement, coding_sheet, disagreements, intercoder_agreement,
-                      load_codebook, load_theme_labels, read_coding_sheet, suggest_rules)
+from analysis import (
+    code_paragraphs,
+    codebook_agreement,
+    coding_sheet,
+    disagreements,
+    intercoder_agreement,
+    load_codebook,
+    load_theme_labels,
+    read_coding_sheet,
+    suggest_rules,
+)
 
 THEMES = list(load_codebook()["id"])
 
@@ -304,7 +313,7 @@ def test_codebook_agreement_on_the_held_out_cctv2_fixture(capsys):
     assert len(CCTV2) == 150 and CCTV2["text"].str.len().gt(0).all()
     t = codebook_agreement(code_paragraphs(CCTV2[["doc_id", "para_no", "text"]]), CCTV2).set_index("theme")
     with capsys.disabled():
-        print("\n[validation] CCTV held-out fixture 2:\n" + t[["human", "codebook", "over", "under", "kappa", "kappa_lo",
-                                                               "kappa_hi"]].round(2).to_string())
+        print("\n[validation] CCTV held-out fixture 2:\n" + t[["human", "codebook", "over", "under", "kappa",
+                                                               "kappa_lo", "kappa_hi"]].round(2).to_string())
     assert t.loc["pooled", "kappa"] >= 0.70 and t.loc["pooled", "kappa_lo"] >= 0.62
     assert t.loc["parties", "kappa"] >= 0.88 and t.loc["overseas", "kappa"] >= 0.71

@@ -29,7 +29,8 @@ def coding(ctx: Context) -> Shown:
 
     summary = theme_summary(ctx.coded)
     keep = [c for c in summary.columns if summary[c].dtype != object or c in ("theme", "label", "top_keywords")]
-    save_table(summary[keep], "theme_summary", "Each theme: paragraphs coded with it and their share of all paragraphs.",
+    save_table(summary[keep], "theme_summary",
+               "Each theme: paragraphs coded with it and their share of all paragraphs.",
                {"theme": "theme id", "label": "Chinese and English label", "paragraphs": "paragraphs with the theme",
                 "share": "paragraphs / all paragraphs", "top_keywords": "matched keywords with paragraph counts"})
     return Shown(table=summary)
@@ -207,9 +208,11 @@ def by_period(ctx: Context) -> Shown:
                                 for s, t in (("a", "b"), ("b", "a"))}).assign(a=a, b=b)
     diff = diff[["theme", "share_a", "share_b", "diff", "lo", "hi", "p", "q", "n_articles_a", "n_articles_b",
                  "n_paragraphs_a", "n_paragraphs_b", "a", "b"]]
-    save_table(diff, "theme_period_difference", f"Change of each theme's share from {a} to {b}: the difference, its 95% "
-               "interval (articles resampled), an article-level permutation p and Benjamini-Hochberg q over the themes.",
-               {"theme": "theme id", "share_a": f"share in {a}", "share_b": f"share in {b}", "diff": "share_b - share_a",
+    save_table(diff, "theme_period_difference",
+               f"Change of each theme's share from {a} to {b}: the difference, its 95% interval (articles resampled), "
+               "an article-level permutation p and Benjamini-Hochberg q over the themes.",
+               {"theme": "theme id", "share_a": f"share in {a}", "share_b": f"share in {b}",
+                "diff": "share_b - share_a",
                 "lo": "95% interval of diff, lower end", "hi": "upper end", "p": "permutation p (articles shuffled)",
                 "q": "Benjamini-Hochberg q over the themes", "a": "first period", "b": "last period",
                 "n_paragraphs_a": f"paragraphs in {a}", "n_paragraphs_b": f"paragraphs in {b}",
@@ -217,9 +220,11 @@ def by_period(ctx: Context) -> Shown:
     real = diff[(diff["lo"] > 0) | (diff["hi"] < 0)].sort_values("diff", kind="mergesort")
     if real.empty:
         text = (f"From {a} to {b}, no theme's share changes beyond what resampling these "
-                f"{int(counts[a] + counts[b]):,} articles gives by chance (every 95% interval of the change includes 0).")
+                f"{int(counts[a] + counts[b]):,} articles gives by chance "
+                "(every 95% interval of the change includes 0).")
     else:
         text = f"From {a} to {b}, the changes whose 95% interval excludes 0: " + "; ".join(
-            f"*{ctx.labels[r.theme]}* {r.share_a:.0%} → {r.share_b:.0%} (change {r.lo:+.0%} to {r.hi:+.0%}, q = {r.q:.3f})"
+            f"*{ctx.labels[r.theme]}* {r.share_a:.0%} → {r.share_b:.0%} "
+            f"(change {r.lo:+.0%} to {r.hi:+.0%}, q = {r.q:.3f})"
             for r in real.iloc[::-1].itertuples()) + "."
     return Shown(text, diff.set_index("theme").round(3), figure=fig)

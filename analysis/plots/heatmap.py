@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import matplotlib.pyplot as plt
-
+import numpy as np
 
 MAX_TEXT_COLS, MAX_TEXT_ROWS = 40, 60  # beyond these, cell text would not fit
 
@@ -158,7 +157,7 @@ def plot_theme_heatmap(counts, labels: dict | None = None, col_labels: dict | No
         lo, hi, _ = _interval_grid(intervals, counts.index, counts.columns)
     text = share.copy().astype(object)
     for j, col in enumerate(counts.columns):
-        for i, row in enumerate(counts.index):
+        for i, _row in enumerate(counts.index):
             k = int(counts.iat[i, j])
             ci = ""
             if lo is not None and lo.iat[i, j] == lo.iat[i, j]:

@@ -1,7 +1,6 @@
 """The report's appendix: the codebook, the numbers behind the figures, keyness tables, glossary, figure index."""
 from __future__ import annotations
 
-
 import pandas as pd
 
 from ..outputs import read_table

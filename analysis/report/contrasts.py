@@ -27,8 +27,8 @@ def periods(rep: Report) -> Block:
     text = (f"{first} has {plural(n_first, 'article')} ({n_t[first]:,} paragraphs) and {final} "
             f"{plural(n_final, 'article')} ({n_t[final]:,} paragraphs). "
             + period_changes(rep)[2]
-            + f"\n\nKey terms of {last} against {earlier} by G² (counts {last}:{earlier}): {rep.terms(late)}. Key terms "
-              f"of {earlier}: {rep.terms(early)}.")
+            + f"\n\nKey terms of {last} against {earlier} by G² (counts {last}:{earlier}): {rep.terms(late)}. "
+              f"Key terms of {earlier}: {rep.terms(early)}.")
     if not same.empty:
         text += (f"\n\n**This contrast is confounded**: every {last} article is also "
                  f"{'; '.join(f'{r.other_column} {r.only}' for r in same.itertuples())}, so the difference of periods "
