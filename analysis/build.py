@@ -24,11 +24,22 @@ from pathlib import Path
 
 import nbformat
 
-from .kernels import (CELL_TIMEOUT, REPORT_FILE, REPORT_NOTEBOOK_PREFIX, BuildError, NotebookRun,  # noqa: F401
-                      _shutdown, _study_env, execute_notebook, find_notebooks, prestart_kernel)
+from .kernels import (  # noqa: F401
+    CELL_TIMEOUT,
+    REPORT_FILE,
+    REPORT_NOTEBOOK_PREFIX,
+    BuildError,
+    NotebookRun,
+    _shutdown,
+    _study_env,
+    execute_notebook,
+    find_notebooks,
+    prestart_kernel,
+)
 from .outputs import default_out, output_dirs, write_tables_readme
 from .paths import NOTEBOOKS_DIR, REPORTS_DIR  # noqa: F401 (re-exported)
 from .render import _report_title, html_text, render_html  # noqa: F401 (re-exported)
+
 
 def build(
     selectors=None,
@@ -180,7 +191,6 @@ def warm_load(corpus, cache_dir: Path | str | None = None, progress: bool = True
 
     from .corpus import load_corpus, paragraphs
     from .segment import tokenize_corpus
-
     from .study import Study, default_study
 
     if os.environ.get("ANALYSIS_SCHEDULER"):  # a cluster cleans it (and caches its dataset) itself

@@ -10,6 +10,7 @@ from .build import REPORT_FILE, REPORT_NOTEBOOK_PREFIX, BuildError, build, defau
 from .outputs import default_out, output_dirs
 from .paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: build (the notebooks, report and explorer of a study), init (a starter study), explore."""
     import argparse

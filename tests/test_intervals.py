@@ -10,10 +10,18 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import bootstrap, false_discovery_control, norm, t as student_t
+from scipy.stats import bootstrap, false_discovery_control, norm
+from scipy.stats import t as student_t
 
-from analysis import (code_paragraphs, keyness, load_corpus, paragraphs, theme_share_difference,
-                      theme_share_intervals, theme_shares)
+from analysis import (
+    code_paragraphs,
+    keyness,
+    load_corpus,
+    paragraphs,
+    theme_share_difference,
+    theme_share_intervals,
+    theme_shares,
+)
 from analysis.intervals import bh_qvalues
 from analysis.paths import SHARED_CORPORA
 

@@ -369,8 +369,9 @@ def test_73_real_sentences_with_shared_names_read_by_hand():
     import re
     import unicodedata
 
-    from analysis.lexicon import read_commented_csv
     from conftest import PROJECT_ROOT
+
+    from analysis.lexicon import read_commented_csv
 
     rows = read_commented_csv(PROJECT_ROOT / "tests" / "fixtures" / "place_sentences_cctv.csv")
     items = _corpus_items({r["id"] for r in rows})

@@ -14,8 +14,15 @@ import pandas as pd
 
 from ..choices import Choice, present, top_groups, with_group
 from ..outputs import save_table
-from ..plots import (plot_keyness, plot_term_comparison, plot_top_terms, plot_top_terms_grid, plot_wordcloud,
-                     plot_wordcloud_grid, save_figure)
+from ..plots import (
+    plot_keyness,
+    plot_term_comparison,
+    plot_top_terms,
+    plot_top_terms_grid,
+    plot_wordcloud,
+    plot_wordcloud_grid,
+    save_figure,
+)
 from ..segment import load_stopwords
 from ..terms import cooccurrence as _cooccurrence
 from ..terms import dfm, keyness, kwic, term_frequencies, tfidf

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
 TARGET_COLOUR, REFERENCE_COLOUR = "#c0392b", "#2471a3"
 
