@@ -90,3 +90,7 @@ from .study import (confounds, glossary, group_column, is_few, periods, present,
 
 __all__ += ["study_corpus", "save_table", "read_table", "is_few", "present", "top_groups", "group_column",
             "periods", "with_group", "confounds", "glossary"]
+
+from .explorer import screenshot_explorer, write_explorer  # noqa: E402 (top layer: the evidence explorer)
+
+__all__ += ["write_explorer", "screenshot_explorer"]
