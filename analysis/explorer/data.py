@@ -10,7 +10,7 @@ cleaning removals) goes into the page while the page stays small enough, else in
     body = {"docs": {"id", "title", "date", "province", "city", "source", "url", "label": [...],
                      "g": {field: [group index or -1]}, "layout": [[heading str | paragraph index]],
                      "places", "amounts", "removed", "audit": {doc index: [...]} (None: not read)},
-            "paras": {"d": doc index, "n": para_no, "t": text, "th": [theme index],
+            "paras": {"d": doc index, "n": para_no, "t": text, "th": theme bits (bit j: theme j),
                       "m": [[start, end, theme index], ...] trigger spans}}
 """
 from __future__ import annotations
@@ -69,8 +69,8 @@ def doc_groups(corpus: pd.DataFrame, field: str, keep_all: bool = False) -> tupl
     if field in ("label", "doc_id") or keep_all:
         return values, list(dict.fromkeys(v for v in values if v))
     distinct = {v for v in values if v}
-    weight = corpus["n_chars_clean"] if "n_chars_clean" in corpus.columns else 1
-    order = top_groups(corpus.assign(_g=values, _w=weight), "_g", n=min(len(distinct), MAX_GROUPS), weight="_w")
+    weight = corpus["n_chars_clean"].to_numpy() if "n_chars_clean" in corpus.columns else 1
+    order = top_groups(pd.DataFrame({"_g": values, "_w": weight}), "_g", n=min(len(distinct), MAX_GROUPS), weight="_w")
     if len(distinct) <= MAX_GROUPS:
         return values, order
     kept = set(order)
@@ -121,6 +121,13 @@ def _interval_table(coded, field, para_values, corpus, intervals):
     return {(str(t), str(g)): (lo, hi) for t, g, lo, hi in zip(table["theme"], table[by], table["lo"], table["hi"])}
 
 
+def theme_bits(flags: np.ndarray) -> list[int]:
+    """Each paragraph's themes as one integer, bit j for theme j (at most 52 themes: exact in JavaScript)."""
+    if flags.shape[1] > 52:
+        raise ValueError("the explorer shows at most 52 themes")
+    return (flags.astype(np.int64) @ (np.int64(1) << np.arange(flags.shape[1], dtype=np.int64))).tolist()
+
+
 def _num(x, digits=4):
     return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else round(float(x), digits)
 
@@ -157,8 +164,9 @@ def trigger_spans(matches: pd.DataFrame, para_index: dict, para_texts: list[str]
     spans: list[list] = [[] for _ in para_texts]
     if matches is None or not len(matches):
         return spans
-    for doc_id, no, theme, kw, pos in zip(matches["doc_id"], matches["para_no"], matches["theme"].astype(str),
-                                          matches["keyword"], matches["position"]):
+    for doc_id, no, theme, kw, pos in zip(matches["doc_id"].astype(str).tolist(), matches["para_no"].tolist(),
+                                          matches["theme"].astype(str).tolist(), matches["keyword"].tolist(),
+                                          matches["position"].tolist()):
         i = para_index.get((doc_id, int(no)))
         t = theme_index.get(theme)
         if i is None or t is None:
@@ -228,7 +236,7 @@ def build_data(corpus: pd.DataFrame, *, paras=None, coded=None, matches=None, au
     doc_ids = corpus["doc_id"].astype(str).tolist()
     doc_index = {d: i for i, d in enumerate(doc_ids)}
     coded = coded[coded["doc_id"].astype(str).isin(doc_index)].reset_index(drop=True)
-    para_doc = np.array([doc_index[d] for d in coded["doc_id"].astype(str)], dtype=np.int64)
+    para_doc = np.array([doc_index[d] for d in coded["doc_id"].astype(str).tolist()], dtype=np.int64)
     para_texts = coded["text"].astype(str).tolist()
     flags = coded[themes].to_numpy(dtype=bool) if themes else np.zeros((len(coded), 0), dtype=bool)
 
@@ -254,7 +262,8 @@ def build_data(corpus: pd.DataFrame, *, paras=None, coded=None, matches=None, au
                 cells.append([t, g, int(k[t, g]), int(n[g]), int(ak[t, g]), int(an[g]), _num(share), _num(lo), _num(hi)])
         heat[field] = cells
 
-    para_index = {(d, int(no)): i for i, (d, no) in enumerate(zip(coded["doc_id"].astype(str), coded["para_no"]))}
+    para_index = {(d, no): i for i, (d, no) in enumerate(zip(coded["doc_id"].astype(str).tolist(),
+                                                             coded["para_no"].astype(int).tolist()))}
     theme_index = {t: i for i, t in enumerate(themes)}
     texts = _text_column(corpus, "text")
     body_docs = {
@@ -278,7 +287,7 @@ def build_data(corpus: pd.DataFrame, *, paras=None, coded=None, matches=None, au
         body_docs["removed"] = None
     body_paras = {
         "d": para_doc.tolist(), "n": coded["para_no"].astype(int).tolist(), "t": para_texts,
-        "th": [np.flatnonzero(row).tolist() for row in flags],
+        "th": theme_bits(flags),
         "m": trigger_spans(matches, para_index, para_texts, theme_index),
     }
     meta = {"n_docs": len(doc_ids), "n_paras": len(para_texts), "period": chosen,
@@ -295,7 +304,7 @@ def _audit_rows(audit, doc_index) -> dict:
     out: dict = {}
     if audit is None or not len(audit):
         return out
-    for doc_id, rule, removed, repl in zip(audit["doc_id"], audit["rule"], audit["removed"], audit["replacement"]):
+    for doc_id, rule, removed, repl in zip(*(audit[c].tolist() for c in ("doc_id", "rule", "removed", "replacement"))):
         d = doc_index.get(str(doc_id))
         if d is not None:
             out.setdefault(str(d), []).append([str(rule), "" if removed is None else str(removed),

@@ -8,11 +8,12 @@ Tables:
                                               kept only when `removed` was not worked out at build
     paras(i, d, n, th, m, t)          one row per paragraph: article, para_no, theme bits, trigger
                                       spans (JSON), text
-    paras_fts                         FTS5 (trigram) over paras.t, external content
+    paras_fts0, paras_fts1 …          FTS5 (trigram) over paras.t, external content: one table per
+                                      shard of the paragraphs (a search asks each), built in parallel
     bigrams(keys, starts, positions)  one row: for each character pair (uint32: first << 16 | second)
                                       its run in `positions` (int32 offsets into the paragraphs joined
                                       by "\\n", ascending)
-The FTS index is built in a thread of its own (SQLite releases the GIL) while the bigrams are counted.
+The FTS shards are built in threads of their own (SQLite releases the GIL) while the bigrams are counted.
 """
 from __future__ import annotations
 
@@ -33,17 +34,13 @@ CREATE TABLE docs(i INTEGER PRIMARY KEY, doc_id TEXT UNIQUE, title TEXT, date TE
 CREATE TABLE paras(i INTEGER PRIMARY KEY, d INTEGER, n INTEGER, th INTEGER, m TEXT, t TEXT);
 CREATE TABLE bigrams(keys BLOB, starts BLOB, positions BLOB);
 """
-FTS = "CREATE VIRTUAL TABLE paras_fts USING fts5(t, content='paras', content_rowid='i', tokenize='trigram')"
+FTS_SHARDS = max(1, min(4, os.cpu_count() or 1))  # FTS5 indexes built side by side, one per core
+SHARD_MIN = 10_000  # paragraphs per shard at least
 NOT_BMP = 0xFFFF  # characters outside the BMP share one bigram code; searches with them are checked on the text
 
 
 def _dumps(value) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def theme_bits(th: list[list[int]]) -> list[int]:
-    """Each paragraph's themes as one integer (bit j = theme j); codebooks of up to 62 themes."""
-    return [sum(1 << j for j in row) for row in th]
 
 
 def joined(texts: list[str]) -> str:
@@ -96,38 +93,77 @@ def write_index(data: dict, path: Path | str, corpus=None) -> Path:
     db.execute("INSERT INTO head VALUES (?)", (_dumps(data["head"]),))
     texts = paras["t"]
     db.executemany("INSERT INTO paras VALUES (?,?,?,?,?,?)",
-                   zip(range(len(texts)), paras["d"], paras["n"], theme_bits(paras["th"]),
+                   zip(range(len(texts)), paras["d"], paras["n"], paras["th"],
                        (_dumps(m) if m else None for m in paras["m"]), texts))
     db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _doc_rows(docs, corpus))
     db.commit()
-
-    failed: list = []
-
-    def build_fts():
-        try:
-            con = sqlite3.connect(tmp)
-            con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-200000;")
-            con.execute(FTS)
-            con.execute("INSERT INTO paras_fts(paras_fts) VALUES('rebuild')")
-            con.commit()
-            con.close()
-        except Exception as exc:  # reported below, in this thread
-            failed.append(exc)
-
     db.close()
-    worker = threading.Thread(target=build_fts, name="explorer-fts")
-    worker.start()
+    shards = _fts_shards(tmp, len(texts))
     keys, starts, positions = bigram_index(joined(texts))
-    worker.join()
-    if failed:
-        raise failed[0]
+    for worker, _ in shards:
+        worker.join()
     db = sqlite3.connect(tmp)
     db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
+    _merge_shards(db, shards)
     db.execute("INSERT INTO bigrams VALUES (?,?,?)", (keys.tobytes(), starts.tobytes(), positions.tobytes()))
     db.commit()
     db.close()
     os.replace(tmp, path)
     return path
+
+
+def _fts_shards(path: Path, n_paras: int) -> list:
+    """Start building the FTS5 index in FTS_SHARDS threads, each into a file of its own (one writer per
+    SQLite file; SQLite runs without the GIL): [(thread, (shard file, errors))]."""
+    k = max(1, min(FTS_SHARDS, n_paras // SHARD_MIN))
+    cuts = [n_paras * j // k for j in range(k + 1)]
+    out = []
+    for j in range(k):
+        shard = path.with_name(f"{path.name}.fts{j}")
+        if shard.exists():
+            shard.unlink()
+        errors: list = []
+
+        def build(shard=shard, lo=cuts[j], hi=cuts[j + 1], errors=errors):
+            try:
+                con = sqlite3.connect(shard)
+                con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-100000;")
+                con.execute("ATTACH DATABASE ? AS src", (str(path),))
+                con.execute("CREATE VIRTUAL TABLE fts USING fts5(t, content='', tokenize='trigram')")
+                con.execute("INSERT INTO fts(rowid, t) SELECT i, t FROM src.paras WHERE i >= ? AND i < ?", (lo, hi))
+                con.commit()
+                con.close()
+            except Exception as exc:  # raised in the caller's thread by _merge_shards
+                errors.append(exc)
+
+        worker = threading.Thread(target=build, name=f"explorer-fts{j}")
+        worker.start()
+        out.append((worker, (shard, errors)))
+    return out
+
+
+def _merge_shards(db: sqlite3.Connection, shards: list) -> None:
+    """Each shard's index becomes table paras_fts<j> of `db`: an FTS5 table over paras (external content)
+    whose shadow tables are copied from the shard's (the FTS5 file format: the index does not depend on
+    where the text lives)."""
+    for j, (_, (shard, errors)) in enumerate(shards):
+        if errors:
+            raise errors[0]
+        name = f"paras_fts{j}"
+        db.execute(f"CREATE VIRTUAL TABLE {name} USING fts5(t, content='paras', content_rowid='i', tokenize='trigram')")
+        db.execute("ATTACH DATABASE ? AS shard", (str(shard),))
+        for part in ("data", "idx", "docsize", "config"):
+            db.execute(f"DELETE FROM {name}_{part}")
+            db.execute(f"INSERT INTO {name}_{part} SELECT * FROM shard.fts_{part}")
+        db.commit()
+        db.execute("DETACH DATABASE shard")
+        shard.unlink()
+
+
+def fts_tables(db: sqlite3.Connection) -> list[str]:
+    """The FTS5 tables of an explorer index (one per shard)."""
+    return [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'paras_fts[0-9]*' "
+                                     "AND sql LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")]
 
 
 def _doc_rows(docs: dict, corpus):

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .index import NOT_BMP, joined, pair_key, para_starts
+from .index import NOT_BMP, fts_tables, joined, pair_key, para_starts
 
 CONTEXT = 30  # characters either side of a hit in a KWIC line
-MAX_HITS = 1_000_000  # a search stops counting here (truncated)
-REGEX_SECONDS = 3.0
+MAX_HITS = 1_000_000  # a search stops counting here, or when a regular expression's time is up (truncated)
+REGEX_SECONDS = 2.0
 
 
 class QueryError(ValueError):
@@ -64,6 +64,7 @@ class Explorer:
         self.bi_starts = np.frombuffer(starts, dtype=np.int64)
         self.bi_pos = np.frombuffer(positions, dtype=np.int32)
         self._reading: dict[str, tuple] = {}
+        self.fts = fts_tables(db)
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -149,9 +150,10 @@ class Explorer:
     def _fts_candidates(self, q: str, mask, deadline: float) -> list[int]:
         db = self._db()
         db.set_progress_handler(lambda: 1 if time.perf_counter() > deadline else 0, 10_000)
+        phrase = '"' + q.replace('"', '""') + '"'
         try:
-            ids = [r[0] for r in db.execute("SELECT rowid FROM paras_fts WHERE paras_fts MATCH ? ORDER BY rowid",
-                                            ('"' + q.replace('"', '""') + '"',))]
+            ids = sorted(r[0] for name in self.fts for r in db.execute(
+                f"SELECT rowid FROM {name} WHERE {name} MATCH ?", (phrase,)))
         except sqlite3.OperationalError as exc:
             raise QueryError(f"search stopped: {exc}") from None
         finally:
@@ -161,31 +163,46 @@ class Explorer:
         return ids
 
     def _regex_positions(self, q: str, mask, deadline: float):
+        """Hits of a regular expression (MULTILINE: ^ and $ at a paragraph's ends) in one pass over the
+        joined text; the paragraphs a hit runs across are then scanned one by one instead."""
         import regex
 
         try:
-            rx = regex.compile(q, regex.V0)
+            rx = regex.compile(q, regex.MULTILINE | regex.V0)
         except regex.error as exc:
             raise QueryError(f"not a valid regular expression: {exc}") from None
         big, starts, texts = self.big, self.starts, self.texts
-        ids = range(len(texts)) if mask is None else np.flatnonzero(mask).tolist()
-        found_s, found_e, truncated = [], [], False
+        found: list[tuple[int, int]] = []
+        stopped = False
         try:
-            for i in ids:
-                a = int(starts[i])
-                left = deadline - time.perf_counter()
-                if left <= 0:
-                    raise TimeoutError
-                for m in rx.finditer(big, a, a + len(texts[i]), timeout=left):
-                    if m.end() > m.start():
-                        found_s.append(m.start())
-                        found_e.append(m.end())
-                if len(found_s) >= MAX_HITS:
-                    truncated = True
-                    break
+            for m in rx.finditer(big, timeout=max(0.01, deadline - time.perf_counter())):
+                if m.end() > m.start():
+                    found.append(m.span())
+                    if len(found) >= MAX_HITS or len(found) % 20_000 == 0 and time.perf_counter() > deadline:
+                        stopped = True  # counted so far: the answer says it is incomplete
+                        break
+            spans = np.array(found, dtype=np.int64).reshape(-1, 2)
+            first = np.searchsorted(starts, spans[:, 0], side="right") - 1
+            last = np.searchsorted(starts, spans[:, 1] - 1, side="right") - 1
+            seps = starts[1:] - 1  # the "\n" between paragraphs
+            across = np.flatnonzero(np.searchsorted(seps, spans[:, 0]) < np.searchsorted(seps, spans[:, 1]))
+            if len(across):
+                redo = sorted({i for k in across.tolist() for i in range(int(first[k]), int(last[k]) + 1)})
+                keep = ~np.isin(first, redo)
+                again = []
+                for i in redo:
+                    if time.perf_counter() > deadline:
+                        stopped = True
+                        break
+                    lo = int(starts[i])
+                    again += [m.span() for m in rx.finditer(big, lo, lo + len(texts[i]),
+                                                            timeout=max(0.01, deadline - time.perf_counter()))
+                              if m.end() > m.start()]
+                spans = np.concatenate([spans[keep], np.array(again, dtype=np.int64).reshape(-1, 2)])
+                spans = spans[np.argsort(spans[:, 0], kind="stable")]
         except TimeoutError:
             raise QueryError(f"the pattern took longer than {REGEX_SECONDS:g} s and was stopped") from None
-        return np.array(found_s, dtype=np.int64), np.array(found_e, dtype=np.int64), truncated
+        return spans[:, 0], spans[:, 1], stopped
 
     def search(self, q: str, *, regex: bool = False, limit: int = 100, offset: int = 0, by: str | None = None,
                filters: dict | None = None, context: int = CONTEXT) -> dict:
@@ -201,7 +218,7 @@ class Explorer:
         mask = self.mask(filters)
         pos, end, truncated = self._positions(q, regex, mask, started + REGEX_SECONDS)
         pid = np.searchsorted(self.starts, pos, side="right") - 1 if len(pos) else np.zeros(0, np.int64)
-        if mask is not None and len(pid) and not regex:
+        if mask is not None and len(pid):
             keep = mask[pid]
             pos, end, pid = pos[keep], end[keep], pid[keep]
         docs = self.para_doc[pid]

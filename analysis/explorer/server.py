@@ -25,7 +25,7 @@ import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote
 
 from .page import INDEX, PAGE, payload_from_page
 from .search import Explorer, QueryError
@@ -93,10 +93,10 @@ class Handler(BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self):
-        parts = urlsplit(self.path)
-        path = unquote(parts.path)
+        raw, _, query = self.path.split("#")[0].partition("?")
+        path = unquote(raw)
         if path.startswith("/api/"):
-            return self._api(path[5:], parse_qs(parts.query, keep_blank_values=False))
+            return self._api(path[5:], parse_qs(query, keep_blank_values=False))
         return self._file(path)
 
     def _api(self, name: str, params: dict):

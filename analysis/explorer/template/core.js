@@ -122,7 +122,8 @@ class LocalData {
     this.fields = head.fields.map((f) => f.name);
     this.pdoc = Int32Array.from(P.d);
     this.tmask = head.themes.map(() => new Uint8Array(this.n));
-    P.th.forEach((ts, i) => ts.forEach((t) => { this.tmask[t][i] = 1; }));
+    this.th = P.th.map((bits) => { const ts = []; for (let t = 0; bits > 0; t++, bits = Math.floor(bits / 2)) if (bits % 2) ts.push(t); return ts; });
+    this.th.forEach((ts, i) => ts.forEach((t) => { this.tmask[t][i] = 1; }));
     this.pcode = {};
     for (const f of this.fields) {
       const dc = D.g[f];
@@ -151,7 +152,7 @@ class LocalData {
   para(i, theme, group) {
     const d = this.pdoc[i];
     const marks = (this.P.m[i] || []).filter((s) => theme === undefined || theme === null || s[2] === theme);
-    return Object.assign({ doc_id: this.D.id[d], para_no: this.P.n[i], text: this.P.t[i], marks, themes: this.P.th[i] },
+    return Object.assign({ doc_id: this.D.id[d], para_no: this.P.n[i], text: this.P.t[i], marks, themes: this.th[i] },
       this.info(d), group === undefined ? {} : { group });
   }
   async heat(by, filters) {
@@ -166,7 +167,7 @@ class LocalData {
       const g = pc[i], d = this.pdoc[i];
       n[g]++;
       if (!seenDoc.has(d)) { seenDoc.add(d); an[g]++; }
-      for (const t of this.P.th[i]) {
+      for (const t of this.th[i]) {
         k[t * G + g]++;
         const key = d * T + t;
         if (!seenDocTheme.has(key)) { seenDocTheme.add(key); ak[t * G + g]++; }

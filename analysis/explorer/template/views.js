@@ -155,7 +155,7 @@ async function renderSearch(run) {
   const hc = $('hit-count');
   hc.textContent = String(res.total); hc.dataset.query = q; hc.dataset.articles = res.articles; hc.dataset.done = '1';
   $('article-count').textContent = String(res.articles);
-  $('search-note').textContent = (res.truncated ? ' (counting stopped at the cap)' : '') + (filtersOn() ? ' (filtered)' : '');
+  $('search-note').textContent = (res.truncated ? ' (stopped early: the counts are incomplete)' : '') + (filtersOn() ? ' (filtered)' : '');
   $('by-group').replaceChildren(...HEAD.fields.map((f) => {
     const counts = (res.by_field || {})[f.name] || {};
     const rows = f.groups.filter((g) => counts[g]).map((g) => h('tr', { 'data-group': g }, h('td', null, g), h('td', { class: 'num' }, fmtInt(counts[g]))));
