@@ -29,6 +29,7 @@ from .themes import (
     uncoded,
     uncoded_share,
 )
+from .intervals import theme_share_difference, theme_share_intervals
 from .topics import nmf_topics, paragraph_tokens, term_network, topic_alignment, topic_theme_table
 
 __all__ = [
@@ -76,6 +77,8 @@ __all__ = [
     "theme_evidence",
     "evidence_table",
     "theme_summary",
+    "theme_share_intervals",
+    "theme_share_difference",
     "uncoded",
     "uncoded_share",
     "paragraph_tokens",

@@ -763,3 +763,44 @@ def amounts_by_place(units, amounts, by="city", client=None) -> pd.DataFrame:
     table = _compute(partial.groupby(by, dropna=False).sum(), client).sort_index()
     ints = {c: int for c in table.columns if pd.api.types.is_integer_dtype(meta[c]) or c.startswith("n_")}
     return table.astype(ints).reset_index()
+
+
+# ---------------------------------------------------------------- theme shares with intervals
+
+from .dispatch import register  # noqa: E402
+
+
+def _article_part(part: pd.DataFrame, by: str, corpus, ids: list[str], merged: bool) -> pd.DataFrame:
+    out = _group_part(part, by, corpus, ids, merged)
+    out.insert(1, "doc_id", part["doc_id"].to_numpy())
+    return out
+
+
+@register("article_theme_table")
+def article_theme_table(coded, by="doc_id", corpus=None, *, codebook=None, client=None) -> pd.DataFrame:
+    """intervals.article_theme_table on a cluster: per (group, article) paragraphs and theme counts, summed
+    by dask into one small pandas table (a row per article) that the resampling then uses."""
+    from .themes import theme_ids
+
+    ddf = _to_dask(coded, client)
+    ids = theme_ids(ddf._meta, codebook)
+    merged = False
+    if by not in ddf.columns and is_dask(corpus):
+        col = "date" if by == "year" else by
+        ddf = ddf[["doc_id"] + ids].merge(corpus[["doc_id", col]], on="doc_id", how="left")
+        merged, corpus = True, None
+    args = (by, corpus, ids, merged)
+    partial = ddf.map_partitions(_article_part, *args, meta=_article_part(ddf._meta, *args))
+    table = _compute(partial.groupby(["group", "doc_id"]).sum(), client).sort_index()
+    table.index.names = [by, "doc_id"]
+    return table[ids + ["n_paragraphs"]]
+
+
+@register("theme_share_intervals")
+def theme_share_intervals(coded, by="doc_id", corpus=None, *, level=0.95, n_boot=1000, seed=0, client=None,
+                          codebook=None, method="wilson") -> pd.DataFrame:
+    """intervals.theme_share_intervals on a cluster: the per-article counts made there, resampled here."""
+    from .intervals import intervals_from_table
+
+    table = article_theme_table(coded, by, corpus, codebook=codebook, client=client)
+    return intervals_from_table(table, by, level, n_boot, seed, method)

@@ -118,6 +118,19 @@ def test_dispatch_needs_no_client_for_dask_input(corpus, client):
                                   A.term_frequencies(corpus, "province", top=20))
 
 
+def test_theme_share_intervals_and_differences_on_the_cluster_equal_the_pandas_ones(corpus, paras, client):
+    """The per-article counts are made on the workers, the resampling here: the same seed, the same table."""
+    coded = A.code_paragraphs(paras)
+    dcoded, dcorpus = cluster._to_dask(coded, client), cluster._to_dask(corpus, client)
+    for by in ("province", "year", "doc_id"):
+        pd.testing.assert_frame_equal(A.theme_share_intervals(coded, by, corpus, n_boot=200, client=client),
+                                      A.theme_share_intervals(coded, by, corpus, n_boot=200))
+    pd.testing.assert_frame_equal(A.theme_share_intervals(dcoded, "year", dcorpus, n_boot=200),
+                                  A.theme_share_intervals(coded, "year", corpus, n_boot=200))
+    pd.testing.assert_frame_equal(A.theme_share_difference(dcoded, "province", "北京市", "四川省", corpus, n_boot=200),
+                                  A.theme_share_difference(coded, "province", "北京市", "四川省", corpus, n_boot=200))
+
+
 def test_killed_worker_does_not_change_the_result(corpus, client):
     """A worker process dies mid-computation: the scheduler reruns its tasks elsewhere, same table."""
     import threading
