@@ -16,8 +16,6 @@ cleaning removals) goes into the page while the page stays small enough, else in
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
-
 import numpy as np
 import pandas as pd
 
@@ -291,8 +289,7 @@ def build_data(corpus: pd.DataFrame, *, paras=None, coded=None, matches=None, au
         "m": trigger_spans(matches, para_index, para_texts, theme_index),
     }
     meta = {"n_docs": len(doc_ids), "n_paras": len(para_texts), "period": chosen,
-            "intervals": any(c[7] is not None for cells in heat.values() for c in cells),
-            "created": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+            "intervals": any(c[7] is not None for cells in heat.values() for c in cells)}
     theme_rows = [{"id": t, "label": str(cbi.at[t, "label"]), "zh": str(cbi.at[t, "zh"]), "en": str(cbi.at[t, "en"])}
                   for t in themes]
     head = {"meta": meta, "themes": theme_rows, "fields": field_rows, "heat": heat}

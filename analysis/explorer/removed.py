@@ -78,6 +78,23 @@ def removals(raw: str, text: str, audit=(), fmt: str = "txt", doc_id: str = "") 
     return out
 
 
+def _tidy(ops: list[tuple], a: str) -> list[tuple]:
+    """Join two removals split by a kept stretch that equals one of them ("(qū" ")" around a kept ")" in
+    区(qū)) → one removal "(qū)"): the clean text is the same either way, one removal reads better."""
+    i = 0
+    while i + 2 < len(ops):
+        (t1, a1, a2, d, _), (t2, _, a3, e1, e2), (t3, _, a4, _, _) = ops[i:i + 3]
+        if (t1, t2, t3) == ("delete", "equal", "delete"):
+            if a[a2:a3] == a[a3:a4]:  # removed D1 E, kept the E after it
+                ops[i:i + 3] = [("delete", a1, a3, d, d), ("equal", a3, a4, e1, e2)]
+                continue
+            if a[a1:a2] == a[a2:a3]:  # kept the E before, removed E D2
+                ops[i:i + 3] = [("equal", a1, a2, e1, e2), ("delete", a2, a4, e2, e2)]
+                continue
+        i += 1
+    return ops
+
+
 def _block(old: list[str], new: list[str], j0: int, listed: Counter, audit) -> list[list]:
     """Removals in a stretch of source lines `old` that became `new` (lines numbered from j0)."""
     from rapidfuzz.distance import Indel
@@ -88,7 +105,8 @@ def _block(old: list[str], new: list[str], j0: int, listed: Counter, audit) -> l
         listed[_key(line)] -= whole[-1]
     kept = [line for line, w in zip(old, whole) if not w]
     a, b = "\n".join(kept), "\n".join(new)
-    ops = Indel.opcodes(a, b) if kept and new else []
+    ops = _tidy([(o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end) for o in Indel.opcodes(a, b)], a) \
+        if kept and new else []
     starts, pos = [], 0
     for line in new:
         starts.append(pos)
@@ -100,8 +118,9 @@ def _block(old: list[str], new: list[str], j0: int, listed: Counter, audit) -> l
 
     def dest_of(src: int) -> int:  # where character `src` of `a` went in `b`
         for op in ops:
-            if op.src_start <= src < op.src_end or src == op.src_end == len(a):
-                return op.dest_start + (src - op.src_start if op.tag == "equal" else 0)
+            tag, s1, s2, d1, _ = op
+            if s1 <= src < s2 or src == s2 == len(a):
+                return d1 + (src - s1 if tag == "equal" else 0)
         return len(b) + 1
 
     out, at = [], 0
@@ -111,11 +130,11 @@ def _block(old: list[str], new: list[str], j0: int, listed: Counter, audit) -> l
             out.append([j0 + k + (offset > 0), -1, line, rule_for(line, audit)])
         else:
             at += len(line) + 1
-    for op in ops:
-        piece = a[op.src_start:op.src_end]
-        if op.tag != "delete" or not piece.strip():
+    for tag, s1, s2, d1, _ in ops:
+        piece = a[s1:s2]
+        if tag != "delete" or not piece.strip():
             continue
-        k, offset = where(op.dest_start)
+        k, offset = where(d1)
         if piece.startswith("\n") and offset == 0 and k > 0 or offset > len(new[k]):
             k, offset = k - 1, len(new[k - 1])  # a removal at the end of the line before
         if offset == 0:  # whole lines first, shown as lines before this one

@@ -188,8 +188,7 @@ class Explorer:
             across = np.flatnonzero(np.searchsorted(seps, spans[:, 0]) < np.searchsorted(seps, spans[:, 1]))
             if len(across):
                 redo = sorted({i for k in across.tolist() for i in range(int(first[k]), int(last[k]) + 1)})
-                keep = ~np.isin(first, redo)
-                again = []
+                again, done = [], []
                 for i in redo:
                     if time.perf_counter() > deadline:
                         stopped = True
@@ -198,6 +197,9 @@ class Explorer:
                     again += [m.span() for m in rx.finditer(big, lo, lo + len(texts[i]),
                                                             timeout=max(0.01, deadline - time.perf_counter()))
                               if m.end() > m.start()]
+                    done.append(i)
+                keep = ~np.isin(first, done)
+                keep[across] = False
                 spans = np.concatenate([spans[keep], np.array(again, dtype=np.int64).reshape(-1, 2)])
                 spans = spans[np.argsort(spans[:, 0], kind="stable")]
         except TimeoutError:

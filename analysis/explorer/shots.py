@@ -103,7 +103,9 @@ def rendered(driver) -> bool:
 
 
 def open_page(driver, url: str, timeout: float = 30.0) -> None:
-    """Load `url` and wait until the explorer has drawn its view."""
+    """Load `url` afresh (not a fragment change of the page on screen) and wait until the explorer has
+    drawn its view."""
+    driver.get("about:blank")
     driver.get(url)
     wait_for(driver, rendered, timeout)
 

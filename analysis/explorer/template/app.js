@@ -17,7 +17,7 @@ async function render() {
   for (const v of ['heat', 'search', 'article']) $('view-' + v).hidden = v !== view;
   document.querySelectorAll('#tabs button').forEach((b) => b.classList.toggle('on', b.dataset.view === view));
   const input = $('search');
-  if (document.activeElement !== input && input.value !== (S.q || '')) input.value = S.q || '';
+  if (!typing && input.value.trim() !== (S.q || '')) input.value = S.q || '';
   $('regex').checked = S.re === '1';
   renderFilters();
   if (!DATA) {
@@ -42,8 +42,9 @@ async function exportCSV() {
 let typing = null;
 function wire() {
   const input = $('search');
-  const submit = () => { clearTimeout(typing); const q = input.value.trim(); if (q !== (S.q || '') || viewOf(S) !== 'search') go({ q, view: q ? 'search' : '', doc: S.doc }, viewOf(S) === 'search'); };
+  const submit = () => { clearTimeout(typing); typing = null; const q = input.value.trim(); if (q !== (S.q || '') || viewOf(S) !== 'search') go({ q, view: q ? 'search' : '', doc: S.doc }, viewOf(S) === 'search'); };
   input.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(submit, 350); });
+  input.addEventListener('search', submit);  // the clear button of a search field
   input.addEventListener('keydown', (e) => { if (e.key === 'Enter') submit(); });
   $('regex').addEventListener('change', (e) => go({ re: e.target.checked ? '1' : '' }));
   document.querySelectorAll('#tabs button').forEach((b) => b.addEventListener('click', () => go({ view: b.dataset.view })));
