@@ -234,3 +234,19 @@ def test_screenshots_of_the_three_views(page, tmp_path):
     for p in shots:
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 20_000
     assert re.fullmatch(r"explorer_\w+\.png", shots[0].name)
+
+
+def test_cells_stay_clickable_one_after_another(browser, page, coded, corpus):
+    """The heatmap is not drawn again when only the chosen cell changes: the same elements take click
+    after click, and only the chosen view's paragraphs are on the page."""
+    open_page(browser, page + "#doc=" + quote(corpus["doc_id"].iloc[0]))
+    browser.find_element(CSS, '#tabs button[data-view="heat"]').click()
+    wait_for(browser, lambda d: d.find_elements(CSS, 'td.cell[data-by="province"]'))
+    counts = theme_counts(coded, "province", corpus)
+    cells = browser.find_elements(CSS, 'td.cell[data-by="province"]')[:6]
+    for c in cells:
+        theme, group = c.get_attribute("data-theme"), c.get_attribute("data-group")
+        c.click()
+        wait_for(browser, lambda d: "selected" in c.get_attribute("class") and d.find_elements(CSS, "#cell-count")
+                 and d.find_element("id", "cell-title").get_attribute("data-cell") == f"{theme}|{group}")
+        assert len(browser.find_elements(CSS, "[data-doc-id][data-para-no]")) == counts.at[theme, group]

@@ -149,8 +149,8 @@ def screenshot_explorer(html, out_dir, *, query: str | None = None, prefix: str 
             open_page(driver, url + "#" + urlencode(fragment))
             out.append(_shot(driver, out_dir / f"{prefix}_{name}.png"))
         first_hit = driver.find_element("css selector", "li.kwic")
-        doc = first_hit.get_attribute("data-doc-id")
-        open_page(driver, url + "#" + urlencode({"doc": doc, "cleaning": "1", "q": query}))
+        doc, para = first_hit.get_attribute("data-doc-id"), first_hit.get_attribute("data-para-no")
+        open_page(driver, url + "#" + urlencode({"doc": doc, "para": para, "cleaning": "1", "q": query}))
         out.append(_shot(driver, out_dir / f"{prefix}_article.png"))
     finally:
         driver.quit()

@@ -15,6 +15,10 @@ async function render() {
   document.body.dataset.view = view;
   document.body.removeAttribute('data-rendered');
   for (const v of ['heat', 'search', 'article']) $('view-' + v).hidden = v !== view;
+  // what a hidden view showed goes: every listed paragraph on the page belongs to the view on screen
+  if (view !== 'heat') { $('cell').replaceChildren(); }
+  if (view !== 'search') { $('kwic').replaceChildren(); $('by-group').replaceChildren(); $('kwic-more').replaceChildren(); }
+  if (view !== 'article') $('article').replaceChildren();
   document.querySelectorAll('#tabs button').forEach((b) => b.classList.toggle('on', b.dataset.view === view));
   const input = $('search');
   if (!typing && input.value.trim() !== (S.q || '')) input.value = S.q || '';

@@ -58,19 +58,27 @@ function heatColor(share) {
   const a = Math.min(1, share / 0.6);
   return `rgba(33, 102, 172, ${(0.08 + 0.8 * a).toFixed(3)})`;
 }
+let HEATKEY = null;
 async function renderHeat(run) {
-  const box = $('heatmaps'); const controls = $('heat-controls');
-  controls.replaceChildren(h('label', null, 'Show ', h('select', { id: 'show', on: { change: (e) => go({ show: e.target.value === 'all' ? '' : e.target.value }) } },
-    h('option', { value: 'all' }, 'all groupings'), HEAD.fields.map((f) => h('option', { value: f.name, selected: S.show === f.name }, `by ${f.title}`)))),
-    h('span', { class: 'hint' }, ' Cells: share of the group’s paragraphs carrying the theme', HEAD.meta.intervals ? ' [95% interval, resampling articles]' : '', '. Click a cell for its paragraphs.'));
+  const box = $('heatmaps'), controls = $('heat-controls');
   const shown = HEAD.fields.filter((f) => !S.show || S.show === f.name);
-  const tables = [];
-  for (const f of shown) {
-    const res = await DATA.heat(f.name, S.f);
-    if (run !== RUN) return;
-    tables.push(heatTable(f, res));
+  const key = JSON.stringify([S.show || '', S.f]);
+  if (key !== HEATKEY || !box.firstChild) {  // the tables are drawn again only when what they show changes
+    const tables = [];
+    for (const f of shown) {
+      const res = await DATA.heat(f.name, S.f);
+      if (run !== RUN) return;
+      tables.push(heatTable(f, res));
+    }
+    controls.replaceChildren(h('label', null, 'Show ', h('select', { id: 'show', on: { change: (e) => go({ show: e.target.value === 'all' ? '' : e.target.value }) } },
+      h('option', { value: 'all' }, 'all groupings'), HEAD.fields.map((f) => h('option', { value: f.name, selected: S.show === f.name }, `by ${f.title}`)))),
+      h('span', { class: 'hint' }, ' Cells: share of the group’s paragraphs carrying the theme', HEAD.meta.intervals ? ' [95% interval, resampling articles]' : '', '. Click a cell for its paragraphs.'));
+    box.replaceChildren(...tables);
+    HEATKEY = key;
   }
-  box.replaceChildren(...tables);
+  const by = S.group ? fieldOf(S.group, S.by) : null;
+  box.querySelectorAll('td.cell').forEach((td) => td.classList.toggle('selected',
+    td.dataset.theme === S.theme && td.dataset.group === S.group && td.dataset.by === by));
   if (!S.theme || !S.group) { $('cell').replaceChildren(); setList('heat', 'heatmap', ['by', 'group', 'theme', 'k', 'n', 'share', 'lo', 'hi', 'articles_k', 'articles_n'], heatRows(shown)); }
 }
 let HEATROWS = {};
@@ -88,8 +96,7 @@ function heatTable(f, res) {
     const c = byCell.get(i * G.length + j) || [i, j, 0, 0, 0, 0, null, null, null];
     const [, , k, n, ak, an, share, lo, hi] = c;
     HEATROWS[f.name].push({ by: f.name, group: G[j], theme: T[i].id, k, n, share, lo, hi, articles_k: ak, articles_n: an });
-    const sel = S.theme === T[i].id && S.group === G[j] && fieldOf(S.group, S.by) === f.name;
-    return h('td', { class: 'cell' + (sel ? ' selected' : '') + (share > 0.35 ? ' dark' : ''), tabindex: 0,
+    return h('td', { class: 'cell' + (share > 0.35 ? ' dark' : ''), tabindex: 0,
       'data-theme': T[i].id, 'data-group': G[j], 'data-by': f.name, style: `background:${heatColor(share)}`,
       title: `${T[i].label} · ${G[j]}: ${k}/${n} paragraphs, ${ak}/${an} articles`,
       on: { click: () => go({ view: 'heat', theme: T[i].id, group: G[j], by: f.name }),
@@ -123,7 +130,7 @@ async function renderCell(run) {
     addMore(shown + next.items.length);
   } } }, `show ${Math.min(PAGE, res.total - shown)} more of ${fmtInt(res.total - shown)}`) : '');
   addMore(res.items.length);
-  box.replaceChildren(h('h2', { id: 'cell-title' }, `${t.label} — ${S.group} (${field(by).title})`),
+  box.replaceChildren(h('h2', { id: 'cell-title', 'data-cell': `${S.theme}|${S.group}` }, `${t.label} — ${S.group} (${field(by).title})`),
     h('p', { class: 'summary' }, h('span', { id: 'cell-count' }, String(res.total)), ` paragraphs in ${fmtInt(res.articles)} articles`,
       filtersOn() ? ' (filtered)' : '', '; triggers in ', h('mark', { class: 't' + (themeIndex(S.theme) % 12) }, 'colour'), '.'), list, more);
   setList('cell', `${S.theme}_${S.group}`, cols, async () => {
@@ -144,6 +151,7 @@ async function renderSearch(run) {
   const pattern = regex && q.startsWith('/') && q.endsWith('/') && q.length > 2 ? q.slice(1, -1) : q;
   if (!q) { $('hit-count').textContent = ''; $('article-count').textContent = ''; $('kwic').replaceChildren(); $('by-group').replaceChildren(); return; }
   $('hit-count').removeAttribute('data-done');
+  if ($('hit-count').dataset.query !== q) { $('hit-count').textContent = ''; $('article-count').textContent = ''; }
   $('search-note').textContent = 'searching…';
   let res;
   try { res = await DATA.search(pattern, regex, S.by || HEAD.fields[0].name, S.f, 0, PAGE); } catch (e) {
