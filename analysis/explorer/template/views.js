@@ -65,8 +65,10 @@ async function renderHeat(run) {
   const key = JSON.stringify([S.show || '', S.f]);
   if (key !== HEATKEY || !box.firstChild) {  // the tables are drawn again only when what they show changes
     const tables = [];
+    // a theme filter keeps that theme's row; the shares stay shares of all the group's paragraphs
+    const groupFilters = Object.fromEntries(Object.entries(S.f).filter(([k]) => k !== 'theme'));
     for (const f of shown) {
-      const res = await DATA.heat(f.name, S.f);
+      const res = await DATA.heat(f.name, groupFilters);
       if (run !== RUN) return;
       tables.push(heatTable(f, res));
     }
