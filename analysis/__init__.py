@@ -14,7 +14,9 @@ from .places import (find_places, gazetteer, infer_region, place_mentions, place
 from .amounts import amounts_by_place, extract_amounts, unit_amounts
 
 from .codebook import CodebookError, load_codebook
-from .agreement import codebook_agreement, load_theme_labels
+from .agreement import load_theme_labels
+from .validation import (codebook_agreement, coding_sheet, disagreements, intercoder_agreement,
+                         read_coding_sheet, suggest_rules)
 from .themes import (
     code_paragraphs,
     evidence_table,
@@ -72,6 +74,11 @@ __all__ = [
     "split_sentences",
     "codebook_agreement",
     "load_theme_labels",
+    "coding_sheet",
+    "read_coding_sheet",
+    "intercoder_agreement",
+    "disagreements",
+    "suggest_rules",
     "theme_counts",
     "theme_shares",
     "theme_evidence",
@@ -88,11 +95,15 @@ __all__ = [
     "term_network",
 ]
 
-from .study import (confounds, glossary, group_column, is_few, periods, present, read_table, save_table,
-                    study_corpus, top_groups, with_group)
+from .choices import (Choice, Choices, choose, confounds, enough_columns, group_column, is_few, periods, present,
+                      top_groups, with_group)
+from .lexicon import glossary
+from .outputs import read_table, save_table
+from .study import Study, StudyError, load_study, study_corpus
 
 __all__ += ["study_corpus", "save_table", "read_table", "is_few", "present", "top_groups", "group_column",
-            "periods", "with_group", "confounds", "glossary"]
+            "periods", "with_group", "confounds", "glossary", "Study", "StudyError", "load_study", "Choice", "Choices",
+            "choose", "enough_columns"]
 
 from .explorer import screenshot_explorer, write_explorer  # noqa: E402 (top layer: the evidence explorer)
 

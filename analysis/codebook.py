@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .lexicon import CODEBOOK_FILE
+from .lexicon import CODEBOOK_FILE, codebook_file  # noqa: F401 (CODEBOOK_FILE re-exported)
 
 REQUIRED_KEYS = ("id", "zh", "en", "definition", "keywords")
 OPTIONAL_KEYS = ("actors", "weak", "require", "exclude")
@@ -62,13 +62,13 @@ def _word_list(value, where: str, key: str, required: bool) -> tuple[str, ...]:
 
 
 def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
-    """Read and check the theme codebook (default data/lexicon/themes.toml).
+    """Read and check the theme codebook (default: the active study's, else data/lexicon/themes.toml).
 
     Returns one row per theme, in file order: id, zh, en, label ("捐款捐物 Donations of money & goods"),
     definition, keywords, require, exclude (tuples of strings). A malformed file raises CodebookError
     naming the file and line (and the theme and key for a structural problem).
     """
-    path = Path(path) if path is not None else CODEBOOK_FILE
+    path = Path(path) if path is not None else codebook_file()
     try:
         source = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -202,7 +202,7 @@ def _lists(table, path, source: str) -> tuple[tuple[str, ...], int]:
 
 def load_formulas(path: str | Path | None = None) -> pd.DataFrame:
     """The codebook's [[formula]] blocks: pattern, reason, themes (for display in notebook 03)."""
-    path = Path(path) if path is not None else CODEBOOK_FILE
+    path = Path(path) if path is not None else codebook_file()
     load_codebook(path)  # checks the file
     source = path.read_text(encoding="utf-8")
     data = tomllib.loads(source)

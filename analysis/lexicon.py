@@ -6,6 +6,7 @@ from; the readers skip it. The theme codebook (themes.toml) is parsed and checke
 from __future__ import annotations
 
 import csv
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,32 @@ CORRECTIONS_FILE = LEXICON_DIR / "gazetteer_corrections.csv"
 TERMS_FILE = LEXICON_DIR / "amount_terms.csv"
 GLOSSARY_FILE = LEXICON_DIR / "glossary.csv"
 CODEBOOK_FILE = LEXICON_DIR / "themes.toml"
+
+
+# A study file adds its own files to these defaults; `analysis.study` names them in the environment (so notebook
+# kernels and worker processes read the same study), and they are read at call time.
+STUDY_FILES = {"codebook": "ANALYSIS_CODEBOOK", "lexicon": "ANALYSIS_USER_WORDS", "stopwords": "ANALYSIS_STOPWORDS",
+               "glossary": "ANALYSIS_GLOSSARY"}
+
+
+def study_file(kind: str) -> Path | None:
+    """The active study's own file of `kind` (codebook, lexicon, stopwords, glossary), or None."""
+    value = os.environ.get(STUDY_FILES[kind], "")
+    return Path(value) if value else None
+
+
+def study_bytes() -> bytes:
+    """The contents of the active study's lexicon and stopword files (part of every cache key they change)."""
+    parts = []
+    for kind in ("lexicon", "stopwords"):
+        path = study_file(kind)
+        parts.append(path.read_bytes() if path is not None else b"")
+    return b"\0".join(parts)
+
+
+def codebook_file() -> Path:
+    """The codebook in force: the active study's, else the default."""
+    return study_file("codebook") or CODEBOOK_FILE
 
 
 def read_commented_csv(path: Path) -> list[dict]:
@@ -54,13 +81,13 @@ def corrections(path: Path | None = None) -> tuple[dict, ...]:
 
 @lru_cache(maxsize=4)
 def page_rules(path: Path | None = None) -> dict[str, tuple[re.Pattern, ...]]:
-    """Compiled rules of data/lexicon/page_chrome.csv by kind: {'element': (...), 'end': (...)}."""
+    """Compiled rules of data/lexicon/page_chrome.csv by kind: {'element': (...), 'end': (...), 'line': (...)}."""
     path = Path(path) if path else PAGE_RULES_FILE
-    rules: dict[str, list] = {"element": [], "end": []}
+    rules: dict[str, list] = {"element": [], "end": [], "line": []}
     for i, row in enumerate(read_commented_csv(path), start=1):
         kind = (row.get("kind") or "").strip()
         if kind not in rules:
-            raise ValueError(f"{path}: row {i} has kind {kind!r}; expected 'element' or 'end'")
+            raise ValueError(f"{path}: row {i} has kind {kind!r}; expected 'element', 'end' or 'line'")
         rules[kind].append(re.compile(row["pattern"]))
     return {k: tuple(v) for k, v in rules.items()}
 
@@ -76,7 +103,10 @@ def _read_lines(path: Path) -> list[str]:
 
 
 def read_user_dict(path: Path | str | None = None) -> list[tuple[str, int | None, str | None]]:
-    """Entries of a jieba user dictionary as (word, freq or None, tag or None); '#' lines skipped."""
+    """Entries of a jieba user dictionary as (word, freq or None, tag or None); '#' lines skipped. Without a
+    path: the default dictionary, then the active study's own words."""
+    if path is None and study_file("lexicon") is not None:
+        return read_user_dict(USER_DICT) + read_user_dict(study_file("lexicon"))
     entries = []
     for line in _read_lines(Path(path) if path else USER_DICT):
         parts = line.split()
@@ -93,7 +123,10 @@ def _word_set(path: str, mtime: float) -> frozenset[str]:
 
 
 def load_stopwords(genre: bool = False, path: Path | str | None = None) -> frozenset[str]:
-    """The general stopword list, or the genre list of official prose when `genre=True`."""
+    """The general stopword list (with the active study's own stopwords), or the genre list of official prose
+    when `genre=True`."""
+    if path is None and not genre and study_file("stopwords") is not None:
+        return load_stopwords(path=STOPWORDS) | load_stopwords(path=study_file("stopwords"))
     path = Path(path) if path else (GENRE_STOPWORDS if genre else STOPWORDS)
     return _word_set(str(path), path.stat().st_mtime)
 
@@ -121,5 +154,7 @@ def amount_terms(path: Path | str | None = None) -> pd.DataFrame:
 
 
 def glossary(path: Path | str | None = None) -> dict[str, str]:
-    """Chinese term -> English gloss (data/lexicon/glossary.csv)."""
+    """Chinese term -> English gloss (data/lexicon/glossary.csv, then the active study's glossary over it)."""
+    if path is None and study_file("glossary") is not None:
+        return {**glossary(GLOSSARY_FILE), **glossary(study_file("glossary"))}
     return {r["term"]: r["gloss"] for r in read_commented_csv(Path(path) if path else GLOSSARY_FILE)}

@@ -28,7 +28,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .lexicon import (GENRE_STOPWORDS, LEXICON_DIR, STOPWORDS, USER_DICT, _read_lines,  # noqa: F401 (re-exported)
-                      load_stopwords, read_user_dict)
+                      load_stopwords, read_user_dict, study_bytes)
 from .paths import PROJECT_ROOT  # noqa: F401
 CACHE_DIR: Path | None = None  # None: paths.cache_dir("tokens") (.cache/tokens or $ANALYSIS_CACHE_DIR/tokens)
 
@@ -60,6 +60,8 @@ def lexicon_hash(user_dict: Path | str | None = None, engine: str = "jieba") -> 
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     data = Path(user_dict or USER_DICT).read_bytes()
     h = hashlib.sha1(data)
+    if user_dict is None or Path(user_dict).resolve() == USER_DICT.resolve():
+        h.update(study_bytes())  # the active study's own words and stopwords
     h.update(f"|{engine}|{FILTER_VERSION}".encode())
     return h.hexdigest()[:16]
 
@@ -74,9 +76,16 @@ def _jieba(user_dict: str, key: str):
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.initialize()
-    for word, freq, tag in read_user_dict(user_dict):
+    for word, freq, tag in _entries(user_dict):
         tk.add_word(word, freq, tag)
     return tk
+
+
+def _entries(user_dict: str) -> list:
+    """The words of `user_dict`, and the active study's own words when it is the default dictionary."""
+    if Path(user_dict).resolve() == USER_DICT.resolve():
+        return read_user_dict()
+    return read_user_dict(user_dict)
 
 
 @lru_cache(maxsize=4)
@@ -84,7 +93,7 @@ def _rjieba(user_dict: str, key: str):
     import rjieba
 
     tk = rjieba.Jieba()
-    for word, freq, tag in read_user_dict(user_dict):
+    for word, freq, tag in _entries(user_dict):
         tk.add_word(word, freq, tag)
     return tk
 

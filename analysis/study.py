@@ -1,65 +1,242 @@
-"""The study corpus: which corpus the notebooks analyse, where their outputs go, and the choices
-that depend on the corpus (which groups to compare, when to aggregate).
+"""A study: one file, `study.toml`, holding what makes a researcher's study — title, question, codebook, extra
+lexicon and stopwords, glossary, human labels, corpus sources, group fields and period. No code is edited.
 
-Every notebook starts with `corpus = study_corpus()`. With no argument it is the corpus the build
-was asked for (`python -m analysis build --corpus SOURCE` sets ANALYSIS_CORPUS and the output
-folders in the kernel's environment) or, outside a build, the seed articles in data/raw. A
-JupyterLab user points the notebooks at their own articles by changing that one line to
-`study_corpus("path/to/articles")`; outputs then go to build/<name>/ so the committed seed
-figures are never overwritten.
+    study = load_study("my_study/study.toml")   # first line of every notebook (no argument: the build's study)
+    corpus = study.corpus()                     # the articles, outputs routed to the study's folders
 
-Output layout of a build (DIR = --out, or the project for the seed corpus):
-    DIR/figures/NN_name.png|svg   (seed: figures/)
-    DIR/tables/NAME.csv + README.md  (seed: reports/tables/)  tables notebooks 02-04 compute, read by 05
-    DIR/report.html, DIR/NN_name.html, DIR/executed/  (seed: reports/)
+`load_study` checks the file like the codebook (errors name the file, line and key; unknown keys are errors),
+resolves its paths relative to the file, and activates it: the segmenter's user words and stopwords, the
+codebook and the glossary then come from the study (through environment variables, so notebook kernels and
+worker processes see the same study). `python -m analysis init DIR` writes a starter study; `build --study`
+builds one. The seed study is data/study.toml; `build --corpus SOURCE` is the default study on SOURCE.
 """
 from __future__ import annotations
 
-import json
+import glob
 import os
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
-from .lexicon import glossary  # noqa: F401 (re-exported)
+from .choices import PERIODS, TEXT_COLUMNS
+from .lexicon import CODEBOOK_FILE
+from .outputs import (ENV_CORPUS, ENV_FIGURES, ENV_TABLES, PROJECT_ROOT, SEED_SOURCE, _current, corpus_name,
+                      default_out, output_dirs)
 
-from .paths import PROJECT_ROOT, TABLES_DIR  # noqa: F401
-SEED_SOURCE = PROJECT_ROOT / "data" / "raw"
-ENV_CORPUS = "ANALYSIS_CORPUS"
-ENV_FIGURES = "ANALYSIS_FIGURES_DIR"
-ENV_TABLES = "ANALYSIS_TABLES_DIR"
+SEED_STUDY = PROJECT_ROOT / "data" / "study.toml"
+ENV_STUDY = "ANALYSIS_STUDY"
+# what a study changes below the study layer, read at call time by analysis.lexicon and analysis.codebook
+ENV_CODEBOOK = "ANALYSIS_CODEBOOK"
+ENV_USER_WORDS = "ANALYSIS_USER_WORDS"
+ENV_STOPWORDS = "ANALYSIS_STOPWORDS"
+ENV_GLOSSARY = "ANALYSIS_GLOSSARY"
+STUDY_ENV = (ENV_STUDY, ENV_CODEBOOK, ENV_USER_WORDS, ENV_STOPWORDS, ENV_GLOSSARY)
 
-FEW = 12  # up to this many articles, figures show each article; beyond, they aggregate
-TEXT_COLUMNS = ("province", "org", "source")  # article groupings a corpus may carry
-
-
-# ---------------------------------------------------------------- which corpus, which outputs
-
-
-def corpus_name(source) -> str:
-    """A short folder name for a source: the file or folder name without suffixes."""
-    if isinstance(source, (list, tuple)):
-        source = source[0] if source else "corpus"
-    name = Path(str(source)).name
-    while Path(name).suffix and len(name.split(".")) > 1:
-        name = Path(name).stem
-    return name or "corpus"
+TOP_KEYS = {"title": str, "question": str, "codebook": str, "lexicon": str, "stopwords": str, "glossary": str,
+            "labels": str, "corpus": dict, "groups": dict}
+CORPUS_KEYS = {"sources": (list, str), "columns": dict}
+GROUP_KEYS = {"by": list, "period": str}
+DEFAULT_TITLE = "What the articles say: themes, terms and places"
+DEFAULT_QUESTION = "**What do these articles report, and how does it differ between groups and periods?**"
 
 
-def default_out(source) -> Path | None:
-    """Where a build on `source` writes: None (the project's figures/ and reports/) for the seed
-    corpus, else build/<name>/."""
-    if source is None or Path(str(source)).resolve() == SEED_SOURCE.resolve():
-        return None
-    return PROJECT_ROOT / "build" / corpus_name(source)
+class StudyError(ValueError):
+    """The study file is malformed; the message names the file, line and key."""
 
 
-def output_dirs(out: Path | str | None) -> dict[str, Path]:
-    """figures, tables and reports folders of a build writing to `out` (None: the project's)."""
-    if out is None:
-        return {"figures": PROJECT_ROOT / "figures", "tables": TABLES_DIR, "reports": PROJECT_ROOT / "reports"}
-    out = Path(out)
-    return {"figures": out / "figures", "tables": out / "tables", "reports": out}
+@dataclass(frozen=True)
+class Study:
+    """A study as `load_study` read it: every path absolute."""
+
+    title: str
+    question: str
+    path: Path | None = None  # the study file (None: the default study without a file)
+    sources: tuple = ()  # paths for load_corpus (empty: the seed articles)
+    columns: dict | None = None
+    codebook: Path | None = None  # None: the package's default codebook
+    lexicon: Path | None = None
+    stopwords: Path | None = None
+    glossary: Path | None = None
+    labels: Path | None = None
+    group_by: tuple = ()  # empty: the data-driven choice
+    period: str | None = None
+    out: Path | None = None  # None: the project's figures/ and reports/ (the seed study)
+    is_default: bool = False  # the project's own study (COVID-19 wording kept)
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent if self.path is not None else PROJECT_ROOT
+
+    def environment(self) -> dict[str, str]:
+        """The environment variables that make the layers below read this study's files."""
+        env = {ENV_STUDY: str(self.path) if self.path else "",
+               ENV_CODEBOOK: str(self.codebook) if self.codebook else "",
+               ENV_USER_WORDS: str(self.lexicon) if self.lexicon else "",
+               ENV_STOPWORDS: str(self.stopwords) if self.stopwords else "",
+               ENV_GLOSSARY: str(self.glossary) if self.glossary else ""}
+        return env
+
+    def corpus(self, **kwargs) -> pd.DataFrame:
+        """The study's articles with `year` and `label` columns (bad items skipped and audited)."""
+        from .corpus import load_corpus
+
+        activate(self)
+        # errors="skip": a real corpus has empty or broken items; they are warned about and listed in the
+        # cleaning audit (rule "skipped", notebook 01) instead of stopping the analysis of the rest
+        kwargs.setdefault("errors", "skip")
+        if self.columns:
+            kwargs.setdefault("columns", self.columns)
+        source = list(self.sources) if len(self.sources) > 1 else (self.sources[0] if self.sources else None)
+        corpus = load_corpus(source, **kwargs) if source is not None else load_corpus(**kwargs)
+        return with_study_columns(corpus)
+
+
+# ---------------------------------------------------------------- reading and checking the file
+
+
+def _line(source: str, key: str, table: str | None = None) -> int:
+    """1-based line of `key = ...` (at the top level, or in [table]); the table's header line, or 1."""
+    lines = source.splitlines()
+    start, in_table = 0, table is None
+    for i, line in enumerate(lines):
+        header = re.match(r"^\s*\[\s*([A-Za-z_]+)\s*\]", line)
+        if header:
+            if in_table and table is None:
+                break
+            in_table = header.group(1) == table
+            if in_table:
+                start = i + 1
+            continue
+        if in_table and re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return i + 1
+    return start or 1
+
+
+def _check(data: dict, allowed: dict, path: Path, source: str, table: str | None = None) -> None:
+    where = f"[{table}]" if table else "the top level"
+    for key, value in data.items():
+        line = _line(source, key, table)
+        if key not in allowed:
+            raise StudyError(f"{path}, line {line}: unknown key '{key}' in {where}; allowed: {', '.join(allowed)}")
+        if not isinstance(value, allowed[key]):
+            kinds = allowed[key] if isinstance(allowed[key], tuple) else (allowed[key],)
+            want = " or ".join({"str": "a string", "list": "a list", "dict": "a table"}[k.__name__] for k in kinds)
+            raise StudyError(f"{path}, line {line}: key '{key}' must be {want}")
+
+
+def _file(value: str, key: str, folder: Path, path: Path, source: str) -> Path:
+    target = (folder / value).resolve()
+    if not target.exists():
+        raise StudyError(f"{path}, line {_line(source, key)}: {key} file {value!r} not found ({target})")
+    return target
+
+
+def _sources(values, folder: Path, path: Path, source: str) -> tuple:
+    values = [values] if isinstance(values, str) else values
+    found = []
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            raise StudyError(f"{path}, line {_line(source, 'sources', 'corpus')}: sources must be paths or globs")
+        pattern = str(folder / value)
+        if glob.has_magic(value):
+            hits = sorted(glob.glob(pattern, recursive=True))
+            if not hits:
+                raise StudyError(f"{path}, line {_line(source, 'sources', 'corpus')}: {value!r} matches no file")
+            found += [str(Path(h).resolve()) for h in hits]
+        elif Path(pattern).exists():
+            found.append(str(Path(pattern).resolve()))
+        else:
+            raise StudyError(f"{path}, line {_line(source, 'sources', 'corpus')}: source {value!r} not found "
+                             f"({Path(pattern).resolve()})")
+    return tuple(found)
+
+
+def read_study(path: str | Path) -> Study:
+    """Read and check a study file (without activating it)."""
+    path = Path(path).resolve()
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise StudyError(f"{path}: study file not found") from None
+    except UnicodeDecodeError as exc:
+        raise StudyError(f"{path}: not UTF-8 text ({exc})") from None
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise StudyError(f"{path}: not valid TOML: {exc}") from None
+    _check(data, TOP_KEYS, path, source)
+    corpus, groups = data.get("corpus", {}), data.get("groups", {})
+    _check(corpus, CORPUS_KEYS, path, source, "corpus")
+    _check(groups, GROUP_KEYS, path, source, "groups")
+    for key in ("title", "question"):
+        if not str(data.get(key, "")).strip():
+            raise StudyError(f"{path}, line {_line(source, key)}: '{key}' is required and must not be empty")
+    folder = path.parent
+    files = {key: _file(data[key], key, folder, path, source) if key in data else None
+             for key in ("codebook", "lexicon", "stopwords", "glossary", "labels")}
+    by = groups.get("by", [])
+    if not all(isinstance(b, str) and b.strip() for b in by):
+        raise StudyError(f"{path}, line {_line(source, 'by', 'groups')}: 'by' must list field names")
+    period = groups.get("period")
+    if period is not None and period not in PERIODS:
+        raise StudyError(f"{path}, line {_line(source, 'period', 'groups')}: period must be one of "
+                         f"{', '.join(PERIODS)}, not {period!r}")
+    columns = corpus.get("columns")
+    if columns is not None and not all(isinstance(v, str) for v in columns.values()):
+        raise StudyError(f"{path}, line {_line(source, 'columns', 'corpus')}: columns maps field names to "
+                         "column names (strings)")
+    sources = _sources(corpus["sources"], folder, path, source) if "sources" in corpus else ()
+    seed = path == SEED_STUDY.resolve()
+    return Study(title=data["title"].strip(), question=data["question"].strip(), path=path, sources=sources,
+                 columns=columns, group_by=tuple(by), period=period, is_default=seed,
+                 out=None if seed else folder / "build", **files)
+
+
+def default_study(source=None) -> Study:
+    """The project's own study (data/study.toml; a plain one where the package is installed without it), on
+    `source` instead of its own articles when given (`build --corpus SOURCE`)."""
+    study = read_study(SEED_STUDY) if SEED_STUDY.exists() else Study(DEFAULT_TITLE, DEFAULT_QUESTION)
+    if source is None:
+        return study
+    sources = tuple(str(Path(s).resolve()) for s in (source if isinstance(source, (list, tuple)) else [source]))
+    out = None if len(sources) == 1 and Path(sources[0]) == SEED_SOURCE.resolve() else default_out(source)
+    # the seed study's human labels are of the seed paragraphs: other articles need their own
+    return replace(study, sources=sources, out=out, labels=None)
+
+
+def load_study(path: str | Path | None = None, *, out: str | Path | None = None) -> Study:
+    """Read, check and activate a study. No path: the build's study ($ANALYSIS_STUDY), or the build's corpus
+    in the default study ($ANALYSIS_CORPUS), else the seed study. `out` overrides where outputs go."""
+    env_out = None
+    if path is None and os.environ.get(ENV_FIGURES):  # inside a build: the build says where outputs go
+        env_out = Path(os.environ[ENV_FIGURES]).parent
+    if path is not None:
+        study = read_study(path)
+    elif os.environ.get(ENV_STUDY):
+        study = read_study(os.environ[ENV_STUDY])
+    else:
+        study = default_study(_source_from_env())
+    if out is not None or env_out is not None:
+        study = replace(study, out=Path(out) if out is not None else env_out)
+    return activate(study)
+
+
+def activate(study: Study) -> Study:
+    """Make `study` the one the package reads: its files (environment) and its output folders."""
+    from . import plots
+
+    os.environ.update(study.environment())
+    if os.environ.get(ENV_FIGURES) and study.out is not None and \
+            Path(os.environ[ENV_FIGURES]).parent == Path(study.out):
+        dirs = {"figures": Path(os.environ[ENV_FIGURES]), "tables": Path(os.environ.get(ENV_TABLES, ""))}
+    else:
+        dirs = output_dirs(study.out)
+    plots.FIGURES_DIR, _current["tables"] = dirs["figures"], dirs["tables"]
+    return study
 
 
 def _source_from_env():
@@ -70,41 +247,12 @@ def _source_from_env():
     return parts[0] if len(parts) == 1 else parts
 
 
-_current: dict = {"tables": None}
-
-
-def tables_dir() -> Path:
-    """Folder the notebooks write their tables to (and 05 reads them from)."""
-    if _current["tables"] is not None:
-        return _current["tables"]
-    env = os.environ.get(ENV_TABLES)
-    return Path(env) if env else TABLES_DIR
-
-
 def study_corpus(source=None, *, out: Path | str | None = None) -> pd.DataFrame:
-    """The corpus the notebooks analyse, with `year` and `label` columns, outputs routed.
-
-    source: anything `load_corpus` accepts; None = the build's corpus (ANALYSIS_CORPUS) or the
-        seed articles. out: output folder; None = the build's, else the project's for the seed
-        corpus and build/<name>/ for any other.
-    """
-    from . import plots
-    from .corpus import load_corpus
-
-    env_source = _source_from_env()
+    """The corpus of the build's study, or the default study on `source` (kept for notebooks written before
+    study files: `load_study().corpus()` is the same)."""
     if source is None:
-        source = env_source
-    if out is None and (os.environ.get(ENV_FIGURES) or os.environ.get(ENV_TABLES)) and source == env_source:
-        _current["tables"] = Path(os.environ[ENV_TABLES]) if os.environ.get(ENV_TABLES) else None
-        if os.environ.get(ENV_FIGURES):
-            plots.FIGURES_DIR = Path(os.environ[ENV_FIGURES])
-    elif out is not None or default_out(source) is not None:
-        dirs = output_dirs(out if out is not None else default_out(source))
-        plots.FIGURES_DIR, _current["tables"] = dirs["figures"], dirs["tables"]
-    # errors="skip": a real corpus has empty or broken items; they are warned about and listed in the
-    # cleaning audit (rule "skipped", notebook 01) instead of stopping the analysis of the rest
-    corpus = load_corpus(source, errors="skip") if source is not None else load_corpus(errors="skip")
-    return with_study_columns(corpus)
+        return load_study(out=out).corpus()
+    return activate(replace(default_study(source), out=Path(out) if out else default_out(source))).corpus()
 
 
 def with_study_columns(corpus: pd.DataFrame) -> pd.DataFrame:
@@ -125,144 +273,5 @@ def with_study_columns(corpus: pd.DataFrame) -> pd.DataFrame:
     return corpus
 
 
-# ---------------------------------------------------------------- tables shared between notebooks
-
-
-def save_table(df: pd.DataFrame, name: str, about: str, columns: dict[str, str] | None = None) -> Path:
-    """Write `df` to tables/NAME.csv (UTF-8, no index) with its description, and refresh the
-    folder's README.md (one section per table: what it is, one line per column)."""
-    folder = tables_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.csv"
-    df.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
-    meta = {"about": about, "columns": {c: (columns or {}).get(c, "") for c in df.columns},
-            "dtypes": {c: str(t) for c, t in df.dtypes.items()}}
-    side = folder / f"{name}.json"
-    tmp = side.with_name(f"{side.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, side)
-    write_tables_readme(folder)
-    return path
-
-
-def write_tables_readme(folder: Path | str | None = None) -> Path:
-    """tables/README.md from the description each table was saved with."""
-    folder = Path(folder) if folder is not None else tables_dir()
-    lines = ["# Tables the notebooks compute", "",
-             "Written by notebooks 02-04 (`analysis.save_table`), read by the report (05). "
-             "CSV, UTF-8, one row per line.", ""]
-    for side in sorted(folder.glob("*.json")):
-        meta = json.loads(side.read_text(encoding="utf-8"))
-        lines += [f"## {side.stem}.csv", "", meta["about"], ""]
-        lines += [f"- `{c}`: {d}" if d else f"- `{c}`" for c, d in meta["columns"].items()]
-        lines.append("")
-    path = folder / "README.md"
-    tmp = path.with_name(f"README.md.{os.getpid()}.tmp")
-    tmp.write_text("\n".join(lines), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
-
-
-def read_table(name: str) -> pd.DataFrame:
-    """A table a notebook saved, with its text columns as str (empty, not NaN)."""
-    folder = tables_dir()
-    path = folder / f"{name}.csv"
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: run the notebook that writes table {name!r} first (make report)")
-    meta = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
-    text = [c for c, t in meta["dtypes"].items() if t in ("object", "str", "string")]
-    df = pd.read_csv(path, dtype={c: str for c in text}, keep_default_na=False, na_values={
-        c: [""] for c in meta["dtypes"] if c not in text})
-    return df
-
-
-def has_table(name: str) -> bool:
-    return (tables_dir() / f"{name}.csv").exists()
-
-
-# ---------------------------------------------------------------- choices made from the data
-
-
-def is_few(corpus: pd.DataFrame, few: int = FEW) -> bool:
-    """Few enough articles to show each one in a figure."""
-    return len(corpus) <= few
-
-
-def present(corpus: pd.DataFrame, column: str) -> pd.Series:
-    """Non-empty values of a column with their number of articles, most first (ties by value)."""
-    if column not in corpus.columns:
-        return pd.Series(dtype=int)
-    values = corpus[column].dropna()
-    values = values[values.astype(str).str.strip() != ""]
-    counts = values.value_counts()
-    return counts.sort_index(kind="mergesort").sort_values(ascending=False, kind="mergesort")
-
-
-def top_groups(corpus: pd.DataFrame, column: str, n: int = 8, weight: str = "n_chars_clean") -> list:
-    """The `n` values of `column` (as text) with the most text (sum of `weight`), most first; [] if
-    the column is empty."""
-    if column not in corpus.columns:
-        return []
-    part = corpus[corpus[column].notna() & (corpus[column].astype(str).str.strip() != "")]
-    if part.empty:
-        return []
-    sizes = part.groupby(part[column].astype(str))[weight].sum()
-    sizes = sizes.sort_index(kind="mergesort").sort_values(ascending=False, kind="mergesort")
-    return list(sizes.index[:n])
-
-
-def group_column(corpus: pd.DataFrame, candidates=("province", "org", "source", "year"), max_groups: int = 40):
-    """The first of `candidates` with at least two values (and at most `max_groups`), else None: the
-    grouping figures use when there are too many articles to show each."""
-    for col in candidates:
-        k = len(present(corpus, col))
-        if 2 <= k <= max_groups:
-            return col
-    return None
-
-
-def periods(corpus: pd.DataFrame) -> str | None:
-    """"year" when the corpus spans two years or more, "month" when it spans months of one year,
-    else None (no period comparison)."""
-    if corpus["date"].notna().sum() == 0:
-        return None
-    if corpus["year"].nunique(dropna=True) >= 2:
-        return "year"
-    if corpus["date"].dt.to_period("M").nunique() >= 2:
-        return "month"
-    return None
-
-
-def with_group(df: pd.DataFrame, corpus: pd.DataFrame, column: str, keep: list | None = None,
-               other: str = "other") -> pd.DataFrame:
-    """`df` (rows with doc_id) with `column` from the corpus as text (month: YYYY-MM; year: "2021");
-    values outside `keep` become `other`, empty ones are dropped."""
-    if column == "month":
-        values = corpus.set_index("doc_id")["date"].dt.strftime("%Y-%m")
-    else:
-        values = corpus.set_index("doc_id")[column].astype("string").fillna("").astype(str)
-    out = df.drop(columns=[column], errors="ignore").assign(**{column: df["doc_id"].map(values)})
-    out = out[out[column].notna() & (out[column].astype(str) != "")]
-    if keep is not None:
-        out[column] = out[column].where(out[column].isin(keep), other)
-    return out
-
-
-def confounds(corpus: pd.DataFrame, columns=("year", "province", "org", "source"), min_docs: int = 1) -> pd.DataFrame:
-    """Groups that coincide: for each value of one column, whether all its articles share a single
-    value of another column that itself varies in the corpus (a year that is only one province, an
-    organisation that is only one outlet). One row per (column, value, other column)."""
-    rows = []
-    cols = [c for c in columns if len(present(corpus, c)) >= 2]
-    for a in cols:
-        for b in cols:
-            if a == b:
-                continue
-            part = corpus[(corpus[a].astype(str) != "") & (corpus[b].astype(str) != "")
-                          & corpus[a].notna() & corpus[b].notna()]
-            for value, grp in part.groupby(a, sort=True):
-                if len(grp) >= min_docs and grp[b].nunique() == 1:
-                    other = grp[b].iloc[0]
-                    rows.append({"column": a, "value": str(value), "articles": len(grp), "other_column": b,
-                                 "only": str(other), "other_articles": int((part[b] == other).sum())})
-    return pd.DataFrame(rows, columns=["column", "value", "articles", "other_column", "only", "other_articles"])
+__all__ = ["Study", "StudyError", "load_study", "read_study", "default_study", "activate", "study_corpus",
+           "with_study_columns", "corpus_name", "CODEBOOK_FILE"]

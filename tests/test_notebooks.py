@@ -296,3 +296,78 @@ def test_build_on_another_corpus_writes_everything_under_out(tmp_path):
     assert {p.name: p.stat().st_mtime_ns for p in project_figures.glob("*")} == before  # seed figures untouched
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Chinese news articles" in html and "Traceback" not in html
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_reads_like_prose(path):
+    """Each section is a question, a few lines calling the package, and what it shows: at most 120 code lines,
+    no code cell over 15 lines, at most one def."""
+    cells = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    lines = [len([ln for ln in c.splitlines() if ln.strip()]) for c in cells]
+    assert sum(lines) <= 120, f"{path.name}: {sum(lines)} code lines"
+    assert max(lines) <= 15, f"{path.name}: a cell of {max(lines)} lines"
+    assert sum(len(re.findall(r"^\s*def ", c, flags=re.M)) for c in cells) <= 1
+
+
+STUDY_CODEBOOK = """
+[[theme]]
+id = "appeal"
+zh = "倡议号召"
+en = "Appeals and calls"
+definition = "Issuing an appeal or a call to members."
+keywords = ["倡议", "号召"]
+
+[[theme]]
+id = "youth"
+zh = "青年志愿"
+en = "Young volunteers"
+definition = "Young people volunteering."
+keywords = ["青年", "志愿者"]
+
+[[theme]]
+id = "companies"
+zh = "企业行动"
+en = "Companies acting"
+definition = "Firms and their owners acting."
+keywords = ["企业", "商会"]
+
+[[theme]]
+id = "health"
+zh = "卫生健康"
+en = "Health care"
+definition = "Hospitals, doctors and health."
+keywords = ["医院", "医生", "医疗"]
+
+[[theme]]
+id = "meetings"
+zh = "会议部署"
+en = "Meetings"
+definition = "Holding meetings."
+keywords = ["会议", "召开"]
+"""
+
+
+def test_build_of_a_study_carries_its_title_question_and_themes_only(tmp_path):
+    """`build --study`: a study with its own title, question and five-theme codebook on three seed articles; the
+    report carries those and none of the default study's question, title or themes."""
+    import shutil
+
+    from analysis.cli import main
+
+    folder = tmp_path / "civic"
+    (folder / "articles").mkdir(parents=True)
+    for p in sorted((NOTEBOOKS_DIR.parent / "data" / "raw").glob("*.txt"))[:3]:
+        shutil.copy(p, folder / "articles" / p.name)
+    (folder / "codebook.toml").write_text(STUDY_CODEBOOK, encoding="utf-8")
+    (folder / "study.toml").write_text(
+        'title = "Civic appeals in local news"\nquestion = "**Who calls on whom, and for what?**"\n'
+        'codebook = "codebook.toml"\n[corpus]\nsources = ["articles"]\n', encoding="utf-8")
+    assert main(["build", "--study", str(folder / "study.toml"), "--quiet", "-j", "1"]) == 0
+    html = (folder / "build" / "report.html").read_text(encoding="utf-8")
+    assert "<title>Civic appeals in local news</title>" in html
+    assert "Who calls on whom, and for what?" in html
+    for theme in ("Appeals and calls", "Young volunteers", "Companies acting", "Health care", "Meetings"):
+        assert theme in html
+    for default in ("COVID", "united front", "Donations of money", "Testing &amp; lockdown", "Community duty"):
+        assert default not in html, default
+    assert (folder / "build" / "figures" / "03_themes_by_group.png").exists()

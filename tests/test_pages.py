@@ -1,6 +1,7 @@
 """extract_page on pages built around the real seed bodies, on made-up pages, and on ../shared/html-pages."""
 import html as htmllib
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -12,6 +13,7 @@ from analysis.pages import decode_page, extract_page, page_rules, prune_chrome, 
 from conftest import RAW_DIR
 
 PAGES_DIR = SHARED_DIR / "html-pages"
+OWN_PAGES_DIR = Path(__file__).parent / "fixtures" / "pages"
 SEEDS = sorted(RAW_DIR.glob("*.txt"))
 
 
@@ -207,19 +209,36 @@ def real_pages():
     return sorted(PAGES_DIR.glob("*.html"))
 
 
-def test_targets_on_real_pages():
+def scores(paths):
     rows = []
-    for path in real_pages():
+    for path in paths:
         gold = json.loads(path.with_name(path.stem + ".gold.json").read_text(encoding="utf-8"))
         got = extract_page(path.read_bytes(), path.name)
         rows.append(score_page(clean_text(got["text"], path.stem), got["title"], got["date"], gold))
+    return rows
+
+
+def test_issue_26_targets_on_real_pages():
+    rows = scores(real_pages())
     n = len(rows)
     dated = [r for r in rows if r["date_ok"] is not None]
     assert sum(r["recall"] for r in rows) / n >= 0.97
-    assert sum(r["precision"] for r in rows) / n >= 0.90
-    assert sum(r["chrome"] for r in rows) <= n / 20
-    assert sum(r["title_ok"] for r in rows) >= 0.95 * n
-    assert sum(bool(r["date_ok"]) for r in dated) >= 0.85 * len(dated)
+    assert sum(r["precision"] for r in rows) / n >= 0.95
+    assert sum(r["chrome"] for r in rows) <= n * 2 / 40
+    assert sum(r["title_ok"] for r in rows) >= n * 38 / 40
+    assert sum(bool(r["date_ok"]) for r in dated) >= len(dated) * 38 / 39
+
+
+def test_held_out_made_up_pages_split_bodies_picture_stories_lists_and_site_name_titles():
+    """tests/fixtures/pages: written before the issue-26 changes, measured, never tuned on."""
+    rows = scores(sorted(OWN_PAGES_DIR.glob("*.html")))
+    n = len(rows)
+    assert n == 14
+    assert sum(r["recall"] for r in rows) / n >= 0.97
+    assert sum(r["precision"] for r in rows) / n >= 0.95
+    assert sum(r["chrome"] for r in rows) <= 1
+    assert sum(r["title_ok"] for r in rows) >= 13
+    assert all(r["date_ok"] for r in rows)
 
 
 def test_wrong_meta_charset_pages_decode_from_their_bytes():

@@ -146,11 +146,14 @@ def _intervals(rows):
     return out.assign(n_paragraphs=100)
 
 
-def _hatched_cells(ax):
-    return sorted((round(p.get_x() + 0.5), round(p.get_y() + 0.5)) for p in ax.patches if p.get_hatch())
+def _dotted_cells(ax):
+    """(column, row) of the cells that carry the uncertainty dot (a scatter point near their corner)."""
+    dots = [xy for c in ax.collections if hasattr(c, "get_offsets") and c is not ax.collections[0]
+            for xy in c.get_offsets()]
+    return sorted((round(x), round(y)) for x, y in dots)
 
 
-def test_theme_heatmap_hatches_uncertain_cells_and_fits_the_colour_scale(tmp_path):
+def test_theme_heatmap_dots_uncertain_cells_and_fits_the_colour_scale(tmp_path):
     import pandas as pd
 
     counts = pd.DataFrame({2020: [8, 2], 2021: [3, 0]}, index=["t1", "t2"])
@@ -164,18 +167,23 @@ def test_theme_heatmap_hatches_uncertain_cells_and_fits_the_colour_scale(tmp_pat
     fig = plot_theme_heatmap(counts, {"t1": "主题一", "t2": "主题二"}, n=n, intervals=intervals)
     ax = fig.axes[0]
     assert ax.collections[0].norm.vmax == 10  # shares 0-8 %: the scale ends at 10 %, not 100 %
-    assert _hatched_cells(ax) == [(0, 1), (1, 0)]  # (column, row): 2020 t2 and 2021 t1
+    assert _dotted_cells(ax) == [(0, 1), (1, 0)]  # (column, row): 2020 t2 and 2021 t1
     # row by row; the cell without the theme stays blank
     assert [t.get_text() for t in ax.texts] == ["8.0%\n7.0–9.0%\n8/100", "3.0%\n2.0–4.0%\n3/100",
                                                 "2.0%\n0.0–6.0%\n2/100"]
-    assert "Hatched: uncertain share (fewer than 5 articles" in ax.get_legend().get_texts()[0].get_text()
+    assert "Dotted: uncertain share (fewer than 5 articles" in ax.get_legend().get_texts()[0].get_text()
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*missing from font.*")
-        save_figure(fig, "hatched", tmp_path, show=False)
+        save_figure(fig, "dotted", tmp_path, show=False)
     plt.close(fig)
-    # without intervals: the old figure, nothing hatched, no legend
+    # the notebook's own rule as a table of booleans
+    own = pd.DataFrame({2020: [True, False], 2021: [False, False]}, index=["t1", "t2"])
+    fig = plot_theme_heatmap(counts, n=n, uncertain=own)
+    assert _dotted_cells(fig.axes[0]) == [(0, 0)] and fig.axes[0].texts[0].get_text() == "8.0%\n8/100"
+    plt.close(fig)
+    # without intervals: the old figure, no dots, no legend
     fig = plot_theme_heatmap(counts, n=n)
-    assert _hatched_cells(fig.axes[0]) == [] and fig.axes[0].get_legend() is None
+    assert _dotted_cells(fig.axes[0]) == [] and fig.axes[0].get_legend() is None
     plt.close(fig)
 
 
@@ -213,6 +221,13 @@ def test_period_bars_get_whiskers_from_the_intervals():
     assert spans == [(0.6, 1.5), (1.5, 2.6), (4.0, 6.1)]  # the bar without an interval has no whisker
     assert sorted(t.get_text().strip() for t in ax.texts) == ["0.4", "1.0", "2.0", "5.0"]  # a decimal under 10 %
     assert ax.get_xlim()[1] < 10 and "whiskers" in ax.get_xlabel()
+    plt.close(fig)
+    # the same from (lo, hi) tables shaped like the shares
+    lo = intervals.pivot(index="theme", columns="year", values="lo")
+    hi = intervals.pivot(index="theme", columns="year", values="hi")
+    fig = plot_theme_periods(shares, intervals=(lo, hi))
+    again = [seg for c in fig.axes[0].collections for seg in c.get_segments()]
+    assert sorted((round(s[0][0], 6), round(s[1][0], 6)) for s in again if s[0][1] == s[1][1]) == spans
     plt.close(fig)
 
 

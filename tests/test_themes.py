@@ -352,7 +352,10 @@ def test_stock_formulas_are_not_mobilisation():
 
 
 def test_a_list_of_actors_is_not_their_work():
-    assert code_one("各民主党派、工商联和无党派人士积极参与疫情防控。") & {"economy", "parties"} == set()
+    # the federation in the standard list of the united front is not economy work; the democratic parties named
+    # together are what every blind coder coded parties (seed, corpora and cctv fixtures, issue 23)
+    assert code_one("各民主党派、工商联和无党派人士积极参与疫情防控。") & {"economy", "parties"} == {"parties"}
+    assert code_one("统战部、工商联和侨联等统战系统干部参与疫情防控。") & {"economy", "overseas"} == set()
     # one kind of actor is not a list: the democratic parties acting together are coded
     assert "parties" in code_one("民革市委、民盟市委、致公党市委向社区捐赠口罩。")
     assert "economy" in code_one("区工商联组织民营企业复工复产。")

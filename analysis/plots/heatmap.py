@@ -1,5 +1,5 @@
 """Heatmaps: one drawing function (`plot_heatmap`) and the views built on it: theme shares with
-k/n counts (and, given `theme_share_intervals`, the uncertain cells hatched), any share table, NMF topics
+k/n counts (and, given `theme_share_intervals`, a dot on the uncertain cells), any share table, NMF topics
 against themes."""
 from __future__ import annotations
 
@@ -24,28 +24,27 @@ def nice_ceiling(x: float) -> float:
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= x * (1 - 1e-12))
 
 
-HATCH, HATCH_COLOUR = "//", "#00000080"  # sparse, half-transparent lines: the cell text stays readable
+MARK_COLOUR = "#222222"
 
 
-def _hatch_cells(ax, mask, note: str) -> None:
-    """Hatch the cells where `mask` is true, and say what the hatching means under the axes."""
-    from matplotlib.patches import Patch, Rectangle
+def _mark_cells(ax, mask, note: str) -> None:
+    """A dot in the top right corner of each cell where `mask` is true (the cell's text stays clear), and
+    under the axes a note that says what a dot means."""
+    from matplotlib.lines import Line2D
 
-    for i, j in zip(*np.nonzero(mask)):
-        cell = Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch=HATCH, edgecolor=HATCH_COLOUR, linewidth=0,
-                         in_layout=False)
-        cell.set_hatch_linewidth(0.7)
-        ax.add_patch(cell)
+    rows, cols = np.nonzero(mask)
+    if len(rows):
+        ax.scatter(cols + 0.36, rows - 0.3, s=18, marker="o", color=MARK_COLOUR, edgecolors="white",
+                   linewidths=0.5, zorder=4)  # a white rim: visible on the darkest cells too
     if note:
-        ax.legend(handles=[Patch(facecolor="white", edgecolor=HATCH_COLOUR, hatch=HATCH, label=note)],
-                  loc="upper left", bbox_to_anchor=(0, -0.01), fontsize=8.5, handlelength=2.2,
-                  borderaxespad=0)
+        ax.legend(handles=[Line2D([], [], marker="o", linestyle="", color=MARK_COLOUR, markersize=4.5, label=note)],
+                  loc="upper left", bbox_to_anchor=(0, -0.01), fontsize=8.5, handletextpad=0.3, borderaxespad=0)
 
 
 def plot_heatmap(values, ax=None, *, text=None, row_labels=None, col_labels=None, cmap="YlOrRd",
                  vmax=None, cbar_label: str = "", cbar_format=None, labels_top: bool = False,
                  fontsize: float = 8, title: str | None = None, xlabel: str = "", ylabel: str = "",
-                 hatch=None, hatch_note: str = ""):
+                 marked=None, mark_note: str = ""):
     """Draw a rows x columns table of numbers as a heatmap.
 
     values: DataFrame (row and column labels from its index and columns unless given).
@@ -54,8 +53,8 @@ def plot_heatmap(values, ax=None, *, text=None, row_labels=None, col_labels=None
         would not fit).
     vmax: the top of the colour scale (default the largest value: the scale fits the data); cells above
         it take the top colour, and the colour bar ends in an arrow.
-    hatch: a same-shaped table of booleans: those cells are hatched, and `hatch_note` under the axes
-        says why (e.g. an uncertain share).
+    marked: a same-shaped table of booleans: those cells get a dot in their corner, and `mark_note`
+        under the axes says what it means (e.g. an uncertain share).
     """
     data = values.to_numpy(dtype=float)
     n_rows, n_cols = data.shape
@@ -92,8 +91,8 @@ def plot_heatmap(values, ax=None, *, text=None, row_labels=None, col_labels=None
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title, pad=12)
-    if hatch is not None:
-        _hatch_cells(ax, np.asarray(hatch, dtype=bool), hatch_note)
+    if marked is not None:
+        _mark_cells(ax, np.asarray(marked, dtype=bool), mark_note)
     over = data.size and np.nanmax(data) > top * (1 + 1e-9)
     cbar = ax.figure.colorbar(image, ax=ax, fraction=0.035, pad=0.02, format=cbar_format,
                               extend="max" if over else "neither")  # an arrow: some cells lie above the scale
@@ -136,8 +135,8 @@ def uncertain_cells(intervals, rows, cols, scale: float, wide: float = 0.25, min
 
 def plot_theme_heatmap(counts, labels: dict | None = None, col_labels: dict | None = None, ax=None,
                        title: str = "Share of paragraphs carrying each theme", xlabel: str = "", *, n,
-                       what: str = "paragraphs", intervals=None, vmax: float | None = None, wide: float = 0.25,
-                       min_articles: int = 5):
+                       what: str = "paragraphs", uncertain=None, intervals=None, vmax: float | None = None,
+                       wide: float = 0.25, min_articles: int = 5):
     """Theme shares (%) with k/n in each cell that has the theme, blank where none has it (k = 0):
     `counts` = themes x groups paragraph counts (`theme_counts`), `n` = paragraphs per group
     (`paragraph_counts`, a Series over the columns), also shown after each column label as (n=…).
@@ -148,8 +147,9 @@ def plot_theme_heatmap(counts, labels: dict | None = None, col_labels: dict | No
     98th percentile rounded up to 1, 2, 2.5 or 5 x 10^k, so shares of 0-8 % use the whole scale and one
     outlier does not wash out the rest); shares under 10 % are written with a decimal.
     `intervals` (`theme_share_intervals` with the same `by`): each cell also shows its interval, and a
-    cell is hatched where the share is uncertain: fewer than `min_articles` articles, no interval, or an
-    interval wider than `wide` of the colour scale (see `uncertain_cells`)."""
+    cell gets a dot in its corner where the share is uncertain: fewer than `min_articles` articles, no interval, or an
+    interval wider than `wide` of the colour scale (see `uncertain_cells`). `uncertain`: a themes x groups
+    table of booleans to mark instead (your own rule); a note under the axes says what the dot means."""
     n = n.reindex(counts.columns)
     share = counts.div(n.where(n > 0), axis=1).fillna(0.0)
     top = vmax / 100 if vmax is not None else colour_top(share.to_numpy())
@@ -168,29 +168,34 @@ def plot_theme_heatmap(counts, labels: dict | None = None, col_labels: dict | No
         per_row = 0.62 if intervals is not None else 0.48
         _, ax = plt.subplots(figsize=(5.4 + 1.25 * counts.shape[1], per_row * counts.shape[0] + 1.8))
     cols = [f"{(col_labels or {}).get(c, str(c))} (n={int(n[c]) if n[c] == n[c] else 0})" for c in counts.columns]
-    hatch, note = None, ""
+    marked, note = None, ""
+    if uncertain is not None:
+        marked = uncertain.reindex(index=counts.index, columns=counts.columns).fillna(False).to_numpy(dtype=bool)
+        note = "Dotted: uncertain share (a wide interval or few articles)"
+    elif intervals is not None:
+        marked = uncertain_cells(intervals, counts.index, counts.columns, top, wide, min_articles).to_numpy()
+        note = (f"Dotted: uncertain share (fewer than {min_articles} articles, or the interval covers "
+                f"over {wide:.0%} of the colour scale)")
     if intervals is not None:
-        hatch = uncertain_cells(intervals, counts.index, counts.columns, top, wide, min_articles).to_numpy()
-        note = (f"Hatched: uncertain share (fewer than {min_articles} articles, or the interval covers "
-                f"over {wide:.0%} of the colour scale); cell: share, interval, k/n")
+        note += "; cell: share, interval, k/n"
     return plot_heatmap(share * 100, ax=ax, text=text, row_labels=[(labels or {}).get(t, t) for t in counts.index],
                         col_labels=cols, vmax=top * 100,
                         cbar_label=f"{what.capitalize()} with the theme (%)"
                         + ("; blank: none" if _fits_text(*counts.shape) else ""),
-                        labels_top=True, title=title, xlabel=xlabel, hatch=hatch, hatch_note=note,
+                        labels_top=True, title=title, xlabel=xlabel, marked=marked, mark_note=note,
                         fontsize=7.5 if intervals is not None else 8)
 
 
 def plot_share_heatmap(shares, ax=None, counts=None, cmap="Reds", uncertain=None, note: str = ""):
     """A rows x columns table of shares (0-1), cells in percent (a decimal under 10 %); with `counts` the
     count too. The colour scale fits the data (`colour_top`). `uncertain`: a same-shaped table of booleans
-    whose cells are hatched, `note` saying why (e.g. `uncertain_cells` of `theme_share_intervals`)."""
+    whose cells get a dot, `note` saying why (e.g. `uncertain_cells` of `theme_share_intervals`)."""
     text = shares.map(percent)
     if counts is not None:
         text = text + "\n(" + counts.astype(int).astype(str) + ")"
     return plot_heatmap(shares, ax=ax, text=text, cmap=cmap, cbar_format=lambda v, _: percent(v),
                         vmax=colour_top(shares.to_numpy()),
-                        hatch=None if uncertain is None else np.asarray(uncertain, dtype=bool), hatch_note=note)
+                        marked=None if uncertain is None else np.asarray(uncertain, dtype=bool), mark_note=note)
 
 
 def plot_topic_theme(table, topics=None, ax=None,

@@ -10,8 +10,9 @@ def plot_theme_periods(shares, labels: dict | None = None, n: dict | None = None
                        title: str = "Theme shares by year", legend_title: str = "Year", intervals=None):
     """Horizontal grouped bars: share of paragraphs per theme, one bar per period (columns of
     `shares`, at most four: use a heatmap for more). `n`: paragraphs per period (in the legend).
-    `intervals` (`theme_share_intervals` with the same grouping): a whisker on each bar from lo to hi,
-    and the axis long enough for them. Shares under 10 % are labelled with a decimal."""
+    `intervals`: `theme_share_intervals` with the same grouping, or (lo, hi) tables shaped like `shares`:
+    a whisker on each bar from lo to hi, and the axis long enough for them. Shares under 10 % are labelled
+    with a decimal."""
     import numpy as np
 
     rows = list(shares.index)[::-1]
@@ -19,7 +20,9 @@ def plot_theme_periods(shares, labels: dict | None = None, n: dict | None = None
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 0.5 * len(rows) + 1.5))
     lo = hi = None
-    if intervals is not None:
+    if isinstance(intervals, tuple):
+        lo, hi = (t.reindex(index=rows, columns=shares.columns) for t in intervals)
+    elif intervals is not None:
         from .heatmap import _interval_grid
 
         lo, hi, _ = _interval_grid(intervals, rows, list(shares.columns))

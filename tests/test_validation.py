@@ -1,0 +1,271 @@
+"""The validation workflow (analysis.validation): blind coding sheets, kappa with article-bootstrap
+intervals, disagreements and rule suggestions, on the seed paragraphs and small hand-made tables."""
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import cohen_kappa_score
+
+from analysis import (code_paragraphs, codebook_agreement, coding_sheet, disagreements, intercoder_agreement,
+                      load_codebook, load_theme_labels, read_coding_sheet, suggest_rules)
+
+THEMES = list(load_codebook()["id"])
+
+
+@pytest.fixture(scope="module")
+def coded(paras):
+    return code_paragraphs(paras)
+
+
+def table(docs, donation_h, donation_m, advice_h, advice_m):
+    """A coded table and labels over paragraphs 1.. of `docs`, two themes set, the others all False."""
+    coded = pd.DataFrame({"doc_id": docs, "para_no": range(1, len(docs) + 1), "text": "段落。"})
+    for t in THEMES:
+        coded[t] = False
+    coded["donation"], coded["advice"] = np.array(donation_m, bool), np.array(advice_m, bool)
+    themes = [";".join(t for t, on in (("donation", d), ("advice", a)) if on) for d, a in zip(donation_h, advice_h)]
+    labels = pd.DataFrame({"doc_id": docs, "para_no": range(1, len(docs) + 1), "themes": themes})
+    return coded, labels
+
+
+# donation: tp 3, fp 1, fn 1, tn 5 -> po 0.8, pe (4*4 + 6*6)/100 = 0.52, kappa 0.28/0.48 = 7/12
+DON_H = [1, 1, 1, 1, 0, 0, 0, 0, 0, 0]
+DON_M = [1, 1, 1, 0, 1, 0, 0, 0, 0, 0]
+# advice: tp 2, tn 8 -> kappa 1
+ADV = [1, 1, 0, 0, 0, 0, 0, 0, 0, 0]
+
+
+def test_kappa_precision_recall_on_a_hand_table():
+    coded, labels = table(["a"] * 5 + ["b"] * 5, DON_H, DON_M, ADV, ADV)
+    t = codebook_agreement(coded, labels).set_index("theme")
+    assert t.loc["donation", "kappa"] == pytest.approx(7 / 12)
+    assert t.loc["donation", "kappa"] == pytest.approx(cohen_kappa_score(DON_H, DON_M))
+    assert t.loc["donation", ["precision", "recall"]].tolist() == [0.75, 0.75]
+    assert t.loc["advice", "kappa"] == 1.0 and np.isnan(t.loc["medical", "kappa"])
+    # pooled over 10 paragraphs x 12 themes: tp 5, fp 1, fn 1, tn 113 -> po 118/120,
+    # pe (6*6 + 114*114)/14400 = 0.905, kappa (118/120 - 0.905)/0.095 = 47/57
+    assert t.loc["pooled", "kappa"] == pytest.approx(47 / 57)
+    assert t.loc["pooled", ["human", "codebook", "both", "over", "under"]].tolist() == [6, 6, 5, 1, 1]
+
+
+def test_interval_resamples_articles_not_paragraphs():
+    # one article: every resample is the same article, the interval is the point
+    coded, labels = table(["a"] * 10, DON_H, DON_M, ADV, ADV)
+    t = codebook_agreement(coded, labels).set_index("theme")
+    assert t.loc["donation", ["kappa_lo", "kappa_hi"]].tolist() == pytest.approx([7 / 12, 7 / 12])
+    # two articles: resamples are AA, AB or BB (1/4, 1/2, 1/4); AA has A's kappa.
+    # A: tp 2, fp 1, tn 2 -> po 4/5, pe 12/25, kappa 8/13; B: tp 1, fn 1, tn 3 -> po 4/5, pe 14/25, kappa 6/11
+    don_h = [1, 1, 0, 0, 0] + [1, 1, 0, 0, 0]
+    don_m = [1, 1, 1, 0, 0] + [1, 0, 0, 0, 0]
+    coded, labels = table(["a"] * 5 + ["b"] * 5, don_h, don_m, ADV, ADV)
+    t = codebook_agreement(coded, labels, level=0.95, n_boot=2000).set_index("theme")
+    assert t.loc["donation", "kappa"] == pytest.approx(7 / 12)
+    assert t.loc["donation", ["kappa_lo", "kappa_hi"]].tolist() == pytest.approx([6 / 11, 8 / 13])
+    again = codebook_agreement(coded, labels, level=0.95, n_boot=2000).set_index("theme")
+    assert again.equals(t)  # deterministic for a seed
+
+
+def test_seed_agreement_interval_brackets_kappa(coded):
+    t = codebook_agreement(coded, load_theme_labels("seed")).set_index("theme")
+    ok = t["kappa"].notna()
+    assert (t.loc[ok, "kappa_lo"] <= t.loc[ok, "kappa"] + 1e-12).all()
+    assert (t.loc[ok, "kappa"] <= t.loc[ok, "kappa_hi"] + 1e-12).all()
+    assert 0.85 < t.loc["pooled", "kappa_lo"] < t.loc["pooled", "kappa_hi"] <= 1
+
+
+# ---------------------------------------------------------------- sheets
+
+
+def fill(sheet, labels):
+    """The sheet as a coder would return it: 1 in the theme columns the labels give, 0 elsewhere."""
+    lab = labels.set_index(["doc_id", "para_no"])["themes"]
+    out = sheet.copy()
+    for t in THEMES:
+        out[t] = [int(t in lab[key]) for key in zip(out["doc_id"], out["para_no"])]
+    return out
+
+
+def test_sheet_is_blind_with_context_and_definitions(coded, corpus, tmp_path):
+    sheet = coding_sheet(coded, n=30, corpus=corpus, path=tmp_path / "sheet.csv")
+    assert list(sheet.columns) == ["doc_id", "para_no", "title", "previous", "text"] + THEMES + ["note"]
+    assert (sheet[THEMES] == "").all().all() and "themes" not in sheet and "keywords" not in sheet
+    assert len(sheet) == 30 and not sheet.duplicated(["doc_id", "para_no"]).any()
+    texts = coded.set_index(["doc_id", "para_no"])["text"]
+    titles = corpus.set_index("doc_id")["title"]
+    for r in sheet.itertuples():
+        assert r.text == texts[(r.doc_id, r.para_no)] and r.title == titles[r.doc_id]
+        before = coded[(coded["doc_id"] == r.doc_id) & (coded["para_no"] < r.para_no)]
+        assert r.previous == (before.sort_values("para_no")["text"].iloc[-1] if len(before) else "")
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["sheet.csv", "sheet.xlsx", "sheet_definitions.csv"]
+    defs = pd.read_csv(tmp_path / "sheet_definitions.csv", encoding="utf-8-sig")
+    assert defs["theme"].tolist()[1:] == THEMES
+    assert defs.loc[defs["theme"] == "donation", "definition"].item() == load_codebook().set_index("id").loc[
+        "donation", "definition"]
+    assert pd.ExcelFile(tmp_path / "sheet.xlsx").sheet_names == ["paragraphs", "definitions"]
+
+
+def test_sheet_gives_rare_themes_positives_and_is_reproducible(coded, tmp_path):
+    # overseas: 3 of the 81 seed paragraphs; a random 24 would miss it 2 times in 3
+    sheet = coding_sheet(coded, n=24, seed=1, path=tmp_path / "a.csv")
+    picked = coded.set_index(["doc_id", "para_no"]).loc[list(zip(sheet["doc_id"], sheet["para_no"]))]
+    present = [t for t in THEMES if coded[t].any()]
+    assert all(picked[t].any() for t in present), [t for t in present if not picked[t].any()]
+    again = coding_sheet(coded, n=24, seed=1, path=tmp_path / "b.csv")
+    assert again.equals(sheet)
+    other = coding_sheet(coded, n=24, seed=2, path=tmp_path / "c.csv")
+    assert not other[["doc_id", "para_no"]].equals(sheet[["doc_id", "para_no"]])
+
+
+def test_sheet_stratify_by_spreads_the_random_fill(coded, corpus, tmp_path):
+    sheet = coding_sheet(coded, n=40, stratify_by="doc_id", path=tmp_path / "s.csv")
+    per_doc = sheet["doc_id"].value_counts()
+    assert len(per_doc) == 5 and per_doc.min() >= 4
+
+
+def test_sheet_round_trip_csv_and_xlsx(coded, tmp_path):
+    labels = load_theme_labels("seed")
+    sheet = coding_sheet(coded, n=40, path=tmp_path / "sheet.csv")
+    filled = fill(sheet, labels)
+    filled.to_csv(tmp_path / "coded.csv", index=False, encoding="utf-8-sig")
+    filled.to_excel(tmp_path / "coded.xlsx", index=False)
+    want = labels.set_index(["doc_id", "para_no"]).loc[list(zip(sheet["doc_id"], sheet["para_no"])), "themes"]
+    for path in (tmp_path / "coded.csv", tmp_path / "coded.xlsx"):
+        back = read_coding_sheet(path, paras=coded)
+        assert list(back.columns) == ["doc_id", "para_no", "themes", "note"]
+        assert back["themes"].map(set).tolist() == want.map(set).tolist()
+        assert all(list(ts) == [t for t in THEMES if t in ts] for ts in back["themes"])  # codebook order
+    # read back, the sheet's labels agree with the seed labels exactly as the seed labels themselves do
+    t = codebook_agreement(coded, back).set_index("theme")
+    ref = codebook_agreement(coded, labels[labels.set_index(["doc_id", "para_no"]).index.isin(want.index)])
+    assert t["both"].tolist() == ref["both"].tolist()
+
+
+def write(tmp_path, rows, name="bad.csv"):
+    frame = pd.DataFrame(rows)
+    frame.to_csv(tmp_path / name, index=False)
+    return tmp_path / name
+
+
+def good_row(coded, **change):
+    r = {"doc_id": coded["doc_id"].iloc[0], "para_no": int(coded["para_no"].iloc[0]), "text": "…"}
+    r.update({t: "" for t in THEMES})
+    r.update(change)
+    return r
+
+
+def test_sheet_errors_name_file_row_and_column(coded, tmp_path):
+    path = write(tmp_path, [good_row(coded), good_row(coded, para_no=2, donation="yes")])
+    with pytest.raises(ValueError, match=r"bad\.csv, row 3, column 'donation': cell 'yes' is not 0 or 1"):
+        read_coding_sheet(path)
+    path = write(tmp_path, [good_row(coded, donation=2)])
+    with pytest.raises(ValueError, match=r"row 2, column 'donation': cell '2'"):
+        read_coding_sheet(path)
+    path = write(tmp_path, [{**good_row(coded), "doantion": 1}])
+    with pytest.raises(ValueError, match=r"bad\.csv: column 'doantion' is not a theme of the codebook"):
+        read_coding_sheet(path)
+    path = write(tmp_path, [good_row(coded), good_row(coded, doc_id="nowhere", para_no=3)])
+    with pytest.raises(ValueError, match=r"row 3: paragraph \(doc_id=nowhere, para_no=3\) is not in the corpus"):
+        read_coding_sheet(path, paras=coded)
+    path = write(tmp_path, [{k: v for k, v in good_row(coded).items() if k != "advice"}])
+    with pytest.raises(ValueError, match=r"no column for theme\(s\) \['advice'\]"):
+        read_coding_sheet(path)
+    path = write(tmp_path, [good_row(coded), good_row(coded)])
+    with pytest.raises(ValueError, match=r"row 3: paragraph .* is listed twice"):
+        read_coding_sheet(path)
+    path = write(tmp_path, [good_row(coded, para_no="2b")])
+    with pytest.raises(ValueError, match=r"row 2, column 'para_no': '2b' is not a whole number"):
+        read_coding_sheet(path)
+
+
+def test_two_coders_sheets_give_intercoder_kappa(coded, tmp_path):
+    sheet = coding_sheet(coded, n=20, path=tmp_path / "sheet.csv")
+    a = fill(sheet, load_theme_labels("seed"))
+    b = a.copy()
+    b.loc[b.index[:3], "donation"] = 1 - b.loc[b.index[:3], "donation"]  # coder B differs on three cells
+    a.to_csv(tmp_path / "a.csv", index=False)
+    b.to_csv(tmp_path / "b.csv", index=False)
+    t = intercoder_agreement(tmp_path / "a.csv", tmp_path / "b.csv", paras=coded).set_index("theme")
+    assert t.loc["donation", "kappa"] == pytest.approx(cohen_kappa_score(a["donation"].astype(int),
+                                                                         b["donation"].astype(int)))
+    assert t.loc["donation", "only_a"] + t.loc["donation", "only_b"] == 3
+    assert t.loc["pooled", "n"] == 20 and t.loc["pooled", "only_a"] + t.loc["pooled", "only_b"] == 3
+
+
+# ---------------------------------------------------------------- disagreements and suggestions
+
+
+def test_disagreements_show_triggers_and_closest_words():
+    paras = pd.DataFrame({"doc_id": ["x", "x"], "para_no": [1, 2],
+                          "text": ["区政协召开会议。委员企业捐赠口罩2万只。", "区政协号召委员捐款，共克时艰。"]})
+    coded = code_paragraphs(paras)
+    # 号召……捐款 is an appeal (mobilisation), not a donation
+    assert coded["themes"].tolist() == [("donation",), ("mobilisation",)]
+    labels = pd.DataFrame({"doc_id": ["x", "x"], "para_no": [1, 2], "themes": ["", "mobilisation;donation"],
+                           "note": ["", "coder: the appeal raised money"]})
+    d = disagreements(coded, labels).set_index(["para_no"])
+    assert d.loc[1, ["theme", "kind", "words", "sentence"]].tolist() == [
+        "donation", "over", "捐赠", "委员企业捐赠口罩2万只。"]
+    assert d.loc[2, ["theme", "kind"]].tolist() == ["donation", "under"]
+    assert d.loc[2, "words"].startswith("捐款 1.00")  # in the text, kept out by the appeal formula
+    assert d.loc[2, "sentence"] == "区政协号召委员捐款，共克时艰。" and d.loc[2, "note"].startswith("coder")
+
+
+def test_suggest_rules_proposes_keywords_from_missed_paragraphs():
+    # 进言 (to advise) is no word of the codebook: the coder's advice paragraphs the codebook missed share it
+    missed = ["针对老旧小区加装电梯难的问题，委员进言简化审批流程。", "委员进言加大对农村医疗的投入。",
+              "针对停车难，委员进言建设立体停车场。"]
+    rest = ["区政协召开常委会议，委员传达学习全会精神。", "会议审议通过了委员工作报告。", "主席出席开幕式并讲话。"]
+    paras = pd.DataFrame({"doc_id": list("abcdef"), "para_no": 1, "text": missed + rest})
+    coded = code_paragraphs(paras)
+    labels = paras[["doc_id", "para_no"]].assign(themes=["advice"] * 3 + [""] * 3)
+    s = suggest_rules(coded, labels)
+    adv = s[(s["theme"] == "advice") & (s["kind"] == "keyword")]
+    assert adv["term"].iloc[0] == "进言" and adv["paragraphs"].iloc[0] == 3
+    assert list(s.columns) == ["theme", "kind", "term", "n_target", "n_reference", "G2", "p", "paragraphs"]
+    assert "进言" not in load_codebook().set_index("id").loc["advice", "keywords"]  # advisory: nothing applied
+
+
+# ---------------------------------------------------------------- the codebook against blind coders (issue 23)
+
+
+def test_codebook_meets_the_kappa_targets_on_the_seeds(coded, capsys):
+    t = codebook_agreement(coded, load_theme_labels("seed")).set_index("theme")
+    with capsys.disabled():
+        print("\n[validation] seed paragraphs:\n" + t[["human", "codebook", "over", "under", "kappa", "kappa_lo",
+                                                        "kappa_hi"]].round(2).to_string())
+    assert t.loc["pooled", "n"] == 81 and t.loc["pooled", "kappa"] >= 0.90
+    assert (t.drop(index="pooled")["kappa"] >= 0.80).all(), t["kappa"]
+
+
+CCTV = load_theme_labels("cctv")
+
+
+def test_cctv_fixture_holds_ids_and_a_split_by_item():
+    from analysis.paths import FIXTURES_DIR
+
+    fixture = pd.read_csv(FIXTURES_DIR / "theme_labels_cctv.csv", dtype=str, keep_default_na=False)
+    assert list(fixture.columns) == ["item_id", "line_no", "sha", "themes", "half"]
+    assert not fixture.apply(lambda col: col.str.contains(r"[\u4e00-\u9fff]")).any().any()  # no CCTV text
+    assert fixture["half"].value_counts().to_dict() == {"dev": 78, "heldout": 78}
+    assert fixture.groupby("item_id")["half"].nunique().max() == 1  # an item's paragraphs stay in one half
+    assert set(t for ts in fixture["themes"] for t in ts.split(";") if t) <= set(THEMES)
+
+
+@pytest.mark.skipif(CCTV is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
+def test_codebook_agreement_on_the_blind_cctv_fixture(capsys):
+    """156 CCTV paragraphs (2012-2022) naming united-front actors, adjudicated consensus of two blind coders.
+    The rules were revised looking at the dev half only. Before the revision: dev 0.66, heldout 0.50, all 0.59;
+    after: dev 0.91, heldout 0.68 [0.56, 0.78], all 0.81. The issue's target of 0.80 on unseen news is met on
+    the whole fixture but not on the held-out half: this test guards the measured level, it does not claim more."""
+    assert len(CCTV) == 156 and CCTV["text"].str.len().gt(0).all()
+    coded = code_paragraphs(CCTV[["doc_id", "para_no", "text"]])
+    tables = {half: codebook_agreement(coded, CCTV[CCTV["half"] == half]).set_index("theme")
+              for half in ("dev", "heldout")}
+    tables["all"] = codebook_agreement(coded, CCTV).set_index("theme")
+    with capsys.disabled():
+        print("\n[validation] CCTV blind fixture, kappa per theme:\n"
+              + pd.concat({k: v["kappa"] for k, v in tables.items()}, axis=1).round(2).to_string())
+    assert tables["all"].loc["pooled", "kappa"] >= 0.80
+    assert tables["dev"].loc["pooled", "kappa"] >= 0.88
+    assert tables["heldout"].loc["pooled", "kappa"] >= 0.65
+    assert tables["heldout"].loc["pooled", "kappa_lo"] > 0.5
