@@ -20,49 +20,48 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import load_codebook
-from ..study import group_column, is_few, periods, present, top_groups
+from ..choices import PERIODS, choose, period_values, periods, present, top_groups
 
 MAX_GROUPS = 12  # like notebook 03: the groups with most text, the rest as "other"
 OTHER = "other"
-FIELD_TITLES = {"label": "article", "doc_id": "article", "year": "year", "month": "month"}
+FIELD_TITLES = {"label": "article", "doc_id": "article"}
 
 
 # ---------------------------------------------------------------- groups
 
 
-def default_fields(corpus: pd.DataFrame) -> list[str]:
-    """The groupings notebook 03 draws: the articles while there are few (by label), else the first
-    usable of province/org/source/year, then the provinces; each kept if it has two values or more."""
-    first = "label" if is_few(corpus) else group_column(corpus)
+def default_fields(corpus: pd.DataFrame, by=None) -> list[str]:
+    """The groupings notebook 03 draws (`analysis.choices.choose`): each article while there are few (by
+    label, as its tables write them), else the first usable of `by` (a study's group fields; default
+    province, org, source, year), then the provinces when two or more have text."""
+    chosen = choose(corpus, by=by)
     out = []
-    for field in (first, "province"):
+    for field in ("label" if chosen.few else chosen.groups.value, chosen.province.value):
         if field and field not in out and field in corpus.columns and len(present(corpus, field)) >= 2:
             out.append(field)
     return out
 
 
 def choose_period(corpus: pd.DataFrame, period: str | None) -> str | None:
-    """`period` ("year" or "month") when the corpus has two values of it or more, else periods(corpus)."""
-    if period in ("year", "month") and "date" in corpus.columns:
-        values = doc_groups(corpus, period)[0]
-        if len({v for v in values if v}) >= 2:
-            return period
-    return periods(corpus) if "date" in corpus.columns else None
+    """`period` (year, quarter or month) when the corpus has two values of it or more, else the corpus's own
+    (`periods`: year, else month, else None). period=None: no period."""
+    if period is None or "date" not in corpus.columns:
+        return None
+    if period in PERIODS and len({v for v in doc_groups(corpus, period)[0] if v}) >= 2:
+        return period
+    return periods(corpus)
 
 
 def doc_groups(corpus: pd.DataFrame, field: str, keep_all: bool = False) -> tuple[list[str], list[str]]:
     """Each article's group as the tables write it ("" when it has none) and the groups in display order:
     periods in time order; articles (label, doc_id) in corpus order; any other column by text, the
     MAX_GROUPS with most text kept and the rest as "other"."""
-    if field == "month":
-        values = corpus["date"].dt.strftime("%Y-%m").fillna("").tolist()
-    elif field == "year":
-        years = corpus["year"] if "year" in corpus.columns else corpus["date"].dt.year
-        values = ["" if pd.isna(y) else str(int(y)) for y in years]
+    if field in PERIODS:  # as the tables write them: "2021", "2021Q3", "2021-07"
+        values = period_values(corpus, field).fillna("").astype(str).tolist()
     else:
         values = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
                   for v in corpus[field].tolist()]
-    if field in ("year", "month"):
+    if field in PERIODS:
         return values, sorted({v for v in values if v})
     if field in ("label", "doc_id") or keep_all:
         return values, list(dict.fromkeys(v for v in values if v))
@@ -208,8 +207,8 @@ def build_data(corpus: pd.DataFrame, *, paras=None, coded=None, matches=None, au
 
     paras/coded/matches/audit: the tables of paragraphs(corpus), code_paragraphs(paras),
     theme_matches(paras) and cleaning_audit(corpus); computed when not given. group_fields: corpus
-    columns to group by (default: notebook 03's); period: "year" or "month" (falls back to
-    periods(corpus)); intervals: None (analysis.theme_share_intervals when present), False, or
+    columns to group by (default: notebook 03's); period: "year", "quarter" or "month" (the corpus's own
+    when it has fewer than two of them; None: no period); intervals: None (analysis.theme_share_intervals when present), False, or
     {field: table}. places/amounts: place_mentions and amounts tables (doc_id, para_no ...) to show
     per article; read_places=True reads them when not given. removed=False leaves out where cleaning
     removed what (the server places it on request).
@@ -239,7 +238,7 @@ def build_data(corpus: pd.DataFrame, *, paras=None, coded=None, matches=None, au
     flags = coded[themes].to_numpy(dtype=bool) if themes else np.zeros((len(coded), 0), dtype=bool)
 
     fields = list(group_fields) if group_fields is not None else default_fields(corpus)
-    fields = [f for f in dict.fromkeys(fields) if f in corpus.columns or f in ("year", "month")]
+    fields = [f for f in dict.fromkeys(fields) if f in corpus.columns or f in PERIODS]
     chosen = choose_period(corpus, period)
     field_rows, heat, codes = [], {}, {}
     for field in fields + ([chosen] if chosen and chosen not in fields else []):
