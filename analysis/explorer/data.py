@@ -104,14 +104,10 @@ def _interval_table(coded, field, para_values, corpus, intervals):
     if isinstance(intervals, dict):
         table = intervals.get(field)
     else:
-        import analysis
+        from ..intervals import theme_share_intervals
 
-        fn = getattr(analysis, "theme_share_intervals", None)
-        if fn is None:
-            return None
         grouped = coded.assign(**{field: para_values})
-        grouped = grouped[grouped[field] != ""]
-        table = fn(grouped, by=field, corpus=corpus)
+        table = theme_share_intervals(grouped[grouped[field] != ""], by=field, corpus=corpus)
     if table is None or not {"theme", "lo", "hi"} <= set(table.columns):
         return None
     by = field if field in table.columns else table.columns[0]
@@ -208,13 +204,14 @@ def build_data(corpus: pd.DataFrame, *, paras=None, coded=None, matches=None, au
     paras/coded/matches/audit: the tables of paragraphs(corpus), code_paragraphs(paras),
     theme_matches(paras) and cleaning_audit(corpus); computed when not given. group_fields: corpus
     columns to group by (default: notebook 03's); period: "year", "quarter" or "month" (the corpus's own
-    when it has fewer than two of them; None: no period); intervals: None (analysis.theme_share_intervals when present), False, or
-    {field: table}. places/amounts: place_mentions and amounts tables (doc_id, para_no ...) to show
+    when it has fewer than two of them; None: no period); intervals: None (theme_share_intervals of each
+    grouping), False (none), or {field: table}. places/amounts: place_mentions and amounts tables (doc_id, para_no ...) to show
     per article; read_places=True reads them when not given. removed=False leaves out where cleaning
     removed what (the server places it on request).
     """
-    from .. import code_paragraphs, paragraphs, theme_matches
     from ..clean import cleaning_audit
+    from ..corpus import paragraphs
+    from ..themes import code_paragraphs, theme_matches
     from ..study import with_study_columns
     from .reading import doc_amounts, doc_places
 

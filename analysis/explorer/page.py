@@ -77,8 +77,8 @@ def write_explorer(out_dir, corpus: pd.DataFrame, *, paras=None, coded=None, mat
     group_fields: the corpus columns the heatmap offers (default: notebook 03's: the articles while there
     are at most twelve, else the first of province/org/source/year with two values, and the provinces: a
     study's `group_by` as group_fields gives its choice); period: "year", "quarter" or "month" (the corpus's
-    own when it has fewer than two values of it; None: no period). intervals: None = theme_share_intervals when the
-    package has it, False = none, or {field: table with theme, <field>, lo, hi}. places/amounts:
+    own when it has fewer than two values of it; None: no period). intervals: None = theme_share_intervals of each
+    grouping (a cluster bootstrap over articles), False = none, or {field: table with theme, <field>, lo, hi}. places/amounts:
     place_mentions / amounts tables to list per article (read here for up to READ_LIMIT articles, else by
     the server when an article is opened). max_mb: the largest page that embeds every paragraph.
     """
