@@ -23,7 +23,7 @@ from .index import write_index
 
 PAGE = "explorer.html"
 INDEX = "explorer.sqlite"
-READ_LIMIT = 1000  # articles whose places and amounts are read at build time (about 20 ms each)
+READ_LIMIT = 500  # articles whose places and amounts are read at build time (about 20 ms each); beyond, explore reads them when an article is opened
 BYTES_PER_CHAR = 1.9  # page bytes per character of text, measured on Chinese news (gzip + base64)
 SCRIPTS = ("core.js", "views.js", "app.js")
 

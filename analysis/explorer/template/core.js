@@ -215,10 +215,17 @@ class LocalData {
     const lines = D.layout[d].map((x) => typeof x === 'string' ? { heading: x } : this.para(x));
     const groups = {};
     for (const f of this.head.fields) { const c = D.g[f.name][d]; groups[f.name] = c >= 0 ? f.groups[c] : ''; }
-    return { doc_id: docId, title: D.title[d], date: D.date[d], province: D.province[d], city: D.city[d],
+    const out = { doc_id: docId, title: D.title[d], date: D.date[d], province: D.province[d], city: D.city[d],
       source: D.source[d], label: D.label[d], url: D.url[d], groups, lines,
       places: D.places ? D.places[d] : null, amounts: D.amounts ? D.amounts[d] : null,
       removed: D.removed ? D.removed[d] : null, audit: (D.audit || {})[String(d)] || [] };
+    if ((out.places === null || out.amounts === null) && location.protocol.startsWith('http')) {
+      try {  // served by explore: it reads an article's places and amounts on request
+        const res = await fetch(`api/article?doc=${encodeURIComponent(docId)}`);
+        if (res.ok) { const a = await res.json(); out.places = a.places; out.amounts = a.amounts; }
+      } catch (e) { /* the page alone: not read */ }
+    }
+    return out;
   }
 }
 

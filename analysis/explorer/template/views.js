@@ -75,7 +75,8 @@ async function renderHeat(run) {
     controls.replaceChildren(h('label', null, 'Show ', h('select', { id: 'show', on: { change: (e) => go({ show: e.target.value === 'all' ? '' : e.target.value }) } },
       h('option', { value: 'all' }, 'all groupings'), HEAD.fields.map((f) => h('option', { value: f.name, selected: S.show === f.name }, `by ${f.title}`)))),
       h('span', { class: 'hint' }, ' Cells: share of the group’s paragraphs carrying the theme', HEAD.meta.intervals ? ' [95% interval, resampling articles]' : '', '. Click a cell for its paragraphs.'));
-    box.replaceChildren(...tables);
+    box.replaceChildren(...(tables.length ? tables : [h('p', { class: 'hint' },
+      'No grouping to compare: no field of these articles has two groups or more, and their dates do not span two periods.')]));
     HEATKEY = key;
   }
   const by = S.group ? fieldOf(S.group, S.by) : null;
@@ -156,7 +157,7 @@ async function renderSearch(run) {
   if ($('hit-count').dataset.query !== q) { $('hit-count').textContent = ''; $('article-count').textContent = ''; }
   $('search-note').textContent = 'searching…';
   let res;
-  try { res = await DATA.search(pattern, regex, S.by || HEAD.fields[0].name, S.f, 0, PAGE); } catch (e) {
+  try { res = await DATA.search(pattern, regex, S.by || (HEAD.fields[0] || {}).name, S.f, 0, PAGE); } catch (e) {
     if (run !== RUN || e.message === 'superseded') return;
     $('search-note').textContent = ''; $('hit-count').textContent = '0'; $('article-count').textContent = '0';
     $('kwic').replaceChildren(); $('by-group').replaceChildren(); status(`Search: ${e.message}`, 'error'); return;
@@ -175,13 +176,13 @@ async function renderSearch(run) {
   list.replaceChildren(...res.hits.map(kwicItem));
   const more = $('kwic-more');
   const addMore = (shown) => more.replaceChildren(shown < Math.min(res.total, res.kept || res.total) ? h('button', { type: 'button', on: { click: async () => {
-    const next = await DATA.search(pattern, regex, S.by || HEAD.fields[0].name, S.f, shown, PAGE);
+    const next = await DATA.search(pattern, regex, S.by || (HEAD.fields[0] || {}).name, S.f, shown, PAGE);
     next.hits.forEach((k) => list.append(kwicItem(k)));
     addMore(shown + next.hits.length);
   } } }, `show more (${fmtInt(shown)} of ${fmtInt(res.total)} shown)`) : '');
   addMore(res.hits.length);
   setList('search', 'search', ['doc_id', 'para_no', 'title', 'date', 'place', 'pre', 'match', 'post'], async () => {
-    const all = await DATA.search(pattern, regex, S.by || HEAD.fields[0].name, S.f, 0, KEEP);
+    const all = await DATA.search(pattern, regex, S.by || (HEAD.fields[0] || {}).name, S.f, 0, KEEP);
     return all.hits;
   });
 }
