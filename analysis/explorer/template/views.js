@@ -53,10 +53,19 @@ const removedNode = (r) => h('del', { class: 'removed', 'data-rule': r[3] || 'ch
 function setList(kind, name, cols, rows) { SHOWN = { kind, name, cols, rows }; }
 
 /* ---------------------------------------------------------------- heatmap */
-function heatColor(share) {
+/* The colour scale's top: the 98th percentile of the shares, rounded up to 1, 2, 2.5 or 5 x 10^k, so one
+   outlier (68 % among shares of 0-16 %) does not wash the rest out; cells above it take the top colour. */
+function colourTop(cells) {
+  const v = cells.map((c) => c[6]).filter((x) => x !== null && x !== undefined).sort((a, b) => a - b);
+  if (!v.length || v[v.length - 1] <= 0) return 1;
+  const q = v[Math.min(v.length - 1, Math.floor(0.98 * (v.length - 1)))] || v[v.length - 1];
+  const p = Math.pow(10, Math.floor(Math.log10(q)));
+  return Math.min(1, [1, 2, 2.5, 5, 10].map((m) => m * p).find((x) => x >= q - 1e-12));
+}
+function heatColor(share, top) {
   if (share === null || share === undefined) return '#f4f4f4';
-  const a = Math.min(1, share / 0.6);
-  return `rgba(33, 102, 172, ${(0.08 + 0.8 * a).toFixed(3)})`;
+  const a = Math.min(1, share / top);
+  return `rgba(33, 102, 172, ${(0.06 + 0.84 * a).toFixed(3)})`;
 }
 let HEATKEY = null;
 async function renderHeat(run) {
@@ -88,6 +97,7 @@ let HEATROWS = {};
 function heatRows(shown) { return shown.flatMap((f) => HEATROWS[f.name] || []); }
 function heatTable(f, res) {
   const T = HEAD.themes, G = f.groups, byCell = new Map(res.cells.map((c) => [c[0] * G.length + c[1], c]));
+  const top = colourTop(res.cells);
   const cols = G.map((g, j) => j).filter((j) => !res.filtered || (byCell.get(j) || [])[3] > 0);
   const rowsShown = T.map((t, i) => i).filter((i) => !S.f.theme || T[i].id === S.f.theme);
   HEATROWS[f.name] = [];
@@ -99,14 +109,15 @@ function heatTable(f, res) {
     const c = byCell.get(i * G.length + j) || [i, j, 0, 0, 0, 0, null, null, null];
     const [, , k, n, ak, an, share, lo, hi] = c;
     HEATROWS[f.name].push({ by: f.name, group: G[j], theme: T[i].id, k, n, share, lo, hi, articles_k: ak, articles_n: an });
-    return h('td', { class: 'cell' + (share > 0.35 ? ' dark' : ''), tabindex: 0,
-      'data-theme': T[i].id, 'data-group': G[j], 'data-by': f.name, style: `background:${heatColor(share)}`,
+    return h('td', { class: 'cell' + (share > 0.55 * top ? ' dark' : ''), tabindex: 0,
+      'data-theme': T[i].id, 'data-group': G[j], 'data-by': f.name, style: `background:${heatColor(share, top)}`,
       title: `${T[i].label} · ${G[j]}: ${k}/${n} paragraphs, ${ak}/${an} articles`,
       on: { click: () => go({ view: 'heat', theme: T[i].id, group: G[j], by: f.name }),
         keydown: (e) => { if (e.key === 'Enter') go({ view: 'heat', theme: T[i].id, group: G[j], by: f.name }); } } },
     h('span', { class: 'share' }, fmtPct(share)), lo !== null && lo !== undefined ? h('small', null, `${(100 * lo).toFixed(0)}–${(100 * hi).toFixed(0)}`) : null);
   })));
-  return h('section', { class: 'heat', 'data-by': f.name }, h('h2', null, `Themes by ${f.title}`, res.filtered ? h('small', null, ' (filtered; intervals only without filters)') : null),
+  return h('section', { class: 'heat', 'data-by': f.name }, h('h2', null, `Themes by ${f.title}`, h('small', null,
+    ` (colour scale 0–${(100 * top).toFixed(top < 0.1 ? 1 : 0)}%${res.filtered ? '; filtered: intervals only without filters' : ''})`)),
     h('div', { class: 'scroll' }, h('table', { class: 'heatmap' }, h('thead', null, head), h('tbody', null, body))));
 }
 
@@ -224,7 +235,7 @@ async function renderArticle(run) {
     h('p', { class: 'groups' }, Object.entries(a.groups).filter(([, v]) => v).map(([k, v]) => h('span', { class: 'chip' }, `${(field(k) || {}).title || k}: ${v}`))),
     h('label', { class: 'toggle' }, h('input', { type: 'checkbox', id: 'show-removed', class: 'cleaning-toggle', checked: showRemoved,
       on: { change: (e) => go({ cleaning: e.target.checked ? '1' : '' }, true) } }),
-    ` Show what cleaning removed (${removed.length} places, struck through where they stood)`),
+    ` Show what cleaning removed (${removed.length} ${removed.length === 1 ? 'place' : 'places'}, struck through where it stood)`),
     h('div', { class: 'article-body' }, h('div', { class: 'text', id: 'article-text' }, lines), side), audit);
   const target = box.querySelector('p.para.target');
   if (target) target.scrollIntoView({ block: 'center' });
