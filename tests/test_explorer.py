@@ -292,3 +292,17 @@ def test_explore_command_binds_to_localhost_and_answers(built, paras):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_removals_past_the_time_budget_are_placed_by_the_server(corpus, tmp_path, monkeypatch):
+    import analysis.explorer.removed as removed_module
+
+    monkeypatch.setattr(removed_module, "REMOVALS_SECONDS", 0.0)
+    data = build_data(corpus, intervals=False)
+    assert data["body"]["docs"]["removed"] == [None] * len(corpus)  # time was up before the first article
+    index_module.write_index(data, tmp_path / INDEX, corpus=corpus)
+    article = Explorer(tmp_path / INDEX).article(corpus["doc_id"].iloc[3])
+    # data/raw/003_…: the header, the sign-off (office and date) and the related-news list after it
+    texts = [r[2] for r in article["removed"]]
+    assert texts[:2] == ["奋勇投身疫情防控第一线 为保人民群众平安作贡献", "2020-12-22 消费日报网"]
+    assert {"政协北京市平谷区委员会办公室", "2020年2月15日", "相关焦点"} <= set(texts)

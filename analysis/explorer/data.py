@@ -269,14 +269,14 @@ def build_data(corpus: pd.DataFrame, *, paras=None, coded=None, matches=None, au
     }
     body_docs["places"] = doc_places(coded, corpus, places, doc_index, read_places)
     body_docs["amounts"] = doc_amounts(coded, corpus, amounts, doc_index, read_places)
-    if audit is None and (removed or "raw" in corpus.columns):
+    if audit is None and "raw" in corpus.columns:
         audit = cleaning_audit(corpus)
     body_docs["audit"] = _audit_rows(audit, doc_index)
     if removed and "raw" in corpus.columns:
         from .removed import corpus_removals
 
         found = corpus_removals(corpus, audit)
-        body_docs["removed"] = [found.get(d, []) for d in doc_ids]
+        body_docs["removed"] = [found.get(d) for d in doc_ids]
     else:
         body_docs["removed"] = None
     body_paras = {

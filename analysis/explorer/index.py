@@ -167,12 +167,14 @@ def fts_tables(db: sqlite3.Connection) -> list[str]:
 
 
 def _doc_rows(docs: dict, corpus):
+    removed = docs.get("removed")
+    need = set(docs["id"]) if removed is None else {d for d, r in zip(docs["id"], removed) if r is None}
     raws, fmts = {}, {}
-    if corpus is not None and docs.get("removed") is None and "raw" in corpus.columns:
-        fmt = corpus["format"] if "format" in corpus.columns else ["txt"] * len(corpus)
-        for doc_id, raw, f in zip(corpus["doc_id"].astype(str), corpus["raw"], fmt):
-            raws[doc_id] = zlib.compress(raw.encode("utf-8"), 1) if isinstance(raw, str) else None
-            fmts[doc_id] = str(f)
+    if corpus is not None and need and "raw" in corpus.columns:  # kept to place the removals on request
+        fmt = corpus["format"].tolist() if "format" in corpus.columns else ["txt"] * len(corpus)
+        for doc_id, raw, f in zip(corpus["doc_id"].astype(str).tolist(), corpus["raw"].tolist(), fmt):
+            if doc_id in need and isinstance(raw, str):
+                raws[doc_id], fmts[doc_id] = zlib.compress(raw.encode("utf-8"), 1), str(f)
     audit = docs.get("audit") or {}
     for i, doc_id in enumerate(docs["id"]):
         yield (i, doc_id, docs["title"][i], docs["date"][i], docs["province"][i], docs["city"][i], docs["source"][i],
@@ -180,7 +182,7 @@ def _doc_rows(docs: dict, corpus):
                _dumps(docs["layout"][i]),
                _dumps(docs["places"][i]) if docs.get("places") is not None else None,
                _dumps(docs["amounts"][i]) if docs.get("amounts") is not None else None,
-               _dumps(docs["removed"][i]) if docs.get("removed") is not None else None,
+               _dumps(removed[i]) if removed is not None else None,
                _dumps(audit.get(str(i), [])), fmts.get(doc_id, ""), raws.get(doc_id))
 
 

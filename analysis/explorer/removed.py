@@ -16,6 +16,9 @@ from difflib import SequenceMatcher
 from ..clean import normalise, strip_pinyin, to_simplified
 
 
+REMOVALS_SECONDS = 20.0  # time a build spends placing removals in the page (the rest: on request, by explore)
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.split("\n") if line.strip()]
 
@@ -147,17 +150,23 @@ def _block(old: list[str], new: list[str], j0: int, listed: Counter, audit) -> l
     return sorted(out, key=lambda r: (r[0], r[1]))
 
 
-def corpus_removals(corpus, audit) -> dict[str, list[list]]:
-    """removals() of every article of `corpus` (doc_id, raw, text; format if any), by doc_id; articles
-    with none are left out."""
+def corpus_removals(corpus, audit, seconds: float | None = None) -> dict[str, list[list] | None]:
+    """removals() of the articles of `corpus` (doc_id, raw, text; format if any), by doc_id, for as many as
+    `seconds` allow (default REMOVALS_SECONDS; a saved page is extracted again: about 0.1 s; a text file or
+    table row takes under a millisecond); the articles left when time is up map to None (not placed here:
+    the server places them when they are opened)."""
+    import time
+
     by_doc = audit_by_doc(audit)
-    fmts = corpus["format"] if "format" in corpus.columns else ["txt"] * len(corpus)
-    out = {}
-    for doc_id, raw, text, fmt in zip(corpus["doc_id"], corpus["raw"], corpus["text"], fmts):
-        found = removals(raw if isinstance(raw, str) else "", text if isinstance(text, str) else "",
-                         by_doc.get(doc_id, ()), fmt, doc_id)
-        if found:
-            out[doc_id] = found
+    fmts = corpus["format"].tolist() if "format" in corpus.columns else ["txt"] * len(corpus)
+    out: dict = {}
+    end = time.perf_counter() + (REMOVALS_SECONDS if seconds is None else seconds)
+    for doc_id, raw, text, fmt in zip(corpus["doc_id"].tolist(), corpus["raw"].tolist(), corpus["text"].tolist(), fmts):
+        if time.perf_counter() > end:
+            out[doc_id] = None
+            continue
+        out[doc_id] = removals(raw if isinstance(raw, str) else "", text if isinstance(text, str) else "",
+                               by_doc.get(doc_id, ()), fmt, doc_id)
     return out
 
 

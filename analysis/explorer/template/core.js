@@ -23,7 +23,8 @@ function h(tag, attrs, ...kids) {
   return e;
 }
 
-const fmtPct = (x) => (x === null || x === undefined) ? '–' : (100 * x).toFixed(0) + '%';
+const fmtNum = (x) => (100 * x).toFixed(Math.abs(x) < 0.0995 && x !== 0 ? 1 : 0);  // 0.4 %, not 0 %
+const fmtPct = (x) => (x === null || x === undefined) ? '–' : fmtNum(x) + '%';
 const fmtInt = (n) => Number(n).toLocaleString('en-US');
 
 async function decodePayload() {

@@ -114,7 +114,7 @@ function heatTable(f, res) {
       title: `${T[i].label} · ${G[j]}: ${k}/${n} paragraphs, ${ak}/${an} articles`,
       on: { click: () => go({ view: 'heat', theme: T[i].id, group: G[j], by: f.name }),
         keydown: (e) => { if (e.key === 'Enter') go({ view: 'heat', theme: T[i].id, group: G[j], by: f.name }); } } },
-    h('span', { class: 'share' }, fmtPct(share)), lo !== null && lo !== undefined ? h('small', null, `${(100 * lo).toFixed(0)}–${(100 * hi).toFixed(0)}`) : null);
+    h('span', { class: 'share' }, fmtPct(share)), lo !== null && lo !== undefined ? h('small', null, `${fmtNum(lo)}–${fmtNum(hi)}`) : null);
   })));
   return h('section', { class: 'heat', 'data-by': f.name }, h('h2', null, `Themes by ${f.title}`, h('small', null,
     ` (colour scale 0–${(100 * top).toFixed(top < 0.1 ? 1 : 0)}%${res.filtered ? '; filtered: intervals only without filters' : ''})`)),
@@ -206,7 +206,7 @@ async function renderArticle(run) {
   try { a = await DATA.article(S.doc); } catch (e) { if (run === RUN) box.replaceChildren(h('p', { class: 'error' }, String(e.message))); return; }
   if (run !== RUN) return;
   const showRemoved = S.cleaning === '1', only = S.f.theme ? themeIndex(S.f.theme) : null;
-  const removed = a.removed || [], counts = {};
+  const removed = a.removed || [], counts = {}, placed = a.removed !== null && a.removed !== undefined;
   a.lines.forEach((ln) => (ln.themes || []).forEach((t) => { counts[t] = (counts[t] || 0) + 1; }));
   const lines = [];
   a.lines.forEach((ln, i) => {
@@ -235,7 +235,8 @@ async function renderArticle(run) {
     h('p', { class: 'groups' }, Object.entries(a.groups).filter(([, v]) => v).map(([k, v]) => h('span', { class: 'chip' }, `${(field(k) || {}).title || k}: ${v}`))),
     h('label', { class: 'toggle' }, h('input', { type: 'checkbox', id: 'show-removed', class: 'cleaning-toggle', checked: showRemoved,
       on: { change: (e) => go({ cleaning: e.target.checked ? '1' : '' }, true) } }),
-    ` Show what cleaning removed (${removed.length} ${removed.length === 1 ? 'place' : 'places'}, struck through where it stood)`),
+    placed ? ` Show what cleaning removed (${removed.length} ${removed.length === 1 ? 'place' : 'places'}, struck through where it stood)`
+      : ' Show the cleaning audit (where each removal stood was not worked out for this article in the page: python -m analysis explore places it)'),
     h('div', { class: 'article-body' }, h('div', { class: 'text', id: 'article-text' }, lines), side), audit);
   const target = box.querySelector('p.para.target');
   if (target) target.scrollIntoView({ block: 'center' });
