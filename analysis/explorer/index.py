@@ -176,9 +176,10 @@ def _doc_rows(docs: dict, corpus):
             if doc_id in need and isinstance(raw, str):
                 raws[doc_id], fmts[doc_id] = zlib.compress(raw.encode("utf-8"), 1), str(f)
     audit = docs.get("audit") or {}
+    labels = docs.get("label") or [""] * len(docs["id"])
     for i, doc_id in enumerate(docs["id"]):
         yield (i, doc_id, docs["title"][i], docs["date"][i], docs["province"][i], docs["city"][i], docs["source"][i],
-               docs["label"][i], docs["url"][i], _dumps([docs["g"][f][i] for f in docs["g"]]),
+               labels[i], docs["url"][i], _dumps([docs["g"][f][i] for f in docs["g"]]),
                _dumps(docs["layout"][i]),
                _dumps(docs["places"][i]) if docs.get("places") is not None else None,
                _dumps(docs["amounts"][i]) if docs.get("amounts") is not None else None,

@@ -92,7 +92,8 @@ def write_explorer(out_dir, corpus: pd.DataFrame, *, paras=None, coded=None, mat
                       read_places=len(corpus) <= READ_LIMIT, removed=fits, codebook=codebook)
     if fits:
         data["head"]["meta"]["mode"] = "embedded"
-        text = render_page(data, title)
+        docs = {k: v for k, v in data["body"]["docs"].items() if k != "label"}  # the page shows title and date
+        text = render_page({"head": data["head"], "body": {**data["body"], "docs": docs}}, title)
         if len(text.encode("utf-8")) <= max_mb * 1e6:
             _write(page_path, text)
             if index_path.exists():

@@ -135,7 +135,7 @@ class LocalData {
   }
   info(d) {
     const D = this.D;
-    return { title: D.title[d], date: D.date[d], place: [D.province[d], D.city[d]].filter(Boolean).join(' '), label: D.label[d] };
+    return { title: D.title[d], date: D.date[d], place: [D.province[d], D.city[d]].filter(Boolean).join(' '), label: D.label ? D.label[d] : '' };
   }
   groupCode(field, group) { const i = this.head.fields.find((f) => f.name === field).groups.indexOf(group); return i < 0 ? -2 : i; }
   mask(filters) {
@@ -217,7 +217,7 @@ class LocalData {
     const groups = {};
     for (const f of this.head.fields) { const c = D.g[f.name][d]; groups[f.name] = c >= 0 ? f.groups[c] : ''; }
     const out = { doc_id: docId, title: D.title[d], date: D.date[d], province: D.province[d], city: D.city[d],
-      source: D.source[d], label: D.label[d], url: D.url[d], groups, lines,
+      source: D.source[d], label: D.label ? D.label[d] : '', url: D.url[d], groups, lines,
       places: D.places ? D.places[d] : null, amounts: D.amounts ? D.amounts[d] : null,
       removed: D.removed ? D.removed[d] : null, audit: (D.audit || {})[String(d)] || [] };
     if ((out.places === null || out.amounts === null) && location.protocol.startsWith('http')) {
