@@ -113,13 +113,16 @@ class Handler(BaseHTTPRequestHandler):
             elif name == "article":
                 out = ex.article(one("doc"))
             elif name == "heat":
-                out = ex.heat(one("by") or next(iter(ex.fields)), filters=_filters(params))
+                out = ex.heat(one("by") or next(iter(ex.fields), ""), filters=_filters(params))
             elif name == "head":
                 out = ex.head
             else:
                 return self._json(HTTPStatus.NOT_FOUND, {"error": f"no API {name!r}"})
         except QueryError as exc:
             return self._json(HTTPStatus.BAD_REQUEST, {"error": str(exc)})
+        except Exception as exc:  # a bug: said in the answer and on the server's console, the server goes on
+            sys.stderr.write(f"explore: {name}: {exc!r}\n")
+            return self._json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": f"{type(exc).__name__}: {exc}"})
         return self._json(HTTPStatus.OK, out)
 
     def _file(self, path: str):
