@@ -125,6 +125,10 @@ def main(argv=None) -> int:
                 print(f"        target p95 <= {TARGETS['two_char_p95_ms']:.0f} ms: "
                       f"{'met' if p95 <= TARGETS['two_char_p95_ms'] else 'NOT met'}; largest answers: "
                       + ", ".join(f"{q} {n:,}" for q, n in sorted(results[kind].items(), key=lambda x: -x[1])[:5]))
+        status = Path(f"/proc/{proc.pid}/status")
+        if status.exists():
+            rss = next((ln.split()[1] for ln in status.read_text().splitlines() if ln.startswith("VmHWM")), "0")
+            print(f"explore: peak memory {int(rss) / 1024:.0f} MB")
     finally:
         proc.terminate()
         proc.wait(timeout=10)
