@@ -24,6 +24,8 @@ report: setup
 	$(BIN)/python -m analysis build
 
 test: setup
+	$(BIN)/ruff check analysis tests benchmarks
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 lab: setup

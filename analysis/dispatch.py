@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import importlib
 import os
+from functools import partial
 from typing import Callable
 
-__all__ = ["SCHEDULER_ENV", "is_dask", "scheduler_address", "wanted", "register", "call", "implementation"]
+__all__ = ["SCHEDULER_ENV", "is_dask", "scheduler_address", "wanted", "register", "call", "implementation",
+           "dask_layer"]
 
 SCHEDULER_ENV = "ANALYSIS_SCHEDULER"
 LAZY_MODULE = "analysis.cluster"  # imported on the first call that needs the cluster
@@ -72,3 +74,21 @@ def implementation(name: str) -> Callable:
 def call(name: str, *args, **kwargs):
     """Run the Dask layer's implementation of `name`."""
     return implementation(name)(*args, **kwargs)
+
+
+class _DaskLayer:
+    """The Dask layer as a module that calls it by attribute sees it: `dask_layer.NAME(...)` is
+    `call("NAME", ...)`, and `is_dask`, `wanted` are the tests above. For modules written against the old
+    `analysis.cluster` module (places, amounts: `_cluster.place_units(corpus, paras)`); new code calls
+    `call` directly."""
+
+    is_dask = staticmethod(is_dask)
+    wanted = staticmethod(wanted)
+
+    def __getattr__(self, name: str) -> Callable:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return partial(call, name)
+
+
+dask_layer = _DaskLayer()

@@ -116,8 +116,11 @@ def drop_table(name: str) -> None:
     """Remove tables/NAME.csv and its description: an analysis that is left out on this corpus must not leave an
     earlier build's table for the report to read."""
     folder = tables_dir()
+    if not (folder / f"{name}.json").exists():
+        return
     for path in (folder / f"{name}.csv", folder / f"{name}.json"):
         path.unlink(missing_ok=True)
+    write_tables_readme(folder)
 
 
 def has_table(name: str) -> bool:

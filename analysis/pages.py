@@ -37,7 +37,7 @@ import warnings
 
 from .clean import repeated_title
 from .lexicon import PAGE_RULES_FILE, page_rules  # noqa: F401 (re-exported)
-from .corpus import CorpusError, _BOMS
+from .decoding import _BOMS, CorpusError
 from .page_body import body_blocks, is_sentence_block, text_blocks
 from .page_dom import _SPACES, keep_space_runs, prune_chrome
 from .page_lines import _is_head_line, _is_meta_line, split_head, trim_lines  # noqa: F401 (re-exported)

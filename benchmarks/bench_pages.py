@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from analysis.clean import clean_text  # noqa: E402
 from analysis.corpus import CorpusError  # noqa: E402
-from analysis.paths import SHARED_DIR  # noqa: E402
 from analysis.pages import decode_page, extract_page, score_page  # noqa: E402
+from analysis.paths import SHARED_DIR  # noqa: E402
 
 PAGES_DIR = SHARED_DIR / "html-pages"
 OWN_PAGES_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "pages"

@@ -8,7 +8,7 @@ from functools import cached_property
 import pandas as pd
 
 from ..choices import Choices, choose
-from ..study import Study, load_study
+from ..study import Study, load_study, use_files
 
 
 @dataclass
@@ -56,7 +56,7 @@ class Context:
         from ..plots import use_house_style
 
         use_house_style()  # the CJK font in every figure a section draws
-        self.study = study if study is not None else load_study()
+        self.study = use_files(study) if study is not None else load_study()
         if corpus is not None:
             self.corpus = corpus
 

@@ -145,6 +145,7 @@ def places_within(rep: Report) -> Block:
         everywhere = [t for t in sh.index if (sh.loc[t] > 0).all()]
         peak_theme, peak_place = sh.stack().idxmax()
         size = within[within["label"] == d].set_index("place")["n_chars"]
+        size = size[size.index.isin(sh.columns)]  # the places compared (notebook 04 leaves out those with few units)
         lines.append(f"- **{d}** ({len(sh.columns)} places, {size.min():,} to {size.max():,} characters each): themes "
                      f"in every place: {', '.join(rep.th(t) for t in everywhere) or 'none'}; the most concentrated cell "
                      f"is {rep.th(peak_theme)} in {peak_place} ({pct(sh.at[peak_theme, peak_place])} of its units).")
