@@ -92,7 +92,8 @@ def main(argv=None) -> int:
     matches = analysis.theme_matches(paras)
     audit = analysis.cleaning_audit(corpus)
     print(f"inputs (load, paragraphs, coding, matches, audit): {time.perf_counter() - t:.1f} s; "
-          f"{len(corpus):,} articles, {len(paras):,} paragraphs, {paras['text'].str.len().sum() / 1e6:.1f} M characters")
+          f"{len(corpus):,} articles, {len(paras):,} paragraphs, "
+          f"{paras['text'].str.len().sum() / 1e6:.1f} M characters")
 
     t, cpu = time.perf_counter(), time.process_time()
     page = write_explorer(out, corpus, paras=paras, coded=coded, matches=matches, audit=audit)

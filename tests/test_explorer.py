@@ -1,7 +1,6 @@
 """The evidence explorer without a browser: its data, where cleaning removals are placed, the SQLite index
 and search, and the server's API and folder (analysis.explorer). The page itself: test_explorer_browser.py."""
 import json
-from collections import Counter
 import os
 import re
 import subprocess
@@ -10,13 +9,13 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 import analysis.explorer.index as index_module
-from analysis import cleaning_audit, code_paragraphs, paragraphs, theme_counts, theme_evidence
+from analysis import cleaning_audit, code_paragraphs, theme_counts, theme_evidence
 from analysis.explorer import serve_in_thread, write_explorer
 from analysis.explorer.data import build_data
 from analysis.explorer.page import INDEX, PAGE, payload_from_page
@@ -86,7 +85,7 @@ def test_heatmap_cells_hold_theme_counts_and_the_intervals_of_theme_share_interv
     province = next(f for f in head["fields"] if f["name"] == "province")
     counts = theme_counts(coded, "province", corpus)
     themes = [t["id"] for t in head["themes"]]
-    for t, g, k, n, *_ in head["heat"]["province"]:
+    for t, g, k, *_ in head["heat"]["province"]:
         assert k == counts.at[themes[t], province["groups"][g]]
     cell = next(c for c in head["heat"]["province"] if themes[c[0]] == DONATION and province["groups"][c[1]] == BEIJING)
     # 11 of Beijing's 36 paragraphs (three articles) carry donations: "31 %" in the issue

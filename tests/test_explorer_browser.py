@@ -163,7 +163,8 @@ def test_export_gives_the_list_on_screen_as_csv(browser, page):
 def hostile(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     rows = [
-        {"id": "evil1", "title": HOSTILE_TITLE, "date": "2020-03-01", "province": "北京市", "url": "javascript:window.__pwned=5",
+        {"id": "evil1", "title": HOSTILE_TITLE, "date": "2020-03-01", "province": "北京市",
+         "url": "javascript:window.__pwned=5",
          "text": "区政协组织委员捐赠口罩<script>window.__pwned=2</script>一万只,支援社区疫情防控工作。\n"
                  "</script><script>window.__pwned=3</script>委员们积极参与社区值守,开展志愿服务。"},
         {"id": "evil2", "title": "\"><svg onload=window.__pwned=4>", "date": "2021-05-01", "province": "<b>上海市</b>",
@@ -210,7 +211,8 @@ def test_an_index_served_by_explore_answers_the_page(browser, corpus, coded, par
     server, url = serve_in_thread(tmp_path)
     try:
         open_page(browser, url + "#" + urlencode({"theme": "donation", "group": "北京市"}))
-        assert len(listed(browser, "#cell-list li.para")) == theme_counts(coded, "province", corpus).at["donation", "北京市"]
+        expected = theme_counts(coded, "province", corpus).at["donation", "北京市"]
+        assert len(listed(browser, "#cell-list li.para")) == expected
         hits, _ = search(browser, "疫情")
         assert hits == paras["text"].str.count("疫情").sum()
         browser.find_element(CSS, "#kwic li.kwic").click()
@@ -247,6 +249,10 @@ def test_cells_stay_clickable_one_after_another(browser, page, coded, corpus):
     for c in cells:
         theme, group = c.get_attribute("data-theme"), c.get_attribute("data-group")
         c.click()
-        wait_for(browser, lambda d: "selected" in c.get_attribute("class") and d.find_elements(CSS, "#cell-count")
-                 and d.find_element("id", "cell-title").get_attribute("data-cell") == f"{theme}|{group}")
+
+        def shown(d, c=c, key=f"{theme}|{group}"):
+            return ("selected" in c.get_attribute("class") and d.find_elements(CSS, "#cell-count")
+                    and d.find_element("id", "cell-title").get_attribute("data-cell") == key)
+
+        wait_for(browser, shown)
         assert len(browser.find_elements(CSS, "[data-doc-id][data-para-no]")) == counts.at[theme, group]

@@ -16,11 +16,12 @@ cleaning removals) goes into the page while the page stays small enough, else in
 from __future__ import annotations
 
 import math
+
 import numpy as np
 import pandas as pd
 
-from ..codebook import load_codebook
 from ..choices import PERIODS, choose, period_values, periods, present, top_groups
+from ..codebook import load_codebook
 
 MAX_GROUPS = 12  # like notebook 03: the groups with most text, the rest as "other"
 OTHER = "other"
@@ -205,14 +206,13 @@ def build_data(corpus: pd.DataFrame, *, paras=None, coded=None, matches=None, au
     theme_matches(paras) and cleaning_audit(corpus); computed when not given. group_fields: corpus
     columns to group by (default: notebook 03's); period: "year", "quarter" or "month" (the corpus's own
     when it has fewer than two of them; None: no period); intervals: None (theme_share_intervals of each
-    grouping), False (none), or {field: table}. places/amounts: place_mentions and amounts tables (doc_id, para_no ...) to show
-    per article; read_places=True reads them when not given. removed=False leaves out where cleaning
-    removed what (the server places it on request).
+    grouping), False (none), or {field: table}. places/amounts: place_mentions and amounts tables (doc_id,
+    para_no ...) to show per article; read_places=True reads them when not given. removed=False leaves out
+    where cleaning removed what (the server places it on request).
     """
-    from ..clean import cleaning_audit
-    from ..corpus import paragraphs
-    from ..themes import code_paragraphs, theme_matches
+    from ..corpus import cleaning_audit, paragraphs
     from ..study import with_study_columns
+    from ..themes import code_paragraphs, theme_matches
     from .reading import doc_amounts, doc_places
 
     if "year" not in corpus.columns or "label" not in corpus.columns:
@@ -253,7 +253,8 @@ def build_data(corpus: pd.DataFrame, *, paras=None, coded=None, matches=None, au
             for g, name in enumerate(groups):
                 lo, hi = iv.get((tid, name), (None, None))
                 share = k[t, g] / n[g] if n[g] else None
-                cells.append([t, g, int(k[t, g]), int(n[g]), int(ak[t, g]), int(an[g]), _num(share), _num(lo), _num(hi)])
+                cells.append([t, g, int(k[t, g]), int(n[g]), int(ak[t, g]), int(an[g]),
+                              _num(share), _num(lo), _num(hi)])
         heat[field] = cells
 
     para_index = {(d, no): i for i, (d, no) in enumerate(zip(coded["doc_id"].astype(str).tolist(),

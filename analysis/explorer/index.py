@@ -162,8 +162,9 @@ def _merge_shards(db: sqlite3.Connection, shards: list) -> None:
 
 def fts_tables(db: sqlite3.Connection) -> list[str]:
     """The FTS5 tables of an explorer index (one per shard)."""
-    return [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'paras_fts[0-9]*' "
-                                     "AND sql LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")]
+    sql = ("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'paras_fts[0-9]*' "
+           "AND sql LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")
+    return [r[0] for r in db.execute(sql)]
 
 
 def _doc_rows(docs: dict, corpus):

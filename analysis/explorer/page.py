@@ -23,7 +23,9 @@ from .index import write_index
 
 PAGE = "explorer.html"
 INDEX = "explorer.sqlite"
-READ_LIMIT = 500  # articles whose places and amounts are read at build time (about 20 ms each); beyond, explore reads them when an article is opened
+# articles whose places and amounts are read at build time (about 20 ms each); beyond, explore reads an article's
+# when it is opened
+READ_LIMIT = 500
 BYTES_PER_CHAR = 1.9  # page bytes per character of text, measured on Chinese news (gzip + base64)
 SCRIPTS = ("core.js", "views.js", "app.js")
 
@@ -78,9 +80,9 @@ def write_explorer(out_dir, corpus: pd.DataFrame, *, paras=None, coded=None, mat
     are at most twelve, else the first of province/org/source/year with two values, and the provinces: a
     study's `group_by` as group_fields gives its choice); period: "year", "quarter" or "month" (the corpus's
     own when it has fewer than two values of it; None: no period). intervals: None = theme_share_intervals of each
-    grouping (a cluster bootstrap over articles), False = none, or {field: table with theme, <field>, lo, hi}. places/amounts:
-    place_mentions / amounts tables to list per article (read here for up to READ_LIMIT articles, else by
-    the server when an article is opened). max_mb: the largest page that embeds every paragraph.
+    grouping (a cluster bootstrap over articles), False = none, or {field: table with theme, <field>, lo, hi}.
+    places/amounts: place_mentions / amounts tables to list per article (read here for up to READ_LIMIT articles,
+    else by the server when an article is opened). max_mb: the largest page that embeds every paragraph.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -71,7 +71,7 @@ def read_amounts(paras: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
 
 def doc_places(paras, corpus, places, doc_index, read: bool):
     """Places per article from `places` (a place_mentions table), else read when `read`, else None."""
-    from ..places import place_mentions
+    from ..places_units import place_mentions
 
     if not isinstance(places, pd.DataFrame):
         if not read:

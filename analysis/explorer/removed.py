@@ -15,7 +15,6 @@ from difflib import SequenceMatcher
 
 from ..clean import normalise, strip_pinyin, to_simplified
 
-
 REMOVALS_SECONDS = 20.0  # time a build spends placing removals in the page (the rest: on request, by explore)
 
 

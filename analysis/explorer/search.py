@@ -51,7 +51,8 @@ class Explorer:
         self.texts = [r[4] for r in rows]
         self.big = joined(self.texts)
         self.starts = para_starts(self.texts)
-        docs = db.execute("SELECT i, doc_id, title, date, province, city, label, groups FROM docs ORDER BY i").fetchall()
+        docs = db.execute("SELECT i, doc_id, title, date, province, city, label, groups FROM docs ORDER BY i"
+                          ).fetchall()
         self.doc_ids = [r[1] for r in docs]
         self.doc_info = [{"title": r[2], "date": r[3], "place": " ".join(p for p in (r[4], r[5]) if p), "label": r[6]}
                          for r in docs]
@@ -310,7 +311,8 @@ class Explorer:
             removed = self._removed(doc_id, lines, raw, fmt, audit)
         else:
             removed = json.loads(removed)
-        groups = {f: (self.fields[f][c] if c >= 0 else "") for f, c in ((f, int(self.doc_code[f][d])) for f in self.fields)}
+        codes = ((f, int(self.doc_code[f][d])) for f in self.fields)
+        groups = {f: (self.fields[f][c] if c >= 0 else "") for f, c in codes}
         return {"doc_id": doc_id, "title": title, "date": date, "province": province, "city": city, "source": source,
                 "label": label, "url": url, "groups": groups, "lines": lines, "places": places, "amounts": amounts,
                 "removed": removed, "audit": audit}

@@ -145,7 +145,8 @@ def screenshot_explorer(html, out_dir, *, query: str | None = None, prefix: str 
     try:
         from urllib.parse import urlencode
 
-        for name, fragment in (("heatmap", {"theme": theme, "group": group, "by": first["name"]}), ("search", {"q": query})):
+        views = (("heatmap", {"theme": theme, "group": group, "by": first["name"]}), ("search", {"q": query}))
+        for name, fragment in views:
             open_page(driver, url + "#" + urlencode(fragment))
             out.append(_shot(driver, out_dir / f"{prefix}_{name}.png"))
         first_hit = driver.find_element("css selector", "li.kwic")
