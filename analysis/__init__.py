@@ -121,9 +121,17 @@ __all__ += ["study_corpus", "save_table", "read_table", "is_few", "present", "to
 
 
 def __getattr__(name: str):
-    """`write_corpus` comes from the Dask layer (analysis.cluster), imported only when it is asked for."""
+    """`write_corpus` comes from the Dask layer (analysis.cluster), `write_explorer` and `screenshot_explorer`
+    from the evidence explorer (analysis.explorer): top layers, imported only when asked for."""
     if name == "write_corpus":
         from .cluster import write_corpus
 
         return write_corpus
+    if name in ("write_explorer", "screenshot_explorer"):
+        from . import explorer
+
+        return getattr(explorer, name)
     raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+
+
+__all__ += ["write_explorer", "screenshot_explorer"]
