@@ -275,15 +275,15 @@ def province_keyness(ctx: Context, units: Shown, n: int = 3) -> Shown:
         key = keyness(udfm, province)
         plot_keyness(key, n=10, ax=ax, target=province, reference="other provinces",
                      title=f"{province} vs the other provinces")
-        rows.append(key[(key["G2"] > 0) & (key["p"] < 0.05)].head(20).assign(province=province))
+        rows.append(key[(key["G2"] > 0) & (key["q"] < 0.05)].head(20).assign(province=province))
     fig.suptitle("Key terms per province (units; counts target:reference)")
     save_figure(fig, "04_province_keyness")
-    columns = ["province", "term", "n_target", "n_reference", "G2", "p", "log_ratio"]
+    columns = ["province", "term", "n_target", "n_reference", "G2", "p", "q", "log_ratio"]
     save_table(pd.concat(rows, ignore_index=True)[columns],
                "keyness_province_units",
                "Key terms of the units of the three provinces with most text against the other provinces' units.",
                {"province": "target province", "term": "the term", "n_target": "count in the province",
-                "n_reference": "count elsewhere", "G2": "signed log-likelihood", "p": "p-value",
+                "n_reference": "count elsewhere", "G2": "signed log-likelihood", "p": "p-value", "q": "p adjusted (BH)",
                 "log_ratio": "log2 ratio"})
     return Shown(figure=fig, data=data)
 
@@ -300,7 +300,7 @@ def region_keyness(ctx: Context, units: Shown, by_province: Shown, max_regions: 
             continue
         ptok = [tokens[table.index.get_loc(i)] for i in part.index]
         for region in [r for r in counts.index if counts[r] >= MIN_COLUMN_UNITS and r != province][:max_regions]:
-            key = keyness(part, region, by="region", tokens=ptok, min_chars=2).query("G2 > 0 and p < 0.05")
+            key = keyness(part, region, by="region", tokens=ptok, min_chars=2).query("G2 > 0 and q < 0.05")
             terms = [t for t in key["term"] if not starts_with_place(t, province)][:6]
             rows.append({"province": province, "region": region, "units": int(counts[region]),
                          "characters": int(part.loc[part["region"] == region, "text"].str.len().sum()),
@@ -312,5 +312,5 @@ def region_keyness(ctx: Context, units: Shown, by_province: Shown, max_regions: 
     save_table(within, "keyness_within_province", "Key terms of each region against the other units of its province.",
                {"province": "province", "region": "district or city", "units": "its units",
                 "characters": "their characters",
-                "key terms": "up to six key terms (G2 > 0, p < 0.05), place names left out"})
+                "key terms": "up to six key terms (G2 > 0, q < 0.05), place names left out"})
     return Shown(table=within)

@@ -44,8 +44,9 @@ def _plural(n: int, word: str) -> str:
 
 
 def _significant(table: pd.DataFrame, n: int, sign: int = 1) -> pd.DataFrame:
-    """The first `n` terms significantly typical of the target (sign 1) or of the reference (sign -1)."""
-    part = table[(sign * table["G2"] > 0) & (table["p"] < 0.05)]
+    """The first `n` terms significantly typical of the target (sign 1) or of the reference (sign -1): q < 0.05,
+    the p-value adjusted over every term tested (Benjamini-Hochberg)."""
+    part = table[(sign * table["G2"] > 0) & (table["q"] < 0.05)]
     return (part if sign > 0 else part.iloc[::-1]).head(n)
 
 
@@ -200,15 +201,16 @@ def keyness_by_group(ctx: Context, n_groups: int = 12) -> Shown:
     size = kdfm.sum(axis=1)
     targets = [g for g in top_groups(ctx.corpus, key_by, n=n_groups) if size.get(g, 0) >= MIN_GROUP_TOKENS]
     tables = {g: keyness(kdfm, g) for g in targets} if len(kdfm) >= 2 else {}
-    columns = ["group", "group_tokens", "term", "n_target", "n_reference", "G2", "p", "log_ratio"]
+    columns = ["group", "group_tokens", "term", "n_target", "n_reference", "G2", "p", "q", "log_ratio"]
     rows = [_significant(t, 20).assign(group=g, group_tokens=int(size[g]))[columns] for g, t in tables.items()]
     if rows:
         save_table(pd.concat(rows, ignore_index=True), f"keyness_{key_by}",
                    f"Key terms of each {key_by} with at least {MIN_GROUP_TOKENS} tokens against all other {key_by}s "
-                   "(top 20 with G2 > 0, p < 0.05).",
+                   "(top 20 with G2 > 0, q < 0.05).",
                    {"group": f"the {key_by}", "group_tokens": "tokens of the group", "term": "the term",
                     "n_target": "count in the group", "n_reference": "count in the rest",
                     "G2": "signed log-likelihood (Yates-corrected)", "p": "p-value (chi-square, 1 df)",
+                    "q": "p adjusted over all terms tested (Benjamini-Hochberg)",
                     "log_ratio": "Hardie's log ratio (log2)"})
     lines = [f"Keyness by {key_by}: {len(targets)} groups with at least {MIN_GROUP_TOKENS} tokens."]
     if not tables:
@@ -257,7 +259,8 @@ def keyness_period(ctx: Context) -> Shown:
                f"Keyness of the last {period} against the earlier ones (200 terms of highest G2, and the reference's "
                "most typical at the end of the full table in the notebook).",
                {"term": "the term", "n_target": "count in the last period", "n_reference": "count earlier",
-                "G2": "signed log-likelihood", "p": "p-value", "log_ratio": "Hardie's log ratio (log2)",
+                "G2": "signed log-likelihood", "p": "p-value", "q": "p adjusted over all terms tested (BH)",
+                "log_ratio": "Hardie's log ratio (log2)",
                 "target": "the last period", "reference": "the earlier periods"})
     save_table(table.tail(200).iloc[::-1].assign(target=str(last), reference=earlier_name), "keyness_period_reference",
                "The 200 terms most typical of the earlier periods (most negative G2 first).",

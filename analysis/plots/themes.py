@@ -40,7 +40,7 @@ def plot_theme_periods(shares, labels: dict | None = None, n: dict | None = None
         if lo is not None:
             low, high = lo[col].to_numpy(dtype=float) * 100, hi[col].to_numpy(dtype=float) * 100
             ok = np.isfinite(low) & np.isfinite(high)
-            ax.errorbar(vals[ok], pos[ok], xerr=[vals[ok] - low[ok], high[ok] - vals[ok]], fmt="none",
+            ax.errorbar(vals[ok], pos[ok], xerr=np.clip([vals[ok] - low[ok], high[ok] - vals[ok]], 0, None), fmt="none",
                         ecolor="#333333", elinewidth=0.9, capsize=2.5, capthick=0.9)
             ends = np.where(ok, np.maximum(high, vals), vals)
         for p, v, e in zip(pos, vals, ends):

@@ -54,8 +54,8 @@ def keyness_tables(rep: Report) -> Block:
         out += rep.table(_key_rows(key_ref.head(10)), f"The ten most {earlier}-typical terms (negative G²: typical of "
                          "the reference).")
     name = key_table_name()
-    if name is not None:
-        key_groups = read_table(name)
+    key_groups = read_table(name) if name is not None else None
+    if key_groups is not None and len(key_groups):
         lead, what = key_groups["group"].iloc[0], name.split("_", 1)[1]
         out += rep.table(_key_rows(key_groups[key_groups["group"] == lead].head(10)),
                          f"The ten terms most typical of {lead} against the other {what}s.")

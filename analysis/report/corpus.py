@@ -117,7 +117,8 @@ paragraph tf-idf) is fitted as a check on the codebook (§4.7).
 
 **Keyness** (`analysis.terms`, notebooks 02 and 04). Which terms distinguish one group of texts from the rest is
 measured as in quanteda's `textstat_keyness`: the signed log-likelihood G² of each term's 2×2 table, its p-value, and
-Hardie's log ratio as effect size. Terms are called key at p < 0.05.
+Hardie's log ratio as effect size. Terms are called key at q < 0.05: the p-value adjusted over every term tested
+(Benjamini–Hochberg), since among thousands of terms p < 0.05 alone would mark hundreds by chance.
 
 **Places and amounts** (`analysis.places`, `analysis.amounts`, notebook 04). Place names are matched against the
 official gazetteer of administrative divisions, ambiguous names resolved by the article's province; sections and
