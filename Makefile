@@ -8,11 +8,11 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo -n)
 .PHONY: setup report test lab clean
 
 setup: $(STAMP)
-	@# the explorer's browser tests drive headless Chromium (skipped, with the reason, when there is none)
-	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "installing chromium and chromium-driver (Debian) for the explorer's browser tests"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver \
-	    || echo "could not install chromium: the browser tests will be skipped"; fi
+	@# the explorer's browser tests drive headless Chromium and Firefox (skipped, with the reason, when absent)
+	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/firefox-esr ]; } && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing chromium, chromium-driver and firefox-esr (Debian) for the explorer's browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver firefox-esr \
+	    || echo "could not install the browsers: the browser tests will be skipped"; fi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
