@@ -2,21 +2,17 @@
 
 Everything a notebook needs is importable from here.
 """
-from .corpus import CorpusError, load_corpus, paragraphs, read_text
-from .cluster import write_corpus
+from .agreement import load_theme_labels
+from .amounts import amounts_by_place, extract_amounts, unit_amounts
+from .codebook import CodebookError, load_codebook
+from .corpus import CorpusError, cleaning_audit, load_corpus, paragraphs, read_text
 from .duplicates import near_duplicates
-from .clean import cleaning_audit
+from .intervals import theme_share_difference, theme_share_intervals
+from .places import find_places, gazetteer, infer_region, starts_with_place
+from .places_units import place_mentions, place_units, unit_region
 from .plots import cjk_font, save_figure, use_house_style
 from .segment import load_stopwords, segment, tokenize, tokenize_corpus
 from .terms import cooccurrence, dfm, keyness, kwic, term_frequencies, tfidf
-from .places import (find_places, gazetteer, infer_region, place_mentions, place_units,
-                     starts_with_place, unit_region)
-from .amounts import amounts_by_place, extract_amounts, unit_amounts
-
-from .codebook import CodebookError, load_codebook
-from .agreement import load_theme_labels
-from .validation import (codebook_agreement, coding_sheet, disagreements, intercoder_agreement,
-                         read_coding_sheet, suggest_rules)
 from .themes import (
     code_paragraphs,
     evidence_table,
@@ -31,8 +27,15 @@ from .themes import (
     uncoded,
     uncoded_share,
 )
-from .intervals import theme_share_difference, theme_share_intervals
 from .topics import nmf_topics, paragraph_tokens, term_network, topic_alignment, topic_theme_table
+from .validation import (
+    codebook_agreement,
+    coding_sheet,
+    disagreements,
+    intercoder_agreement,
+    read_coding_sheet,
+    suggest_rules,
+)
 
 __all__ = [
     "CorpusError",
@@ -95,8 +98,19 @@ __all__ = [
     "term_network",
 ]
 
-from .choices import (Choice, Choices, choose, confounds, enough_columns, group_column, is_few, periods, present,
-                      top_groups, with_group)
+from .choices import (
+    Choice,
+    Choices,
+    choose,
+    confounds,
+    enough_columns,
+    group_column,
+    is_few,
+    periods,
+    present,
+    top_groups,
+    with_group,
+)
 from .lexicon import glossary
 from .outputs import read_table, save_table
 from .study import Study, StudyError, load_study, study_corpus
@@ -104,3 +118,20 @@ from .study import Study, StudyError, load_study, study_corpus
 __all__ += ["study_corpus", "save_table", "read_table", "is_few", "present", "top_groups", "group_column",
             "periods", "with_group", "confounds", "glossary", "Study", "StudyError", "load_study", "Choice", "Choices",
             "choose", "enough_columns"]
+
+
+def __getattr__(name: str):
+    """`write_corpus` comes from the Dask layer (analysis.cluster), `write_explorer` and `screenshot_explorer`
+    from the evidence explorer (analysis.explorer): top layers, imported only when asked for."""
+    if name == "write_corpus":
+        from .cluster import write_corpus
+
+        return write_corpus
+    if name in ("write_explorer", "screenshot_explorer"):
+        from . import explorer
+
+        return getattr(explorer, name)
+    raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+
+
+__all__ += ["write_explorer", "screenshot_explorer"]

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from .loadcache import memo_frame
+from .memo import memo_frame
 from .paths import FIXTURES_DIR, SHARED_CORPORA
 
-LABEL_FILES = {"seed": "theme_labels_seed.csv", "corpora": "theme_labels_corpora.csv",
-               "cctv": "theme_labels_cctv.csv"}
+LABEL_FILES = {"seed": "theme_labels_seed.csv", "seed_e": "theme_labels_seed_e.csv",
+               "corpora": "theme_labels_corpora.csv", "cctv": "theme_labels_cctv.csv",
+               "cctv2": "theme_labels_cctv2.csv"}
 XWLB_FILE = "xwlb_2020_2022.jsonl.xz"
 # the ../shared/corpora files the CCTV fixtures' paragraphs are read from
-CORPORA_FILES = {"corpora": (XWLB_FILE,), "cctv": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE)}
+CORPORA_FILES = {"corpora": (XWLB_FILE,), "cctv": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE),
+                 "cctv2": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE)}
 
 
 def _split_themes(value) -> tuple[str, ...]:
@@ -43,18 +45,22 @@ def load_theme_labels(which: str = "seed", corpora_dir: str | Path | None = None
     Returns doc_id, para_no, themes (tuple of theme ids, empty = no theme), note, text (and `half` for
     "cctv").
     - "seed": paragraphs of the seed articles (data/raw, numbered as `paragraphs(load_corpus())`).
+    - "seed_e": the same 81 paragraphs coded later by another blind coder (E), who read "following the
+      Party's instructions" in the mobilisation definition literally where the first coders did not.
     - "corpora": 75 CCTV paragraphs of 2020-2022; the fixture holds only ids and labels (item_id, line_no,
       sha), the text is read from ../shared/corpora/xwlb_2020_2022.jsonl.xz and checked against `sha`.
     - "cctv": 156 CCTV paragraphs of 2012-2022 naming united-front actors, the adjudicated consensus of
       two coders; same form, read from both xwlb files; `half` is "dev" (the half rules were tuned on)
       or "heldout" (never looked at while tuning), split by item with a fixed seed.
+    - "cctv2": 150 CCTV paragraphs of 2012-2022 (one per item), a second blind set coded by two other coders
+      and adjudicated, held out from every codebook revision; same form, read from both xwlb files.
     The CCTV fixtures return None when their ../shared file is absent (a fresh clone has no ../shared).
     The coders saw only the codebook's definitions.
     """
     if which not in LABEL_FILES:
         raise ValueError(f"which must be one of {sorted(LABEL_FILES)}, not {which!r}")
     labels = pd.read_csv(FIXTURES_DIR / LABEL_FILES[which], dtype=str, keep_default_na=False)
-    if which == "seed":
+    if which in ("seed", "seed_e"):
         from .corpus import load_corpus, paragraphs
 
         paras = paragraphs(load_corpus())
@@ -62,7 +68,8 @@ def load_theme_labels(which: str = "seed", corpora_dir: str | Path | None = None
         out = labels.merge(paras[["doc_id", "para_no", "text"]], on=["doc_id", "para_no"], how="left")
         missing = out[out["text"].isna()]
         if len(missing):
-            raise ValueError(f"seed labels name paragraphs not in the corpus: {missing[['doc_id', 'para_no']].values.tolist()}")
+            raise ValueError(f"{which} labels name paragraphs not in the corpus: "
+                             f"{missing[['doc_id', 'para_no']].values.tolist()}")
     else:
         import json
         import lzma
@@ -104,4 +111,5 @@ def load_theme_labels(which: str = "seed", corpora_dir: str | Path | None = None
         if "half" in labels:
             out["half"] = labels["half"]
     out["themes"] = out["themes"].map(_split_themes)
-    return out[["doc_id", "para_no", "themes", "note", "text"] + (["half"] if "half" in out else [])].reset_index(drop=True)
+    columns = ["doc_id", "para_no", "themes", "note", "text"] + (["half"] if "half" in out else [])
+    return out[columns].reset_index(drop=True)

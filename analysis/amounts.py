@@ -8,6 +8,12 @@ stand alone before 余/多 (万余元 = 10,000 and more). Qualifiers (近, 超, 
 as in 3000多万元 and 30万余元; 左右, 以上 after) are kept as `bound` and summarised as
 `bound_kind`: exact, at_least, at_most or approx.
 
+Ranges (4至6人, 20-30名, 5至10万元, 二三十人, 三四百名) get bound_kind "range": `amount` is the lower end,
+`amount_high` the upper one (NaN for every other row). An amount given per each (为每户困难家庭发放500元,
+人均1.41万元) keeps the distributive word in `per` and is left out of sums; a head or item count per each
+(每组4至6人, 十人一组) is no count and is dropped, as are slogans (五位一体, 一人一策). 万 and 亿 stand alone
+after a qualifier in front too (近亿元, 超过万名).
+
 Vague quantities (数千人次, 数十万元, 上千名, 几十位, 十几名, 成千上万) get bound_kind "vague": their
 `amount`, `count` and `amount_yuan` are NaN, so no sum includes them, and `magnitude` gives their
 order of magnitude (数千 -> 1000, 数十万 -> 100000, 十几 -> 10). Every other row has `magnitude` too
@@ -27,19 +33,17 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
-from . import cluster as _cluster
+from .dispatch import call, is_dask
 from .lexicon import TERMS_FILE, amount_terms  # noqa: F401 (re-exported)
+from .paths import PROJECT_ROOT  # noqa: F401
 from .places import first_place
 
-from .paths import PROJECT_ROOT  # noqa: F401
-
 AMOUNT_COLUMNS = [
-    "place", "province", "city", "county", "code", "kind", "amount", "amount_yuan", "count",
-    "unit", "currency", "bound", "bound_kind", "magnitude", "given", "given_kind", "counted", "span",
+    "place", "province", "city", "county", "code", "kind", "amount", "amount_high", "amount_yuan", "count",
+    "unit", "currency", "bound", "bound_kind", "magnitude", "per", "given", "given_kind", "counted", "span",
     "start", "end", "clause",
 ]
 _MAGNITUDE = {"万": 1e4, "亿": 1e8, "万亿": 1e12}
@@ -77,14 +81,22 @@ def _lookups() -> dict:
         "not_count": tuple(zip(*(_terms("not_count")[c] for c in ("term", "position")))),
         "given": tuple(zip(*(_terms("given")[c] for c in ("term", "kind")))),
         "ignore": tuple(terms.loc[terms["role"] == "ignore", "term"]),
+        "per": tuple(zip(*(_terms("per")[c] for c in ("term", "position", "kind")))),
     }
+
+
+def _guarded(rows: pd.DataFrame) -> str:
+    """Terms as one alternation, longest first, each behind its `not_after` guard (过 but not 通过, 经过)."""
+    rows = rows.assign(n=rows["term"].str.len()).sort_values("n", ascending=False, kind="mergesort")
+    return "|".join((f"(?<![{re.escape(r.not_after)}])" if r.not_after else "") + re.escape(r.term)
+                    for r in rows.itertuples())
 
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern:
     terms = amount_terms()
     bounds = terms[terms["role"] == "bound"]
-    by_pos = {pos: _alternation(bounds.loc[bounds["position"] == pos, "term"]) for pos in ("before", "inside", "after")}
+    by_pos = {pos: _guarded(bounds[bounds["position"] == pos]) for pos in ("before", "inside", "after")}
     units = _alternation(terms.loc[terms["role"] == "unit", "term"])
     prefixes = []
     for row in _terms("vague", position="before").sort_values("term", key=lambda t: -t.str.len()).itertuples():
@@ -95,8 +107,13 @@ def _pattern() -> re.Pattern:
     idioms = _alternation(_terms("vague", kind="idiom")["term"])
     vague = rf"(?P<vague>{idioms}|[一二三四五六七八九]?十(?:{suffix})|{'|'.join(prefixes)})"
     arabic = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?[十百千]?|\d+(?:\.\d+)?[十百千]?"
-    bare = rf"(?=(?:万|亿)(?:{by_pos['inside']}))"  # 万余元: 万 alone is ten thousand
-    number = rf"{vague}|{arabic}|[{_CN_NUMERAL}]+|{bare}"
+    # a range: 4至6人, 20-30名, 5万至10万元, 5至10万元; 二三十人, 三四百名, 两三千元 (two digits, the smaller first)
+    digit = r"\d+(?:\.\d+)?[十百千]?"
+    ranged = (rf"(?P<lo>{digit}(?:万|亿)?)\s*(?P<to>至|到|-|—|–|~|～)\s*(?P<hi>{digit})(?=万|亿|{units})"
+              rf"|(?P<pair>[一二两三四五六七八九]{{2}}[十百千]?)(?=万|亿|{units})")
+    # 万 or 亿 with no digit before it: 万余元, 亿多元, and after a qualifier in front: 近亿元, 超过万名, 逾万人
+    bare = rf"(?(pre)(?=万|亿)|(?=(?:万|亿)(?:{by_pos['inside']})))"
+    number = rf"{vague}|{ranged}|{arabic}|[{_CN_NUMERAL}]+|{bare}"
     # no start inside a number; after "digit," only when not a thousands group (1,028 vs 2000元,3000元)
     start = rf"(?<![第\d.{_CN_NUMERAL}])(?:(?<!\d,)|(?!\d{{3}}(?![\d.])))"
     return re.compile(
@@ -151,6 +168,36 @@ def _not_a_count(clause: str, start: int, end: int, value: float) -> bool:
         if position == "after" and clause[end:].startswith(term):
             return True
     return False
+
+
+def _value(m: re.Match, mag: str) -> tuple[float, float]:
+    """(amount, upper end) of a match: the upper end is NaN but for a range (4至6人: 4, 6; 二三十人: 20, 30).
+    In 5至10万元 the lower end shares the magnitude (5万); in 5千至1万元 it could not (5千 > 1)."""
+    scale = _MAGNITUDE.get(mag, 1)
+    if m.group("pair"):
+        pair = m.group("pair")
+        first, second = (parse_number(c + pair[2:]) for c in pair[:2])
+        if first >= second:
+            raise ValueError(f"not a range: {pair}")
+        return first * scale, second * scale
+    if m.group("lo"):
+        lo, hi = parse_number(m.group("lo")), parse_number(m.group("hi"))
+        own = m.group("lo")[-1] in "万亿"  # 5万至10万元: its own magnitude
+        return (lo if own or lo > hi else lo * scale), hi * scale
+    return (parse_number(m.group("num")) if m.group("num") else 1.0) * scale, float("nan")
+
+
+def _per(clause: str, start: int, end: int) -> str:
+    """The word an amount is given per, if any: 每户 (为每户困难家庭发放500元), 人均, or 一组 after the
+    unit (十人一组). Time words do not distribute an amount (每天派两名志愿者, 每年列支1亿元)."""
+    for term, position, kind in _lookups()["per"]:
+        if position == "after" and kind == "per" and clause.startswith(term, end):
+            return term
+    before = _BEFORE_SPLIT.split(clause[max(0, start - 12):start])[-1]
+    at = max((before.rfind(t), t) for t, position, kind in _lookups()["per"] if position == "before" and kind == "per")
+    if at[0] < 0 or any(before.startswith(t, at[0]) for t, _, kind in _lookups()["per"] if kind == "time"):
+        return ""
+    return before[at[0]:at[0] + max(len(at[1]), 2)]
 
 
 def parse_number(text: str) -> float:
@@ -210,8 +257,10 @@ def _clause_place(clause: str, province: str) -> dict | None:
 def extract_amounts(text: str, province: str = "", place: str = "") -> pd.DataFrame:
     """One row per amount in `text`: place (the place its clause is about) with province, city,
     county, code; kind (money/people/items); amount (in its unit: yuan for money, a count
-    otherwise), amount_yuan (money only), count (people and items only); unit; bound (the
-    qualifiers as written, "+"-joined: "近", "约+多"); bound_kind (exact/at_least/at_most/approx);
+    otherwise; a range's lower end), amount_high (a range's upper end, else NaN), amount_yuan (money
+    only), count (people and items only); unit; bound (the qualifiers as written, "+"-joined: "近",
+    "约+多", a range's "至"); bound_kind (exact/at_least/at_most/approx/range/vague); per (每户, 人均:
+    money given per each, else "");
     given, given_kind (for money: the nearest word before it saying what was given: 捐款,
     医疗物资...); counted (the words after a count: 机关党员干部); span, start, end, clause.
 
@@ -237,29 +286,33 @@ def extract_amounts(text: str, province: str = "", place: str = "") -> pd.DataFr
                 kind = _lookups()["kind"][unit]
                 mag = m.group("mag") or ""
                 qualifiers = [q for q in (m.group(g) for g in ("pre", "mid", "post", "suf")) if q]
+                high = float("nan")
                 if m.group("vague"):
                     word, magnitude = _vague_magnitude(m.group("vague"), mag)
                     value, bound_kind = float("nan"), "vague"
                     qualifiers.append(word)
                 else:
                     try:
-                        value = (parse_number(m.group("num")) if m.group("num") else 1.0) * _MAGNITUDE.get(mag, 1)
+                        value, high = _value(m, mag)
                     except ValueError:
-                        continue  # numerals that make no number (十五两: 两 is a measure there)
-                    magnitude, bound_kind = _order(value), _bound_kind(qualifiers)
+                        continue  # numerals that make no number (十五两: 两 is a measure there; 九一)
+                    magnitude = _order(value)
+                    bound_kind = "range" if high == high else _bound_kind(qualifiers)
+                    qualifiers += [m.group("to")] if m.group("to") else []
                 cn_only = not re.search(r"\d", m.group("num"))
                 if kind == "items" and cn_only and not m.group("vague") and value < 10:
                     continue  # 一个个, 两个维护, 四个意识: slogans and idioms, not counts
-                if kind != "money" and _not_a_count(clause, m.start(), m.end(), value):
-                    continue
+                per = _per(clause, m.start(), m.end())
+                if kind != "money" and (per or _not_a_count(clause, m.start(), m.end(), value)):
+                    continue  # 每组4至6人, 十人一组: so many per group, not people counted
                 currency = _currency(unit, clause[:m.start()]) if kind == "money" else ""
                 given = _given(clause[last_end:m.start()]) if kind == "money" else ("", "")
                 rows.append({
-                    **current, "kind": kind, "amount": value,
+                    **current, "kind": kind, "amount": value, "amount_high": high,
                     "amount_yuan": value if currency == "CNY" else float("nan"),
                     "count": value if kind != "money" else float("nan"),
                     "unit": (mag + unit) if kind == "money" else unit, "currency": currency,
-                    "bound": "+".join(qualifiers), "bound_kind": bound_kind, "magnitude": magnitude,
+                    "bound": "+".join(qualifiers), "bound_kind": bound_kind, "magnitude": magnitude, "per": per,
                     "given": given[0], "given_kind": given[1],
                     "counted": _counted(clause[m.end():]) if kind != "money" else "",
                     "span": m.group(0), "start": start, "end": end, "clause": clause,
@@ -274,8 +327,8 @@ def unit_amounts(units: pd.DataFrame) -> pd.DataFrame:
     extract_amounts columns). An amount whose own clause names a place below or at the unit's
     place keeps that finer place (米易县 inside the 攀枝花 section); otherwise it takes the unit's
     place (the district of a clause, the city of a section, the article's region)."""
-    if _cluster.is_dask(units):
-        return _cluster.unit_amounts(units)
+    if is_dask(units):
+        return call("unit_amounts", units)
     frames = []
     for u in units.itertuples(index=False):
         found = extract_amounts(u.text, u.province)
@@ -302,15 +355,16 @@ def amounts_by_place(units: pd.DataFrame, amounts: pd.DataFrame, by: str = "city
     its text), persons (sum of head counts in 人/名/位), person_times (sum of 人次), money_yuan (sum
     of yuan amounts as written, so a lower bound where amounts carry 余/多/超), n_money (the yuan
     amounts summed), n_vague (vague amounts, 数千人次 or 数十万元: left out of every sum) and
-    n_foreign (money in another currency, 100万美元: left out of money_yuan).
+    n_foreign (money in another currency, 100万美元: left out of money_yuan) and n_per (money per
+    head or household, 每户500元, 人均1.41万元: left out of money_yuan). A range (5至10万元) adds its lower end.
     Sums add every count the text gives, which can count the same people twice."""
-    if _cluster.is_dask(units) or _cluster.is_dask(amounts):
-        return _cluster.amounts_by_place(units, amounts, by)
+    if is_dask(units) or is_dask(amounts):
+        return call("amounts_by_place", units, amounts, by)
     chars = units.assign(n=units["text"].str.len()).groupby(by, sort=False).agg(
         n_units=("text", "size"), n_chars=("n", "sum"))
     amounts = amounts.merge(units[["doc_id", "para_no", "unit_no", by]], on=["doc_id", "para_no", "unit_no"],
                             suffixes=("_amount", "")) if by not in amounts.columns else amounts
-    exact = amounts[amounts["bound_kind"] != "vague"]
+    exact = amounts[(amounts["bound_kind"] != "vague") & (amounts["per"].fillna("") == "")]
     people = exact[exact["kind"] == "people"]
     money = exact[exact["kind"] == "money"]
     yuan = money[money["currency"] == "CNY"]
@@ -321,7 +375,8 @@ def amounts_by_place(units: pd.DataFrame, amounts: pd.DataFrame, by: str = "city
         n_money=yuan.groupby(by).size(),
         n_vague=amounts[amounts["bound_kind"] == "vague"].groupby(by).size(),
         n_foreign=money[money["currency"] != "CNY"].groupby(by).size(),
+        n_per=amounts[(amounts["kind"] == "money") & (amounts["per"].fillna("") != "")].groupby(by).size(),
     )
-    counts = ["persons", "person_times", "money_yuan", "n_money", "n_vague", "n_foreign"]
+    counts = ["persons", "person_times", "money_yuan", "n_money", "n_vague", "n_foreign", "n_per"]
     out = out.fillna({c: 0 for c in counts})
-    return out.astype({c: int for c in ("n_money", "n_vague", "n_foreign")}).reset_index()
+    return out.astype({c: int for c in ("n_money", "n_vague", "n_foreign", "n_per")}).reset_index()

@@ -24,11 +24,22 @@ from pathlib import Path
 
 import nbformat
 
-from .kernels import (CELL_TIMEOUT, REPORT_FILE, REPORT_NOTEBOOK_PREFIX, BuildError, NotebookRun,  # noqa: F401
-                      _shutdown, _study_env, execute_notebook, find_notebooks, prestart_kernel)
+from .kernels import (  # noqa: F401
+    CELL_TIMEOUT,
+    REPORT_FILE,
+    REPORT_NOTEBOOK_PREFIX,
+    BuildError,
+    NotebookRun,
+    _shutdown,
+    _study_env,
+    execute_notebook,
+    find_notebooks,
+    prestart_kernel,
+)
 from .outputs import default_out, output_dirs, write_tables_readme
 from .paths import NOTEBOOKS_DIR, REPORTS_DIR  # noqa: F401 (re-exported)
 from .render import _report_title, html_text, render_html  # noqa: F401 (re-exported)
+
 
 def build(
     selectors=None,
@@ -42,6 +53,7 @@ def build(
     html: bool = True,
     progress: bool = True,
     jobs: int | None = None,
+    explorer: bool | None = None,
 ) -> list[NotebookRun]:
     """Execute the selected notebooks (default: all) in order; write executed copies and HTML.
 
@@ -168,7 +180,40 @@ def build(
             html_pool.shutdown(cancel_futures=True)
     if tables_dir.exists():
         write_tables_readme(tables_dir)
+    if explorer if explorer is not None else (html and not selectors):
+        write_study_explorer(corpus, out_dir, figures_dir, cache_dir=cache_dir, progress=progress)
     return runs
+
+
+def write_study_explorer(corpus, out_dir: Path, figures_dir: Path, cache_dir=None, progress: bool = True) -> Path:
+    """The evidence explorer of the build's study (`explorer.html` beside the report) and a screenshot of each of
+    its views in the figures folder (when a browser is installed). The corpus and its coding come from the caches
+    the notebooks filled."""
+    import warnings
+
+    from .explorer import screenshot_explorer, write_explorer
+    from .explorer.shots import why_no_browser
+    from .study import Study, default_study
+
+    study = corpus if isinstance(corpus, Study) else default_study(corpus)
+    saved = {k: os.environ.get(k) for k in list(study.environment()) + ["ANALYSIS_CACHE_DIR"]}
+    if cache_dir is not None:
+        os.environ["ANALYSIS_CACHE_DIR"] = str(cache_dir)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # notebook 01 shows the load's warnings
+            articles = study.corpus(progress=progress)
+            page = write_explorer(out_dir, articles, group_fields=list(study.group_by) or None,
+                                  period=study.period or "year", title=study.title)
+        if why_no_browser() is None:
+            screenshot_explorer(page, figures_dir)
+        return page
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def warm_load(corpus, cache_dir: Path | str | None = None, progress: bool = True) -> None:
@@ -180,7 +225,6 @@ def warm_load(corpus, cache_dir: Path | str | None = None, progress: bool = True
 
     from .corpus import load_corpus, paragraphs
     from .segment import tokenize_corpus
-
     from .study import Study, default_study
 
     if os.environ.get("ANALYSIS_SCHEDULER"):  # a cluster cleans it (and caches its dataset) itself

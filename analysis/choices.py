@@ -165,7 +165,8 @@ def choose(corpus: pd.DataFrame, by=None, period: str | None = None, few: int = 
             k = len(present(corpus, field))
             source = "the study's first group field" if by else "the first field"
             groups = Choice(field, f"{field}, {source} with two values or more ({k:,} values; "
-                                   f"the {min(k, n_shown)} with most text are shown{', the rest as other' if k > n_shown else ''})")
+                                   f"the {min(k, n_shown)} with most text are shown"
+                                   f"{', the rest as other' if k > n_shown else ''})")
             shown = tuple(top_groups(corpus, field, n=n_shown))
     chosen = periods(corpus, period)
     if chosen is None:

@@ -10,6 +10,7 @@ from .build import REPORT_FILE, REPORT_NOTEBOOK_PREFIX, BuildError, build, defau
 from .outputs import default_out, output_dirs
 from .paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: build (the notebooks, report and explorer of a study), init (a starter study), explore."""
     import argparse
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="write figures/, tables/, executed/ and the HTML under DIR (default: figures/ and reports/ "
                         "for the seed study, build/ beside a study file, build/<corpus name>/ for --corpus)")
     b.add_argument("--no-html", action="store_true", help="write executed notebooks only")
+    b.add_argument("--no-explorer", action="store_true", help="do not write the evidence explorer")
     b.add_argument("--quiet", action="store_true", help="no progress bars")
     b.add_argument("-j", "--jobs", type=int, default=None,
                    help="run this many analysis notebooks at a time (the report runs last); "
@@ -83,7 +85,7 @@ def _build(args) -> int:
     reports = output_dirs(out)["reports"]
     try:
         runs = build(args.notebooks, corpus=corpus, out=out, html=not args.no_html, progress=not args.quiet,
-                     jobs=args.jobs)
+                     jobs=args.jobs, explorer=False if args.no_explorer else None)
     except BuildError as exc:
         done = getattr(exc, "runs", [])
         if done:
@@ -96,6 +98,8 @@ def _build(args) -> int:
     written = [_shown(r.html) for r in runs if r.html]
     if (reports / REPORT_FILE).exists() and any(r.name.startswith(REPORT_NOTEBOOK_PREFIX) for r in runs):
         written.append(_shown(reports / REPORT_FILE))
+    if (reports / "explorer.html").exists() and not args.notebooks and not args.no_explorer:
+        written.append(_shown(reports / "explorer.html"))
     if written:
         print("wrote: " + ", ".join(written))
     print(f"build finished in {time.perf_counter() - started:.1f} s")

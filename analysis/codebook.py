@@ -1,11 +1,12 @@
-"""The theme codebook, data/lexicon/themes.toml: read, checked (errors name the file, line, theme and
-key) and returned as a table of rules, one row per theme, plus the set formulas and list rules.
-`analysis.themes` codes paragraphs with it.
+"""The theme codebook, themes.toml (the package's default, a project's own copy in data/lexicon/, or a study's):
+read, checked (errors name the file, line, theme and key) and returned as a table of rules, one row per theme,
+plus the set formulas and list rules. `analysis.themes` codes paragraphs with it.
 """
 from __future__ import annotations
 
 import re
 import tomllib
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -47,6 +48,11 @@ def _key_line(source: str, start: int, key: str) -> int:
     return start
 
 
+def _where(path, source: str, start: int, name: str, key: str | None = None) -> str:
+    """Where an error is in the codebook: the file, the line of `key` in the theme (or of its header), the theme."""
+    return f"{path}, line {_key_line(source, start, key) if key else start}: theme '{name}'"
+
+
 def _word_list(value, where: str, key: str, required: bool) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
         raise CodebookError(f"{where}: key '{key}' must be a list of strings, e.g. {key} = [\"捐款\", \"捐物\"]")
@@ -62,7 +68,7 @@ def _word_list(value, where: str, key: str, required: bool) -> tuple[str, ...]:
 
 
 def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
-    """Read and check the theme codebook (default: the active study's, else data/lexicon/themes.toml).
+    """Read and check the theme codebook (default: the active study's, else themes.toml of the lexicon).
 
     Returns one row per theme, in file order: id, zh, en, label ("捐款捐物 Donations of money & goods"),
     definition, keywords, require, exclude (tuples of strings). A malformed file raises CodebookError
@@ -101,9 +107,7 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
     for n, theme in enumerate(themes):
         start = headers[n] if n < len(headers) else 1
         name = theme.get("id", f"#{n + 1}") if isinstance(theme, dict) else f"#{n + 1}"
-        where = lambda key=None: (  # noqa: E731 - small local formatter
-            f"{path}, line {_key_line(source, start, key) if key else start}: theme '{name}'"
-        )
+        where = partial(_where, path, source, start, name)
         for key in REQUIRED_KEYS:
             if key not in theme:
                 raise CodebookError(f"{where()}: missing key '{key}' (required: {', '.join(REQUIRED_KEYS)})")

@@ -6,6 +6,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from .parallel import iter_chunks, workers_for
+
 SHINGLE = 5  # characters per shingle: long enough that ordinary phrases of the genre rarely align
 NUM_PERM = 64
 # LSH only proposes candidates; each is then checked by its exact Jaccard similarity, so a false candidate
@@ -51,8 +53,6 @@ def near_duplicates(corpus: pd.DataFrame, threshold: float = 0.8, *, num_perm: i
     """
     from datasketch import LeanMinHash, MinHash, MinHashLSH
     from tqdm.auto import tqdm
-
-    from .corpus import iter_chunks, workers_for
 
     ids = corpus["doc_id"].tolist()
     texts = corpus["text"].fillna("").tolist()

@@ -22,8 +22,8 @@ from tqdm.auto import tqdm  # noqa: E402
 from traitlets import default  # noqa: E402
 
 from .outputs import ENV_CORPUS, ENV_FIGURES, ENV_TABLES  # noqa: E402
-
 from .paths import NOTEBOOKS_DIR, PROJECT_ROOT  # noqa: E402
+
 REPORT_NOTEBOOK_PREFIX = "05"
 REPORT_FILE = "report.html"
 CELL_TIMEOUT = 600  # seconds per cell
@@ -98,8 +98,8 @@ def _first_line(source: str) -> str:
 def _redirect_cell(figures_dir: Path | None, cache_dir: Path | None):
     lines = ["import pathlib as _pathlib"]
     if figures_dir is not None:
-        lines += ["import analysis.plots as _plots",
-                  f"_plots.FIGURES_DIR = _pathlib.Path({str(figures_dir)!r})"]
+        lines += ["import analysis.outputs as _outputs",
+                  f"_outputs._current['figures'] = _pathlib.Path({str(figures_dir)!r})"]
     if cache_dir is not None:  # every cache (corpus, regions, tokens, themes, counts) goes there
         lines += ["import os as _os",
                   f"_os.environ['ANALYSIS_CACHE_DIR'] = {str(cache_dir)!r}"]

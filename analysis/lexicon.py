@@ -1,5 +1,7 @@
-"""Every data file the analysis reads from data/lexicon/ (word lists and rules a researcher edits),
-read here and nowhere else. Each file starts with a comment saying what it is and where its entries came
+"""Every lexicon file the analysis reads (word lists and rules a researcher edits), read here and nowhere
+else. The defaults ship in the package (analysis/resources/lexicon/); a project's own copy of a file, in
+data/lexicon/ or $ANALYSIS_LEXICON_DIR, overrides its default (`paths.lexicon_file`: resolved when the package
+is imported). Each file starts with a comment saying what it is and where its entries came
 from; the readers skip it. The theme codebook (themes.toml) is parsed and checked by
 `themes.load_codebook`, which takes its path from here.
 """
@@ -13,19 +15,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from .paths import LEXICON_DIR
+from .paths import LEXICON_DIR, lexicon_file  # noqa: F401 (LEXICON_DIR re-exported)
 
-CHROME_FILE = LEXICON_DIR / "chrome.csv"
-CORRECTIONS_CSV = LEXICON_DIR / "corrections.csv"
-PAGE_RULES_FILE = LEXICON_DIR / "page_chrome.csv"
-USER_DICT = LEXICON_DIR / "user_dict.txt"
-STOPWORDS = LEXICON_DIR / "stopwords.txt"
-GENRE_STOPWORDS = LEXICON_DIR / "stopwords_genre.txt"
-RULES_FILE = LEXICON_DIR / "place_rules.csv"
-CORRECTIONS_FILE = LEXICON_DIR / "gazetteer_corrections.csv"
-TERMS_FILE = LEXICON_DIR / "amount_terms.csv"
-GLOSSARY_FILE = LEXICON_DIR / "glossary.csv"
-CODEBOOK_FILE = LEXICON_DIR / "themes.toml"
+CHROME_FILE = lexicon_file("chrome.csv")
+CORRECTIONS_CSV = lexicon_file("corrections.csv")
+PAGE_RULES_FILE = lexicon_file("page_chrome.csv")
+USER_DICT = lexicon_file("user_dict.txt")
+STOPWORDS = lexicon_file("stopwords.txt")
+GENRE_STOPWORDS = lexicon_file("stopwords_genre.txt")
+RULES_FILE = lexicon_file("place_rules.csv")
+CORRECTIONS_FILE = lexicon_file("gazetteer_corrections.csv")
+TERMS_FILE = lexicon_file("amount_terms.csv")
+GLOSSARY_FILE = lexicon_file("glossary.csv")
+CODEBOOK_FILE = lexicon_file("themes.toml")
 
 
 # A study file adds its own files to these defaults; `analysis.study` names them in the environment (so notebook

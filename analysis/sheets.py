@@ -175,7 +175,8 @@ def read_coding_sheet(path: str | Path, *, paras: pd.DataFrame | None = None, co
             if para_no != float(str(values["para_no"]).strip()):
                 raise ValueError
         except ValueError:
-            raise ValueError(f"{path}, row {i}, column 'para_no': {values['para_no']!r} is not a whole number") from None
+            raise ValueError(f"{path}, row {i}, column 'para_no': {values['para_no']!r} "
+                             "is not a whole number") from None
         doc_ids.append(str(values["doc_id"]).strip())
         para_nos.append(para_no)
         themes.append(tuple(t for t in ids if _cell(values[t], f"{path}, row {i}, column {t!r}")))
@@ -189,5 +190,6 @@ def read_coding_sheet(path: str | Path, *, paras: pd.DataFrame | None = None, co
         have = set(zip(paras["doc_id"].astype(str), paras["para_no"].astype(int)))
         for i, key in enumerate(zip(doc_ids, para_nos)):
             if key not in have:
-                raise ValueError(f"{path}, row {i + 2}: paragraph (doc_id={key[0]}, para_no={key[1]}) is not in the corpus")
+                raise ValueError(f"{path}, row {i + 2}: paragraph (doc_id={key[0]}, para_no={key[1]}) "
+                                 "is not in the corpus")
     return labels

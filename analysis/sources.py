@@ -1,7 +1,7 @@
 """What `load_corpus` reads: folders of .txt/.html files, table exports (CSV, JSONL, Parquet; compressed
 or not) and lists of these, turned into records (one dict per article, fields under the corpus's names).
 
-No cleaning happens here; `corpus.py` decodes, cleans and caches. Bad input raises `CorpusError`
+No cleaning happens here; `analysis.corpus` cleans and caches. Bad input raises `CorpusError`
 naming the file and the line or row; `collect` (errors="skip") returns it instead, to be listed.
 """
 from __future__ import annotations
@@ -14,12 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .decoding import CorpusError, decode_bytes
 from .paths import RAW_DIR
-
-
-class CorpusError(ValueError):
-    """A file or row that cannot become an article; the message names the file (and line/row) and the problem."""
-
 
 TEXT_SUFFIXES = {".txt"}
 PAGE_SUFFIXES = {".html", ".htm"}
@@ -123,8 +119,6 @@ def table_bytes(path: Path) -> bytes | None:
 def _text_of(path: Path, data: bytes | None = None) -> str:
     """A (possibly compressed) text file's content, its encoding sniffed from the bytes like an
     article's (exports from Chinese sites come in GB18030 too); damaged bytes are replaced."""
-    from .corpus import decode_bytes
-
     if data is None:
         data = table_bytes(path)
     try:
@@ -230,3 +224,18 @@ def fingerprint(path: Path) -> str:
         parts = sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in path.rglob("*") if p.is_file())
         return hashlib.sha1(repr(parts).encode()).hexdigest()
     return f"{path.resolve()}:{st.st_size}:{st.st_mtime_ns}"
+
+
+# ---------------------------------------------------------------- a written corpus dataset
+
+DATASET_MARKER = "_corpus.json"  # what write_corpus leaves in a folder it wrote (analysis.cluster)
+
+
+def is_dataset(source) -> bool:
+    """A folder written by write_corpus (it holds the marker _corpus.json)."""
+    try:
+        if source is None or isinstance(source, (list, tuple)):
+            return False
+        return (Path(source) / DATASET_MARKER).is_file()
+    except (TypeError, OSError):
+        return False

@@ -5,7 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-STUDY_TEMPLATE = '''# A study: everything that makes it, in one file (`python -m analysis build --study {folder}/study.toml`).
+STUDY_TEMPLATE = '''# A study: everything that makes it, in one file (`python -m analysis build \
+--study {folder}/study.toml`).
 # Paths are relative to this file. Unknown keys are errors (a typo is not silently ignored).
 
 # The report's title, and its section 1 (Markdown): the question the study asks of its articles.
@@ -40,7 +41,8 @@ sources = ["articles"]
 # period = "year"
 '''
 
-LEXICON_TEMPLATE = "# Extra words for the segmenter, one per line (jieba format: word [freq] [tag]), e.g.\n# 社情民意 10 n\n"
+LEXICON_TEMPLATE = ("# Extra words for the segmenter, one per line (jieba format: word [freq] [tag]), e.g.\n"
+                    "# 社情民意 10 n\n")
 STOPWORDS_TEMPLATE = "# Extra stopwords, one per line; lines starting with # are comments.\n"
 
 

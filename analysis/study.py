@@ -23,8 +23,17 @@ import pandas as pd
 
 from .choices import PERIODS, TEXT_COLUMNS
 from .lexicon import CODEBOOK_FILE
-from .outputs import (ENV_CORPUS, ENV_FIGURES, ENV_TABLES, PROJECT_ROOT, SEED_SOURCE, _current, corpus_name,
-                      default_out, output_dirs)
+from .outputs import (
+    ENV_CORPUS,
+    ENV_FIGURES,
+    ENV_TABLES,
+    PROJECT_ROOT,
+    SEED_SOURCE,
+    _current,
+    corpus_name,
+    default_out,
+    output_dirs,
+)
 
 SEED_STUDY = PROJECT_ROOT / "data" / "study.toml"
 ENV_STUDY = "ANALYSIS_STUDY"
@@ -84,7 +93,7 @@ class Study:
         """The study's articles with `year` and `label` columns (bad items skipped and audited)."""
         from .corpus import load_corpus
 
-        activate(self)
+        use_files(self)
         # errors="skip": a real corpus has empty or broken items; they are warned about and listed in the
         # cleaning audit (rule "skipped", notebook 01) instead of stopping the analysis of the rest
         kwargs.setdefault("errors", "skip")
@@ -225,17 +234,21 @@ def load_study(path: str | Path | None = None, *, out: str | Path | None = None)
     return activate(study)
 
 
+def use_files(study: Study) -> Study:
+    """Make the layers below read `study`'s own lexicon, stopwords, codebook and glossary (the environment)."""
+    os.environ.update(study.environment())
+    return study
+
+
 def activate(study: Study) -> Study:
     """Make `study` the one the package reads: its files (environment) and its output folders."""
-    from . import plots
-
-    os.environ.update(study.environment())
+    use_files(study)
     if os.environ.get(ENV_FIGURES) and study.out is not None and \
             Path(os.environ[ENV_FIGURES]).parent == Path(study.out):
         dirs = {"figures": Path(os.environ[ENV_FIGURES]), "tables": Path(os.environ.get(ENV_TABLES, ""))}
     else:
         dirs = output_dirs(study.out)
-    plots.FIGURES_DIR, _current["tables"] = dirs["figures"], dirs["tables"]
+    _current["figures"], _current["tables"] = dirs["figures"], dirs["tables"]
     return study
 
 
@@ -273,5 +286,5 @@ def with_study_columns(corpus: pd.DataFrame) -> pd.DataFrame:
     return corpus
 
 
-__all__ = ["Study", "StudyError", "load_study", "read_study", "default_study", "activate", "study_corpus",
+__all__ = ["Study", "StudyError", "load_study", "read_study", "default_study", "activate", "use_files", "study_corpus",
            "with_study_columns", "corpus_name", "CODEBOOK_FILE"]

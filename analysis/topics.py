@@ -11,9 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .plots import SEED
+from .paths import SEED
 from .themes import _labels, theme_ids
-
 
 # ---------------------------------------------------------------- data-driven check: NMF topics
 

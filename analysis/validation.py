@@ -226,7 +226,8 @@ def suggest_rules(coded: pd.DataFrame, labels: pd.DataFrame, codebook=None, *, t
         missed, clean = human[:, j] & ~machine[:, j], ~human[:, j] & ~machine[:, j]
         parts = {"keyword": (merged.loc[missed, _KEY + ["text"]], merged.loc[clean, _KEY + ["text"]])}
         s = sentences[sentences["theme"] == tid].merge(
-            pd.DataFrame({"doc_id": merged["doc_id"], "para_no": merged["para_no"], "_over": machine[:, j] & ~human[:, j]}),
+            pd.DataFrame({"doc_id": merged["doc_id"], "para_no": merged["para_no"],
+                          "_over": machine[:, j] & ~human[:, j]}),
             on=_KEY)
         s = s.rename(columns={"sentence": "text"})[_KEY + ["text", "_over"]]
         parts["exclude"] = (s[s["_over"]], s[~s["_over"]])

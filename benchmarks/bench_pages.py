@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from analysis.clean import clean_text  # noqa: E402
 from analysis.corpus import CorpusError  # noqa: E402
-from analysis.paths import SHARED_DIR  # noqa: E402
 from analysis.pages import decode_page, extract_page, score_page  # noqa: E402
+from analysis.paths import SHARED_DIR  # noqa: E402
 
 PAGES_DIR = SHARED_DIR / "html-pages"
 OWN_PAGES_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "pages"
@@ -135,7 +135,8 @@ def report(pages_dir: Path, verbose: bool = False) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=Path, nargs="+", default=[PAGES_DIR, OWN_PAGES_DIR],
-                        help="folders of NAME.html + NAME.gold.json (default: ../shared/html-pages and tests/fixtures/pages)")
+                        help="folders of NAME.html + NAME.gold.json "
+                             "(default: ../shared/html-pages and tests/fixtures/pages)")
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per page and extractor")
     args = parser.parse_args()
     for pages in args.pages:

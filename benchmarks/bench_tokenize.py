@@ -31,7 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from analysis import load_corpus  # noqa: E402
-from analysis.segment import _workers, get_tokenizer, tokenize, tokenize_corpus  # noqa: E402
+from analysis.segment import get_tokenizer, tokenize, tokenize_corpus  # noqa: E402
+from analysis.segment.workers import _workers  # noqa: E402
 
 TARGET_RATIO = 15.0
 TARGET_AGREEMENT = 0.995

@@ -27,7 +27,7 @@ def shared(scope: str):
 def pytest_collection_modifyitems(config, items):
     if not MUTANTS:
         return
-    keep = [item for item in items if item.nodeid.split("::")[0] == f"tests/test_{MUTANTS}.py"]
+    keep = [item for item in items if item.nodeid.split("::")[0] == f"tests/test_{MUTANTS}.py"]  # its own tests
     dropped = [item for item in items if item not in keep]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
@@ -40,7 +40,7 @@ def _fresh_memos_under_mutants():
         import sys
 
         for name, module in list(sys.modules.items()):
-            if name == f"analysis.{MUTANTS}" or name.startswith(f"analysis.{MUTANTS}."):
+            if name.startswith(f"analysis.{MUTANTS}"):  # places: places_gazetteer, places_units too
                 for value in list(vars(module).values()):
                     if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", "") == name:
                         value.cache_clear()

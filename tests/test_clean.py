@@ -5,13 +5,24 @@ import pandas as pd
 import pytest
 
 from analysis import cleaning_audit
-from analysis.corpus import read_text
-from analysis.paths import RAW_DIR
 from analysis.clean import (
-    RULE_ORDER, clean_document, clean_text, dateline, is_pinyin_syllable, marked_caption, normalise,
-    numbered_caption, parse_meta_line, related_list, signoff, split_headings, strip_pinyin,
+    RULE_ORDER,
+    clean_document,
+    clean_text,
+    dateline,
+    is_pinyin_syllable,
+    marked_caption,
+    normalise,
+    numbered_caption,
+    parse_meta_line,
+    related_list,
+    signoff,
+    split_headings,
+    strip_pinyin,
     to_simplified,
 )
+from analysis.corpus import read_text
+from analysis.paths import RAW_DIR
 
 CHROME = [
     "您的位置", "首页", "分享到", "编辑:", "关键词", "原标题", "http://", "相关焦点", "更多",
@@ -149,7 +160,8 @@ def test_outlet_credit_with_a_colon_goes_to_the_audit_and_datelines_stay(corpus)
     for line, expected in [("央视网消息(新闻联播):全国政协主席汪洋主持会议。", ["全国政协主席汪洋主持会议。"]),
                            ("本报讯:市政协组织委员下沉社区。", ["市政协组织委员下沉社区。"]),
                            ("央视网消息:", []),
-                           ("新华社北京3月1日电(记者 张三)中共中央印发通知。", ["新华社北京3月1日电(记者 张三)中共中央印发通知。"]),
+                           ("新华社北京3月1日电(记者 张三)中共中央印发通知。",
+                            ["新华社北京3月1日电(记者 张三)中共中央印发通知。"]),
                            ("消息传来,委员们纷纷捐款。", ["消息传来,委员们纷纷捐款。"]),
                            ("各民主党派积极建言献策:一是加强防控。", ["各民主党派积极建言献策:一是加强防控。"])]:
         assert dateline([line])[0] == expected, line

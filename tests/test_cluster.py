@@ -1,4 +1,4 @@
-"""The cluster path (analysis/cluster.py) on a LocalCluster of 2 worker processes: every heavy stage gives
+"""The cluster path (analysis/cluster/) on a LocalCluster of 2 worker processes: every heavy stage gives
 exactly the pandas path's table, on the seed corpus and on a 2,000-item sample of ../shared/corpora; a
 written Parquet corpus loads back equal; a killed worker does not change a result; bad files are named."""
 from __future__ import annotations
@@ -16,6 +16,7 @@ pytest.importorskip("distributed", reason="the cluster extra is not installed: p
 
 import analysis as A  # noqa: E402
 from analysis import cluster  # noqa: E402
+from analysis.cluster.client import _to_dask  # noqa: E402
 from analysis.sources import CorpusError  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +38,8 @@ def _rows(frame: pd.DataFrame, keys) -> pd.DataFrame:
     return frame.sort_values(keys, kind="mergesort").reset_index(drop=True)
 
 
-def check_stages(ref: pd.DataFrame, ddf, client, places_limit: int | None = None, groupings=(None, "doc_id", ["doc_id", "section"])) -> None:
+def check_stages(ref: pd.DataFrame, ddf, client, places_limit: int | None = None,
+                 groupings=(None, "doc_id", ["doc_id", "section"])) -> None:
     """Every stage on the dask corpus `ddf` equals the pandas path on `ref` (the same corpus)."""
     ddf = ddf.persist()  # kept in the workers' memory: each check below starts from it, as a user would
     got = ddf.compute().reset_index(drop=True)
@@ -112,10 +114,23 @@ def test_seed_corpus_every_stage_on_the_cluster(corpus, client, tmp_path):
 
 
 def test_dispatch_needs_no_client_for_dask_input(corpus, client):
-    ddf = cluster._to_dask(corpus, client)
+    ddf = _to_dask(corpus, client)
     assert cluster.is_dask(ddf) and not cluster.is_dask(corpus)
     pd.testing.assert_frame_equal(A.term_frequencies(ddf, "province", top=20),
                                   A.term_frequencies(corpus, "province", top=20))
+
+
+def test_theme_share_intervals_and_differences_on_the_cluster_equal_the_pandas_ones(corpus, paras, client):
+    """The per-article counts are made on the workers, the resampling here: the same seed, the same table."""
+    coded = A.code_paragraphs(paras)
+    dcoded, dcorpus = _to_dask(coded, client), _to_dask(corpus, client)
+    for by in ("province", "year", "doc_id"):
+        pd.testing.assert_frame_equal(A.theme_share_intervals(coded, by, corpus, n_boot=200, client=client),
+                                      A.theme_share_intervals(coded, by, corpus, n_boot=200))
+    pd.testing.assert_frame_equal(A.theme_share_intervals(dcoded, "year", dcorpus, n_boot=200),
+                                  A.theme_share_intervals(coded, "year", corpus, n_boot=200))
+    pd.testing.assert_frame_equal(A.theme_share_difference(dcoded, "province", "北京市", "四川省", corpus, n_boot=200),
+                                  A.theme_share_difference(coded, "province", "北京市", "四川省", corpus, n_boot=200))
 
 
 def test_killed_worker_does_not_change_the_result(corpus, client):
@@ -125,7 +140,7 @@ def test_killed_worker_does_not_change_the_result(corpus, client):
 
     paras = A.paragraphs(corpus)
     expected = A.term_frequencies(paras, ["doc_id", "section"], cache=False)
-    ddf = cluster._to_dask(paras, client).repartition(npartitions=20)
+    ddf = _to_dask(paras, client).repartition(npartitions=20)
 
     def slow(part):
         time.sleep(0.3)
@@ -155,7 +170,8 @@ def test_bad_files_are_named_from_the_workers(client, tmp_path):
         (src / p.name).write_bytes(p.read_bytes())
     (src / "broken.txt").write_bytes(bytes(range(256)) * 8)
     table = src / "table.jsonl"
-    table.write_text('{"id": "a1", "text": "全国政协委员积极参与疫情防控工作，向社区捐赠口罩。"}\n{"id": "a2", "text": ""}\n'
+    table.write_text('{"id": "a1", "text": "全国政协委员积极参与疫情防控工作，向社区捐赠口罩。"}\n'
+                     '{"id": "a2", "text": ""}\n'
                      "not json\n", encoding="utf-8")
     with pytest.raises(CorpusError) as local:
         A.load_corpus(src, cache=False, progress=False)

@@ -1,13 +1,12 @@
 """load_corpus, paragraphs, encodings and bad input, on the real seed articles."""
 import hashlib
 import shutil
-import warnings
 
 import pandas as pd
 import pytest
-
-from analysis import CorpusError, load_corpus, paragraphs, read_text
 from conftest import RAW_DIR
+
+from analysis import CorpusError, load_corpus, read_text
 
 EXPECTED = {
     "000": dict(title="凝聚抗“疫”政协合力", date="2020-03-24", source="北京观察 2020年第3期", author="张斯伟",
@@ -112,7 +111,8 @@ def test_folder_without_metadata_loads(tmp_path):
 
 def test_metadata_csv_in_folder_wins(tmp_path):
     shutil.copy(RAW_DIR / "003_e88b616f19a6a93b.txt", tmp_path / "pinggu.txt")
-    (tmp_path / "metadata.csv").write_text("doc_id,province,city,source\npinggu,北京市,平谷区,平谷政协\n", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("doc_id,province,city,source\npinggu,北京市,平谷区,平谷政协\n",
+                                           encoding="utf-8")
     row = load_corpus(tmp_path).iloc[0]
     assert (row["province"], row["city"], row["source"]) == ("北京市", "平谷区", "平谷政协")
     assert not row["region_inferred"]
@@ -203,7 +203,7 @@ def test_map_chunks_shared_data_is_each_calls_own_across_threads():
     call's chunks read that call's data, never the other's."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from analysis.corpus import map_chunks
+    from analysis.parallel import map_chunks
 
     def run(tag):
         data = [f"{tag}{i}" for i in range(200)]
@@ -213,3 +213,22 @@ def test_map_chunks_shared_data_is_each_calls_own_across_threads():
     with ThreadPoolExecutor(4) as pool:
         assert all(pool.map(run, "abcdabcd"))
     assert map_chunks(_tagged, [(0, 5), (5, 9)], 2, shared=list("abcdefghi")) == [list("abcde"), list("fghi")]
+
+
+def test_quiet_loading_prints_no_progress_bar(tmp_path, capfd):
+    """`build --quiet` passes progress=False down to the warm load: the loading bar (shown from 50 files on)
+    and the tokenizing bar stay away (issue 26.5)."""
+    from analysis.build import warm_load
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for k in range(12):
+        for p in sorted(RAW_DIR.glob("*.txt")):
+            shutil.copy(p, folder / f"{k:02d}_{p.name}")
+    capfd.readouterr()
+    warm_load(str(folder), cache_dir=tmp_path / "cache", progress=False)
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
+    assert any((tmp_path / "cache").rglob("*")), "the warm load wrote no cache: it did not run"
+    load_corpus(folder, cache=False, progress=True)  # the same load with bars: what the quiet one left out
+    assert "loading" in capfd.readouterr().err

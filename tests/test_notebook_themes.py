@@ -10,7 +10,7 @@ import pytest
 from analysis import outputs, paragraphs
 from analysis.notebook import Context, checks, overview, themes
 from analysis.paths import PROJECT_ROOT, SHARED_CORPORA
-from analysis.study import STUDY_ENV, Study, load_study, read_study
+from analysis.study import STUDY_ENV, Study, read_study
 
 SHARED = SHARED_CORPORA / "xwlb_2020_2022.jsonl.xz"
 
@@ -21,9 +21,7 @@ def tables(tmp_path, monkeypatch):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setitem(outputs._current, "tables", tmp_path / "tables")
-    import analysis.plots as plots
-
-    monkeypatch.setattr(plots, "FIGURES_DIR", tmp_path / "figures")
+    monkeypatch.setitem(outputs._current, "figures", tmp_path / "figures")
     yield tmp_path / "tables"
     for key in STUDY_ENV:
         os.environ.pop(key, None)
@@ -61,10 +59,13 @@ def test_seed_themes_by_article_table_matches_the_coding(tables, seed_ctx):
 def test_seed_period_contrast_is_last_minus_first_and_says_no_difference(tables, seed_ctx):
     shown = themes.by_period(seed_ctx)
     diff = outputs.read_table("theme_period_difference").set_index("theme")
-    # community: 11 of 42 paragraphs in 2020, 24 of 39 in 2022 (the heatmap's counts)
-    assert diff.at["community", "share_a"] == pytest.approx(11 / 42)
-    assert diff.at["community", "share_b"] == pytest.approx(24 / 39)
-    assert diff.at["community", "diff"] == pytest.approx(24 / 39 - 11 / 42)
+    # community's share per year recomputed with a plain groupby of the coded paragraphs
+    year = seed_ctx.coded["doc_id"].map(dict(zip(seed_ctx.corpus["doc_id"], seed_ctx.corpus["year"])))
+    share = seed_ctx.coded.groupby(year)["community"].mean()
+    assert diff.at["community", "share_a"] == pytest.approx(share[2020], abs=1e-5)
+    assert diff.at["community", "share_b"] == pytest.approx(share[2022], abs=1e-5)
+    assert diff.at["community", "diff"] == pytest.approx(share[2022] - share[2020], abs=1e-5)
+    assert int(diff.at["community", "n_paragraphs_a"]) == 42 and int(diff.at["community", "n_paragraphs_b"]) == 39
     assert (diff["a"].astype(str) == "2020").all() and (diff["b"].astype(str) == "2022").all()
     # 2022 is a single article: no interval excludes 0, and the notebook says so
     assert shown.text.startswith("From 2020 to 2022, no theme's share changes beyond")
@@ -106,7 +107,7 @@ def test_someone_elses_corpus_groups_by_inferred_province_with_intervals(tables,
     df = pd.read_json(SHARED, lines=True, dtype={"id": str, "date": str}).sample(300, random_state=3)
     path = tmp_path / "items.jsonl"
     df.to_json(path, orient="records", lines=True, force_ascii=False)
-    study = load_study(PROJECT_ROOT / "data" / "study.toml")
+    study = read_study(PROJECT_ROOT / "data" / "study.toml")
     from dataclasses import replace
 
     study = replace(study, sources=(str(path),), is_default=True)

@@ -14,7 +14,8 @@ LEAD = ["今年以来，西河区把老旧小区改造作为民生实事，完�
         "改造中，区里坚持“居民点菜、政府配菜”，先后召开居民议事会一百六十多场，收集意见建议九百余条。"]
 MORE = ["在幸福里小区，新装的三部电梯已经投入使用，八十多岁的独居老人再也不用为上下楼发愁。",
         "区住房和城乡建设局负责人表示，明年将再改造老旧小区五十个，并同步推进充电桩、养老服务站等配套设施建设。"]
-NAV = '<div class="topnav"><a href="/">首页</a> <a href="/news/">新闻</a> <a href="/gov/">政务</a> <a href="/life/">生活</a></div>'
+NAV = ('<div class="topnav"><a href="/">首页</a> <a href="/news/">新闻</a> '
+       '<a href="/gov/">政务</a> <a href="/life/">生活</a></div>')
 RELATED = ("<div><h3>相关新闻</h3><ul>"
            '<li><a href="/a/1.html">西河区召开城市更新工作推进会</a><span>2021-06-01</span></li>'
            '<li><a href="/a/2.html">老旧小区加装电梯补贴标准提高</a><span>2021-05-28</span></li>'
@@ -150,7 +151,8 @@ def test_a_related_box_inside_the_article_does_not_end_it():
 def test_e_paper_text_run_in_a_custom_tag_with_br_is_read_line_by_line():
     body = "<br>".join(f"&nbsp;&nbsp;&nbsp;&nbsp;{line}" for line in LEAD + MORE)
     article = ('<div class="left"><a href="/p1.htm">第01版：要闻</a><br><a href="/p2.htm">第02版：要闻</a></div>'
-               '<div class="article"><h1>西河区老旧小区改造惠及万余户</h1><p>《西河日报》（2021年06月03日 第 02 版）</p>'
+               '<div class="article"><h1>西河区老旧小区改造惠及万余户</h1>'
+               '<p>《西河日报》（2021年06月03日 第 02 版）</p>'
                f'<div id="ozoom"><founder-content>{body}</founder-content></div></div>')
     assert lines_of(page(article)) == norm(LEAD + MORE)
 

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import RAW_DIR
 
 from analysis import CorpusError, load_corpus, read_text
 from analysis.clean import RULE_STEP, clean_document, clean_text, normalise, to_simplified
-from analysis.paths import SHARED_DIR
 from analysis.pages import decode_page, extract_page, page_rules, prune_chrome, score_page, trim_lines
-from conftest import RAW_DIR
+from analysis.paths import SHARED_DIR
 
 PAGES_DIR = SHARED_DIR / "html-pages"
 OWN_PAGES_DIR = Path(__file__).parent / "fixtures" / "pages"
@@ -50,7 +50,8 @@ COMMENTS = ["致敬一线的委员们，辛苦了！向你们学习。", "我们
 
 
 def info_line(meta):
-    date = meta["date"].strftime("%Y-%m-%d %H:%M:%S" if meta["date"].second else "%Y-%m-%d %H:%M") if "date" in meta else ""
+    date = (meta["date"].strftime("%Y-%m-%d %H:%M:%S" if meta["date"].second else "%Y-%m-%d %H:%M")
+            if "date" in meta else "")
     parts = [date, f"来源：{meta['source']}" if meta.get("source") else "",
              f"作者：{meta['author']}" if meta.get("author") else ""]
     return "&nbsp;&nbsp;".join(p for p in parts if p)
@@ -62,6 +63,8 @@ def page_classed(meta, body):
     paras = [f"<p>{esc(line)}</p>" for line in body]
     paras.insert(1, '<p class="pic-text">▲ 委员们在社区卡口值守（资料图）</p>')
     subtitle = f'<h2 class="sub-title">——{esc(meta["subtitle"])}</h2>' if meta.get("subtitle") else ""
+    related = ''.join(f'<li><a href="/r{i}">{t}</a></li>' for i, t in enumerate(RELATED))
+    comments = ''.join(f'<div class="comment-item"><p>{c}</p></div>' for c in COMMENTS)
     return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{esc(meta['title'])}_新闻中心_示例网</title>
 <meta name="keywords" content="政协,疫情防控"></head><body>
 <div class="top-login"><a href="/login">登录</a> | <a href="/reg">注册</a> | 欢迎访问示例网</div>
@@ -73,8 +76,8 @@ def page_classed(meta, body):
 <div class="share-bar">分享到：<a>微信</a><a>微博</a><a>QQ空间</a></div>
 <div class="article-content">{''.join(paras)}
 <p class="editor">责任编辑：王晓明</p></div>
-<div class="related-news"><h3>相关新闻</h3><ul>{''.join(f'<li><a href="/r{i}">{t}</a></li>' for i, t in enumerate(RELATED))}</ul></div>
-<div class="comment-box"><h3>网友评论（3）</h3>{''.join(f'<div class="comment-item"><p>{c}</p></div>' for c in COMMENTS)}
+<div class="related-news"><h3>相关新闻</h3><ul>{related}</ul></div>
+<div class="comment-box"><h3>网友评论（3）</h3>{comments}
 <a href="/login">登录</a>后发表评论</div>
 </div>
 <div class="footer"><p>关于我们 | 联系我们 | 网站地图</p><p>版权所有 © 2020 示例网 京ICP备12345678号</p></div>
@@ -85,8 +88,9 @@ def page_plain(meta, body):
     """An old table layout without class names: chrome is found only by structure and wording
     (link lists, a 网友评论 heading, a disclaimer, a copyright footer)."""
     paras = "".join(f"<p>&nbsp;&nbsp;{esc(line)}</p>" for line in body)
+    nav = ' | '.join(f'<a href="/{i}">{w}</a>' for i, w in enumerate(["首页", "新闻", "政协", "统战", "图片"]))
     return f"""<html><head><title>{esc(meta['title'])}</title></head><body>
-<table width="100%"><tr><td>{' | '.join(f'<a href="/{i}">{w}</a>' for i, w in enumerate(["首页", "新闻", "政协", "统战", "图片"]))}</td></tr></table>
+<table width="100%"><tr><td>{nav}</td></tr></table>
 <table><tr><td>
 <h1>{esc(meta['title'])}</h1>
 <div>{info_line(meta)}</div>

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis import find_places, gazetteer, infer_region, load_corpus, place_mentions, place_units
-from analysis.corpus import RAW_DIR
+from analysis.paths import RAW_DIR
 from analysis.places import MUNICIPALITIES
 from conftest import shared
 
@@ -383,3 +383,117 @@ def test_place_units_of_the_beijing_article_clause_by_clause(units):
     assert sichuan.groupby("city", sort=False).size().to_dict() == {
         "": 2, "成都市": 4, "攀枝花市": 2, "泸州市": 6, "绵阳市": 3, "内江市": 4, "南充市": 5, "达州市": 3,
         "资阳市": 1, "阿坝藏族羌族自治州": 4, "凉山彝族自治州": 5}
+
+
+# ---------------------------------------------------------------- issue 26: names in context, titles, former names
+
+
+@pytest.mark.parametrize("text,mention,city", [
+    ("在山东济南市中区89岁的老人家里", "市中区", "济南市"),  # 济南 + 市中区, not 济南市 + 中区
+    ("青岛市南区的一个社区", "市南区", "青岛市"),
+    ("南山区是深圳高科技企业聚集的地方", "南山区", "深圳市"),  # the city named after it in the sentence
+    ("西安市新城区的居民", "新城区", "西安市"),
+    ("呼和浩特新城区", "新城区", "呼和浩特市"),
+    ("青海大通县青山乡党委", "大通县", "西宁市"),  # S县 of an autonomous county: 大通回族土族自治县
+    ("海南省昌江县公安局", "昌江县", "昌江黎族自治县"),
+    ("湖北省监利县就是最严重的", "监利县", "荆州市"),  # a county until 2020, 监利市 since
+    ("四川凉山会理县", "会理县", "凉山彝族自治州"),  # not 理县 (阿坝)
+    ("海门市政协召开常委会议", "海门市", "南通市"),  # place_rules.csv: 海门区 since 2020
+])
+def test_names_read_in_their_context(text, mention, city):
+    found = find_places(text)
+    assert found.loc[found["mention"] == mention, "city"].tolist() == [city], found[["mention", "city"]]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("陕西让陕南山区避灾扶贫的群众搬出老屋", "南山区"),  # the mountains of southern Shaanxi
+    ("赣南山区的一所偏远村小", "南山区"),
+    ("按照生态新城区的发展定位", "新城区"),  # a new town, not 西安's or 呼和浩特's district
+    ("在同德县新城区,建起了游牧民定居点", "新城区"),
+    ("无论是新城区建设还是老城区改造", "新城区"),
+])
+def test_common_words_that_are_also_district_names_are_no_mentions(text, name):
+    assert name not in set(find_places(text)["mention"])
+
+
+def test_a_name_right_after_a_place_name_still_counts_after_a_province_abbreviation():
+    # 江苏南京: the 苏 belongs to 江苏, so 南京 is a mention (the direction rule needs a free abbreviation)
+    assert find_places("江苏南京秦淮河沿河低洼地带")["place"].tolist() == ["江苏省", "南京市"]
+
+
+def test_a_title_that_names_the_city_gives_the_city():
+    """Title 商丘: (the city only) over a text that names other cities of the province (the cities it learned
+    from): the title says which city the article is about."""
+    from analysis.places import region_of_text_detail
+
+    text = "截至目前,全市政协委员捐款捐物970多万元。郑州、开封等地政协也积极行动。郑州市政协发出倡议。"
+    assert region_of_text_detail(text)[:2] == ("河南省", "郑州市")
+    assert region_of_text_detail(text, "商丘:政协委员捐款捐物")[:2] == ("河南省", "商丘市")
+    assert region_of_text_detail(text, "河南商丘市政协全力投入疫情防控")[:2] == ("河南省", "商丘市")
+    # a title that names only the province leaves the city to the text; so does a place help went to
+    assert region_of_text_detail(text, "河南:政协委员捐款捐物")[:2] == ("河南省", "郑州市")
+    assert region_of_text_detail(text, "河南政协委员驰援武汉")[:2] == ("河南省", "郑州市")
+
+
+def test_a_text_with_only_short_names_gets_a_place_from_one_that_fits_one_place():
+    from analysis.places import region_of_text_detail
+
+    assert region_of_text_detail("市政协组织委员深入企业。", "都江堰政协:委员助力复工复产")[:2] == ("四川省", "成都市")
+    # a short name still needs its province where any other name gives one (义乌 only inside 浙江)
+    assert find_places("四川省义乌").query("mention == '义乌'").empty
+
+
+CORPORA = __import__("analysis.paths", fromlist=["SHARED_CORPORA"]).SHARED_CORPORA
+
+
+def _corpus_items(ids):
+    import json
+    import lzma
+
+    items = {}
+    for name in ("xwlb_2012_2019.jsonl.xz", "xwlb_2020_2022.jsonl.xz"):
+        with lzma.open(CORPORA / name, "rt", encoding="utf-8") as f:
+            items.update((it["id"], it) for it in map(json.loads, f) if it["id"] in ids)
+    return items
+
+
+@pytest.mark.skipif(not (CORPORA / "xwlb_2012_2019.jsonl.xz").exists(), reason="needs ../shared/corpora")
+def test_real_items_whose_title_names_the_city():
+    """CCTV items titled <province><county>:…, whose text alone leaves the city blank or names another one
+    more often (肃宁 is 沧州's, but the text names 廊坊 11 times; 宁德's text names 漳州 more)."""
+    from analysis.clean import normalise
+    from analysis.places import region_of_text_detail
+
+    cases = {"VIDE1434453837807559": ("河北省", "沧州市", ""), "VIDE1449494112683302": ("福建省", "宁德市", "漳州市"),
+             "VIDEVcakAhbeBK1YAuN0uZ6K160929": ("浙江省", "丽水市", "")}
+    items = _corpus_items(set(cases))
+    for item_id, (province, city, alone) in cases.items():
+        text, title = normalise(items[item_id]["text"])[0], normalise(items[item_id]["title"])[0]
+        assert region_of_text_detail(text)[:2] == (province, alone), item_id
+        assert region_of_text_detail(text, title)[:2] == (province, city), item_id
+
+
+@pytest.mark.skipif(not (CORPORA / "xwlb_2012_2019.jsonl.xz").exists(), reason="needs ../shared/corpora")
+def test_73_real_sentences_with_shared_names_read_by_hand():
+    """tests/fixtures/place_sentences_cctv.csv: 64 of 73 right before issue 26 (生态新城区, 陕南山区,
+    济南市中区, 南山区是深圳…)."""
+    import hashlib
+    import re
+    import unicodedata
+
+    from conftest import PROJECT_ROOT
+
+    from analysis.lexicon import read_commented_csv
+
+    rows = read_commented_csv(PROJECT_ROOT / "tests" / "fixtures" / "place_sentences_cctv.csv")
+    items = _corpus_items({r["id"] for r in rows})
+    wrong = []
+    for r in rows:
+        line = unicodedata.normalize("NFKC", items[r["id"]]["text"]).split("\n")[int(r["paragraph"])]
+        sentence = re.findall(r"[^。!?;]+[。!?;]?", line)[int(r["sentence"])]
+        assert hashlib.sha1(sentence.encode()).hexdigest()[:12] == r["sha"], r["id"]
+        found = find_places(sentence)
+        cities = found.loc[found["mention"] == r["mention"], "city"].tolist()
+        if (cities != []) if not r["city"] else (not cities or set(cities) != {r["city"]}):
+            wrong.append((sentence, r["mention"], r["city"], cities))
+    assert not wrong, wrong

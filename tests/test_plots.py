@@ -64,7 +64,8 @@ def test_save_figure_writes_what_a_plain_tight_savefig_writes(corpus, paras, tmp
     """save_figure lays a figure out once for both files (a constrained layout too, then frozen): the PNG's
     bytes must not change."""
     fig = _figure(corpus, paras, constrained)
-    fig.savefig(tmp_path / "plain.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}, pil_kwargs=PNG_OPTIONS)
+    fig.savefig(tmp_path / "plain.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None},
+                pil_kwargs=PNG_OPTIONS)
     paths = save_figure(fig, "fast", tmp_path, show=False)
     assert paths == [tmp_path / "fast.png", tmp_path / "fast.svg"]
     assert paths[0].read_bytes() == (tmp_path / "plain.png").read_bytes()
@@ -84,7 +85,8 @@ def test_save_figure_of_word_clouds_writes_what_a_plain_tight_savefig_writes(cor
                             by="g", min_chars=2, top=30)
     fig = plot_wordcloud_grid(freq, "g", ["甲", "乙"], max_words=30)
     engine = fig.get_layout_engine()
-    fig.savefig(tmp_path / "plain.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}, pil_kwargs=PNG_OPTIONS)
+    fig.savefig(tmp_path / "plain.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None},
+                pil_kwargs=PNG_OPTIONS)
     paths = save_figure(fig, "clouds", tmp_path, show=False)
     assert paths[0].read_bytes() == (tmp_path / "plain.png").read_bytes()
     pixels = np.asarray(Image.open(paths[0]).convert("L"))
@@ -132,4 +134,117 @@ def test_theme_heatmap_leaves_cells_without_the_theme_blank_and_labels_each_colu
     wide = pd.DataFrame([[1] * 41], index=["t1"], columns=[f"g{i}" for i in range(41)])
     fig = plot_theme_heatmap(wide, n=pd.Series(2, index=wide.columns))
     assert not fig.axes[0].texts and fig.axes[1].get_ylabel() == "Paragraphs with the theme (%)"  # too many to write
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------- intervals, uncertainty and significance
+
+
+def _intervals(rows):
+    """A theme_share_intervals table by hand: (year, theme, share, lo, hi, n_articles)."""
+    import pandas as pd
+
+    out = pd.DataFrame(rows, columns=["year", "theme", "share", "lo", "hi", "n_articles"])
+    return out.assign(n_paragraphs=100)
+
+
+def _dotted_cells(ax):
+    """(column, row) of the cells that carry the uncertainty dot (a scatter point near their corner)."""
+    dots = [xy for c in ax.collections if hasattr(c, "get_offsets") and c is not ax.collections[0]
+            for xy in c.get_offsets()]
+    return sorted((round(x), round(y)) for x, y in dots)
+
+
+def test_theme_heatmap_dots_uncertain_cells_and_fits_the_colour_scale(tmp_path):
+    import pandas as pd
+
+    counts = pd.DataFrame({2020: [8, 2], 2021: [3, 0]}, index=["t1", "t2"])
+    n = pd.Series({2020: 100, 2021: 100})
+    intervals = _intervals([
+        (2020, "t1", 0.08, 0.07, 0.09, 40),    # 2 points of a 10-point scale, many articles: a plain cell
+        (2020, "t2", 0.02, 0.0, 0.06, 40),     # covers 6 points of a 10-point scale: uncertain
+        (2021, "t1", 0.03, 0.02, 0.04, 3),     # 3 articles: uncertain
+        (2021, "t2", 0.0, 0.0, 0.01, 40),      # nothing coded, but a narrow interval: plain
+    ])
+    fig = plot_theme_heatmap(counts, {"t1": "主题一", "t2": "主题二"}, n=n, intervals=intervals)
+    ax = fig.axes[0]
+    assert ax.collections[0].norm.vmax == 10  # shares 0-8 %: the scale ends at 10 %, not 100 %
+    assert _dotted_cells(ax) == [(0, 1), (1, 0)]  # (column, row): 2020 t2 and 2021 t1
+    # row by row; the cell without the theme stays blank
+    assert [t.get_text() for t in ax.texts] == ["8.0%\n7.0–9.0%\n8/100", "3.0%\n2.0–4.0%\n3/100",
+                                                "2.0%\n0.0–6.0%\n2/100"]
+    assert "Dotted: uncertain share (fewer than 5 articles" in ax.get_legend().get_texts()[0].get_text()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*missing from font.*")
+        save_figure(fig, "dotted", tmp_path, show=False)
+    plt.close(fig)
+    # the notebook's own rule as a table of booleans
+    own = pd.DataFrame({2020: [True, False], 2021: [False, False]}, index=["t1", "t2"])
+    fig = plot_theme_heatmap(counts, n=n, uncertain=own)
+    assert _dotted_cells(fig.axes[0]) == [(0, 0)] and fig.axes[0].texts[0].get_text() == "8.0%\n8/100"
+    plt.close(fig)
+    # without intervals: the old figure, no dots, no legend
+    fig = plot_theme_heatmap(counts, n=n)
+    assert _dotted_cells(fig.axes[0]) == [] and fig.axes[0].get_legend() is None
+    plt.close(fig)
+
+
+def test_colour_scale_of_a_heatmap_with_one_outlier_ends_at_the_rest_with_an_arrow():
+    import pandas as pd
+
+    from analysis.plots.heatmap import colour_top, nice_ceiling
+
+    assert [nice_ceiling(x) for x in (0.081, 0.16, 0.3, 0.62, 1.0)] == [0.1, 0.2, 0.5, 1.0, 1.0]
+    counts = pd.DataFrame({f"g{i}": [i + 1, 1] for i in range(60)}, index=["t1", "t2"])
+    counts.loc["t1", "g0"] = 68  # one share of 68 % among shares of 1-60 %: scale set by the 98th percentile
+    n = pd.Series(100, index=counts.columns)
+    assert colour_top(counts.to_numpy() / 100) == 1.0
+    counts.loc["t1", [f"g{i}" for i in range(1, 60)]] = 5  # now the rest are 1 % and 5 %
+    fig = plot_theme_heatmap(counts, n=n)
+    assert fig.axes[0].collections[0].norm.vmax == 5  # the 68 % cell takes the top colour
+    assert fig.axes[1].get_label() == "<colorbar>" and fig.axes[1].collections  # drawn
+    assert fig.axes[0].collections[0].colorbar.extend == "max"
+    plt.close(fig)
+
+
+def test_period_bars_get_whiskers_from_the_intervals():
+    import numpy as np
+    import pandas as pd
+
+    from analysis.plots import plot_theme_periods
+
+    shares = pd.DataFrame({2020: [0.05, 0.01], 2022: [0.02, 0.004]}, index=["t1", "t2"])
+    intervals = _intervals([(2020, "t1", 0.05, 0.04, 0.061, 50), (2020, "t2", 0.01, 0.006, 0.015, 50),
+                            (2022, "t1", 0.02, 0.015, 0.026, 50), (2022, "t2", 0.004, np.nan, np.nan, 1)])
+    fig = plot_theme_periods(shares, {"t1": "主题一", "t2": "主题二"}, intervals=intervals)
+    ax = fig.axes[0]
+    whiskers = [seg for c in ax.collections for seg in c.get_segments()]
+    spans = sorted((round(s[0][0], 6), round(s[1][0], 6)) for s in whiskers if s[0][1] == s[1][1])
+    assert spans == [(0.6, 1.5), (1.5, 2.6), (4.0, 6.1)]  # the bar without an interval has no whisker
+    assert sorted(t.get_text().strip() for t in ax.texts) == ["0.4", "1.0", "2.0", "5.0"]  # a decimal under 10 %
+    assert ax.get_xlim()[1] < 10 and "whiskers" in ax.get_xlabel()
+    plt.close(fig)
+    # the same from (lo, hi) tables shaped like the shares
+    lo = intervals.pivot(index="theme", columns="year", values="lo")
+    hi = intervals.pivot(index="theme", columns="year", values="hi")
+    fig = plot_theme_periods(shares, intervals=(lo, hi))
+    again = [seg for c in fig.axes[0].collections for seg in c.get_segments()]
+    assert sorted((round(s[0][0], 6), round(s[1][0], 6)) for s in again if s[0][1] == s[1][1]) == spans
+    plt.close(fig)
+
+
+def test_keyness_bars_are_pale_unless_q_is_small():
+    import pandas as pd
+
+    from analysis.plots import plot_keyness
+
+    table = pd.DataFrame({"term": ["甲", "乙", "丙"], "n_target": [30, 9, 1], "n_reference": [1, 2, 20],
+                          "G2": [40.0, 5.0, -30.0], "p": [1e-9, 0.02, 1e-7], "q": [3e-9, 0.06, 1.5e-7]})
+    fig = plot_keyness(table, n=5)
+    alphas = [bar.get_alpha() for bar in fig.axes[0].patches[:3]]
+    assert alphas == [1.0, 0.35, 1.0]  # 乙: p = 0.02 but q = 0.06 after adjusting for the terms tested
+    assert "q ≥ 0.05" in fig.axes[0].get_legend().get_texts()[2].get_text()
+    plt.close(fig)
+    fig = plot_keyness(table, n=5, significance="p")
+    assert [bar.get_alpha() for bar in fig.axes[0].patches[:3]] == [1.0, 1.0, 1.0]
     plt.close(fig)

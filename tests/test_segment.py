@@ -183,7 +183,7 @@ def test_cache_is_read_and_is_invalidated_when_the_lexicon_changes(corpus, tmp_p
 
 def test_a_warm_cache_does_not_load_the_tokenizer(corpus, tmp_path):
     """Re-running a notebook must not pay for jieba's dictionary when every text is cached."""
-    seg = importlib.import_module("analysis.segment")  # analysis.segment is also the function segment()
+    seg = importlib.import_module("analysis.segment.tokenizer")
 
     texts = list(corpus["text"])
     first = tokenize_corpus(texts, cache_dir=tmp_path, engine="jieba", progress=False)
@@ -253,8 +253,9 @@ def test_count_corpus_equals_counting_the_token_lists(paras, tmp_path, monkeypat
 
     for workers in (1, 2):
         assert counted(cache=False, workers=workers) == want
-    monkeypatch.setattr(importlib.import_module("analysis.segment"), "_DENSE_CELLS", 0)  # many groups: (group, token) cells hashed, not in
-    assert counted(cache=False, workers=1) == want  # a dense array
+    # as with many groups: the (group, token) cells hashed, not counted in a dense array
+    monkeypatch.setattr(importlib.import_module("analysis.segment.counting"), "_DENSE_CELLS", 0)
+    assert counted(cache=False, workers=1) == want
     monkeypatch.undo()
     cold = counted(cache_dir=tmp_path, workers=2)
     warm = counted(cache_dir=tmp_path, workers=2)  # every text a hit
@@ -263,7 +264,8 @@ def test_count_corpus_equals_counting_the_token_lists(paras, tmp_path, monkeypat
     mixed = count_corpus(half, groups, cache_dir=tmp_path, workers=2, progress=False)
     fresh = count_corpus(half, groups, cache=False, workers=1, progress=False)
     assert len(mixed) == len(fresh) > 1000
-    assert mixed.sort_values(["group", "term"], ignore_index=True).equals(fresh.sort_values(["group", "term"], ignore_index=True))
+    by_term = ["group", "term"]
+    assert mixed.sort_values(by_term, ignore_index=True).equals(fresh.sort_values(by_term, ignore_index=True))
     assert tokenize_corpus(texts[:5], stopwords=False, drop_genre=False, cache_dir=tmp_path) == lists[:5]
     with pytest.raises(ValueError, match="groups"):
         count_corpus(texts, groups[:-1], cache=False)

@@ -10,14 +10,20 @@ import warnings
 
 import pandas as pd
 import pytest
+from conftest import RAW_DIR
 from pandas.testing import assert_frame_equal
+from test_pages import TEMPLATES, seed_parts
 
 import analysis.corpus
+import analysis.corpus.articles
+import analysis.corpus.cache
+import analysis.corpus.load
+import analysis.lexicon
+import analysis.memo
+import analysis.paragraph
+import analysis.parallel
 from analysis import CorpusError, cleaning_audit, load_corpus, near_duplicates, read_text
-from analysis import loadcache
 from analysis.clean import apply_corrections, clean_document, normalise, strip_pinyin
-from conftest import PROJECT_ROOT, RAW_DIR
-from test_pages import TEMPLATES, seed_parts
 
 SEEDS = sorted(RAW_DIR.glob("*.txt"))
 STEMS = [p.stem for p in SEEDS]
@@ -555,8 +561,8 @@ def test_near_duplicates_on_two_cores_finds_the_same_pairs(tmp_path, monkeypatch
     (tmp_path / "repost.txt").write_text(repost_of_003(), encoding="utf-8")
     corpus = load(tmp_path)
     alone = near_duplicates(corpus, threshold=0.8, progress=False)
-    monkeypatch.setattr(analysis.corpus, "PARALLEL_MIN_ITEMS", 2)
-    assert analysis.corpus.workers_for(len(corpus)) == min(os.cpu_count() or 1, 8)
+    monkeypatch.setattr(analysis.parallel, "PARALLEL_MIN_ITEMS", 2)
+    assert analysis.parallel.workers_for(len(corpus)) == min(os.cpu_count() or 1, 8)
     assert_frame_equal(near_duplicates(corpus, threshold=0.8, progress=False), alone)
 
 
@@ -594,20 +600,20 @@ def counted(monkeypatch, tmp_path):
     """A fresh cache folder, and the files load_corpus cleans (not from the cache) in each load."""
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
     calls = []
-    real = analysis.corpus.read_unit
+    real = analysis.corpus.load.read_unit
 
     def read_unit(unit, columns=None):
         calls.append(unit.path.name)
         return real(unit, columns)
 
-    monkeypatch.setattr(analysis.corpus, "read_unit", read_unit)
-    real_prepare = analysis.corpus.prepare_table  # a table file is read by load_units itself
+    monkeypatch.setattr(analysis.corpus.load, "read_unit", read_unit)
+    real_prepare = analysis.corpus.articles.prepare_table  # a table file is read by load_units itself
 
     def prepare_table(unit, *args, **kwargs):
         calls.append(unit.path.name)
         return real_prepare(unit, *args, **kwargs)
 
-    monkeypatch.setattr(analysis.corpus, "prepare_table", prepare_table)
+    monkeypatch.setattr(analysis.corpus.articles, "prepare_table", prepare_table)
     return calls
 
 
@@ -636,7 +642,7 @@ def test_a_warm_load_from_the_per_file_entries_equals_a_cold_one(tmp_path, count
     write_table(pd.DataFrame([record(seed("001"), editor="某编辑")]), extra)
     cold, _ = load_quiet(folder)
     load_quiet([texts, extra])
-    monkeypatch.setattr(loadcache, "read_corpus", lambda key: None)
+    monkeypatch.setattr(analysis.corpus.load, "read_corpus", lambda key: None)
     counted.clear()
     warm, _ = load_quiet(folder)
     assert counted == []
@@ -662,18 +668,19 @@ def test_a_changed_file_re_cleans_exactly_that_file(tmp_path, counted):
 
 
 def test_a_changed_rule_file_re_cleans_everything(tmp_path, counted, monkeypatch):
-    lexicon = tmp_path / "lexicon"
-    shutil.copytree(PROJECT_ROOT / "data" / "lexicon", lexicon)
-    monkeypatch.setattr(loadcache, "LEXICON_DIR", lexicon)
+    lexicon = tmp_path / "lexicon"  # a project's own copy of chrome.csv, in force instead of the package's
+    lexicon.mkdir()
+    shutil.copy(analysis.lexicon.CHROME_FILE, lexicon / "chrome.csv")
+    monkeypatch.setattr(analysis.lexicon, "CHROME_FILE", lexicon / "chrome.csv")
     folder = mixed_folder(tmp_path)
     load_quiet(folder)
-    version = loadcache.rules_version()
+    version = analysis.corpus.cache.rules_version()
     counted.clear()
     load_quiet(folder)
     assert counted == []
     with open(lexicon / "chrome.csv", "a", encoding="utf-8") as fh:
         fh.write('footer_line,"^版权所有","a copyright footer line"\n')
-    assert loadcache.rules_version() != version
+    assert analysis.corpus.cache.rules_version() != version
     load_quiet(folder)
     assert sorted(counted) == sorted(p.name for p in folder.iterdir())
 
@@ -702,15 +709,15 @@ def test_a_changed_metadata_file_is_seen_by_a_warm_load(tmp_path, counted):
 
 def test_old_cache_results_are_pruned(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(loadcache, "KEEP_MEMOS", 3)
+    monkeypatch.setattr(analysis.memo, "KEEP_MEMOS", 3)
     for n in range(6):
-        frame = loadcache.memo_frame("demo", [f"input {n}"], lambda: pd.DataFrame({"n": [n]}))
+        frame = analysis.memo.memo_frame("demo", [f"input {n}"], lambda n=n: pd.DataFrame({"n": [n]}))
         assert frame["n"].tolist() == [n]
         os.utime(next(p for p in (tmp_path / "cache" / "demo").iterdir() if p.name.endswith(".arrow")
                       and pd.read_feather(p)["n"].tolist() == [n]), (1000 + n, 1000 + n))
     kept = sorted(pd.read_feather(p)["n"].item() for p in (tmp_path / "cache" / "demo").iterdir())
     assert kept == [3, 4, 5]  # the three written last
-    assert loadcache.memo_frame("demo", ["input 5"], lambda: pd.DataFrame({"n": [-1]}))["n"].item() == 5  # a hit
+    assert analysis.memo.memo_frame("demo", ["input 5"], lambda: pd.DataFrame({"n": [-1]}))["n"].item() == 5  # a hit
 
 
 def test_a_tables_traditional_title_is_written_like_the_text(tmp_path, seeds):
@@ -732,7 +739,8 @@ def test_a_tables_traditional_title_is_written_like_the_text(tmp_path, seeds):
 
 def test_the_paragraph_cache_keeps_the_doc_id_type(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(analysis.corpus, "PARALLEL_MIN_ITEMS", 1)  # the cache is used from one article on
+    monkeypatch.setattr(analysis.paragraph, "PARALLEL_MIN_ITEMS", 1)  # the cache is used from one article on
+    monkeypatch.setattr(analysis.parallel, "PARALLEL_MIN_ITEMS", 1)  # (and the split runs on every core)
     corpus = load(RAW_DIR, cache=False)
     corpus = corpus.assign(doc_id=[str(n) for n in range(len(corpus))])  # "0", "1", …
     by_str = analysis.corpus.paragraphs(corpus)
@@ -746,7 +754,7 @@ def test_the_paragraph_cache_keeps_the_doc_id_type(tmp_path, monkeypatch):
 def test_regions_the_cache_has_are_not_inferred_again_when_a_rule_file_changes(tmp_path, monkeypatch):
     """A changed cleaning rule re-cleans every article, but a region already in the region cache (same
     title and text, same place rules) is read from it, not inferred again; the corpus is the same."""
-    import analysis.loadcache as lc
+    import analysis.corpus.cache as lc
     import analysis.places as places
 
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
@@ -768,7 +776,7 @@ def test_a_table_rows_missing_values_reach_the_cleaning_as_none(tmp_path):
     are None, not "NaT" or <NA>; numpy values in an object column and category codes come as Python values."""
     import numpy as np
 
-    from analysis.corpus import frame_items
+    from analysis.corpus.articles import frame_items
 
     body = read_text(sorted(RAW_DIR.glob("*.txt"))[0])
     table = pd.DataFrame({

@@ -16,8 +16,8 @@ from analysis import choose, enough_columns, load_study, paragraphs, term_freque
 from analysis.choices import period_values
 from analysis.paths import PROJECT_ROOT, RAW_DIR
 from analysis.starter import init_study
-from analysis.themes import theme_ids
 from analysis.study import STUDY_ENV, StudyError, default_study, read_study
+from analysis.themes import theme_ids
 
 SEED_STUDY = PROJECT_ROOT / "data" / "study.toml"
 

@@ -5,8 +5,17 @@ import pandas as pd
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from analysis import (code_paragraphs, codebook_agreement, coding_sheet, disagreements, intercoder_agreement,
-                      load_codebook, load_theme_labels, read_coding_sheet, suggest_rules)
+from analysis import (
+    code_paragraphs,
+    codebook_agreement,
+    coding_sheet,
+    disagreements,
+    intercoder_agreement,
+    load_codebook,
+    load_theme_labels,
+    read_coding_sheet,
+    suggest_rules,
+)
 
 THEMES = list(load_codebook()["id"])
 
@@ -229,12 +238,21 @@ def test_suggest_rules_proposes_keywords_from_missed_paragraphs():
 
 
 def test_codebook_meets_the_kappa_targets_on_the_seeds(coded, capsys):
+    """Pooled kappa >= 0.90 and every theme >= 0.80 against the first blind coding of the seeds, except
+    mobilisation: there the first coders left statements of following the Party's deployment uncoded, and a
+    second blind coder (E) and the hidden coders coded them, as the definition says; the rules follow the
+    definition (0.90 against E, 0.70 against the first coding; the two codings agree at 0.60 on this theme)."""
     t = codebook_agreement(coded, load_theme_labels("seed")).set_index("theme")
+    e = codebook_agreement(coded, load_theme_labels("seed_e")).set_index("theme")
     with capsys.disabled():
         print("\n[validation] seed paragraphs:\n" + t[["human", "codebook", "over", "under", "kappa", "kappa_lo",
-                                                        "kappa_hi"]].round(2).to_string())
+                                                        "kappa_hi"]].round(2).to_string()
+              + "\n[validation] seed paragraphs, coder E:\n" + e[["human", "codebook", "over", "under", "kappa",
+                                                                   "kappa_lo", "kappa_hi"]].round(2).to_string())
     assert t.loc["pooled", "n"] == 81 and t.loc["pooled", "kappa"] >= 0.90
-    assert (t.drop(index="pooled")["kappa"] >= 0.80).all(), t["kappa"]
+    assert (t.drop(index=["pooled", "mobilisation"])["kappa"] >= 0.80).all(), t["kappa"]
+    assert t.loc["mobilisation", "kappa"] >= 0.65 and e.loc["mobilisation", "kappa"] >= 0.85
+    assert e.loc["pooled", "kappa"] >= 0.88 and e.loc["community", "kappa"] >= 0.80
 
 
 CCTV = load_theme_labels("cctv")
@@ -254,9 +272,10 @@ def test_cctv_fixture_holds_ids_and_a_split_by_item():
 @pytest.mark.skipif(CCTV is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
 def test_codebook_agreement_on_the_blind_cctv_fixture(capsys):
     """156 CCTV paragraphs (2012-2022) naming united-front actors, adjudicated consensus of two blind coders.
-    The rules were revised looking at the dev half only. Before the revision: dev 0.66, heldout 0.50, all 0.59;
-    after: dev 0.91, heldout 0.68 [0.56, 0.78], all 0.81. The issue's target of 0.80 on unseen news is met on
-    the whole fixture but not on the held-out half: this test guards the measured level, it does not claim more."""
+    The first issue-23 revision looked at the dev half only: dev 0.66 -> 0.91, heldout 0.50 -> 0.68 [0.56, 0.78],
+    all 0.59 -> 0.81. The heldout half was then measured, and the second revision (branch codebook2) tuned on the
+    whole fixture: dev 0.91, heldout 0.87 [0.79, 0.93], all 0.90 [0.85, 0.93]. Both halves are development data
+    now; the held-out measure of the second revision is the cctv2 fixture."""
     assert len(CCTV) == 156 and CCTV["text"].str.len().gt(0).all()
     coded = code_paragraphs(CCTV[["doc_id", "para_no", "text"]])
     tables = {half: codebook_agreement(coded, CCTV[CCTV["half"] == half]).set_index("theme")
@@ -265,7 +284,36 @@ def test_codebook_agreement_on_the_blind_cctv_fixture(capsys):
     with capsys.disabled():
         print("\n[validation] CCTV blind fixture, kappa per theme:\n"
               + pd.concat({k: v["kappa"] for k, v in tables.items()}, axis=1).round(2).to_string())
-    assert tables["all"].loc["pooled", "kappa"] >= 0.80
+    assert tables["all"].loc["pooled", "kappa"] >= 0.88
     assert tables["dev"].loc["pooled", "kappa"] >= 0.88
-    assert tables["heldout"].loc["pooled", "kappa"] >= 0.65
-    assert tables["heldout"].loc["pooled", "kappa_lo"] > 0.5
+    assert tables["heldout"].loc["pooled", "kappa"] >= 0.85
+    assert tables["all"].loc["pooled", "kappa_lo"] > 0.8
+
+
+CCTV2 = load_theme_labels("cctv2")
+
+
+def test_cctv2_fixture_holds_ids_only_one_paragraph_per_item():
+    from analysis.paths import FIXTURES_DIR
+
+    fixture = pd.read_csv(FIXTURES_DIR / "theme_labels_cctv2.csv", dtype=str, keep_default_na=False)
+    assert list(fixture.columns) == ["item_id", "line_no", "sha", "themes"]
+    assert not fixture.apply(lambda col: col.str.contains(r"[\u4e00-\u9fff]")).any().any()  # no CCTV text
+    assert len(fixture) == 150 and fixture["item_id"].nunique() == 150
+    assert set(t for ts in fixture["themes"] for t in ts.split(";") if t) <= set(THEMES)
+
+
+@pytest.mark.skipif(CCTV2 is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
+def test_codebook_agreement_on_the_held_out_cctv2_fixture(capsys):
+    """150 CCTV paragraphs (2012-2022, one per item, 70 before 2020 and 80 after), adjudicated consensus of two
+    blind coders (coder against coder 0.95), never looked at while the rules were revised. Measured once, at the
+    end of the second issue-23 revision: pooled kappa 0.70 [0.63, 0.76] (the rules before it: 0.68 [0.60, 0.74]).
+    The issue's target of 0.80 on unseen news is NOT met: overseas is over-coded (15 paragraphs the coders left
+    without it), economy and publicity are missed. This test guards the measured level as a floor."""
+    assert len(CCTV2) == 150 and CCTV2["text"].str.len().gt(0).all()
+    t = codebook_agreement(code_paragraphs(CCTV2[["doc_id", "para_no", "text"]]), CCTV2).set_index("theme")
+    with capsys.disabled():
+        print("\n[validation] CCTV held-out fixture 2:\n" + t[["human", "codebook", "over", "under", "kappa",
+                                                               "kappa_lo", "kappa_hi"]].round(2).to_string())
+    assert t.loc["pooled", "kappa"] >= 0.70 and t.loc["pooled", "kappa_lo"] >= 0.62
+    assert t.loc["parties", "kappa"] >= 0.88 and t.loc["overseas", "kappa"] >= 0.71

@@ -52,9 +52,9 @@ def trust(ctx: Context) -> Shown:
         path.parent.mkdir(parents=True, exist_ok=True)
         coding_sheet(ctx.coded, n=100, corpus=ctx.corpus, path=path, codebook=ctx.codebook)
         return Shown(f"The study has no human labels yet. A blind coding sheet of 100 paragraphs (stratified so that "
-                     f"rare themes get positives, no machine codes) is written to `{path}`. Give it to a coder with the "
-                     "definitions (second file beside it), mark 1 in each theme column that applies, save it, and name "
-                     "it as `labels` in the study file; this section then reports agreement with intervals.")
+                     f"rare themes get positives, no machine codes) is written to `{path}`. Give it to a coder with "
+                     "the definitions (second file beside it), mark 1 in each theme column that applies, save it, and "
+                     "name it as `labels` in the study file; this section then reports agreement with intervals.")
     labels = read_labels(study.labels, ctx.coded)
     if labels.empty:
         return left_out(f"The labels in `{study.labels}` name none of this corpus's paragraphs: no agreement to "
@@ -63,12 +63,13 @@ def trust(ctx: Context) -> Shown:
     agreement = codebook_agreement(coded, labels, ctx.codebook)
     cols = [c for c in AGREEMENT_COLUMNS if c in agreement.columns]
     save_table(agreement[["theme"] + cols], "codebook_agreement",
-               "Agreement of the codebook with the study's human coding: per theme and pooled, paragraphs, coded by the "
-               "human / the codebook, over- and under-coded, Cohen's kappa with a 95% interval resampling articles, "
-               "precision and recall.", {"theme": "theme id, or pooled (all paragraph x theme cells)"})
+               "Agreement of the codebook with the study's human coding: per theme and pooled, paragraphs, coded by "
+               "the human / the codebook, over- and under-coded, Cohen's kappa with a 95% interval resampling "
+               "articles, precision and recall.", {"theme": "theme id, or pooled (all paragraph x theme cells)"})
     pooled = agreement.set_index("theme").loc["pooled"]
     text = (f"Against the human coding of {len(labels):,} paragraphs (`{Path(study.labels).name}`), the codebook's "
-            f"pooled Cohen's κ is {pooled['kappa']:.2f} (95% interval {pooled['kappa_lo']:.2f}–{pooled['kappa_hi']:.2f}, "
+            f"pooled Cohen's κ is {pooled['kappa']:.2f} "
+            f"(95% interval {pooled['kappa_lo']:.2f}–{pooled['kappa_hi']:.2f}, "
             "articles resampled). Below: agreement per theme, then the paragraphs where codebook and coder differ "
             "(`disagreements`; `suggest_rules` proposes keywords to review).")
     return Shown(text, agreement.set_index("theme")[cols].round(2),

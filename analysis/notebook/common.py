@@ -8,7 +8,7 @@ from functools import cached_property
 import pandas as pd
 
 from ..choices import Choices, choose
-from ..study import Study, load_study
+from ..study import Study, load_study, use_files
 
 
 @dataclass
@@ -35,14 +35,13 @@ class Shown:
 
 def left_out(reason: str, tables=(), figures=()) -> Shown:
     """A section without enough data: one line saying why, and no table or figure left from an earlier build."""
-    from .. import plots
-    from ..outputs import drop_table
+    from ..outputs import drop_table, figures_dir
 
     for name in tables:
         drop_table(name)
     for name in figures:
         for suffix in (".png", ".svg"):
-            (plots.FIGURES_DIR / f"{name}{suffix}").unlink(missing_ok=True)
+            (figures_dir() / f"{name}{suffix}").unlink(missing_ok=True)
     return Shown(reason)
 
 
@@ -56,7 +55,7 @@ class Context:
         from ..plots import use_house_style
 
         use_house_style()  # the CJK font in every figure a section draws
-        self.study = study if study is not None else load_study()
+        self.study = use_files(study) if study is not None else load_study()
         if corpus is not None:
             self.corpus = corpus
 

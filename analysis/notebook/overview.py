@@ -41,7 +41,7 @@ def cleaning_lengths(ctx: Context) -> Shown:
 
 def audit_by_rule(ctx: Context) -> Shown:
     """Entries of the cleaning audit per rule (per article while few); saves table cleaning_rules."""
-    from ..clean import cleaning_audit
+    from ..corpus import cleaning_audit
 
     audit = cleaning_audit(ctx.corpus)
     rules = audit.groupby(["step", "rule"]).agg(entries=("removed", "size"), articles=("doc_id", "nunique"))

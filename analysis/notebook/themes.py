@@ -14,7 +14,6 @@ THEME_COLUMNS = {"by": "the grouping column", "group": "its value", "theme": "th
                  "n_articles": "articles of the group"}
 MIN_UNITS = 5  # a heatmap column needs this many paragraphs
 PERIOD_TABLES = ["themes_by_period", "theme_period_difference"]
-WIDE = 0.25  # an interval wider than this is marked in the heatmaps
 
 
 def codebook(ctx: Context) -> Shown:
@@ -30,7 +29,8 @@ def coding(ctx: Context) -> Shown:
 
     summary = theme_summary(ctx.coded)
     keep = [c for c in summary.columns if summary[c].dtype != object or c in ("theme", "label", "top_keywords")]
-    save_table(summary[keep], "theme_summary", "Each theme: paragraphs coded with it and their share of all paragraphs.",
+    save_table(summary[keep], "theme_summary",
+               "Each theme: paragraphs coded with it and their share of all paragraphs.",
                {"theme": "theme id", "label": "Chinese and English label", "paragraphs": "paragraphs with the theme",
                 "share": "paragraphs / all paragraphs", "top_keywords": "matched keywords with paragraph counts"})
     return Shown(table=summary)
@@ -77,11 +77,10 @@ def interval(row) -> str:
     return f"95% interval {row['lo']:.0%}–{row['hi']:.0%}"
 
 
-def uncertain_cells(long: pd.DataFrame, wide: float = WIDE, min_articles: int = 3) -> pd.DataFrame:
-    """themes x groups: True where a share is shaky (its 95% interval wider than `wide`, or its group has fewer
-    than `min_articles` articles, where resampling articles says little)."""
-    shaky = ((long["hi"] - long["lo"]) > wide) | (long["n_articles"] < min_articles)
-    return long.assign(w=shaky).pivot(index="theme", columns="group", values="w")
+def _intervals(long: pd.DataFrame) -> pd.DataFrame:
+    """A heatmap's long table in the form of `theme_share_intervals` (for the figure's interval marks)."""
+    return long.rename(columns={"n": "n_paragraphs"})[["group", "theme", "share", "lo", "hi", "n_paragraphs",
+                                                        "n_articles"]]
 
 
 def _heatmap(ctx: Context, long: pd.DataFrame, names: dict, name: str, xlabel: str, title: str, marks: bool = True):
@@ -90,8 +89,8 @@ def _heatmap(ctx: Context, long: pd.DataFrame, names: dict, name: str, xlabel: s
     order = list(dict.fromkeys(long["group"]))
     k = long.pivot(index="theme", columns="group", values="k").reindex(index=list(ctx.labels), columns=order)
     n = long.drop_duplicates("group").set_index("group")["n"].reindex(order)
-    shaky = uncertain_cells(long).reindex(index=list(ctx.labels), columns=order) if marks else None
-    fig = plot_theme_heatmap(k, ctx.labels, names, n=n, xlabel=xlabel, title=title, uncertain=shaky)
+    fig = plot_theme_heatmap(k, ctx.labels, names, n=n, xlabel=xlabel, title=title,
+                             intervals=_intervals(long) if marks else None)
     save_figure(fig, name)
     return fig
 
@@ -117,8 +116,7 @@ def by_group(ctx: Context) -> Shown:
     what = "article" if few else column
     # one article per column while few: its shares describe that article; there is no sample to resample
     fig = _heatmap(ctx, long, names, "03_themes_by_group", "Article" if few else column.capitalize(),
-                   f"Share of paragraphs carrying each theme, by {what} (%, k/n"
-                   + (")" if few else "; dotted: wide interval or few articles)"), marks=not few)
+                   f"Share of paragraphs carrying each theme, by {what} (%, k/n)", marks=not few)
     table = long.assign(by="label" if few else column)
     if few:
         table["group"] = table["group"].map(ctx.label_of)
@@ -148,7 +146,7 @@ def by_region(ctx: Context) -> Shown:
     order = [p for p in provinces + ["other"] if p in set(enough.value)]
     long = share_table(ctx, coded_p[coded_p["province"].isin(order)], "province", order)
     fig = _heatmap(ctx, long, {}, "03_themes_by_region", "Province",
-                   "Share of paragraphs carrying each theme, by province (%, k/n; dotted: wide interval or few articles)")
+                   "Share of paragraphs carrying each theme, by province (%, k/n)")
     save_table(long, "themes_by_province", "Theme shares by province (most text first; the rest as 'other'), with 95% "
                "intervals from resampling articles.", THEME_COLUMNS)
     return Shown(figure=fig, data={"long": long, "column": "province"})
@@ -195,15 +193,12 @@ def by_period(ctx: Context) -> Shown:
     shares = long.pivot(index="theme", columns="group", values="share").reindex(index=list(ctx.labels), columns=cols)
     n = long.drop_duplicates("group").set_index("group")["n"].reindex(cols)
     if len(cols) <= 4:
-        lo = long.pivot(index="theme", columns="group", values="lo").reindex(index=shares.index, columns=cols)
-        hi = long.pivot(index="theme", columns="group", values="hi").reindex(index=shares.index, columns=cols)
-        fig = plot_theme_periods(shares, ctx.labels, n=n, legend_title=column.capitalize(), intervals=(lo, hi),
+        fig = plot_theme_periods(shares, ctx.labels, n=n, legend_title=column.capitalize(), intervals=_intervals(long),
                                  title=f"Theme share by {column} (% of paragraphs; whiskers: 95% intervals)")
     else:
         k = long.pivot(index="theme", columns="group", values="k").reindex(index=shares.index, columns=cols)
-        fig = plot_theme_heatmap(k, ctx.labels, n=n, xlabel=column.capitalize(), uncertain=uncertain_cells(long).reindex(
-            index=shares.index, columns=cols), title=f"Share of paragraphs carrying each theme, by {column} (%, k/n; "
-            "dotted: wide interval or few articles)")
+        fig = plot_theme_heatmap(k, ctx.labels, n=n, xlabel=column.capitalize(), intervals=_intervals(long),
+                                 title=f"Share of paragraphs carrying each theme, by {column} (%, k/n)")
     save_figure(fig, "03_themes_by_period")
     a, b = cols[0], cols[-1]
     counts = long.drop_duplicates("group").set_index("group")["n_articles"]
@@ -213,9 +208,11 @@ def by_period(ctx: Context) -> Shown:
                                 for s, t in (("a", "b"), ("b", "a"))}).assign(a=a, b=b)
     diff = diff[["theme", "share_a", "share_b", "diff", "lo", "hi", "p", "q", "n_articles_a", "n_articles_b",
                  "n_paragraphs_a", "n_paragraphs_b", "a", "b"]]
-    save_table(diff, "theme_period_difference", f"Change of each theme's share from {a} to {b}: the difference, its 95% "
-               "interval (articles resampled), an article-level permutation p and Benjamini-Hochberg q over the themes.",
-               {"theme": "theme id", "share_a": f"share in {a}", "share_b": f"share in {b}", "diff": "share_b - share_a",
+    save_table(diff, "theme_period_difference",
+               f"Change of each theme's share from {a} to {b}: the difference, its 95% interval (articles resampled), "
+               "an article-level permutation p and Benjamini-Hochberg q over the themes.",
+               {"theme": "theme id", "share_a": f"share in {a}", "share_b": f"share in {b}",
+                "diff": "share_b - share_a",
                 "lo": "95% interval of diff, lower end", "hi": "upper end", "p": "permutation p (articles shuffled)",
                 "q": "Benjamini-Hochberg q over the themes", "a": "first period", "b": "last period",
                 "n_paragraphs_a": f"paragraphs in {a}", "n_paragraphs_b": f"paragraphs in {b}",
@@ -223,9 +220,11 @@ def by_period(ctx: Context) -> Shown:
     real = diff[(diff["lo"] > 0) | (diff["hi"] < 0)].sort_values("diff", kind="mergesort")
     if real.empty:
         text = (f"From {a} to {b}, no theme's share changes beyond what resampling these "
-                f"{int(counts[a] + counts[b]):,} articles gives by chance (every 95% interval of the change includes 0).")
+                f"{int(counts[a] + counts[b]):,} articles gives by chance "
+                "(every 95% interval of the change includes 0).")
     else:
         text = f"From {a} to {b}, the changes whose 95% interval excludes 0: " + "; ".join(
-            f"*{ctx.labels[r.theme]}* {r.share_a:.0%} → {r.share_b:.0%} (change {r.lo:+.0%} to {r.hi:+.0%}, q = {r.q:.3f})"
+            f"*{ctx.labels[r.theme]}* {r.share_a:.0%} → {r.share_b:.0%} "
+            f"(change {r.lo:+.0%} to {r.hi:+.0%}, q = {r.q:.3f})"
             for r in real.iloc[::-1].itertuples()) + "."
     return Shown(text, diff.set_index("theme").round(3), figure=fig)

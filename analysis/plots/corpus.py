@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import matplotlib.pyplot as plt
 
 FEW = 12
 
@@ -33,7 +33,7 @@ def plot_timeline(corpus, by: str | None = "province", ax=None, few: int = FEW):
     Few articles: one dot per article on a date axis (dot area ∝ clean length), labelled. Many: a
     heat strip of articles per month (or year, for spans over five years) and group, the top ten
     groups as rows, with the total per period as bars above."""
-    from . import palette
+    from .style import palette
 
     dated = corpus[corpus["date"].notna()]
     rows = _rows(dated, by)

@@ -1,8 +1,8 @@
 """Place figures: ranked counts (places named, units per place) and money amounts by place."""
 from __future__ import annotations
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
 BOUND_MARKERS = {"at_least": (">", "more than (余/多/超)"), "at_most": ("<", "nearly (近)"),
                  "approx": ("o", "about (约, or mixed)"), "exact": ("|", "exact")}

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
 TARGET_COLOUR, REFERENCE_COLOUR = "#c0392b", "#2471a3"
 
@@ -61,7 +61,7 @@ def plot_wordcloud(freqs, ax=None, max_words: int = 100, title: str | None = Non
     """
     from wordcloud import WordCloud
 
-    from . import SEED, cjk_font
+    from .style import SEED, cjk_font
 
     freqs = _term_series(freqs)
     if ax is None:
@@ -104,9 +104,13 @@ def plot_top_terms(freqs, n: int = 20, ax=None, title: str | None = None, value:
 
 
 def plot_keyness(table, n: int = 15, ax=None, target: str = "target", reference: str = "reference",
-                 title: str | None = None, alpha: float = 0.05):
+                 title: str | None = None, alpha: float = 0.05, significance: str = "q"):
     """Two-sided keyness bars (from terms.keyness): the `n` terms most typical of the target (right,
-    G2 > 0) and of the reference (left, G2 < 0). Solid bars: p < alpha; pale bars: not significant."""
+    G2 > 0) and of the reference (left, G2 < 0). Solid bars: significant, pale bars: not. Significance is
+    `significance` < alpha: by default q, the p-value adjusted for every term tested (Benjamini-Hochberg;
+    with thousands of terms, p < 0.05 alone marks hundreds by chance); "p" for the unadjusted p (a table
+    without q falls back to p)."""
+    col = significance if significance in table.columns else "p"
     top = table[table["G2"] > 0].head(n)
     bottom = table[table["G2"] < 0].tail(n)
     rows = list(top.itertuples()) + list(bottom.itertuples())
@@ -118,7 +122,7 @@ def plot_keyness(table, n: int = 15, ax=None, target: str = "target", reference:
     left = max([-r.G2 for r in rows if r.G2 < 0] + [span * 0.2])
     for yi, r in zip(y, rows):
         colour = TARGET_COLOUR if r.G2 > 0 else REFERENCE_COLOUR
-        ax.barh(yi, r.G2, color=colour, alpha=1.0 if r.p < alpha else 0.35)
+        ax.barh(yi, r.G2, color=colour, alpha=1.0 if getattr(r, col) < alpha else 0.35)
         ax.text(r.G2 + (0.01 if r.G2 > 0 else -0.01) * span, yi, f"{r.term} ({r.n_target}:{r.n_reference})",
                 va="center", ha="left" if r.G2 > 0 else "right", fontsize=8.5)
     ax.axvline(0, color="black", linewidth=0.8)
@@ -127,8 +131,9 @@ def plot_keyness(table, n: int = 15, ax=None, target: str = "target", reference:
     ax.set_xlabel("Keyness: signed log-likelihood G² (positive = typical of the target)")
     handles = [plt.Rectangle((0, 0), 1, 1, color=TARGET_COLOUR), plt.Rectangle((0, 0), 1, 1, color=REFERENCE_COLOUR),
                plt.Rectangle((0, 0), 1, 1, color="grey", alpha=0.35)]
-    ax.legend(handles, [f"Target: {target}", f"Reference: {reference}", f"p ≥ {alpha:g} (pale)"],
-              loc="lower right", fontsize=8.5)
+    pale = (f"not significant: q ≥ {alpha:g} (BH over {len(table):,} terms)" if col == "q"
+            else f"not significant: p ≥ {alpha:g}")
+    ax.legend(handles, [f"Target: {target}", f"Reference: {reference}", pale], loc="lower right", fontsize=8.5)
     ax.grid(axis="y", alpha=0)
     ax.set_title(title or f"Keyness of {target} vs {reference}  (counts target:reference)")
     return ax.figure

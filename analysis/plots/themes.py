@@ -10,32 +10,44 @@ def plot_theme_periods(shares, labels: dict | None = None, n: dict | None = None
                        title: str = "Theme shares by year", legend_title: str = "Year", intervals=None):
     """Horizontal grouped bars: share of paragraphs per theme, one bar per period (columns of
     `shares`, at most four: use a heatmap for more). `n`: paragraphs per period (in the legend).
-    `intervals`: (lo, hi), tables shaped like `shares`, drawn as whiskers (e.g. 95% intervals)."""
+    `intervals`: `theme_share_intervals` with the same grouping, or (lo, hi) tables shaped like `shares`:
+    a whisker on each bar from lo to hi, and the axis long enough for them. Shares under 10 % are labelled
+    with a decimal."""
     import numpy as np
 
     rows = list(shares.index)[::-1]
     y = np.arange(len(rows))
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 0.5 * len(rows) + 1.5))
+    lo = hi = None
+    if isinstance(intervals, tuple):
+        lo, hi = (t.reindex(index=rows, columns=shares.columns) for t in intervals)
+    elif intervals is not None:
+        from .heatmap import _interval_grid
+
+        lo, hi, _ = _interval_grid(intervals, rows, list(shares.columns))
     h = 0.8 / shares.shape[1]
+    top = float(np.nanmax(shares.to_numpy())) * 100 if shares.size else 0.0
+    if hi is not None and np.isfinite(hi.to_numpy(dtype=float)).any():
+        top = max(top, float(np.nanmax(hi.to_numpy(dtype=float))) * 100)
+    decimals = 1 if top < 10 else 0
     for j, col in enumerate(shares.columns):
         vals = shares.loc[rows, col].to_numpy() * 100
         pos = y + (shares.shape[1] - 1) / 2 * h - j * h
         legend = f"{col} (n = {n[col]:,} paragraphs)" if n is not None else str(col)
         ax.barh(pos, vals, height=h, color=colours[j % len(colours)], label=legend)
-        right = vals
-        if intervals is not None:
-            lo = intervals[0].loc[rows, col].to_numpy(dtype=float) * 100
-            hi = intervals[1].loc[rows, col].to_numpy(dtype=float) * 100
-            ax.errorbar(vals, pos, xerr=np.vstack([np.clip(vals - lo, 0, None), np.clip(hi - vals, 0, None)]),
-                        fmt="none", ecolor="#333333", elinewidth=0.8, capsize=2)
-            right = np.fmax(vals, np.nan_to_num(hi))
-        for p, v, r in zip(pos, vals, right):
-            ax.text(r, p, f" {v:.0f}", va="center", fontsize=8)
+        ends = vals
+        if lo is not None:
+            low, high = lo[col].to_numpy(dtype=float) * 100, hi[col].to_numpy(dtype=float) * 100
+            ok = np.isfinite(low) & np.isfinite(high)
+            ax.errorbar(vals[ok], pos[ok], xerr=np.clip([vals[ok] - low[ok], high[ok] - vals[ok]], 0, None), fmt="none",
+                        ecolor="#333333", elinewidth=0.9, capsize=2.5, capthick=0.9)
+            ends = np.where(ok, np.maximum(high, vals), vals)
+        for p, v, e in zip(pos, vals, ends):
+            ax.text(e, p, f" {v:.{decimals}f}", va="center", fontsize=8)
     ax.set_yticks(y, [(labels or {}).get(t, t) for t in rows])
-    ax.set_xlabel("Paragraphs with the theme (%)")
-    top = shares.to_numpy().max() if intervals is None else max(shares.to_numpy().max(), intervals[1].to_numpy().max())
-    ax.set_xlim(0, min(100, top * 100 * 1.15 + 5))
+    ax.set_xlabel("Paragraphs with the theme (%)" + ("; whiskers: 95 % interval" if lo is not None else ""))
+    ax.set_xlim(0, min(100, top * 1.15 + (0.5 if top < 10 else 5)))
     ax.grid(axis="y", alpha=0)
     ax.legend(title=legend_title, loc="lower right")
     ax.set_title(title)
@@ -48,7 +60,7 @@ def plot_term_network(G, ax=None, seed: int | None = None, title: str = "Co-occu
     edge width ∝ Jaccard, colour = community (greedy modularity)."""
     import networkx as nx
 
-    from . import SEED, cjk_font
+    from .style import SEED, cjk_font
 
     seed = SEED if seed is None else seed
     if ax is None:

@@ -1,8 +1,6 @@
 """The report's appendix: the codebook, the numbers behind the figures, keyness tables, glossary, figure index."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from ..outputs import read_table
@@ -10,7 +8,8 @@ from .contrasts import key_table_name
 from .document import Block, Report
 
 # The organisations of the seed study's question, glossed in its report (a study's own glossary adds terms)
-ORGANISATIONS = {"政协": "Chinese People's Political Consultative Conference (CPPCC) committee, national to district level",
+ORGANISATIONS = {"政协": "Chinese People's Political Consultative Conference (CPPCC) committee, national to district "
+                         "level",
                  "统战部": "United Front Work Department of a Party committee",
                  "民主党派": "the eight democratic parties (民革, 民盟, 民建, 民进, 农工党, 致公党, 九三学社, 台盟)",
                  "工商联": "federation of industry and commerce (private business)",
@@ -22,7 +21,8 @@ def codebook_table(rep: Report) -> Block:
     table = cb.assign(keywords=cb["keywords"].map(lambda k: "、".join(k[:6]) + (" …" if len(k) > 6 else "")),
                       n_keywords=cb["keywords"].map(len)).set_index("id")[["zh", "en", "definition", "n_keywords",
                                                                              "keywords"]]
-    return rep.table(table, "The theme codebook of the study: labels, definitions and the first keywords of each theme.")
+    return rep.table(table, "The theme codebook of the study: labels, definitions and the first keywords of each "
+                     "theme.")
 
 
 def group_counts(rep: Report) -> Block:
@@ -54,8 +54,8 @@ def keyness_tables(rep: Report) -> Block:
         out += rep.table(_key_rows(key_ref.head(10)), f"The ten most {earlier}-typical terms (negative G²: typical of "
                          "the reference).")
     name = key_table_name()
-    if name is not None:
-        key_groups = read_table(name)
+    key_groups = read_table(name) if name is not None else None
+    if key_groups is not None and len(key_groups):
         lead, what = key_groups["group"].iloc[0], name.split("_", 1)[1]
         out += rep.table(_key_rows(key_groups[key_groups["group"] == lead].head(10)),
                          f"The ten terms most typical of {lead} against the other {what}s.")
@@ -80,7 +80,8 @@ def place_tables(rep: Report) -> Block:
 
 def audit_table(rep: Report) -> Block:
     return rep.table(read_table("cleaning_rules").set_index("rule")[["entries", "articles"]],
-                     "The cleaning audit: entries per rule (each entry is one removal or repair; notebook 01 lists them).")
+                     "The cleaning audit: entries per rule (each entry is one removal or repair; notebook 01 lists "
+                     "them).")
 
 
 def glossary_table(rep: Report) -> Block:
@@ -97,9 +98,9 @@ def glossary_table(rep: Report) -> Block:
 
 
 def figure_index(rep: Report) -> Block:
-    from .. import plots
+    from ..outputs import figures_dir
 
-    figures = sorted(Path(plots.FIGURES_DIR).glob("0*.png"))
+    figures = sorted(figures_dir().glob("0*.png"))
     index = pd.DataFrame([{"figure": p.stem, "notebook": p.stem[:2]} for p in figures], columns=["figure", "notebook"])
     return rep.table(index.set_index("figure"), "Every figure the notebooks saved (PNG at 200 dpi and SVG); each is "
                      "rebuilt by the build. The evidence explorer (`explorer.html`, beside this report) lists the "

@@ -16,8 +16,8 @@ def periods(rep: Report) -> Block:
     cols = sorted(by_period["group"].astype(str).unique())
     n_t = by_period.drop_duplicates("group").set_index(by_period.drop_duplicates("group")["group"].astype(str))["n"]
     last, earlier = key_period["target"].iloc[0], key_period["reference"].iloc[0]
-    late = key_period[(key_period["G2"] > 0) & (key_period["p"] < 0.05)]
-    early = key_ref[(key_ref["G2"] < 0) & (key_ref["p"] < 0.05)]
+    late = key_period[(key_period["G2"] > 0) & (key_period["q"] < 0.05)]
+    early = key_ref[(key_ref["G2"] < 0) & (key_ref["q"] < 0.05)]
     from ..choices import period_values
 
     docs_per = period_values(rep.corpus, period).value_counts()
@@ -27,8 +27,8 @@ def periods(rep: Report) -> Block:
     text = (f"{first} has {plural(n_first, 'article')} ({n_t[first]:,} paragraphs) and {final} "
             f"{plural(n_final, 'article')} ({n_t[final]:,} paragraphs). "
             + period_changes(rep)[2]
-            + f"\n\nKey terms of {last} against {earlier} by G² (counts {last}:{earlier}): {rep.terms(late)}. Key terms "
-              f"of {earlier}: {rep.terms(early)}.")
+            + f"\n\nKey terms of {last} against {earlier} by G² (counts {last}:{earlier}): {rep.terms(late)}. "
+              f"Key terms of {earlier}: {rep.terms(early)}.")
     if not same.empty:
         text += (f"\n\n**This contrast is confounded**: every {last} article is also "
                  f"{'; '.join(f'{r.other_column} {r.only}' for r in same.itertuples())}, so the difference of periods "
@@ -50,6 +50,9 @@ def group_vocabulary(rep: Report) -> Block:
         return Block(["The corpus has fewer than two provinces, organisations or sources with enough text: no keyness "
                       "between groups."])
     key_groups, what = read_table(name), name.split("_", 1)[1]
+    if key_groups.empty:
+        return Block([f"No term is significantly more frequent in one {what} than in the others (q < 0.05, p adjusted "
+                      "over all terms tested)."])
     lines = [f"Terms most typical of each {what} with enough text against all other {what}s (counts group:rest):"]
     for grp, part in list(key_groups.groupby("group", sort=False))[:8]:
         lines.append(f"- **{rep.g(grp)}** ({part['group_tokens'].iloc[0]:,} tokens): {rep.terms(part, 5)}")

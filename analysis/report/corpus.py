@@ -18,7 +18,8 @@ def corpus_table(rep: Report) -> Block:
                                                 "n_chars_clean"]]
         overview = overview.assign(date=overview["date"].dt.strftime("%Y-%m-%d"))
         return rep.table(overview.rename(columns={"n_chars_clean": "characters"}),
-                         "The articles (label = short id and the place the article is about; characters of clean text).")
+                         "The articles (label = short id and the place the article is about; characters of clean "
+                         "text).")
     rows = []
     for col in ["year", "province", "org", "source"]:
         values = present(corpus, col)
@@ -59,7 +60,8 @@ def corpus_limits(rep: Report) -> Block:
         lines.append("No year, province, organisation or source coincides with a single value of another field.")
     few = rep.ctx.few
     caption = ("The articles by publication date and " + ("region." if len(present(corpus, "province")) else "group.")
-               + (" Dot area is proportional to the length of the clean text." if few else " Counts per period and group."))
+               + (" Dot area is proportional to the length of the clean text." if few
+                  else " Counts per period and group."))
     return Block(["\n\n".join(lines)]) + rep.figure("01_timeline", caption)
 
 
@@ -67,14 +69,16 @@ def cleaning(rep: Report) -> Block:
     corpus = rep.corpus
     rules = read_rules(rep)
     raw_chars, clean_chars = corpus["n_chars_raw"].sum(), corpus["n_chars_clean"].sum()
-    most_cut = corpus.assign(kept=corpus["n_chars_clean"] / corpus["n_chars_raw"]).sort_values(["kept", "doc_id"]).iloc[0]
+    most_cut = (corpus.assign(kept=corpus["n_chars_clean"] / corpus["n_chars_raw"])
+                .sort_values(["kept", "doc_id"]).iloc[0])
     top = rules.sort_values(ascending=False, kind="mergesort").head(4)
     text = f"""
 **Cleaning** (`analysis.clean`, notebook 01). Raw files are kept unchanged. Each is decoded whatever its encoding,
 normalised, and passed through small named rules in a fixed order; every removal or repair is logged. The audit has
 {int(rules.sum()):,} entries from {len(rules)} rules, most from {', '.join(f'`{r}` ({n:,})' for r, n in top.items())}.
 Traditional script is converted to simplified (OpenCC). Of {raw_chars:,} raw characters {clean_chars:,}
-({pct(clean_chars / raw_chars)}) remain; the article cut most is {most_cut['label']}, which keeps {pct(most_cut['kept'])}.
+({pct(clean_chars / raw_chars)}) remain; the article cut most is {most_cut['label']}, \
+which keeps {pct(most_cut['kept'])}.
 Short heading lines become the *section* of the paragraphs under them; the paragraph is the unit of analysis.
 """
     return Block([text]) + rep.figure("01_cleaning_lengths", "Length of the articles before and after cleaning.",
@@ -113,7 +117,8 @@ paragraph tf-idf) is fitted as a check on the codebook (§4.7).
 
 **Keyness** (`analysis.terms`, notebooks 02 and 04). Which terms distinguish one group of texts from the rest is
 measured as in quanteda's `textstat_keyness`: the signed log-likelihood G² of each term's 2×2 table, its p-value, and
-Hardie's log ratio as effect size. Terms are called key at p < 0.05.
+Hardie's log ratio as effect size. Terms are called key at q < 0.05: the p-value adjusted over every term tested
+(Benjamini–Hochberg), since among thousands of terms p < 0.05 alone would mark hundreds by chance.
 
 **Places and amounts** (`analysis.places`, `analysis.amounts`, notebook 04). Place names are matched against the
 official gazetteer of administrative divisions, ambiguous names resolved by the article's province; sections and

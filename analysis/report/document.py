@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from functools import cached_property
-from pathlib import Path
 
 import pandas as pd
 
 from ..choices import confounds, present
 from ..lexicon import glossary
-from ..outputs import has_table, read_table
 from ..notebook.common import Context
+from ..outputs import has_table, read_table
 
 
 class Block(list):
@@ -110,9 +109,9 @@ class Report:
 
     def figure(self, name: str, caption: str, width: int = 860) -> Block:
         """NAME.png (saved by notebook NAME[:2]) with a numbered caption; one line if it was not drawn."""
-        from .. import plots
+        from ..outputs import figures_dir
 
-        path = Path(plots.FIGURES_DIR) / f"{name}.png"
+        path = figures_dir() / f"{name}.png"
         if not path.exists():
             return Block([f"*(Figure {name} was not drawn: notebook {name[:2]} found no data for it in this corpus.)*"])
         self.figures[name] = len(self.figures) + 1

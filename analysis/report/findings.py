@@ -1,7 +1,6 @@
 """The report's summary and findings (section 4): the sentences written from the notebooks' tables."""
 from __future__ import annotations
 
-
 from .document import Block, Report, pct, plural
 
 
@@ -17,7 +16,8 @@ def period_changes(rep: Report) -> tuple[list, list, str]:
     down = diff[diff["hi"] < 0].sort_values("diff", kind="mergesort")
 
     def name(r):
-        return f"{rep.th(r.theme)} ({pct(r.share_a)} → {pct(r.share_b)}, 95% interval of the change {r.lo:+.0%} to {r.hi:+.0%})"
+        return (f"{rep.th(r.theme)} ({pct(r.share_a)} → {pct(r.share_b)}, "
+                f"95% interval of the change {r.lo:+.0%} to {r.hi:+.0%})")
 
     n = int(diff["n_articles_a"].iloc[0] + diff["n_articles_b"].iloc[0])
     if up.empty and down.empty:
@@ -98,9 +98,9 @@ def themes_by_group(rep: Report) -> Block:
     text = (f"The codebook's themes, ranked by the share of paragraphs that carry them: {ranked}.\n\n{frame_text}"
             f"By {what}, the work each puts forward:\n\n{rows}")
     return Block([text]) + rep.figure(
-        "03_themes_by_group", f"Share of each {what}'s paragraphs carrying each theme (k/n: paragraphs with the theme / "
-        f"paragraphs of the {what}, n also after each label; a blank cell: none; a dotted cell: its 95% interval is "
-        "wide or its n small). A paragraph can carry several themes.")
+        "03_themes_by_group", f"Share of each {what}'s paragraphs carrying each theme (k/n: paragraphs with the "
+        f"theme / paragraphs of the {what}, n also after each label; a blank cell: none; a dotted cell: its 95% "
+        "interval is wide or its n small). A paragraph can carry several themes.")
 
 
 def amounts(rep: Report) -> Block:
@@ -128,7 +128,8 @@ def amounts(rep: Report) -> Block:
             f"{(m['bound_kind'] == 'at_least').sum()} are \"more than\" (余/多/超), "
             f"{(m['bound_kind'] == 'at_most').sum()} \"nearly\" (近).")
     lines.append("The figures are self-reported, cumulative and mix cash, goods valued in yuan and earmarked funds; "
-                 "within a place they can overlap. They are shown, not added: they measure what each place chose to report.")
+                 "within a place they can overlap. They are shown, not added: they measure what each place chose to "
+                 "report.")
     return Block(["\n\n".join(lines)]) + rep.figure(
         "04_amounts_by_place", "Each money figure of the place-by-place sections or clauses, labelled as written "
         "(log scale). Places without a figure are shown as such, not as zero.", width=760)
@@ -145,10 +146,12 @@ def places_within(rep: Report) -> Block:
         everywhere = [t for t in sh.index if (sh.loc[t] > 0).all()]
         peak_theme, peak_place = sh.stack().idxmax()
         size = within[within["label"] == d].set_index("place")["n_chars"]
+        size = size[size.index.isin(sh.columns)]  # the places compared (notebook 04 leaves out those with few units)
         lines.append(f"- **{d}** ({len(sh.columns)} places, {size.min():,} to {size.max():,} characters each): themes "
-                     f"in every place: {', '.join(rep.th(t) for t in everywhere) or 'none'}; the most concentrated cell "
-                     f"is {rep.th(peak_theme)} in {peak_place} ({pct(sh.at[peak_theme, peak_place])} of its units).")
+                     f"in every place: {', '.join(rep.th(t) for t in everywhere) or 'none'}; the most concentrated "
+                     f"cell is {rep.th(peak_theme)} in {peak_place} "
+                     f"({pct(sh.at[peak_theme, peak_place])} of its units).")
     text = ("\n".join(lines) + "\n\nHead counts are not comparable between places: each section counts something "
             "different (volunteers, residents checked, people reached).")
-    return Block([text]) + rep.figure("04_themes_within_articles", "Share of each place's units carrying each theme, in "
-                                      "the articles that run through places.")
+    return Block([text]) + rep.figure("04_themes_within_articles", "Share of each place's units carrying each theme, "
+                                      "in the articles that run through places.")

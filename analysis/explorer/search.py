@@ -1,0 +1,335 @@
+"""Answers for the explorer's JSON API, from explorer.sqlite: search, a heatmap cell's paragraphs, an
+article, the heatmap under filters.
+
+The paragraphs are held in memory (their text joined by "\\n", each paragraph's article, themes and
+groups as numpy arrays). A literal search of two characters reads the bigram index, of three or more
+asks FTS5 (trigram) for the paragraphs that hold it and counts in those, of one character scans. A
+regular expression (the `regex` module) runs paragraph by paragraph with a time budget and a cap on
+hits, so a pathological pattern ends with an error instead of holding the server.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+import time
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from .index import NOT_BMP, fts_tables, joined, pair_key, para_starts
+
+CONTEXT = 30  # characters either side of a hit in a KWIC line
+MAX_HITS = 1_000_000  # a search stops counting here, or when a regular expression's time is up (truncated)
+REGEX_SECONDS = 2.0
+
+
+class QueryError(ValueError):
+    """A request the explorer cannot answer (a bad pattern, an unknown theme): the message says why."""
+
+
+class Explorer:
+    """The explorer's data from one explorer.sqlite, ready to answer queries (thread-safe)."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        db = self._db()
+        self.head = json.loads(db.execute("SELECT json FROM head").fetchone()[0])
+        self.themes = [t["id"] for t in self.head["themes"]]
+        self.fields = {f["name"]: f["groups"] for f in self.head["fields"]}
+        rows = db.execute("SELECT d, n, th, m, t FROM paras ORDER BY i").fetchall()
+        self.para_doc = np.array([r[0] for r in rows], dtype=np.int64)
+        self.para_no = [r[1] for r in rows]
+        bits = np.array([r[2] for r in rows], dtype=np.int64)
+        self.flags = ((bits[:, None] >> np.arange(len(self.themes))) & 1).astype(bool) if len(rows) else \
+            np.zeros((0, len(self.themes)), dtype=bool)
+        self.marks = [r[3] for r in rows]
+        self.texts = [r[4] for r in rows]
+        self.big = joined(self.texts)
+        self.starts = para_starts(self.texts)
+        docs = db.execute("SELECT i, doc_id, title, date, province, city, label, groups FROM docs ORDER BY i"
+                          ).fetchall()
+        self.doc_ids = [r[1] for r in docs]
+        self.doc_info = [{"title": r[2], "date": r[3], "place": " ".join(p for p in (r[4], r[5]) if p), "label": r[6]}
+                         for r in docs]
+        self.doc_index = {d: i for i, d in enumerate(self.doc_ids)}
+        codes = np.array([json.loads(r[7]) for r in docs], dtype=np.int64).reshape(len(docs), len(self.fields))
+        self.doc_code = {f: codes[:, j] for j, f in enumerate(self.fields)}
+        self.para_code = {f: c[self.para_doc] if len(self.para_doc) else c[:0] for f, c in self.doc_code.items()}
+        keys, starts, positions = db.execute("SELECT keys, starts, positions FROM bigrams").fetchone()
+        self.bi_keys = np.frombuffer(keys, dtype=np.uint32)
+        self.bi_starts = np.frombuffer(starts, dtype=np.int64)
+        self.bi_pos = np.frombuffer(positions, dtype=np.int32)
+        self._reading: dict[str, tuple] = {}
+        self.fts = fts_tables(db)
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.db = db
+        return db
+
+    # ------------------------------------------------------------ filters
+
+    def mask(self, filters: dict | None) -> np.ndarray | None:
+        """Paragraphs that pass the filters ({field: group, "theme": id}); None when there are none."""
+        out = None
+        for field, value in (filters or {}).items():
+            if value in (None, ""):
+                continue
+            if field == "theme":
+                col = self.flags[:, self._theme(value)]
+            elif field in self.fields:
+                col = self.para_code[field] == self._group(field, value)
+            else:
+                raise QueryError(f"unknown filter {field!r}; known: theme, {', '.join(self.fields)}")
+            out = col if out is None else out & col
+        return out
+
+    def _theme(self, theme: str) -> int:
+        if theme not in self.themes:
+            raise QueryError(f"unknown theme {theme!r}; known: {', '.join(self.themes)}")
+        return self.themes.index(theme)
+
+    def _group(self, field: str, group: str) -> int:
+        groups = self.fields.get(field)
+        if groups is None:
+            raise QueryError(f"unknown group field {field!r}; known: {', '.join(self.fields)}")
+        return groups.index(group) if group in groups else -2  # -2: matches nothing
+
+    def field_of(self, group: str, by: str | None = None) -> str:
+        """`by` if given, else the first field with a group of that name."""
+        if by:
+            if by not in self.fields:
+                raise QueryError(f"unknown group field {by!r}; known: {', '.join(self.fields)}")
+            return by
+        for field, groups in self.fields.items():
+            if group in groups:
+                return field
+        raise QueryError(f"no group field has a group {group!r}")
+
+    # ------------------------------------------------------------ search
+
+    def _positions(self, q: str, regex: bool, mask, deadline: float) -> tuple[np.ndarray, np.ndarray, bool]:
+        """Start and end offsets (in the joined text) of every hit, in text order, and whether counting
+        stopped at MAX_HITS."""
+        if regex:
+            return self._regex_positions(q, mask, deadline)
+        n = len(q)
+        if n == 2 and max(map(ord, q)) < NOT_BMP:
+            key = pair_key(q[0], q[1])
+            i = int(np.searchsorted(self.bi_keys, key))
+            pos = self.bi_pos[self.bi_starts[i]:self.bi_starts[i + 1]].astype(np.int64) \
+                if i < len(self.bi_keys) and self.bi_keys[i] == key else np.zeros(0, np.int64)
+            if q[0] == q[1] and len(pos):  # 哈哈 in 哈哈哈 counts once, as str.count does
+                keep, last = [], -2
+                for p in pos.tolist():
+                    if p >= last + 2:
+                        keep.append(p)
+                        last = p
+                pos = np.array(keep, dtype=np.int64)
+        elif n >= 3:
+            ids = self._fts_candidates(q, mask, deadline)
+            found, texts, starts = [], self.texts, self.starts
+            for i in ids:
+                text, at = texts[i], texts[i].find(q)
+                while at >= 0:
+                    found.append(starts[i] + at)
+                    at = text.find(q, at + n)
+            pos = np.array(found, dtype=np.int64)
+        else:
+            pos = np.array([m.start() for m in re.finditer(re.escape(q), self.big)], dtype=np.int64)
+        truncated = len(pos) > MAX_HITS
+        pos = pos[:MAX_HITS]
+        return pos, pos + n, truncated
+
+    def _fts_candidates(self, q: str, mask, deadline: float) -> list[int]:
+        db = self._db()
+        db.set_progress_handler(lambda: 1 if time.perf_counter() > deadline else 0, 10_000)
+        phrase = '"' + q.replace('"', '""') + '"'
+        try:
+            ids = sorted(r[0] for name in self.fts for r in db.execute(
+                f"SELECT rowid FROM {name} WHERE {name} MATCH ?", (phrase,)))
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"search stopped: {exc}") from None
+        finally:
+            db.set_progress_handler(None, 0)
+        if mask is not None:
+            ids = [i for i in ids if mask[i]]
+        return ids
+
+    def _regex_positions(self, q: str, mask, deadline: float):
+        """Hits of a regular expression (MULTILINE: ^ and $ at a paragraph's ends) in one pass over the
+        joined text; the paragraphs a hit runs across are then scanned one by one instead."""
+        import regex
+
+        try:
+            rx = regex.compile(q, regex.MULTILINE | regex.V0)
+        except regex.error as exc:
+            raise QueryError(f"not a valid regular expression: {exc}") from None
+        big, starts, texts = self.big, self.starts, self.texts
+        found: list[tuple[int, int]] = []
+        stopped = False
+        try:
+            for m in rx.finditer(big, timeout=max(0.01, deadline - time.perf_counter())):
+                if m.end() > m.start():
+                    found.append(m.span())
+                    if len(found) >= MAX_HITS or len(found) % 20_000 == 0 and time.perf_counter() > deadline:
+                        stopped = True  # counted so far: the answer says it is incomplete
+                        break
+            spans = np.array(found, dtype=np.int64).reshape(-1, 2)
+            first = np.searchsorted(starts, spans[:, 0], side="right") - 1
+            last = np.searchsorted(starts, spans[:, 1] - 1, side="right") - 1
+            seps = starts[1:] - 1  # the "\n" between paragraphs
+            across = np.flatnonzero(np.searchsorted(seps, spans[:, 0]) < np.searchsorted(seps, spans[:, 1]))
+            if len(across):
+                redo = sorted({i for k in across.tolist() for i in range(int(first[k]), int(last[k]) + 1)})
+                again, done = [], []
+                for i in redo:
+                    if time.perf_counter() > deadline:
+                        stopped = True
+                        break
+                    lo = int(starts[i])
+                    again += [m.span() for m in rx.finditer(big, lo, lo + len(texts[i]),
+                                                            timeout=max(0.01, deadline - time.perf_counter()))
+                              if m.end() > m.start()]
+                    done.append(i)
+                keep = ~np.isin(first, done)
+                keep[across] = False
+                spans = np.concatenate([spans[keep], np.array(again, dtype=np.int64).reshape(-1, 2)])
+                spans = spans[np.argsort(spans[:, 0], kind="stable")]
+        except TimeoutError:
+            raise QueryError(f"the pattern took longer than {REGEX_SECONDS:g} s and was stopped") from None
+        return spans[:, 0], spans[:, 1], stopped
+
+    def search(self, q: str, *, regex: bool = False, limit: int = 100, offset: int = 0, by: str | None = None,
+               filters: dict | None = None, context: int = CONTEXT) -> dict:
+        """Every hit of `q` (a literal, or a regular expression with regex=True) in the paragraphs that pass
+        `filters`: total hits, articles, hits by group of `by` (default the first field) and of every
+        field (`by_field`), and KWIC lines `hits[offset:offset + limit]` in text order."""
+        started = time.perf_counter()
+        if not q:
+            raise QueryError("empty query")
+        by = by or next(iter(self.fields), None)
+        if by is not None and by not in self.fields:
+            raise QueryError(f"unknown group field {by!r}; known: {', '.join(self.fields)}")
+        mask = self.mask(filters)
+        pos, end, truncated = self._positions(q, regex, mask, started + REGEX_SECONDS)
+        pid = np.searchsorted(self.starts, pos, side="right") - 1 if len(pos) else np.zeros(0, np.int64)
+        if mask is not None and len(pid):
+            keep = mask[pid]
+            pos, end, pid = pos[keep], end[keep], pid[keep]
+        docs = self.para_doc[pid]
+        by_field = {f: self._count_groups(f, pid) for f in self.fields}
+        hits = []
+        for p, e, i in zip(pos[offset:offset + limit].tolist(), end[offset:offset + limit].tolist(),
+                           pid[offset:offset + limit].tolist()):
+            a, text = int(self.starts[i]), self.texts[i]
+            s, t = p - a, e - a
+            d = int(self.para_doc[i])
+            hits.append({"doc_id": self.doc_ids[d], "para_no": self.para_no[i], "pre": text[max(0, s - context):s],
+                         "match": text[s:t], "post": text[t:t + context], **self.doc_info[d]})
+        return {"q": q, "regex": regex, "total": int(len(pos)), "articles": int(len(np.unique(docs))),
+                "by": by, "by_group": by_field.get(by, {}), "by_field": by_field, "truncated": truncated,
+                "offset": offset, "hits": hits, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+    def _count_groups(self, field: str, pid: np.ndarray) -> dict:
+        groups = self.fields[field]
+        codes = self.para_code[field][pid]
+        counts = np.bincount(codes[codes >= 0], minlength=len(groups))
+        out = {g: int(c) for g, c in zip(groups, counts) if c}
+        missing = int((codes < 0).sum())
+        if missing:
+            out[""] = missing
+        return out
+
+    # ------------------------------------------------------------ cells, heatmap, articles
+
+    def cell(self, theme: str, group: str, *, by: str | None = None, filters: dict | None = None,
+             offset: int = 0, limit: int = 500) -> dict:
+        """The paragraphs of one heatmap cell (theme x group of `by`) that pass `filters`, with the
+        theme's trigger spans: what theme_evidence(coded, theme, by, group) lists."""
+        t = self._theme(theme)
+        by = self.field_of(group, by)
+        sel = self.flags[:, t] & (self.para_code[by] == self._group(by, group))
+        mask = self.mask(filters)
+        if mask is not None:
+            sel &= mask
+        ids = np.flatnonzero(sel)
+        items = [self.paragraph(int(i), theme=t, group=group) for i in ids[offset:offset + limit]]
+        return {"theme": theme, "group": group, "by": by, "total": int(len(ids)),
+                "articles": int(len(np.unique(self.para_doc[ids]))), "offset": offset, "items": items}
+
+    def paragraph(self, i: int, theme: int | None = None, group: str | None = None) -> dict:
+        d = int(self.para_doc[i])
+        spans = json.loads(self.marks[i]) if self.marks[i] else []
+        marks = [s for s in spans if theme is None or s[2] == theme]
+        return {"doc_id": self.doc_ids[d], "para_no": self.para_no[i], "text": self.texts[i], "marks": marks,
+                "themes": np.flatnonzero(self.flags[i]).tolist(), **self.doc_info[d],
+                **({"group": group} if group is not None else {})}
+
+    def heat(self, by: str, filters: dict | None = None) -> dict:
+        """The heatmap cells of `by` for the paragraphs passing `filters` (the build's cells, with intervals,
+        when there are none)."""
+        from .data import cell_counts
+
+        if by not in self.fields:
+            raise QueryError(f"unknown group field {by!r}; known: {', '.join(self.fields)}")
+        mask = self.mask(filters)
+        if mask is None:
+            return {"by": by, "cells": self.head["heat"][by], "filtered": False}
+        k, n, ak, an = cell_counts(self.flags[mask], self.para_doc[mask], self.doc_code[by], len(self.fields[by]))
+        cells = [[t, g, int(k[t, g]), int(n[g]), int(ak[t, g]), int(an[g]),
+                  round(k[t, g] / n[g], 4) if n[g] else None, None, None]
+                 for t in range(len(self.themes)) for g in range(len(self.fields[by]))]
+        return {"by": by, "cells": cells, "filtered": True}
+
+    def article(self, doc_id: str) -> dict:
+        """One article: its metadata, lines (headings as text, paragraphs with themes and trigger spans),
+        places, amounts, where cleaning removed what, and its audit rows."""
+        d = self.doc_index.get(doc_id)
+        if d is None:
+            raise QueryError(f"no article {doc_id!r}")
+        row = self._db().execute(
+            "SELECT title, date, province, city, source, label, url, layout, places, amounts, removed, audit, fmt, raw "
+            "FROM docs WHERE i = ?", (d,)).fetchone()
+        (title, date, province, city, source, label, url, layout, places, amounts, removed, audit, fmt, raw) = row
+        lines = []
+        for item in json.loads(layout):
+            lines.append({"heading": item} if isinstance(item, str) else self.paragraph(item))
+        audit = json.loads(audit) if audit else []
+        if places is None or amounts is None:
+            places, amounts = self._read(doc_id, lines, province)
+        else:
+            places, amounts = json.loads(places), json.loads(amounts)
+        if removed is None:
+            removed = self._removed(doc_id, lines, raw, fmt, audit)
+        else:
+            removed = json.loads(removed)
+        codes = ((f, int(self.doc_code[f][d])) for f in self.fields)
+        groups = {f: (self.fields[f][c] if c >= 0 else "") for f, c in codes}
+        return {"doc_id": doc_id, "title": title, "date": date, "province": province, "city": city, "source": source,
+                "label": label, "url": url, "groups": groups, "lines": lines, "places": places, "amounts": amounts,
+                "removed": removed, "audit": audit}
+
+    def _read(self, doc_id, lines, province):
+        from .reading import article_reading
+
+        with self._lock:
+            if doc_id not in self._reading:
+                paras = [(ln["para_no"], ln["text"]) for ln in lines if "text" in ln]
+                self._reading[doc_id] = article_reading(doc_id, paras, province or "")
+            return self._reading[doc_id]
+
+    def _removed(self, doc_id, lines, raw, fmt, audit):
+        if raw is None:
+            return []
+        from .removed import removals
+
+        text = "\n".join(ln["heading"] if "heading" in ln else ln["text"] for ln in lines)
+        return removals(zlib.decompress(raw).decode("utf-8"), text, [(r[0], r[1]) for r in audit], fmt or "txt", doc_id)

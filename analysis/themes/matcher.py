@@ -1,0 +1,144 @@
+"""The matcher: every word of a codebook in one Aho-Corasick automaton, and the rules that decide which of
+its hits code a paragraph (set phrases, mixed lists of actors, require/exclude in the sentence, weak words).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+import pandas as pd
+
+from .sentences import sentence_spans
+
+_CLAUSE_END = re.compile(r"[，,；;。！？!?：:…]")
+_CODING = ("keywords", "actors", "weak")
+
+
+class _Matcher:
+    """All words of a codebook in one Aho-Corasick automaton, and the rules that decide which hits code.
+
+    A hit of a theme's keyword (or actor, or weak word) codes the paragraph unless
+    1. it lies inside a match of one of the theme's formulas (set phrases, [[formula]] in themes.toml);
+    2. it is an `actors` word in a clause that names actors of `list_min_kinds` or more kinds (a mixed
+       list of united-front actors: each theme's actors are one kind, each of `list_others` another);
+    3. the theme has `require` words and none is in the hit's sentence, or an `exclude` word is;
+    4. it is a `weak` word and no other distinct word of the theme is left in the paragraph.
+    A word found inside a longer word of the same theme (部署 in 迅速部署) is not a hit of its own.
+    """
+
+    def __init__(self, cb: pd.DataFrame):
+        import ahocorasick_rs
+
+        self.ids = list(cb["id"])
+        self.roles: dict[str, list[tuple[int, str]]] = {}
+        self.has_require = [bool(r) for r in cb["require"]]
+        for j, row in enumerate(cb.itertuples(index=False)):
+            for role in _CODING + ("require", "exclude"):
+                for w in getattr(row, role, ()) if role in cb.columns else ():
+                    self.roles.setdefault(w, []).append((j, role))
+        others = cb["list_others"].iloc[0] if "list_others" in cb.columns and len(cb) else ()
+        for w in others:
+            self.roles.setdefault(w, []).append((-1, "other"))
+        self.min_kinds = int(cb["list_min_kinds"].iloc[0]) if "list_min_kinds" in cb.columns and len(cb) else 0
+        patterns: dict[str, set[int]] = {}
+        if "formulas" in cb.columns:
+            for j, pats in enumerate(cb["formulas"]):
+                for pat in pats:
+                    patterns.setdefault(pat, set()).add(j)
+        self.formulas = [(re.compile(p), themes) for p, themes in patterns.items()]
+        words = list(self.roles)
+        self.values = [(w, len(w), any(role in _CODING for _, role in self.roles[w])) for w in words]
+        # every occurrence, overlaps included (部署 inside 迅速部署 too): the standard match kind
+        # (a DFA: built once per codebook, it scans the paragraphs in half the time of the default NFA)
+        self.automaton = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard,
+                                                    implementation=ahocorasick_rs.Implementation.DFA) if words else None
+
+    def hits(self, text: str) -> list[tuple[int, str, int, int, int, int]]:
+        """Coding hits in one text: (theme index, keyword, position in `text`, sentence index,
+        sentence start, sentence end); offsets are in `text`."""
+        if not self.roles:
+            return []
+        parts = text.split()  # split() and isspace() know the same whitespace as the regex \s
+        ws = len(parts) != 1 or len(parts[0]) != len(text)
+        flat = "".join(parts) if ws else text  # matched without whitespace, positions reported in `text`
+        values = self.values
+        raw = [(end - 1, values[i]) for i, _, end in self.automaton.find_matches_as_indexes(flat, overlapping=True)]
+        if not any(v[2] for _, v in raw):
+            return []
+        roles = self.roles
+        found = [(end, v[0]) for end, v in raw]
+        coding = [
+            (j, w, end - n + 1, role) for end, (w, n, c) in raw if c for j, role in roles[w] if role in _CODING
+        ]
+
+        # 1. set phrases
+        if self.formulas:
+            present = {h[0] for h in coding}
+            masks = [
+                (m.start(), m.end(), themes)
+                for rx, themes in self.formulas if not themes.isdisjoint(present)
+                for m in rx.finditer(flat)
+            ]
+            if masks:
+                coding = [
+                    h for h in coding
+                    if not any(a <= h[2] and h[2] + len(h[1]) <= b and h[0] in th for a, b, th in masks)
+                ]
+        # 2. mixed lists of actors, clause by clause
+        if self.min_kinds and any(role == "actors" for *_, role in coding):
+            cends = [m.end() for m in _CLAUSE_END.finditer(flat)]
+            kinds: dict[int, set] = {}
+            for end, w in found:
+                c = bisect_right(cends, end - len(w) + 1)
+                for j, role in roles[w]:
+                    if role == "actors":
+                        kinds.setdefault(c, set()).add(j)
+                    elif role == "other":
+                        kinds.setdefault(c, set()).add(w)
+            listed = {c for c, k in kinds.items() if len(k) >= self.min_kinds}
+            if listed:
+                coding = [h for h in coding if not (h[3] == "actors" and bisect_right(cends, h[2]) in listed)]
+        if not coding:
+            return []
+        # 3. require / exclude in the same sentence
+        spans = sentence_spans(flat)
+        ends = [b for _, b in spans]
+        required, excluded = set(), set()
+        for end, w in found:
+            for j, role in roles[w]:
+                if role == "require":
+                    required.add((j, bisect_right(ends, end - len(w) + 1)))
+                elif role == "exclude":
+                    excluded.add((j, bisect_right(ends, end - len(w) + 1)))
+        kept = []
+        for j, w, pos, role in coding:
+            s = bisect_right(ends, pos)
+            if self.has_require[j] and (j, s) not in required:
+                continue
+            if (j, s) in excluded:
+                continue
+            kept.append((j, w, pos, role, s))
+        # a word inside a longer word of the same theme (部署 in 迅速部署) is the same hit
+        spans_j = {(j, pos, pos + len(w)) for j, w, pos, _, _ in kept}
+        kept = [
+            h for h in kept
+            if not any(j == h[0] and a <= h[2] and h[2] + len(h[1]) <= b and b - a > len(h[1]) for j, a, b in spans_j)
+        ]
+        # 4. a weak word needs another distinct word of its theme
+        words: dict[int, set[str]] = {}
+        strong: set[int] = set()
+        for j, w, _, role, _ in kept:
+            words.setdefault(j, set()).add(w)
+            if role != "weak":
+                strong.add(j)
+        out = []
+        keep = [i for i, ch in enumerate(text) if not ch.isspace()] if ws and kept else None
+        for j, w, pos, role, s in kept:
+            if role == "weak" and j not in strong and len(words[j]) < 2:
+                continue
+            a, b = spans[s]
+            if ws:  # back to offsets in the original text
+                pos, a, b = keep[pos], keep[a], (keep[b - 1] + 1)
+            out.append((j, w, pos, s, a, b))
+        out.sort(key=lambda h: (h[0], h[2], h[1]))
+        return out

@@ -1,0 +1,179 @@
+"""The tables of a coding: paragraphs per group (`paragraph_counts`), paragraphs carrying each theme
+(`theme_counts`) and their shares (`theme_shares`), the paragraphs behind a cell (`theme_evidence`,
+`evidence_table`), what no theme covers (`uncoded`) and a summary per theme (`theme_summary`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..codebook import _codebook, theme_labels
+from ..dispatch import call, wanted
+from .coding import _hits_table, theme_ids
+
+
+def _with_group(coded: pd.DataFrame, by: str, corpus: pd.DataFrame | None) -> pd.DataFrame:
+    """Add column `group` = the value of `by` for each paragraph.
+
+    `by` is a paragraph column (doc_id, section, ...), a corpus column (province, city, org, title ...;
+    needs `corpus`), or "year" (from the corpus date).
+    """
+    out = coded.copy()
+    if by in coded.columns:
+        out["group"] = coded[by]
+        return out
+    if corpus is None:
+        raise KeyError(f"'{by}' is not a paragraph column; pass corpus= to group by an article column")
+    info = corpus.set_index("doc_id")
+    if by == "year":
+        values = info["date"].dt.year.astype("Int64")
+    elif by in info.columns:
+        values = info[by]
+    else:
+        raise KeyError(f"'{by}' is neither a paragraph column, a corpus column nor 'year'")
+    out["group"] = coded["doc_id"].map(values)
+    return out
+
+
+def paragraph_counts(coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None,
+                     client=None) -> pd.Series:
+    """Paragraphs per group of `by` (the denominators of theme_shares), named "n_paragraphs"."""
+    if wanted(coded, corpus, client=client):
+        return call("paragraph_counts", coded, by, corpus, client=client)
+    g = _with_group(coded, by, corpus)
+    n = g.groupby("group", sort=True).size().rename("n_paragraphs")
+    n.index.name = by
+    return n
+
+
+def theme_counts(
+    coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None, codebook=None, client=None
+) -> pd.DataFrame:
+    """Paragraphs carrying each theme: rows = theme ids (codebook order), columns = groups of `by`.
+
+    Only theme rows; the denominators are `paragraph_counts(coded, by, corpus)`.
+    """
+    if wanted(coded, corpus, client=client):
+        return call("theme_counts", coded, by, corpus, codebook, client=client)
+    g = _with_group(coded, by, corpus)
+    ids = theme_ids(coded, codebook)
+    counts = g.groupby("group", sort=True)[ids].sum().T.astype(int)
+    counts.columns.name = by
+    return counts
+
+
+def theme_shares(
+    coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None, codebook=None, client=None
+) -> pd.DataFrame:
+    """Share of paragraphs (0-1) carrying each theme: rows = theme ids, columns = groups of `by`.
+
+    A paragraph with several themes counts for each, so a column can sum to more than 1.
+    `by`: doc_id, section, or with corpus= any article column (province, city, org) or "year".
+    """
+    if wanted(coded, corpus, client=client):
+        return call("theme_shares", coded, by, corpus, codebook, client=client)
+    counts = theme_counts(coded, by, corpus, codebook)
+    return counts.div(paragraph_counts(coded, by, corpus), axis=1)
+
+
+def _theme_id(theme: str, codebook) -> str:
+    cb = _codebook(codebook)
+    lookup = {}
+    for tid, zh, en, label in zip(cb["id"], cb["zh"], cb["en"], cb["label"]):
+        lookup.update({tid: tid, zh: tid, en: tid, label: tid})
+    if theme not in lookup:
+        raise KeyError(f"unknown theme {theme!r}; known: {list(cb['id'])}")
+    return lookup[theme]
+
+
+def _evidence(rows: pd.DataFrame, tid: str, cb: pd.DataFrame) -> pd.DataFrame:
+    """matched keywords and triggering sentences of `tid` for each row of `rows` (a group-by of the matches)."""
+    hits = _hits_table(rows, cb)
+    hits = hits[hits["theme"] == tid]
+    per_row = hits.groupby("row").agg(
+        matched=("keyword", lambda k: ", ".join(dict.fromkeys(k))),
+        sentence=("sentence", lambda s: " … ".join(dict.fromkeys(s))),
+    )
+    pos = np.arange(len(rows))
+    return pd.DataFrame(
+        {
+            "matched": per_row["matched"].reindex(pos, fill_value="").to_numpy(),
+            "sentence": per_row["sentence"].reindex(pos, fill_value="").to_numpy(),
+        },
+        index=rows.index,
+    )
+
+
+def theme_evidence(
+    coded: pd.DataFrame,
+    theme: str,
+    by: str | None = None,
+    group=None,
+    corpus: pd.DataFrame | None = None,
+    codebook: pd.DataFrame | str | Path | None = None,
+) -> pd.DataFrame:
+    """The paragraphs coded with `theme` (id, Chinese or English label), optionally in one heatmap cell.
+
+    With `by` and `group` the rows are exactly those counted in `theme_counts(coded, by)[group][theme]`.
+    Columns: doc_id, para_no, section, matched (the keywords that coded it), sentence (the sentence(s)
+    that triggered the code, joined by " … "), text, and `group` when `by` is given.
+    """
+    cb = _codebook(codebook)
+    tid = _theme_id(theme, cb)
+    rows = coded if by is None else _with_group(coded, by, corpus)
+    rows = rows[rows[tid]]
+    if by is not None and group is not None:
+        rows = rows[rows["group"] == group]
+    rows = rows.join(_evidence(rows, tid, cb))
+    cols = ["doc_id", "para_no", "section", "matched", "sentence", "text"] + (["group"] if by is not None else [])
+    return rows[[c for c in cols if c in rows.columns]].reset_index(drop=True)
+
+
+def evidence_table(
+    coded: pd.DataFrame, by: str = "doc_id", corpus: pd.DataFrame | None = None, codebook=None
+) -> pd.DataFrame:
+    """Every (theme, group) heatmap cell with its paragraphs:
+    theme, label, group, doc_id, para_no, matched, sentence, text."""
+    cb = _codebook(codebook)
+    labels = theme_labels(cb)
+    parts = []
+    for tid in theme_ids(coded, cb):
+        ev = theme_evidence(coded, tid, by=by, corpus=corpus, codebook=cb)
+        parts.append(ev.assign(theme=tid, label=labels.get(tid, tid)))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["theme", "label", "group", "doc_id", "para_no", "matched", "sentence", "text"]]
+
+
+def uncoded(coded: pd.DataFrame) -> pd.DataFrame:
+    """The paragraphs no theme covers (doc_id, para_no, section, text)."""
+    cols = [c for c in ("doc_id", "para_no", "section", "text") if c in coded.columns]
+    return coded.loc[coded["n_themes"] == 0, cols].reset_index(drop=True)
+
+
+def uncoded_share(coded: pd.DataFrame) -> float:
+    """Share (0-1) of paragraphs that no theme covers."""
+    return float((coded["n_themes"] == 0).mean()) if len(coded) else 0.0
+
+
+def theme_summary(coded: pd.DataFrame, codebook=None) -> pd.DataFrame:
+    """One row per theme: label, paragraphs coded, share of all paragraphs, the matched keywords with the
+    number of paragraphs each coded (most frequent first)."""
+    cb = _codebook(codebook)
+    labels = theme_labels(cb)
+    hits = _hits_table(coded, cb).drop_duplicates(["row", "theme", "keyword"])
+    rows = []
+    for tid in theme_ids(coded, cb):
+        kw = hits.loc[hits["theme"] == tid, "keyword"].value_counts()
+        rows.append(
+            {
+                "theme": tid,
+                "label": labels.get(tid, tid),
+                "paragraphs": int(coded[tid].sum()),
+                "share": float(coded[tid].mean()) if len(coded) else 0.0,
+                "top_keywords": ", ".join(f"{w} {n}" for w, n in kw.head(5).items()),
+            }
+        )
+    return pd.DataFrame(rows)
+

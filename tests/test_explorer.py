@@ -1,0 +1,307 @@
+"""The evidence explorer without a browser: its data, where cleaning removals are placed, the SQLite index
+and search, and the server's API and folder (analysis.explorer). The page itself: test_explorer_browser.py."""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import analysis.explorer.index as index_module
+from analysis import cleaning_audit, code_paragraphs, theme_counts, theme_evidence
+from analysis.explorer import serve_in_thread, write_explorer
+from analysis.explorer.data import build_data
+from analysis.explorer.page import INDEX, PAGE, payload_from_page
+from analysis.explorer.removed import removals
+from analysis.explorer.search import Explorer, QueryError
+
+PROJECT = Path(__file__).resolve().parents[1]
+BEIJING, DONATION = "北京市", "donation"
+
+
+@pytest.fixture(scope="module")
+def coded(paras):
+    return code_paragraphs(paras)
+
+
+@pytest.fixture(scope="module")
+def data(corpus):
+    return build_data(corpus)
+
+
+@pytest.fixture(scope="module")
+def built(corpus, tmp_path_factory):
+    """The seed build's explorer.html (embedded) and, for the same data, an index in two FTS shards."""
+    out = tmp_path_factory.mktemp("explorer")
+    page = write_explorer(out, corpus)
+    old = index_module.SHARD_MIN
+    index_module.SHARD_MIN = 10  # 81 paragraphs in two shards: the merge of shards is exercised
+    try:
+        index_module.write_index(payload_from_page(page), out / "sharded.sqlite")
+    finally:
+        index_module.SHARD_MIN = old
+    return out
+
+
+@pytest.fixture(scope="module")
+def explorer(built):
+    return Explorer(built / "sharded.sqlite")
+
+
+@pytest.fixture(scope="module")
+def server(built):
+    srv, url = serve_in_thread(built)
+    yield url
+    srv.shutdown()
+    srv.server_close()
+
+
+def get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def q(text):
+    return urllib.parse.quote(text)
+
+
+# ---------------------------------------------------------------- the payload
+
+
+def test_heatmap_cells_hold_theme_counts_and_the_intervals_of_theme_share_intervals(data, corpus, coded):
+    head = data["head"]
+    fields = [f["name"] for f in head["fields"]]
+    assert fields == ["label", "province", "year"]  # notebook 03 on five articles: each article, provinces, years
+    province = next(f for f in head["fields"] if f["name"] == "province")
+    counts = theme_counts(coded, "province", corpus)
+    themes = [t["id"] for t in head["themes"]]
+    for t, g, k, *_ in head["heat"]["province"]:
+        assert k == counts.at[themes[t], province["groups"][g]]
+    cell = next(c for c in head["heat"]["province"] if themes[c[0]] == DONATION and province["groups"][c[1]] == BEIJING)
+    # 11 of Beijing's 36 paragraphs (three articles) carry donations: "31 %" in the issue
+    assert cell[2:6] == [11, 36, 3, 3] and cell[6] == pytest.approx(11 / 36, abs=1e-4)
+    assert cell[7] == pytest.approx(0.047599, abs=1e-4) and cell[8] == pytest.approx(0.794818, abs=1e-4)
+    year = next(f for f in head["fields"] if f["name"] == "year")
+    assert year["groups"] == ["2020", "2022"]  # as tables/themes_by_period.csv writes the years
+
+
+def test_every_paragraph_and_trigger_is_in_the_payload(data, paras, coded):
+    body = data["body"]
+    assert body["paras"]["t"] == paras["text"].tolist()
+    matches = analysis_matches(paras)
+    assert sum(len(m) for m in body["paras"]["m"]) == len(matches)
+    for text, spans in zip(body["paras"]["t"], body["paras"]["m"]):
+        for s, e, _ in spans:
+            assert text[s:e].replace(" ", "") in set(matches["keyword"])
+
+
+def analysis_matches(paras):
+    from analysis import theme_matches
+
+    return theme_matches(paras)
+
+
+def test_article_layout_keeps_headings_and_paragraphs_in_text_order(data, corpus):
+    docs, texts = data["body"]["docs"], data["body"]["paras"]["t"]
+    for d, text in enumerate(corpus["text"]):
+        lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+        shown = [x if isinstance(x, str) else texts[x] for x in docs["layout"][d]]
+        assert shown == lines
+
+
+def test_a_url_that_is_not_http_is_dropped(tmp_path):
+    from analysis.explorer.data import safe_url
+
+    assert safe_url("javascript:alert(1)") == "" and safe_url(" data:text/html,x") == ""
+    assert safe_url("https://www.sctyzx.gov.cn/") == "https://www.sctyzx.gov.cn/"
+
+
+# ---------------------------------------------------------------- where cleaning removed what
+
+
+def test_removed_lines_stand_before_the_line_they_preceded(corpus):
+    row = corpus[corpus["doc_id"].str.startswith("001")].iloc[0]
+    audit = cleaning_audit(corpus)
+    rows = audit[audit["doc_id"] == row["doc_id"]]
+    placed = removals(row["raw"], row["text"], zip(rows["rule"], rows["removed"]), "txt", row["doc_id"])
+    lines = [ln.strip() for ln in row["text"].split("\n") if ln.strip()]
+    by_text = {r[2]: r for r in placed}
+    assert by_text["分享到:"][1] == -1 and by_text["分享到:"][3] == "share_button"
+    caption = by_text["区侨联与区红十会工作人员接收和清点海外华人捐赠的口罩"]
+    # in the file: photo number 1, its caption, then the heading 海内外联动抗疫 多项措施取得实效
+    assert caption[3] == "numbered_caption" and lines[caption[0]] == "海内外联动抗疫 多项措施取得实效"
+    assert by_text["编辑:李敏杰"][0] == len(lines)  # after the last line
+    listed = [r for r in rows["removed"] if r and "characters" not in r]
+    assert sorted(listed) == sorted(r[2] for r in placed)
+
+
+def test_pinyin_removed_inside_a_line_stands_after_its_character(corpus):
+    row = corpus[corpus["doc_id"].str.startswith("002")].iloc[0]
+    audit = cleaning_audit(corpus)
+    rows = audit[audit["doc_id"] == row["doc_id"]]
+    placed = removals(row["raw"], row["text"], zip(rows["rule"], rows["removed"]), "txt", row["doc_id"])
+    lines = [ln.strip() for ln in row["text"].split("\n") if ln.strip()]
+    syllable = r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)"
+    found = Counter(s for r in placed for s in re.findall(syllable, r[2]))  # in removed lines and inside lines
+    assert found == Counter(rows.loc[rows["rule"] == "strip_pinyin", "removed"])
+    inline = [r for r in placed if r[1] >= 0 and r[3] == "strip_pinyin"]
+    first = inline[0]  # 严(yán)峻: the first paragraph starts 严峻的新冠肺炎疫情
+    assert lines[first[0]].startswith("严峻") and first[1] == 1 and first[2] == "(yán)"
+
+
+# ---------------------------------------------------------------- index and search
+
+
+@pytest.mark.parametrize("term", ["疫", "疫情", "口罩", "政协委员", "疫情防控", "(", "不存在的词"])
+def test_search_counts_what_pandas_counts(explorer, paras, term):
+    res = explorer.search(term, limit=10_000)
+    expected = paras["text"].str.count(re.escape(term))
+    assert res["total"] == expected.sum()
+    assert res["articles"] == paras.loc[expected > 0, "doc_id"].nunique()
+    assert len(res["hits"]) == res["total"]
+    assert all(h["match"] == term for h in res["hits"])
+
+
+def test_search_by_group_adds_up_and_names_the_groups(explorer, paras, corpus):
+    res = explorer.search("疫情", by="province")
+    hits = paras.assign(n=paras["text"].str.count("疫情")).merge(corpus[["doc_id", "province"]], on="doc_id")
+    assert res["by_group"] == {p: int(n) for p, n in hits.groupby("province")["n"].sum().items() if n}
+    assert sum(res["by_field"]["year"].values()) == res["total"]
+
+
+@pytest.mark.parametrize("pattern", [r"政协.{0,4}委员", r"^[^,]{0,6}政协", r"[^。]+。", r"\d+万", r"委员|党员"])
+def test_regex_search_counts_what_pandas_counts(explorer, paras, pattern):
+    res = explorer.search(pattern, regex=True, limit=0)
+    assert res["total"] == paras["text"].str.count(pattern).sum()
+
+
+def test_a_bad_regex_is_an_error_that_says_why(explorer):
+    with pytest.raises(QueryError, match="not a valid regular expression"):
+        explorer.search("[政协", regex=True)
+
+
+def test_filters_narrow_the_search_to_a_group_a_period_and_a_theme(explorer, paras, coded, corpus):
+    year = corpus.set_index("doc_id")["date"].dt.year
+    res = explorer.search("疫情", filters={"year": "2022", "theme": "testing"})
+    keep = (paras["doc_id"].map(year) == 2022) & coded["testing"]
+    assert res["total"] == paras.loc[keep, "text"].str.count("疫情").sum()
+
+
+def test_a_cell_lists_what_theme_evidence_lists(explorer, coded, corpus):
+    res = explorer.cell(DONATION, BEIJING, by="province")
+    rows = theme_evidence(coded, DONATION, by="province", group=BEIJING, corpus=corpus)
+    assert [(i["doc_id"], i["para_no"]) for i in res["items"]] == list(zip(rows["doc_id"], rows["para_no"]))
+    assert all(i["marks"] and all(m[2] == 1 for m in i["marks"]) for i in res["items"])
+
+
+# ---------------------------------------------------------------- the page's size and the server mode
+
+
+def test_a_page_past_max_mb_leaves_the_paragraphs_to_the_index(corpus, tmp_path):
+    small = write_explorer(tmp_path / "small", corpus)
+    assert payload_from_page(small)["body"] is not None and not (tmp_path / "small" / INDEX).exists()
+    big = write_explorer(tmp_path / "big", corpus, max_mb=0.02)
+    assert payload_from_page(big)["body"] is None and (tmp_path / "big" / INDEX).exists()
+    assert big.stat().st_size < 0.1e6
+    ex = Explorer(tmp_path / "big" / INDEX)
+    article = ex.article(corpus["doc_id"].iloc[1])  # removals placed on request from the stored raw text
+    assert any(r[2] == "分享到:" for r in article["removed"])
+    assert article["places"] and article["amounts"] is not None
+
+
+# ---------------------------------------------------------------- the server
+
+
+def test_api_search_answers_in_the_documented_shape(server, paras):
+    status, body = get(server + "api/search?q=" + q("口罩") + "&limit=3")
+    res = json.loads(body)
+    assert status == 200 and {"total", "articles", "by_group", "hits"} <= set(res)
+    assert res["total"] == paras["text"].str.count("口罩").sum() and len(res["hits"]) == 3
+    assert set(res["hits"][0]) >= {"doc_id", "para_no", "pre", "match", "post"}
+
+
+def test_api_cell_and_article(server, corpus):
+    cell = json.loads(get(server + f"api/cell?theme={DONATION}&group={q(BEIJING)}")[1])
+    assert cell["total"] == 11 and cell["by"] == "province"
+    doc = corpus["doc_id"].iloc[2]
+    art = json.loads(get(server + "api/article?doc=" + doc)[1])
+    assert art["title"] == corpus["title"].iloc[2] and len([ln for ln in art["lines"] if "text" in ln]) == 6
+    status, body = get(server + "api/article?doc=nope")
+    assert status == 400 and "no article" in json.loads(body)["error"]
+
+
+def test_a_pathological_regex_is_stopped_by_the_server(tmp_path):
+    rows = [{"id": f"a{i}", "title": "t", "date": "2020-01-01",
+             "text": "政协委员捐赠口罩,支援社区。" + "a" * 40 + "b。"} for i in range(30)]  # (a|aa)+$: 2**40 ways
+    src = tmp_path / "a.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    from analysis import load_corpus
+
+    write_explorer(tmp_path / "out", load_corpus(src), max_mb=0.001, intervals=False)
+    srv, url = serve_in_thread(tmp_path / "out")
+    try:
+        started = time.perf_counter()
+        status, body = get(url + "api/search?regex=1&q=" + q("(a|aa)+$"))
+        took = time.perf_counter() - started
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert status == 400 and "stopped" in json.loads(body)["error"]
+    assert took < 20  # a budget of 2 s (more on a busy machine); unbounded, hours
+
+
+def test_the_server_serves_only_files_of_its_folder(server, built, tmp_path):
+    (built / "figures").mkdir(exist_ok=True)
+    (built / "figures" / "x.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (built / ".hidden.html").write_text("secret")
+    outside = tmp_path / "outside.html"
+    outside.write_text("outside")
+    link = built / "link.html"
+    if not link.exists():
+        os.symlink(outside, link)
+    assert get(server)[0] == 200 and get(server + PAGE)[0] == 200 and get(server + "figures/x.png")[0] == 200
+    for path in ["../" * 6 + "etc/passwd", "%2e%2e/%2e%2e/%2e%2e/etc/passwd", "..%2f..%2f..%2fetc%2fpasswd",
+                 "figures/../../../etc/passwd", "%2Fetc%2Fpasswd", "/etc/passwd", "link.html", ".hidden.html",
+                 "sharded.sqlite", "figures/%00x.png", "..\\..\\etc\\passwd"]:
+        status, body = get(server + path)
+        assert status == 404, path
+        assert b"root:" not in body and b"outside" not in body
+
+
+def test_explore_command_binds_to_localhost_and_answers(built, paras):
+    proc = subprocess.Popen([sys.executable, "-m", "analysis", "explore", str(built), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=PROJECT,
+                            env=dict(os.environ, PYTHONPATH=str(PROJECT)))
+    try:
+        line = proc.stdout.readline()
+        url = re.search(r"http://[\d.]+:\d+/", line).group(0)
+        assert url.startswith("http://127.0.0.1:")
+        res = json.loads(get(url + "api/search?q=" + q("疫情"))[1])
+        assert res["total"] == paras["text"].str.count("疫情").sum()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_removals_past_the_time_budget_are_placed_by_the_server(corpus, tmp_path, monkeypatch):
+    import analysis.explorer.removed as removed_module
+
+    monkeypatch.setattr(removed_module, "REMOVALS_SECONDS", 0.0)
+    data = build_data(corpus, intervals=False)
+    assert data["body"]["docs"]["removed"] == [None] * len(corpus)  # time was up before the first article
+    index_module.write_index(data, tmp_path / INDEX, corpus=corpus)
+    article = Explorer(tmp_path / INDEX).article(corpus["doc_id"].iloc[3])
+    # data/raw/003_…: the header, the sign-off (office and date) and the related-news list after it
+    texts = [r[2] for r in article["removed"]]
+    assert texts[:2] == ["奋勇投身疫情防控第一线 为保人民群众平安作贡献", "2020-12-22 消费日报网"]
+    assert {"政协北京市平谷区委员会办公室", "2020年2月15日", "相关焦点"} <= set(texts)
