@@ -3,10 +3,10 @@ import math
 
 import pandas as pd
 import pytest
+from conftest import shared
 
 from analysis import amounts_by_place, extract_amounts, place_units, unit_amounts
 from analysis.amounts import parse_number
-from conftest import shared
 
 
 @pytest.fixture(scope=shared("module"))
@@ -360,7 +360,8 @@ def test_every_field_of_the_beijing_articles_amounts(doc):
     ("委员捐款2000元", {}, [("2000元", "元", "捐款", "money", "")]),
     # what was counted: the words after a count, up to a particle or punctuation
     ("增强四个意识,组织30名党员下沉社区", {}, [("30名", "名", "", "", "党员下沉社区")]),
-    ("十户长带领30名志愿者,千家万户送去5000只口罩", {}, [("30名", "名", "", "", "志愿者"), ("5000只", "只", "", "", "口罩")]),
+    ("十户长带领30名志愿者,千家万户送去5000只口罩", {},
+     [("30名", "名", "", "", "志愿者"), ("5000只", "只", "", "", "口罩")]),
     ("组织十个小组", {}, [("十个", "个", "", "", "小")]),  # 组 is a stop character
     ("组织九个小组", {}, []),  # a count of items below ten in Chinese numerals is a slogan's, not a count
 ])
@@ -382,7 +383,8 @@ def test_a_clause_without_a_place_takes_the_default_place_and_province():
 
 def test_unit_amounts_keep_a_finer_place_inside_the_unit_and_the_units_numbers():
     units = pd.DataFrame({
-        "doc_id": ["d", "d", "e"], "para_no": [1, 2, 1], "unit_no": [1, 1, 1], "basis": ["article", "article", "section"],
+        "doc_id": ["d", "d", "e"], "para_no": [1, 2, 1], "unit_no": [1, 1, 1],
+        "basis": ["article", "article", "section"],
         "text": ["成都市捐款100万元,组织30名党员", "委员捐款20万元", "朝阳区政协委员捐款50万元"],
         "place": ["四川省", "四川省", "四平市"], "level": ["province", "province", "city"],
         "province": ["四川省", "四川省", "吉林省"], "city": ["", "", "四平市"], "county": ["", "", ""],
@@ -400,7 +402,8 @@ def test_unit_amounts_keep_a_finer_place_inside_the_unit_and_the_units_numbers()
 
 
 def test_amounts_by_place_counts_foreign_money_apart_and_keeps_the_units_order():
-    units = pd.DataFrame({"doc_id": ["d"] * 3, "para_no": [1, 2, 3], "unit_no": [1, 1, 1], "city": ["乙市", "甲市", "丙市"],
+    units = pd.DataFrame({"doc_id": ["d"] * 3, "para_no": [1, 2, 3], "unit_no": [1, 1, 1],
+                          "city": ["乙市", "甲市", "丙市"],
                           "text": ["乙市捐款100万元,另捐20万元和10万美元", "甲市30名志愿者", "丙市开会。"]})
     found = pd.concat([extract_amounts(u.text).drop(columns="city").assign(doc_id=u.doc_id, para_no=u.para_no,
                                                                           unit_no=u.unit_no)

@@ -237,8 +237,8 @@ def test_normalise_trims_every_kind_of_trailing_space(space):
 
 
 def test_the_pinggu_articles_signoff_goes_to_the_audit_and_the_text_ends_with_its_last_sentence(doc, corpus):
-    """003's raw body ends: ...展現委員的境界和擔當。 / 政協北京市平谷區委員會辦公室 / 2020年2月15日 / 相關焦點 / (41 lines
-    of related stories). The related list goes first, then the sign-off (office and date): the text ends with
+    """003's raw body ends: ...展現委員的境界和擔當。 / 政協北京市平谷區委員會辦公室 / 2020年2月15日 / 相關焦點 /
+    (41 lines of related stories). The related list goes first, then the sign-off (office and date): the text ends with
     the last sentence of the report."""
     row = doc("003")
     assert "政協北京市平谷區委員會辦公室\n\n2020年2月15日\n\n相關焦點" in row["raw"]

@@ -5,13 +5,12 @@ from __future__ import annotations
 import itertools
 import re
 
-import numpy as np
 import pandas as pd
 import pytest
+from conftest import shared
 
 from analysis import near_duplicates
 from analysis.duplicates import SHINGLE, drop_duplicates, duplicate_groups
-from conftest import shared
 
 
 def shingles(text: str) -> set[str]:
@@ -69,7 +68,8 @@ def test_near_duplicate_pairs_and_their_exact_jaccard_similarity(reposts):
     # the same pairs as every pair of the nine texts checked with plain sets
     everything = {(a, b) for a, b in itertools.combinations(reposts["doc_id"], 2)
                   if jaccard(text[a], text[b]) >= 0.8}
-    assert {tuple(sorted(p)) for p in zip(pairs["doc_id_a"], pairs["doc_id_b"])} == {tuple(sorted(p)) for p in everything}
+    found = {tuple(sorted(p)) for p in zip(pairs["doc_id_a"], pairs["doc_id_b"])}
+    assert found == {tuple(sorted(p)) for p in everything}
 
 
 def test_similarity_is_jaccard_not_the_overlap_coefficient(reposts):
@@ -157,7 +157,8 @@ def test_defaults_ties_and_boundaries(reposts):
     tied = near_duplicates(copies, progress=False)
     assert list(zip(tied["doc_id_a"], tied["doc_id_b"])) == [("a", "b"), ("c", "a"), ("c", "b")]
     assert tied["similarity"].tolist() == [1.0, 1.0, 1.0] and tied.index.tolist() == [0, 1, 2]
-    empty = pd.concat([reposts[["doc_id", "text"]], pd.DataFrame({"doc_id": ["x", "y", "z"], "text": [None, "", " \n"]})],
+    blank = pd.DataFrame({"doc_id": ["x", "y", "z"], "text": [None, "", " \n"]})
+    empty = pd.concat([reposts[["doc_id", "text"]], blank],
                       ignore_index=True)
     with_empty = near_duplicates(empty, progress=False)
     assert not {"x", "y", "z"} & (set(with_empty["doc_id_a"]) | set(with_empty["doc_id_b"]))

@@ -3,11 +3,11 @@ import shutil
 
 import pandas as pd
 import pytest
+from conftest import shared
 
 from analysis import find_places, gazetteer, infer_region, load_corpus, place_mentions, place_units
 from analysis.paths import RAW_DIR
 from analysis.places import MUNICIPALITIES
-from conftest import shared
 
 SICHUAN_SECTIONS = ["成都市", "攀枝花市", "泸州市", "绵阳市", "内江市", "南充市", "达州市", "资阳市",
                     "阿坝藏族羌族自治州", "凉山彝族自治州"]
@@ -326,7 +326,7 @@ def test_place_mentions_of_every_article_counted_by_hand(corpus, paras):
         rows = mentions[mentions["doc_id"].str.startswith(prefix)]
         assert rows.groupby(["place", "mention"]).size().to_dict() == expected, prefix
         text = "\n".join(paras.loc[paras["doc_id"].str.startswith(prefix), "text"])
-        for (place, mention), n in expected.items():  # the spans are the mentions
+        for (_, mention), n in expected.items():  # the spans are the mentions
             assert text.count(mention) >= n, (prefix, mention)
         for row in rows.itertuples():
             para = paras[(paras["doc_id"] == row.doc_id) & (paras["para_no"] == row.para_no)]["text"].iloc[0]
@@ -351,15 +351,17 @@ def test_a_city_needs_half_the_mentions_and_twice_the_next_city():
     others = ["德阳市工商联。", "泸州市侨联。", "南充市政协。", "宜宾市统战部。"]
     assert _region([chengdu * 4 + mianyang * 2, chengdu * 3 + mianyang * 2, chengdu * 5 + mianyang * 3,
                     chengdu * 3 + "".join(others[:3]), chengdu * 3 + "".join(others), chengdu * 2]) == [
-        ("四川省", "成都市"), ("四川省", ""), ("四川省", ""), ("四川省", "成都市"), ("四川省", ""), ("四川省", "成都市")]
+        ("四川省", "成都市"), ("四川省", ""), ("四川省", ""), ("四川省", "成都市"), ("四川省", ""),
+        ("四川省", "成都市")]
     # a municipality's districts are its "cities": 东城区 4 vs 西城区 2, then 3 vs 2
-    assert _region(["东城区政协组织委员。" * 4 + "西城区政协。" * 2, "东城区政协组织委员。" * 3 + "西城区政协。" * 2]) == [
+    dongcheng, xicheng = "东城区政协组织委员。", "西城区政协。"
+    assert _region([dongcheng * 4 + xicheng * 2, dongcheng * 3 + xicheng * 2]) == [
         ("北京市", "东城区"), ("北京市", "")]
 
 
 def test_the_province_is_the_one_named_most_with_the_title_counted_three_times():
     frame = pd.DataFrame({"doc_id": ["a", "b"], "title": ["", "四平市政协"], "province": ["", ""], "city": ["", ""],
-                          "text": ["成都市政协。成都市统战部。四平市工商联。", "成都市政协。成都市统战部。四平市工商联。"]})
+                          "text": ["成都市政协。成都市统战部。四平市工商联。"] * 2})
     out = infer_region(frame)
     assert out[["province", "city"]].values.tolist() == [["四川省", "成都市"], ["吉林省", "四平市"]]
     assert out["region_inferred"].tolist() == [True, True]

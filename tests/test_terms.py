@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2
 
-from analysis import cooccurrence, dfm, keyness, kwic, segment, term_frequencies, tfidf, tokenize, tokenize_corpus
-from analysis import terms as terms_module
+from analysis import cooccurrence, dfm, keyness, kwic, term_frequencies, tfidf, tokenize_corpus
+from analysis.terms import frequencies as terms_module
 from analysis.terms import g2, log_ratio
 
 
@@ -271,12 +271,14 @@ def test_keyness_default_applies_yates_where_an_expected_count_is_below_5(corpus
 
 
 def test_kwic_on_the_articles(paras):
-    """Read off 004's 内江 paragraph: 深入基层,积极宣传动员。充分发动“十户长”力量,引导“十户长”带头执行疫情防控工作要求..."""
+    """Read off 004's 内江 paragraph: 深入基层,积极宣传动员。充分发动“十户长”力量,引导“十户长”带头执行
+    疫情防控工作要求..."""
     hits = kwic(paras, "十户长")  # the default window: 5 tokens each side
     assert list(hits.columns) == ["doc_id", "para_no", "section", "from", "to", "pre", "keyword", "post", "pattern"]
     assert hits["doc_id"].str[:3].tolist() == ["004", "004"] and hits["para_no"].tolist() == [20, 20]
     assert hits["section"].tolist() == ["内江:助力疫情防控,凝聚统战力量"] * 2
-    # 深入基层 / , / 积极 / 宣传 / 动员 / 。 / 充分 / 发动 / “ / 十户长 / ” / 力量 / , / 引导 / “ / 十户长 / ” / 带头 ...
+    # 深入基层 / , / 积极 / 宣传 / 动员 / 。 / 充分 / 发动 / “ / 十户长 / ” / 力量 / , / 引导 / “ / 十户长 / ”
+    # / 带头 ...
     assert hits["from"].tolist() == [9, 15] and hits["to"].tolist() == [9, 15]
     assert hits["pre"].tolist() == ["动员。充分发动“", "”力量,引导“"]
     assert hits["post"].tolist() == ["”力量,引导“", "”带头执行疫情防控工作"]
