@@ -36,11 +36,14 @@ from functools import lru_cache
 
 import pandas as pd
 
+from . import lexicon
 from .dispatch import call, is_dask
+from .freshness import Watch
 from .lexicon import TERMS_FILE, amount_terms  # noqa: F401 (re-exported)
 from .paths import PROJECT_ROOT  # noqa: F401
 from .places import first_place
 
+TERM_FILE = Watch(lambda: lexicon.TERMS_FILE)  # _lookups and _pattern are built from amount_terms.csv
 AMOUNT_COLUMNS = [
     "place", "province", "city", "county", "code", "kind", "amount", "amount_high", "amount_yuan", "count",
     "unit", "currency", "bound", "bound_kind", "magnitude", "per", "given", "given_kind", "counted", "span",
@@ -268,6 +271,7 @@ def extract_amounts(text: str, province: str = "", place: str = "") -> pd.DataFr
     counting places help went to: 向武汉, 驰援武汉); a clause naming none keeps the place of the
     clause before it on the same line, else `place`. `province` resolves shared names (朝阳区).
     """
+    TERM_FILE.check()  # the memos of the term table are made again when amount_terms.csv changed
     rows = []
     skip = _ignored_spans(text)
     default = {"place": place, "province": province, "city": "", "county": "", "code": ""}
@@ -380,3 +384,6 @@ def amounts_by_place(units: pd.DataFrame, amounts: pd.DataFrame, by: str = "city
     counts = ["persons", "person_times", "money_yuan", "n_money", "n_vague", "n_foreign", "n_per"]
     out = out.fillna({c: 0 for c in counts})
     return out.astype({c: int for c in ("n_money", "n_vague", "n_foreign", "n_per")}).reset_index()
+
+
+TERM_FILE.register(_lookups, _pattern)

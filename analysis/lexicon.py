@@ -10,11 +10,11 @@ from __future__ import annotations
 import csv
 import os
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from .freshness import content_memo
 from .paths import LEXICON_DIR, lexicon_file  # noqa: F401 (LEXICON_DIR re-exported)
 
 CHROME_FILE = lexicon_file("chrome.csv")
@@ -63,17 +63,19 @@ def read_commented_csv(path: Path) -> list[dict]:
     return list(csv.DictReader(lines))
 
 
-@lru_cache(maxsize=8)
+# The readers below keep what they read per file and content (freshness.content_memo): an edit of the file, in
+# this session or another, is read at the next call, and a revert finds the earlier result again.
+
+
+@content_memo(lambda: CHROME_FILE)
 def chrome_patterns(path: Path | None = None) -> tuple[tuple[str, re.Pattern], ...]:
     """(rule, compiled pattern) pairs from data/lexicon/chrome.csv, in file order."""
-    path = Path(path) if path else CHROME_FILE
     return tuple((r["rule"], re.compile(r["pattern"])) for r in read_commented_csv(path))
 
 
-@lru_cache(maxsize=8)
+@content_memo(lambda: CORRECTIONS_CSV)
 def corrections(path: Path | None = None) -> tuple[dict, ...]:
     """Rows of data/lexicon/corrections.csv: doc_id (blank = every file), find, replace, reason."""
-    path = Path(path) if path else CORRECTIONS_CSV
     rows = read_commented_csv(path)
     for i, row in enumerate(rows, start=1):
         if not row.get("find") or not (row.get("reason") or "").strip():
@@ -81,10 +83,9 @@ def corrections(path: Path | None = None) -> tuple[dict, ...]:
     return tuple(rows)
 
 
-@lru_cache(maxsize=4)
+@content_memo(lambda: PAGE_RULES_FILE)
 def page_rules(path: Path | None = None) -> dict[str, tuple[re.Pattern, ...]]:
     """Compiled rules of data/lexicon/page_chrome.csv by kind: {'element': (...), 'end': (...), 'line': (...)}."""
-    path = Path(path) if path else PAGE_RULES_FILE
     rules: dict[str, list] = {"element": [], "end": [], "line": []}
     for i, row in enumerate(read_commented_csv(path), start=1):
         kind = (row.get("kind") or "").strip()
@@ -119,9 +120,9 @@ def read_user_dict(path: Path | str | None = None) -> list[tuple[str, int | None
     return entries
 
 
-@lru_cache(maxsize=8)
-def _word_set(path: str, mtime: float) -> frozenset[str]:
-    return frozenset(_read_lines(Path(path)))
+@content_memo(lambda: STOPWORDS)
+def _word_set(path: Path) -> frozenset[str]:
+    return frozenset(_read_lines(path))
 
 
 def load_stopwords(genre: bool = False, path: Path | str | None = None) -> frozenset[str]:
@@ -129,29 +130,25 @@ def load_stopwords(genre: bool = False, path: Path | str | None = None) -> froze
     when `genre=True`."""
     if path is None and not genre and study_file("stopwords") is not None:
         return load_stopwords(path=STOPWORDS) | load_stopwords(path=study_file("stopwords"))
-    path = Path(path) if path else (GENRE_STOPWORDS if genre else STOPWORDS)
-    return _word_set(str(path), path.stat().st_mtime)
+    return _word_set(Path(path) if path else (GENRE_STOPWORDS if genre else STOPWORDS))
 
 
-@lru_cache(maxsize=4)
+@content_memo(lambda: RULES_FILE)
 def place_rules(path: Path | str | None = None) -> pd.DataFrame:
     """data/lexicon/place_rules.csv: name, action (ignore/alias), target, province_hint, reason."""
-    path = Path(path) if path else RULES_FILE
     return pd.DataFrame(read_commented_csv(path)).fillna("")
 
 
-@lru_cache(maxsize=4)
+@content_memo(lambda: CORRECTIONS_FILE)
 def gazetteer_corrections(path: Path | str | None = None) -> pd.DataFrame:
     """data/lexicon/gazetteer_corrections.csv: action (add/drop/fix/not_a_division), code, name,
     level, parent, type, source, date, reason."""
-    path = Path(path) if path else CORRECTIONS_FILE
     return pd.DataFrame(read_commented_csv(path)).fillna("")
 
 
-@lru_cache(maxsize=4)
+@content_memo(lambda: TERMS_FILE)
 def amount_terms(path: Path | str | None = None) -> pd.DataFrame:
     """data/lexicon/amount_terms.csv: term, role (unit/bound/given/ignore), kind, position, note."""
-    path = Path(path) if path else TERMS_FILE
     return pd.DataFrame(read_commented_csv(path)).fillna("")
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 from .clean import ends_sentence
-from .lexicon import PAGE_RULES_FILE, page_rules
+from .lexicon import page_rules
 from .page_meta import _CJK_RE, _DATE_IN_TEXT, _key, _t2s
 
 _LABELS = re.compile(r"(来源|作者|发布时间|发布日期|更新时间|时间|日期|字号|编辑|浏览次数|阅读数|点击数|信息来源)\s*:")
@@ -62,14 +61,10 @@ def split_head(lines: list[str], title: str = "") -> tuple[list[str], list[str]]
     return lines[:start], lines[start:]
 
 
-@lru_cache(maxsize=4)
-def _rules_at(mtime: float) -> dict:
-    return page_rules()
-
-
 def rules(kind: str) -> tuple:
-    """The compiled page_chrome.csv rules of one kind, read again when the file changes."""
-    return _rules_at(PAGE_RULES_FILE.stat().st_mtime)[kind]
+    """The compiled page_chrome.csv rules of one kind, read again when the file changes (page_rules keeps them
+    per content)."""
+    return page_rules()[kind]
 
 
 def _rule_text(line: str) -> str:

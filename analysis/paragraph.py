@@ -4,13 +4,13 @@ it stands under (`paragraphs(corpus)`), on every core and cached for a large cor
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .clean import ends_sentence
 from .dispatch import call, is_dask
+from .freshness import code_digest
 from .memo import column_digest, memo_frame
 from .parallel import PARALLEL_MIN_ITEMS, map_chunks, workers_for
 
@@ -39,7 +39,7 @@ def paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
         return call("paragraphs", corpus)
     if len(corpus) < PARALLEL_MIN_ITEMS:
         return _paragraphs(corpus)
-    key = [Path(__file__).read_bytes(), str(corpus["doc_id"].dtype), column_digest(corpus["doc_id"].astype(str)),
+    key = [code_digest("paragraph"), str(corpus["doc_id"].dtype), column_digest(corpus["doc_id"].astype(str)),
            column_digest(corpus["text"].fillna("").astype(str))]
     return memo_frame("paragraphs", key, lambda: _paragraphs_parallel(corpus))
 

@@ -28,8 +28,10 @@ from .places_gazetteer import (  # noqa: F401
     GAZETTEER_COLUMNS,
     LEVELS,
     MUNICIPALITIES,
+    PLACE_FILES,
     SHORT,
     _name_index,
+    _place_words,
     _rows,
     _scan,
     gazetteer,
@@ -117,10 +119,13 @@ def _shi_names() -> tuple[str, ...]:
 def _context_words():
     """What _resolved reads for every text, once: the direction prefixes, the needs-parent names and their
     first characters (place_rules.csv), and the names that begin with 市 as one expression."""
-    words = place_words()
+    words = _place_words()
     needs = words["needs_parent"]
     return (words["direction_prefix"], needs, frozenset(name[0] for name in needs) | frozenset("东南西北"),
             re.compile("|".join(map(re.escape, _shi_names())) or "(?!)"))
+
+
+PLACE_FILES.register(_shi_names, _context_words)
 
 
 def _split_shi(text: str, hits: list) -> list:
@@ -209,6 +214,7 @@ def find_places(text: str, province: str = "", city: str = "") -> pd.DataFrame:
     for such names whatever decided them. Short county names (平谷, 东城) are only taken inside
     `province` (or that inferred province).
     """
+    PLACE_FILES.check()
     rows = _rows()
     out = [(text[s:e], s, e, *rows[i][:6], amb, rec) for s, e, i, amb, rec in _mentions(text, province, city)]
     return pd.DataFrame(out, columns=["mention", "start", "end", "place", "level", "province", "city",
@@ -218,6 +224,7 @@ def find_places(text: str, province: str = "", city: str = "") -> pd.DataFrame:
 def first_place(text: str, province: str = "") -> dict | None:
     """The first place `text` names that is not where help went (find_places' first row with
     recipient False) as {place, province, city, county, code}; None when it names none."""
+    PLACE_FILES.check()
     rows = _rows()
     for _, _, i, _, recipient in _mentions(text, province):
         if not recipient:
@@ -304,6 +311,7 @@ def region_of_text_detail(text: str, title: str = "") -> tuple[str, str, bool]:
     that several places share (a bare 朝阳区: 北京 or 长春; 铁东区: 鞍山 or 四平). ambiguous is True
     when no mention supporting the province names it alone, or when the city rests only on
     names that fit more than one place inside that province."""
+    PLACE_FILES.check()
     rows = _rows()
     mentions, first = _weighted(title, text)
     if not mentions and any(len(cands) == 1 and cands[0][1] == SHORT for _, _, cands in _scan(title)):

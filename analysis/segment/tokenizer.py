@@ -11,11 +11,10 @@ from functools import lru_cache
 from itertools import compress
 from pathlib import Path
 
+from ..freshness import code_digest, file_digest
 from ..lexicon import USER_DICT, load_stopwords, read_user_dict, study_bytes
 
 ENGINES = ("jieba", "rjieba")
-# Bump when the filtering below changes: it is part of the cache key.
-FILTER_VERSION = "3"
 
 # 战“疫”, 抗 “疫”, 冲锋“疫”线: the pun quotes one character; without them the word segments whole.
 _QUOTED_YI = tuple(f"{a}疫{b}" for a, b in ["“”", "‘’", '""', "''", "「」", "『』"])
@@ -36,15 +35,27 @@ _MEASURE_TOKEN = re.compile(f"^(?:[余多]?[{_UNITS}]次?|人次|小时|分钟|�
 
 
 def lexicon_hash(user_dict: Path | str | None = None, engine: str = "jieba") -> str:
-    """Hash of what decides segmentation: the user dictionary's bytes, the engine, the filter version."""
+    """Hash of what decides segmentation: the user dictionary's content (and the active study's own words and
+    stopwords with the default dictionary), the engine and its version, and the code of analysis.segment and
+    what it imports (freshness.code_digest: an edit of the filtering needs no version bump)."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
-    data = Path(user_dict or USER_DICT).read_bytes()
-    h = hashlib.sha1(data)
+    h = hashlib.sha1(file_digest(Path(user_dict or USER_DICT)).encode())
     if user_dict is None or Path(user_dict).resolve() == USER_DICT.resolve():
         h.update(study_bytes())  # the active study's own words and stopwords
-    h.update(f"|{engine}|{FILTER_VERSION}".encode())
+    h.update(f"|{engine}|{_engine_version(engine)}|{code_digest('segment')}".encode())
     return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=2)
+def _engine_version(engine: str) -> str:
+    """The installed version of jieba or rjieba (their dictionaries decide segmentation too)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(engine)
+    except PackageNotFoundError:  # pragma: no cover - both are dependencies
+        return ""
 
 
 # ---------------------------------------------------------------- the segmenters

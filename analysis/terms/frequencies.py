@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ..dispatch import call, wanted
-from ..memo import column_digest, memo_frame, source_files
+from ..freshness import code_digest
+from ..memo import column_digest, memo_frame
 from ..segment import _stopset, count_corpus
 from .inputs import _by_list, _groups, _with_by, _with_tokens
 
@@ -51,13 +52,15 @@ def _memo_key(data, by, top, kwargs) -> list | None:
     text_col = kwargs.get("text_col", "text")
     if text_col not in data.columns or any(c not in data.columns for c in cols):
         return None
-    from ..segment import GENRE_STOPWORDS, STOPWORDS, lexicon_hash
+    from ..segment import _stopset, lexicon_hash
 
     options = {k: v for k, v in kwargs.items() if k not in ("progress", "workers")}
-    parts: list = [*(f.read_bytes() for f in source_files("terms", "segment")),
+    # the stopwords as the count will drop them: the default lists and the active study's own, read by the same
+    # functions (an edit of any of them misses); the user dictionary and the segmenter's code via lexicon_hash
+    stop = _stopset(options.get("stopwords", True), options.get("drop_genre", True))
+    parts: list = [code_digest("terms.frequencies"),
                    lexicon_hash(options.get("user_dict"), options.get("engine", "rjieba")),
-                   STOPWORDS.read_bytes(), GENRE_STOPWORDS.read_bytes(), repr(sorted(options.items())),
-                   repr(cols), repr(top)]
+                   "\n".join(sorted(stop)), repr(sorted(options.items())), repr(cols), repr(top)]
     parts += [column_digest(data[text_col].fillna("").astype(str))]
     parts += [column_digest(data[c].astype(str)) for c in cols]
     return parts

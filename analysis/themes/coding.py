@@ -12,7 +12,8 @@ import pandas as pd
 
 from ..codebook import _codebook, theme_labels
 from ..dispatch import call, is_dask
-from ..memo import column_digest, source_files
+from ..freshness import code_digest
+from ..memo import column_digest
 from ..parallel import map_chunks, workers_for
 from ..paths import cache_dir
 from .matcher import _Matcher
@@ -53,8 +54,11 @@ def _hit_frame(rows: list[tuple]) -> pd.DataFrame:
 
 
 def _codebook_key(cb: pd.DataFrame) -> str:
-    """What the hits depend on besides the texts: the codebook's rules and the code of analysis.themes."""
-    h = hashlib.sha1(b"".join(f.read_bytes() for f in source_files("themes")))
+    """What the hits depend on besides the texts: the codebook's rules (as read: the default or the active
+    study's codebook), the code of the coding and what it imports, and the automaton library's version."""
+    from importlib.metadata import version
+
+    h = hashlib.sha1(f"{code_digest('themes.coding')}|{version('ahocorasick-rs')}".encode())
     h.update(repr(cb.to_dict("list")).encode("utf-8"))
     return h.hexdigest()[:16]
 
