@@ -667,22 +667,35 @@ def test_a_changed_file_re_cleans_exactly_that_file(tmp_path, counted):
     assert list(changed[changed].index) == [seed("001").stem]
 
 
-def test_a_changed_rule_file_re_cleans_everything(tmp_path, counted, monkeypatch):
+def test_a_changed_rule_file_re_cleans_everything_and_the_text_follows_the_rule(tmp_path, counted, monkeypatch):
+    """A rule added to chrome.csv: every file is cleaned again and the line it matches (004's last paragraph, in
+    the table file) is gone from the text; the rule taken out, the first texts come back from the cache."""
     lexicon = tmp_path / "lexicon"  # a project's own copy of chrome.csv, in force instead of the package's
     lexicon.mkdir()
     shutil.copy(analysis.lexicon.CHROME_FILE, lexicon / "chrome.csv")
     monkeypatch.setattr(analysis.lexicon, "CHROME_FILE", lexicon / "chrome.csv")
     folder = mixed_folder(tmp_path)
-    load_quiet(folder)
+    first, _ = load_quiet(folder)
     version = analysis.corpus.cache.rules_version()
     counted.clear()
     load_quiet(folder)
     assert counted == []
+    before = (lexicon / "chrome.csv").read_bytes()
     with open(lexicon / "chrome.csv", "a", encoding="utf-8") as fh:
-        fh.write('footer_line,"^版权所有","a copyright footer line"\n')
+        fh.write('duty_line,"^我们的岗位职责是“为民服务”","a line of 004, for this test"\n')
     assert analysis.corpus.cache.rules_version() != version
-    load_quiet(folder)
+    edited, _ = load_quiet(folder)
     assert sorted(counted) == sorted(p.name for p in folder.iterdir())
+    changed = edited.set_index("doc_id")["text"] != first.set_index("doc_id")["text"]
+    assert list(changed[changed].index) == [seed("004").stem]
+    text = edited.set_index("doc_id").loc[seed("004").stem, "text"]
+    assert "我们的岗位职责是“为民服务”" not in text
+    assert text.endswith("用脚步丈量完9个小区2143户家庭9500余人全面排查路程。")
+    (lexicon / "chrome.csv").write_bytes(before)
+    counted.clear()
+    again, _ = load_quiet(folder)
+    assert counted == [] and analysis.corpus.cache.rules_version() == version
+    assert_frame_equal(again, first)
 
 
 def test_cache_false_writes_nothing(tmp_path, counted):
@@ -737,6 +750,10 @@ def test_a_tables_traditional_title_is_written_like_the_text(tmp_path, seeds):
     assert got["text"] == seeds.loc[seed("003").stem, "text"]
 
 
+def _not_split_again(corpus):
+    raise AssertionError("split again instead of read from the cache")
+
+
 def test_the_paragraph_cache_keeps_the_doc_id_type(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(analysis.paragraph, "PARALLEL_MIN_ITEMS", 1)  # the cache is used from one article on
@@ -747,8 +764,9 @@ def test_the_paragraph_cache_keeps_the_doc_id_type(tmp_path, monkeypatch):
     numbered = corpus.assign(doc_id=range(len(corpus)))  # 0, 1, …: the same text as a cache key
     by_int = analysis.corpus.paragraphs(numbered)
     assert by_int["doc_id"].dtype == numbered["doc_id"].dtype and by_str["doc_id"].dtype == corpus["doc_id"].dtype
-    assert_frame_equal(analysis.corpus.paragraphs(corpus), by_str)  # read back from the cache
-    assert any((tmp_path / "cache" / "paragraphs").iterdir())
+    monkeypatch.setattr(analysis.paragraph, "_paragraphs_parallel", _not_split_again)
+    assert_frame_equal(analysis.corpus.paragraphs(corpus), by_str)  # read back from the cache, not split again
+    assert len(list((tmp_path / "cache" / "paragraphs").iterdir())) == 2
 
 
 def test_regions_the_cache_has_are_not_inferred_again_when_a_rule_file_changes(tmp_path, monkeypatch):
