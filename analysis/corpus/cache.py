@@ -4,11 +4,12 @@ Where: `paths.cache_dir("corpus")`, `cache_dir("regions")` and `cache_dir("loads
 $ANALYSIS_CACHE_DIR).
 What invalidates what:
 - a file's rows are reused while its path, size and modification time are unchanged AND the cleaning
-  code and rule files are unchanged (`rules_version`: the code of clean, corpus, decoding, sources, lexicon
-  and pages (page_*), chrome.csv, corrections.csv, page_chrome.csv, OpenCC's version). A changed file re-cleans
+  code and rule files are unchanged (`rules_version`: the contents of chrome.csv, corrections.csv and
+  page_chrome.csv, OpenCC's version, and the code that reads, cleans and stores a file with every module of
+  the package it imports: freshness.code_digest). A changed file re-cleans
   that file only; a changed rule re-cleans everything (every article passes every rule).
-- an inferred region is reused for the same title and text while places.py and its rule files are
-  unchanged (`places_version`); editing a place rule re-infers regions without re-cleaning.
+- an inferred region is reused for the same title and text while the code of analysis.places and its rule
+  files are unchanged (`places_version`); editing a place rule re-infers regions without re-cleaning.
 - a whole load (`corpus_key`: every file's fingerprint, the metadata.csv files, the rules, the options)
   is kept as it was returned (`.cache/loads/`), so a repeated load only maps one file; any change
   misses it and falls back to the per-file entries.
@@ -38,7 +39,8 @@ def rules_version() -> str:
     import opencc
 
     files = [lexicon.CHROME_FILE, lexicon.CORRECTIONS_CSV, lexicon.PAGE_RULES_FILE]
-    return files_digest(files, getattr(opencc, "__version__", ""), code_digest("corpus.articles", "corpus.units", "corpus.cache"))
+    code = code_digest("corpus.articles", "corpus.units", "corpus.cache")
+    return files_digest(files, getattr(opencc, "__version__", ""), code)
 
 
 def places_version() -> str:
