@@ -87,7 +87,7 @@ def near_duplicates(corpus: pd.DataFrame, threshold: float = 0.8, *, num_perm: i
                 shingles[k] = _shingle_hashes(texts[k])
         a, b = shingles[j], shingles[i]
         both = len(np.intersect1d(a, b, assume_unique=True))
-        sim = both / (len(a) + len(b) - both) if len(a) or len(b) else 1.0
+        sim = both / (len(a) + len(b) - both)  # never 0/0: a text shorter than a shingle has one, padded
         if sim >= threshold:
             rows.append((ids[j], ids[i], sim))
     out = pd.DataFrame(rows, columns=["doc_id_a", "doc_id_b", "similarity"])

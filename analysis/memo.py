@@ -14,17 +14,6 @@ import pandas as pd
 from .paths import cache_dir
 
 KEEP_MEMOS = 32  # results kept per kind of memo_frame
-_PACKAGE = Path(__file__).resolve().parent
-
-
-def source_files(*names: str) -> list[Path]:
-    """The source files of modules of this package by name ("terms", "segment", "places"): a module's file, or
-    every file of a subpackage, for cache keys that a change of the code must miss."""
-    files = []
-    for name in names:
-        folder = _PACKAGE / name
-        files += sorted(folder.rglob("*.py")) if folder.is_dir() else [_PACKAGE / f"{name}.py"]
-    return files
 
 
 def write_arrow(frame: pd.DataFrame, path: Path) -> None:
