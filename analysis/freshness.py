@@ -23,7 +23,8 @@ from pathlib import Path
 
 RACY_SECONDS = 2.0
 _PACKAGE = Path(__file__).resolve().parent
-_known: dict[str, tuple[tuple, float, str]] = {}
+_known: dict[str, tuple[tuple, bool, str]] = {}  # path -> (stat signature, trusted, digest)
+_MISSING = object()
 
 
 def file_digest(path) -> str:
@@ -36,15 +37,15 @@ def file_digest(path) -> str:
         return "-"
     signature = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
     hit = _known.get(key)
-    if hit is not None and hit[0] == signature and hit[1] - st.st_mtime_ns / 1e9 >= RACY_SECONDS:
+    if hit is not None and hit[1] and hit[0] == signature:  # (a stat and a tuple compare: a few microseconds)
         return hit[2]
     read_at = time.time()
     try:
-        data = Path(key).read_bytes()
+        with open(key, "rb") as fh:
+            digest = hashlib.sha1(fh.read()).hexdigest()
     except OSError:
         return "-"
-    digest = hashlib.sha1(data).hexdigest()
-    _known[key] = (signature, read_at, digest)
+    _known[key] = (signature, read_at - st.st_mtime_ns / 1e9 >= RACY_SECONDS, digest)  # trusted while unchanged?
     return digest
 
 
@@ -142,15 +143,16 @@ def content_memo(default, size: int = 8):
 
         @wraps(func)
         def wrapper(path=None):
-            file = Path(path) if path else Path(default())
-            key = (str(file), file_digest(file))
-            if key in memo:
-                return memo[key]
-            value = func(file)
-            if file_digest(file) == key[1]:  # not edited while it was read
+            name = os.fspath(path if path else default())
+            digest = file_digest(name)
+            value = memo.get((name, digest), _MISSING)
+            if value is not _MISSING:
+                return value
+            value = func(Path(name))
+            if file_digest(name) == digest:  # not edited while it was read
                 if len(memo) >= size:
                     memo.pop(next(iter(memo)))
-                memo[key] = value
+                memo[(name, digest)] = value
             return value
 
         wrapper.cache_clear = memo.clear
