@@ -11,17 +11,18 @@ RAW_DIR = PROJECT_ROOT / "data" / "raw"
 
 
 # `make mutants` sets ANALYSIS_MUTANTS=<module> (terms, themes, duplicates, places, amounts) for mutmut's runs:
-# only tests/test_<module>.py runs, fixtures that share a result between tests (the seed corpus, its coded
-# paragraphs, its place units) are made again for every test, and the module's in-process memos (functools caches)
-# are emptied before every test. mutmut runs a mutant only against the tests that called the mutated function in a
-# first, clean run; a result made once per module or session, or a memo built once, would hide a mutant of the
-# code that makes it from every test but the first.
+# only tests/test_<module>.py runs, fixtures that share a result the module's code makes (the coded paragraphs
+# under themes, the place units under places...) are made again for every test, and the module's in-process
+# memos (functools caches) are emptied before every test. mutmut runs a mutant only against the tests that called
+# the mutated function in a first, clean run; a result made once per module or session, or a memo built once,
+# would hide a mutant of the code that makes it from every test but the first.
 MUTANTS = os.environ.get("ANALYSIS_MUTANTS", "")
 
 
-def shared(scope: str):
-    """A fixture scope: `scope` normally, "function" under `make mutants` (see MUTANTS)."""
-    return (lambda fixture_name, config: "function") if MUTANTS else scope
+def shared(scope: str, *made_by: str):
+    """A fixture scope: `scope`, or "function" under `make mutants` of a module in `made_by` (the modules whose code
+    makes the fixture's value; see MUTANTS)."""
+    return (lambda fixture_name, config: "function") if MUTANTS in made_by else scope
 
 
 def pytest_collection_modifyitems(config, items):
@@ -59,17 +60,17 @@ def session_cache_dir(tmp_path_factory):
         yield folder
 
 
-@pytest.fixture(scope=shared("session"))
+@pytest.fixture(scope=shared("session", "places"))  # (region inference, for articles without a region)
 def corpus():
     return load_corpus()
 
 
-@pytest.fixture(scope=shared("session"))
+@pytest.fixture(scope=shared("session", "places"))  # (region inference, for articles without a region)
 def paras(corpus):
     return paragraphs(corpus)
 
 
-@pytest.fixture(scope=shared("session"))
+@pytest.fixture(scope=shared("session", "places"))  # (region inference, for articles without a region)
 def doc(corpus):
     """Look up one article's row by the start of its doc_id: doc("002")."""
     def get(prefix: str):

@@ -9,7 +9,7 @@ from analysis import amounts_by_place, extract_amounts, place_units, unit_amount
 from analysis.amounts import parse_number
 
 
-@pytest.fixture(scope=shared("module"))
+@pytest.fixture(scope=shared("module", "amounts"))
 def beijing_money(doc):
     found = extract_amounts(doc("000")["text"], "北京市")
     return found[found["kind"] == "money"]

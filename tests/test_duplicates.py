@@ -7,7 +7,6 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import shared
 
 from analysis import near_duplicates
 from analysis.duplicates import SHINGLE, drop_duplicates, duplicate_groups
@@ -25,7 +24,7 @@ def jaccard(a: str, b: str) -> float:
     return len(x & y) / len(x | y)
 
 
-@pytest.fixture(scope=shared("module"))
+@pytest.fixture(scope="module")  # texts only: no code of analysis.duplicates makes them
 def reposts(corpus):
     return make_reposts(corpus)
 

@@ -15,7 +15,7 @@ BEIJING_DISTRICTS = ["东城区", "西城区", "朝阳区", "海淀区", "丰台
                      "通州区", "顺义区", "昌平区", "大兴区", "怀柔区", "平谷区", "密云区", "延庆区"]
 
 
-@pytest.fixture(scope=shared("module"))
+@pytest.fixture(scope=shared("module", "places"))
 def units(corpus, paras):
     return place_units(corpus, paras)
 

@@ -23,7 +23,7 @@ from analysis.themes import match_themes, split_sentences
 from analysis.topics import nmf_topics, term_network, topic_alignment
 
 
-@pytest.fixture(scope=shared("module"))
+@pytest.fixture(scope=shared("module", "themes"))
 def coded(paras):
     return code_paragraphs(paras)
 
