@@ -6,8 +6,9 @@
   they were (git's "racily clean" files), so a file that young has its bytes hashed again at every call.
 - `files_digest(paths, *extra)`: one digest of several files (names and contents) and extra values.
 - `code_digest(*modules)`: the digest of the source of modules of this package and of every module of the
-  package they import, directly or not: the code of a stage is part of its cache key, so an edit of it misses
-  the cache without anyone bumping a version number.
+  package they import, directly or not (found by reading their import statements), as this process imported
+  it: the code of a stage is part of its cache key, so an edit of it misses the cache in the next process
+  without anyone bumping a version number.
 - `content_memo(default)`: a memo for a function of one file (path=None meaning a default path) that reads
   the file again after it changed; the replacement for functools.lru_cache keyed by the path.
 - `Watch(*files)`: memos built from data files (the gazetteer from the place rules), emptied when a file changes.
