@@ -173,7 +173,7 @@ def dfm_from(freqs: pd.DataFrame, by: str | Sequence[str] | None = "doc_id") -> 
         freqs = freqs.assign(group="all")
         index = ["group"]
     wide = freqs.pivot_table(index=index, columns="term", values="count", aggfunc="sum", fill_value=0)
-    totals = wide.sum()
+    totals = wide.sum().to_dict()
     order = sorted(wide.columns, key=lambda t: (-totals[t], t))
     wide = wide[order]
     wide.columns.name = "term"
