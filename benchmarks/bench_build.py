@@ -172,7 +172,7 @@ def cli_build(code: Path, sources: list[str], tmp: Path, label: str) -> list[tup
         start = time.perf_counter()
         subprocess.run(command, cwd=code, env=env, check=True, stdout=subprocess.DEVNULL)
         walls.append(time.perf_counter() - start)
-        executed = sorted((out / "reports" / "executed").glob("*.ipynb"))
+        executed = sorted((out / "executed").glob("*.ipynb"))  # output_dirs: reports are `out` itself
         per.append({p.stem: previous_seconds(p) for p in executed})
         print(f"  {label}: {walls[-1]:.1f} s", flush=True)
     rows = [(name, per[0].get(name, 0.0), per[1].get(name, 0.0)) for name in per[0]]
