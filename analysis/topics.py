@@ -8,6 +8,9 @@
 """
 from __future__ import annotations
 
+from collections import Counter
+from itertools import chain
+
 import numpy as np
 import pandas as pd
 
@@ -132,7 +135,9 @@ def term_network(
 
     tokens = paragraph_tokens(paras) if tokens is None else tokens
     sets = [set(t) - set(drop) for t in tokens]
-    df = pd.Series([w for s in sets for w in s]).value_counts()
+    counts = Counter(chain.from_iterable(sets))  # what value_counts() of every word gives, counted in C
+    df = pd.Series(list(counts.values()), index=pd.Index(list(counts), dtype=object), dtype="int64")
+    df = df.sort_values(ascending=False)
     df = df[df.index.str.len() > 1]  # single characters are rarely readable terms
     terms = list(df.sort_values(ascending=False, kind="mergesort").index[:n_terms])
     occ = pd.DataFrame([[w in s for w in terms] for s in sets], columns=terms).astype(int)

@@ -2,6 +2,10 @@
 
     .venv/bin/python benchmarks/bench_build.py [NN ...]
     .venv/bin/python benchmarks/bench_build.py --corpus SOURCE [SOURCE …]   # one cold build on another corpus
+    .venv/bin/python benchmarks/bench_build.py --corpus SOURCE [SOURCE …] --base [COMMIT]
+        # `python -m analysis build --corpus …` cold, then warm, with this code and with COMMIT's (default
+        # BASE_COMMIT, main when issue 26's build speed-up started) checked out in a temporary git worktree: the
+        # in-run baseline; per-notebook times of each
 
 Runs `analysis.build.build()` four times in one process on the real notebooks, writing executed
 copies, HTML and figures to a temporary folder (figures/ and reports/ are not touched) and the
@@ -19,6 +23,7 @@ Targets from issue 6 (2-core machine, seed corpus): cold < 60 s, warm < 30 s.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -149,7 +154,56 @@ def bench_corpus(source) -> int:
     return 0
 
 
+BASE_COMMIT = "908fd468d160e53873b95a888f499d9f17f2f47f"  # main at the start of issue 26 item 4 (build at 58k)
+
+
+def cli_build(code: Path, sources: list[str], tmp: Path, label: str) -> list[tuple[str, float, float]]:
+    """`python -m analysis build --corpus …` with the code in `code`, cold (fresh cache) then warm, in a fresh
+    interpreter: [(notebook, cold s, warm s)] from the executed copies, and ("build", cold, warm) wall clock."""
+    from analysis.build import previous_seconds
+
+    cache, out = tmp / f"cache-{label}", tmp / f"out-{label}"
+    command = [sys.executable, "-m", "analysis", "build", "--quiet", "--out", str(out)]
+    for source in sources:
+        command += ["--corpus", str(Path(source).resolve())]
+    env = {**os.environ, "ANALYSIS_CACHE_DIR": str(cache), "PYTHONPATH": str(code)}
+    walls, per = [], []
+    for _ in ("cold", "warm"):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=code, env=env, check=True, stdout=subprocess.DEVNULL)
+        walls.append(time.perf_counter() - start)
+        executed = sorted((out / "executed").glob("*.ipynb"))  # output_dirs: reports are `out` itself
+        per.append({p.stem: previous_seconds(p) for p in executed})
+        print(f"  {label}: {walls[-1]:.1f} s", flush=True)
+    rows = [(name, per[0].get(name, 0.0), per[1].get(name, 0.0)) for name in per[0]]
+    return rows + [("build (wall, incl. HTML, explorer)", walls[0], walls[1])]
+
+
+def bench_against_base(sources: list[str], base: str) -> int:
+    """Cold and warm builds of `sources` with this code and with `base`'s, side by side (target: 60 s cold)."""
+    with tempfile.TemporaryDirectory(prefix="bench_build_base_") as name:
+        tmp = Path(name)
+        tree = tmp / "base"
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), base], cwd=ROOT, check=True,
+                       capture_output=True)
+        try:
+            print(f"base {base[:10]} vs this code, {', '.join(map(str, sources))}", flush=True)
+            old = cli_build(tree, sources, tmp, "base")
+            new = cli_build(ROOT, sources, tmp, "this")
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
+    print(f"\n{'seconds':<38}{'base cold':>10}{'base warm':>10}{'cold':>8}{'warm':>8}")
+    for (label, bc, bw), (_, c, w) in zip(old, new):
+        print(f"{label:<38}{bc:>10.1f}{bw:>10.1f}{c:>8.1f}{w:>8.1f}")
+    cold = new[-1][1]
+    print(f"cold build {cold:.1f} s (target 60 s: {'met' if cold <= 60 else 'MISSED'}); base {old[-1][1]:.1f} s")
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--corpus"] and "--base" in argv:
+        at = argv.index("--base")
+        return bench_against_base(argv[1:at], argv[at + 1] if len(argv) > at + 1 else BASE_COMMIT)
     if argv[:1] == ["--corpus"] and len(argv) >= 2:  # one source, or several read as one corpus
         return bench_corpus(argv[1] if len(argv) == 2 else argv[1:])
     selectors = argv or None

@@ -2,6 +2,8 @@
 workflow), NMF topics learnt from the data, and the co-occurrence network."""
 from __future__ import annotations
 
+from collections import Counter
+from itertools import chain
 from pathlib import Path
 
 import pandas as pd
@@ -122,8 +124,9 @@ def network(ctx: Context, n_terms: int = 35, widespread: float = 0.4) -> Shown:
     from ..plots import plot_term_network, save_figure
     from ..topics import term_network
 
-    doc_freq = pd.Series([t for ts in ctx.tokens for t in set(ts)]).value_counts()
-    common = tuple(doc_freq[doc_freq > widespread * len(ctx.paras)].index)
+    docs = Counter(chain.from_iterable(map(set, ctx.tokens)))  # paragraphs with each term, counted in C
+    doc_freq = pd.Series({t: n for t, n in docs.items() if n > widespread * len(ctx.paras)}, dtype="int64")
+    common = tuple(doc_freq.sort_values(ascending=False, kind="stable").index)
     drop = (SEED_NETWORK_DROP if ctx.study.is_default else ()) + common
     G = term_network(ctx.paras, n_terms=n_terms, min_jaccard=0.25, max_degree=3, drop=drop, tokens=ctx.tokens)
     if G.number_of_nodes() == 0:

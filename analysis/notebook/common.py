@@ -86,11 +86,73 @@ class Context:
 
     @cached_property
     def tokens(self) -> list[list[str]]:
-        """Paragraph tokens without the genre words (the default of every count)."""
-        from ..segment import load_stopwords
+        """Paragraph tokens without the genre words (the default of every count): filtered from `tokens_all` when
+        a section already read those, else read from the token cache as they are (one pass, not two)."""
+        from ..segment import load_stopwords, tokenize_corpus
 
+        if "tokens_all" not in self.__dict__:
+            return tokenize_corpus(self.paras["text"], drop_genre=True, progress=False)
         genre = load_stopwords(genre=True)
         return [[t for t in ts if t not in genre] for ts in self.tokens_all]
+
+    def term_matrix(self, genre: bool = False):
+        """(paragraphs x terms counts as a CSR matrix, the terms, which of them are genre words): the terms of 2+
+        characters of `tokens_all` (`genre`, or when a section already read them) or of `tokens`, counted once per
+        kernel so that every count by group is a sparse product, not a pass over all tokens."""
+        from itertools import chain
+
+        import numpy as np
+        import scipy.sparse as sp
+
+        from ..segment import load_stopwords
+
+        built = self.__dict__.setdefault("_term_matrices", {})
+        # one matrix per kernel: of tokens_all if wanted (or already read), whose non-genre columns count `tokens`
+        source = genre or True in built or (not built and "tokens_all" in self.__dict__)
+        if source not in built:
+            tokens = self.tokens_all if source else self.tokens
+            lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+            codes, terms = pd.factorize(np.array(list(chain.from_iterable(tokens)), dtype=object))
+            keep = np.fromiter((len(t) >= 2 for t in terms), dtype=bool, count=len(terms))[codes]
+            rows = np.repeat(np.arange(len(tokens)), lengths)[keep]
+            matrix = sp.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, codes[keep])),
+                                   shape=(len(tokens), len(terms)))
+            matrix.sum_duplicates()
+            terms = np.asarray(terms, dtype=object)
+            stop = load_stopwords(genre=True)
+            is_genre = np.fromiter((t in stop for t in terms), dtype=bool, count=len(terms)) if source else None
+            built[source] = matrix, terms, is_genre
+        return built[source]
+
+    def term_frequencies(self, frame: pd.DataFrame, by: str | None = None, top: int | None = None,
+                         genre: bool = False) -> pd.DataFrame:
+        """The same table as `term_frequencies(frame, by=by, tokens=[self.tokens[i] for i in frame.index],
+        min_chars=2, top=top)` (`tokens_all` with `genre`) for rows of `paras`, from `term_matrix`."""
+        import numpy as np
+        import scipy.sparse as sp
+
+        from ..terms.frequencies import _group_codes, frequency_table
+
+        matrix, terms, is_genre = self.term_matrix(genre)
+        cols = [by] if by else []
+        codes, keys = _group_codes(frame, cols)
+        sub = matrix[frame.index.to_numpy()]
+        member = sp.csr_matrix((np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))),
+                               shape=(len(keys), len(codes)))
+        counts = member @ sub
+        docs = member @ (sub > 0).astype(np.int64)
+        counts.sort_indices()
+        docs.sort_indices()
+        parts = []
+        for g, key in enumerate(keys):
+            lo, hi = counts.indptr[g], counts.indptr[g + 1]
+            idx = counts.indices[lo:hi]
+            n, d = counts.data[lo:hi], docs.data[docs.indptr[g]:docs.indptr[g + 1]]
+            if is_genre is not None and not genre:  # the genre words' columns left out: counts of `tokens`
+                sel = ~is_genre[idx]
+                idx, n, d = idx[sel], n[sel], d[sel]
+            parts.append((key, pd.DataFrame({"term": terms[idx], "count": n, "docs": d})))
+        return frequency_table(parts, cols, top, dtypes={c: frame[c].dtype for c in cols})
 
     @cached_property
     def codebook(self) -> pd.DataFrame:

@@ -65,8 +65,9 @@ def audit_examples(audit: pd.DataFrame, rare: int = 20, per_rule: int = 5) -> Sh
 def structure(ctx: Context) -> Shown:
     """Paragraphs, sections and characters per article; the sections of the most sectioned article."""
     paras = ctx.paras
-    per_doc = paras.groupby("doc_id").agg(paragraphs=("para_no", "size"), sections=("section", "nunique"),
-                                          characters=("text", lambda t: t.str.len().sum()))
+    per_doc = (paras.assign(characters=paras["text"].str.len())
+               .groupby("doc_id").agg(paragraphs=("para_no", "size"), sections=("section", "nunique"),
+                                      characters=("characters", "sum")))
     table = per_doc if ctx.few else per_doc.describe().round(1)
     sectioned = paras[paras["section"] != ""]
     if sectioned.empty:

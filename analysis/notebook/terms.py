@@ -25,7 +25,8 @@ from ..plots import (
 )
 from ..segment import load_stopwords
 from ..terms import cooccurrence as _cooccurrence
-from ..terms import dfm, keyness, kwic, term_frequencies, tfidf
+from ..terms import keyness, kwic, tfidf
+from ..terms.frequencies import dfm_from
 from .common import Context, Shown, left_out
 
 MIN_GROUP_TOKENS = 500  # a group needs this many tokens (of 2+ characters) for its own keyness
@@ -102,8 +103,8 @@ def summary(ctx: Context) -> Shown:
 def corpus_terms(ctx: Context) -> Shown:
     """The corpus's most frequent terms with and without genre words (tables terms_corpus, terms_corpus_genre;
     figure 02_top_terms_corpus)."""
-    freq = term_frequencies(ctx.paras, tokens=ctx.tokens, min_chars=2)
-    freq_genre = term_frequencies(ctx.paras, tokens=ctx.tokens_all, min_chars=2)
+    freq_genre = ctx.term_frequencies(ctx.paras, genre=True)
+    freq = ctx.term_frequencies(ctx.paras)
     save_table(freq.head(500), "terms_corpus",
                "The 500 most frequent terms of the corpus (genre words dropped, 2+ characters).", FREQ_COLUMNS)
     save_table(freq_genre.head(500), "terms_corpus_genre", "The same with the genre words of official prose kept.",
@@ -128,8 +129,7 @@ def terms_by_group(ctx: Context) -> Shown:
     by, groups = grouping(ctx)
     if not groups:
         return left_out(_sentence(ctx.choices.groups.reason), ["terms_by_group"], ["02_top_terms_by_group"])
-    grouped, tokens = _grouped(ctx, by)
-    table = term_frequencies(grouped, by=by, tokens=tokens, min_chars=2, top=12)
+    table = ctx.term_frequencies(with_group(ctx.paras, ctx.corpus, by), by, top=12)
     table = table[table[by].isin(groups)]
     what = "article" if ctx.few else by
     fig = plot_top_terms_grid(table, by, groups, n=12, titles=_titles(ctx, by, groups))
@@ -157,8 +157,7 @@ def wordcloud_groups(ctx: Context, n: int = 4) -> Shown:
     if len(groups) < 2:
         return left_out(f"Fewer than two groups with text: no per-group word clouds ({field.reason}).",
                         figures=["02_wordcloud_by_group"])
-    grouped, tokens = _grouped(ctx, by)
-    freq = term_frequencies(grouped, by=by, tokens=tokens, min_chars=2, top=60)
+    freq = ctx.term_frequencies(with_group(ctx.paras, ctx.corpus, by), by, top=60)
     n_docs = with_group(ctx.corpus, ctx.corpus, by)[by].value_counts()
     fig = plot_wordcloud_grid(freq, by, groups, max_words=60,
                               titles={g: f"{g} ({_plural(n_docs[g], 'article')})" for g in groups})
@@ -197,7 +196,7 @@ def keyness_by_group(ctx: Context, n_groups: int = 12) -> Shown:
                          [f"keyness_{f}" for f in ctx.study.group_by or FIELDS], ["02_keyness_group_vs_rest"])
         return replace(shown, data={"tables": {}})
     kparas = with_group(ctx.paras, ctx.corpus, key_by)
-    kdfm = dfm(kparas, by=key_by, tokens=[[t for t in ctx.tokens[i] if len(t) >= 2] for i in kparas.index])
+    kdfm = dfm_from(ctx.term_frequencies(kparas, key_by), key_by)
     size = kdfm.sum(axis=1)
     targets = [g for g in top_groups(ctx.corpus, key_by, n=n_groups) if size.get(g, 0) >= MIN_GROUP_TOKENS]
     tables = {g: keyness(kdfm, g) for g in targets} if len(kdfm) >= 2 else {}
@@ -243,9 +242,8 @@ def keyness_period(ctx: Context) -> Shown:
                         f"({', '.join(values) or 'none'}).", PERIOD_TABLES, ["02_keyness_last_period"])
     last, earlier = values[-1], values[:-1]
     pparas = pparas.assign(**{period: pparas[period].where(pparas[period] == last, "earlier")})
-    ptokens = [ctx.tokens[i] for i in pparas.index]
-    table = keyness(pparas, last, by=period, tokens=ptokens, min_chars=2)
-    freq = term_frequencies(pparas, by=period, tokens=ptokens, min_chars=2)
+    freq = ctx.term_frequencies(pparas, period)
+    table = keyness(dfm_from(freq, period), last)
     earlier_name = f"{earlier[0]}" if len(earlier) == 1 else f"{earlier[0]}–{earlier[-1]}"
     n_last = int((with_group(ctx.corpus, ctx.corpus, period)[period] == last).sum())
     fig, axes = plt.subplots(1, 2, figsize=(17, 8.5), layout="constrained", gridspec_kw={"width_ratios": [1.15, 1]})
@@ -286,7 +284,9 @@ def key_terms_in_context(ctx: Context, by_group: Shown, by_period: Shown, corpus
 
 def cooccurrence(ctx: Context, top: int = 30) -> Shown:
     """Pairs of the `top` terms in most paragraphs (table cooccurrence)."""
-    pairs = _cooccurrence(ctx.paras, tokens=ctx.tokens, top=top, min_chars=2)
+    docs = ctx.term_frequencies(ctx.paras)[["term", "docs"]]  # the `top` terms in most paragraphs, ties by term
+    terms = docs.sort_values(["docs", "term"], ascending=[False, True], kind="mergesort")["term"].head(top)
+    pairs = _cooccurrence(ctx.paras, list(terms), tokens=ctx.tokens)
     save_table(pairs.head(200), "cooccurrence", "Pairs of the 30 terms in most paragraphs: paragraphs containing both.",
                {"term_a": "first term", "term_b": "second term", "count": "paragraphs with both",
                 "n_a": "paragraphs with term_a", "n_b": "paragraphs with term_b",

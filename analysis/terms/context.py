@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -83,8 +84,8 @@ def cooccurrence(
     """
     df = _with_tokens(data, None, **kwargs)
     sets = [set(ts) for ts in df[TOKENS]]
-    docfreq = Counter(t for s in sets for t in s)
     if terms is None:
+        docfreq = Counter(chain.from_iterable(sets))
         terms = [t for t, _ in sorted(docfreq.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
     terms = sorted(dict.fromkeys(terms))
     occ = np.array([[t in s for t in terms] for s in sets], dtype=np.int64).reshape(len(sets), len(terms))

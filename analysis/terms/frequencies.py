@@ -165,14 +165,18 @@ def _by_count_then_term(part: pd.DataFrame) -> np.ndarray:
 def dfm(data, by: str | Sequence[str] | None = "doc_id", **kwargs) -> pd.DataFrame:
     """Document-feature matrix: one row per group, one column per term, counts (dense; meant for
     tens of groups, e.g. articles, provinces, years). Columns ordered by total count, then term."""
-    freqs = term_frequencies(data, by, **kwargs)
+    return dfm_from(term_frequencies(data, by, **kwargs), by)
+
+
+def dfm_from(freqs: pd.DataFrame, by: str | Sequence[str] | None = "doc_id") -> pd.DataFrame:
+    """The dfm of a term_frequencies table grouped by `by` (what `dfm` returns for the data it counted)."""
     cols = _by_list(by)
     index = cols if cols else None
     if index is None:
         freqs = freqs.assign(group="all")
         index = ["group"]
     wide = freqs.pivot_table(index=index, columns="term", values="count", aggfunc="sum", fill_value=0)
-    totals = wide.sum()
+    totals = wide.sum().to_dict()
     order = sorted(wide.columns, key=lambda t: (-totals[t], t))
     wide = wide[order]
     wide.columns.name = "term"

@@ -140,7 +140,7 @@ def keyness(
     if by is None:
         matrix = data
         if not isinstance(matrix, pd.DataFrame) or not all(
-            pd.api.types.is_numeric_dtype(t) for t in matrix.dtypes
+            pd.api.types.is_numeric_dtype(t) for t in matrix.dtypes.unique()
         ):
             raise TypeError("without by=, data must be a dfm (groups x terms counts)")
         targets = [target] if not isinstance(target, (list, tuple, set)) else list(target)
