@@ -20,6 +20,7 @@ first source line) and the error; the partly executed copy is still written for 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -196,18 +197,26 @@ def write_study_explorer(corpus, out_dir: Path, figures_dir: Path, cache_dir=Non
     from .study import Study, default_study
 
     study = corpus if isinstance(corpus, Study) else default_study(corpus)
+    with _study_environment(study, cache_dir), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # notebook 01 shows the load's warnings
+        articles = study.corpus(progress=progress)
+        page = write_explorer(out_dir, articles, group_fields=list(study.group_by) or None,
+                              period=study.period or "year", title=study.title)
+    if why_no_browser() is None:
+        screenshot_explorer(page, figures_dir)
+    return page
+
+
+@contextmanager
+def _study_environment(study, cache_dir=None):
+    """The study's files (and the build's cache folder) in this process's environment while the build works on
+    the study here; the caller's environment afterwards."""
     saved = {k: os.environ.get(k) for k in list(study.environment()) + ["ANALYSIS_CACHE_DIR"]}
     if cache_dir is not None:
         os.environ["ANALYSIS_CACHE_DIR"] = str(cache_dir)
+    os.environ.update(study.environment())  # the study's lexicon and stopwords key the token cache
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # notebook 01 shows the load's warnings
-            articles = study.corpus(progress=progress)
-            page = write_explorer(out_dir, articles, group_fields=list(study.group_by) or None,
-                                  period=study.period or "year", title=study.title)
-        if why_no_browser() is None:
-            screenshot_explorer(page, figures_dir)
-        return page
+        yield
     finally:
         for key, value in saved.items():
             if value is None:
@@ -230,23 +239,15 @@ def warm_load(corpus, cache_dir: Path | str | None = None, progress: bool = True
     if os.environ.get("ANALYSIS_SCHEDULER"):  # a cluster cleans it (and caches its dataset) itself
         return
     study = corpus if isinstance(corpus, Study) else default_study(corpus)
-    saved = {k: os.environ.get(k) for k in list(study.environment()) + ["ANALYSIS_CACHE_DIR"]}
-    if cache_dir is not None:
-        os.environ["ANALYSIS_CACHE_DIR"] = str(cache_dir)
-    try:
-        os.environ.update(study.environment())  # the study's lexicon and stopwords key the token cache
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the notebooks show the load's warnings
-            loaded = study.corpus(progress=progress) if study.sources else load_corpus(errors="skip", progress=progress)
-        tokenize_corpus(paragraphs(loaded)["text"], joined=True, progress=progress)  # the cache keeps them
-    except Exception:  # noqa: BLE001 - whatever it is, each notebook meets it in its first cell and says so
-        pass
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with _study_environment(study, cache_dir):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the notebooks show the load's warnings
+                loaded = (study.corpus(progress=progress) if study.sources
+                          else load_corpus(errors="skip", progress=progress))
+            tokenize_corpus(paragraphs(loaded)["text"], joined=True, progress=progress)  # the cache keeps them
+        except Exception:  # noqa: BLE001 - whatever it is, each notebook meets it in its first cell and says so
+            pass
 
 
 def previous_seconds(executed: Path) -> float:

@@ -137,7 +137,9 @@ def term_network(
     sets = [set(t) - set(drop) for t in tokens]
     counts = Counter(chain.from_iterable(sets))  # what value_counts() of every word gives, counted in C
     df = pd.Series(list(counts.values()), index=pd.Index(list(counts), dtype=object), dtype="int64")
-    df = df.sort_values(ascending=False)
+    # most paragraphs first, ties by term: set and Counter orders follow the string hash seed, which differs
+    # between processes, so only an order by the terms themselves gives the same network in every build
+    df = df.sort_index().sort_values(ascending=False, kind="mergesort")
     df = df[df.index.str.len() > 1]  # single characters are rarely readable terms
     terms = list(df.sort_values(ascending=False, kind="mergesort").index[:n_terms])
     occ = pd.DataFrame([[w in s for w in terms] for s in sets], columns=terms).astype(int)
