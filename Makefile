@@ -28,7 +28,7 @@ test: setup
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
-# Mutation testing (slow: about an hour on two cores; not part of `make test`). One module at a time, each
+# Mutation testing (slow: several hours on two cores; not part of `make test`). One module at a time, each
 # against its own test file; the kill rate and the surviving mutants go to reports/mutants.txt.
 MUTANT_MODULES ?= duplicates amounts terms themes places
 
