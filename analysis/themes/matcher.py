@@ -8,6 +8,7 @@ from bisect import bisect_right
 
 import pandas as pd
 
+from .literals import required_literals
 from .sentences import sentence_spans
 
 _CLAUSE_END = re.compile(r"[，,；;。！？!?：:…]")
@@ -45,9 +46,19 @@ class _Matcher:
             for j, pats in enumerate(cb["formulas"]):
                 for pat in pats:
                     patterns.setdefault(pat, set()).add(j)
-        self.formulas = [(re.compile(p), themes) for p, themes in patterns.items()]
-        words = list(self.roles)
-        self.values = [(w, len(w), any(role in _CODING for _, role in self.roles[w])) for w in words]
+        # a formula runs on a paragraph only when the scan found one of the literal strings every match of
+        # it contains (required_literals; None: it always runs): its anchors, scanned with the words
+        self.formulas, anchored = [], {}
+        for k, (p, themes) in enumerate(patterns.items()):
+            anchors = required_literals(p)
+            self.formulas.append((k, re.compile(p), themes, anchors is None))
+            for a in anchors or ():
+                anchored.setdefault(a, set()).add(k)
+        self._formulas_for: dict[frozenset, list] = {}  # the formulas that concern a set of coded themes
+        words = list(self.roles) + [a for a in anchored if a not in self.roles]
+        # per word: the word, its length, whether it codes, whether it has roles, the formulas it anchors
+        self.values = [(w, len(w), any(role in _CODING for _, role in self.roles.get(w, ())), w in self.roles,
+                        frozenset(anchored.get(w, ()))) for w in words]
         # every occurrence, overlaps included (部署 inside 迅速部署 too): the standard match kind
         # (a DFA: built once per codebook, it scans the paragraphs in half the time of the default NFA)
         self.automaton = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard,
@@ -66,17 +77,21 @@ class _Matcher:
         if not any(v[2] for _, v in raw):
             return []
         roles = self.roles
-        found = [(end, v[0]) for end, v in raw]
+        found = [(end, v[0]) for end, v in raw if v[3]]
         coding = [
-            (j, w, end - n + 1, role) for end, (w, n, c) in raw if c for j, role in roles[w] if role in _CODING
+            (j, w, end - n + 1, role) for end, (w, n, c, _, _) in raw if c for j, role in roles[w] if role in _CODING
         ]
 
         # 1. set phrases
         if self.formulas:
-            present = {h[0] for h in coding}
+            present = frozenset(h[0] for h in coding)
+            formulas = self._formulas_for.get(present)
+            if formulas is None:
+                formulas = self._formulas_for[present] = [f for f in self.formulas if not f[2].isdisjoint(present)]
+            able = {k for _, v in raw if v[4] for k in v[4]}  # formulas whose anchor is in the paragraph
             masks = [
                 (m.start(), m.end(), themes)
-                for rx, themes in self.formulas if not themes.isdisjoint(present)
+                for k, rx, themes, always in formulas if always or k in able
                 for m in rx.finditer(flat)
             ]
             if masks:
