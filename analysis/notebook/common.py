@@ -128,19 +128,11 @@ class Context:
                          genre: bool = False) -> pd.DataFrame:
         """The same table as `term_frequencies(frame, by=by, tokens=[self.tokens[i] for i in frame.index],
         min_chars=2, top=top)` (`tokens_all` with `genre`) for rows of `paras`, from `term_matrix`."""
-        import numpy as np
-        import scipy.sparse as sp
 
-        from ..terms.frequencies import _group_codes, frequency_table
+        from ..terms.frequencies import frequency_table
 
-        matrix, terms, is_genre = self.term_matrix(genre)
         cols = [by] if by else []
-        codes, keys = _group_codes(frame, cols)
-        sub = matrix[frame.index.to_numpy()]
-        member = sp.csr_matrix((np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))),
-                               shape=(len(keys), len(codes)))
-        counts = member @ sub
-        docs = member @ (sub > 0).astype(np.int64)
+        keys, counts, docs, terms, is_genre = self.group_counts(frame, cols, genre)
         counts.sort_indices()
         docs.sort_indices()
         parts = []
@@ -153,6 +145,46 @@ class Context:
                 idx, n, d = idx[sel], n[sel], d[sel]
             parts.append((key, pd.DataFrame({"term": terms[idx], "count": n, "docs": d})))
         return frequency_table(parts, cols, top, dtypes={c: frame[c].dtype for c in cols})
+
+    def group_counts(self, frame: pd.DataFrame, cols: list[str], genre: bool = False, docs: bool = True):
+        """(group keys in sorted order, counts, paragraphs, terms, is_genre): the term counts and the numbers of
+        paragraphs with each term of the groups of `frame` (rows of `paras`) by `cols`, as groups x terms sparse
+        matrices over the columns of `term_matrix(genre)`."""
+        import numpy as np
+        import scipy.sparse as sp
+
+        from ..terms.frequencies import _group_codes
+
+        matrix, terms, is_genre = self.term_matrix(genre)
+        codes, keys = _group_codes(frame, cols)
+        sub = matrix[frame.index.to_numpy()]
+        member = sp.csr_matrix((np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))),
+                               shape=(len(keys), len(codes)))
+        return keys, member @ sub, (member @ (sub > 0).astype(np.int64) if docs else None), terms, is_genre
+
+    def tfidf(self, frame: pd.DataFrame, by: str, top: int | None = 10) -> pd.DataFrame:
+        """The same table as `tfidf(frame, by=by, tokens=[self.tokens[i] for i in frame.index], min_chars=2,
+        top=top)` for rows of `paras`, from `term_matrix`."""
+        from ..terms.keyness import tfidf_table
+
+        keys, counts, _, terms, is_genre = self.group_counts(frame, [by], docs=False)
+        if is_genre is not None:  # the genre words' columns left out: counts of `tokens`
+            counts = counts.tocsc()[:, ~is_genre]
+            terms = terms[~is_genre]
+        return tfidf_table(keys, counts, terms, [by], top)
+
+    def cooccurrence(self, terms: list[str]) -> pd.DataFrame:
+        """The same table as `cooccurrence(paras, terms, tokens=self.tokens)` for terms of 2+ characters that are
+        not genre words, from `term_matrix`."""
+        import numpy as np
+
+        from ..terms.context import pair_table
+
+        matrix, names, _ = self.term_matrix()
+        column = {t: k for k, t in enumerate(names)}
+        terms = sorted(dict.fromkeys(terms))
+        present = (matrix[:, [column[t] for t in terms]] > 0).astype(np.int64)
+        return pair_table(terms, (present.T @ present).toarray())
 
     @cached_property
     def codebook(self) -> pd.DataFrame:

@@ -24,8 +24,7 @@ from ..plots import (
     save_figure,
 )
 from ..segment import load_stopwords
-from ..terms import cooccurrence as _cooccurrence
-from ..terms import keyness, kwic, tfidf
+from ..terms import keyness, kwic
 from ..terms.frequencies import dfm_from
 from .common import Context, Shown, left_out
 
@@ -77,11 +76,6 @@ def compared_field(ctx: Context) -> Choice:
             return Choice(field, f"{field}, the first of {', '.join(candidates)} with two values or more ({k})")
     return Choice(None, f"none of {', '.join(candidates)} has two values or more in these {len(ctx.corpus):,} "
                         "articles: no comparison of groups")
-
-
-def _grouped(ctx: Context, by: str) -> tuple[pd.DataFrame, list]:
-    grouped = with_group(ctx.paras, ctx.corpus, by)
-    return grouped, [ctx.tokens[i] for i in grouped.index]
 
 
 def _titles(ctx: Context, by: str, groups: list) -> dict:
@@ -171,8 +165,7 @@ def tfidf_by_group(ctx: Context) -> Shown:
     by, groups = grouping(ctx)
     if not groups:
         return left_out(_sentence(ctx.choices.groups.reason), ["tfidf_by_group"], ["02_tfidf_by_group"])
-    grouped, tokens = _grouped(ctx, by)
-    distinct = tfidf(grouped, by=by, tokens=tokens, min_chars=2, top=10)
+    distinct = ctx.tfidf(with_group(ctx.paras, ctx.corpus, by), by, top=10)
     distinct = distinct[distinct[by].isin(groups)]
     what = "article" if ctx.few else by
     fig = plot_top_terms_grid(distinct, by, groups, n=10, value="tfidf", titles=_titles(ctx, by, groups),
@@ -286,7 +279,7 @@ def cooccurrence(ctx: Context, top: int = 30) -> Shown:
     """Pairs of the `top` terms in most paragraphs (table cooccurrence)."""
     docs = ctx.term_frequencies(ctx.paras)[["term", "docs"]]  # the `top` terms in most paragraphs, ties by term
     terms = docs.sort_values(["docs", "term"], ascending=[False, True], kind="mergesort")["term"].head(top)
-    pairs = _cooccurrence(ctx.paras, list(terms), tokens=ctx.tokens)
+    pairs = ctx.cooccurrence(list(terms))
     save_table(pairs.head(200), "cooccurrence", "Pairs of the 30 terms in most paragraphs: paragraphs containing both.",
                {"term_a": "first term", "term_b": "second term", "count": "paragraphs with both",
                 "n_a": "paragraphs with term_a", "n_b": "paragraphs with term_b",

@@ -10,7 +10,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from ..segment import _normalize, segment
+from ..segment import _normalize, get_tokenizer
 from .inputs import TOKENS, _as_frame, _with_tokens
 
 
@@ -35,21 +35,26 @@ def kwic(
     patterns = [term] if isinstance(term, str) else list(term)
     if id_cols is None:
         id_cols = [c for c in ("doc_id", "para_no", "section") if c in df.columns]
+    tk = get_tokenizer(user_dict, "rjieba")  # once, not per row (segment() looks it up on every call)
+    texts = [_normalize(t) if isinstance(t, str) else "" for t in df[text_col].tolist()]
+    ids = {c: df[c].tolist() for c in id_cols}
+    segmented: dict[int, list[str]] = {}  # rows segmented for one pattern serve the next
     rows = []
     for pattern in patterns:
-        needle = [t for t in segment(pattern, user_dict=user_dict) if t.strip()]
+        needle = [t for t in tk.cut(_normalize(pattern)) if t.strip()]
         if not needle:
             raise ValueError(f"empty KWIC pattern {pattern!r}")
         joined = "".join(needle)
         k = len(needle)
-        for record in df.itertuples(index=False):
-            text = getattr(record, text_col)
-            if not isinstance(text, str) or joined not in _normalize(text):
+        for r, text in enumerate(texts):
+            if joined not in text:
                 continue  # only rows that contain the string are segmented
-            tokens = [t for t in segment(text, user_dict=user_dict) if t.strip()]
+            tokens = segmented.get(r)
+            if tokens is None:
+                tokens = segmented[r] = [t for t in tk.cut(text) if t.strip()]
             for i in range(len(tokens) - k + 1):
                 if tokens[i : i + k] == needle:
-                    row = {c: getattr(record, c) for c in id_cols}
+                    row = {c: ids[c][r] for c in id_cols}
                     row.update(
                         {
                             "from": i,
@@ -89,7 +94,12 @@ def cooccurrence(
         terms = [t for t, _ in sorted(docfreq.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
     terms = sorted(dict.fromkeys(terms))
     occ = np.array([[t in s for t in terms] for s in sets], dtype=np.int64).reshape(len(sets), len(terms))
-    both = occ.T @ occ
+    return pair_table(terms, occ.T @ occ, min_count)
+
+
+def pair_table(terms: list[str], both: np.ndarray, min_count: int = 1) -> pd.DataFrame:
+    """cooccurrence's table from the sorted terms and the rows-with-both matrix (rows with each term on the
+    diagonal)."""
     rows = []
     for i in range(len(terms)):
         for j in range(i + 1, len(terms)):

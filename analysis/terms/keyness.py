@@ -3,7 +3,6 @@ textstat_keyness(measure="lr"), with its `g2` and Hardie's `log_ratio`).
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,27 +23,38 @@ def tfidf(data, by: str | Sequence[str] = "doc_id", *, top: int | None = 10, **k
     Long format: the `by` columns, term, tfidf, count, groups (how many groups use the term),
     rank. Sorted by group, then tfidf, then term; `top` terms per group (None: all).
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import CountVectorizer
 
     df = _with_tokens(data, by, **kwargs)
     cols = _by_list(by)
     if not cols:
         raise ValueError("tfidf needs groups: pass by= (e.g. 'doc_id')")
     groups = _groups(df, by)
-    docs = [[t for ts in token_lists for t in ts] for _, token_lists in groups]
-    vec = TfidfVectorizer(analyzer=_identity, lowercase=False)
-    matrix = vec.fit_transform(docs)
-    terms = vec.get_feature_names_out()
-    n_groups = np.asarray((matrix > 0).sum(axis=0)).ravel()
+    vec = CountVectorizer(analyzer=_identity, lowercase=False)
+    counts = vec.fit_transform([t for ts in token_lists for t in ts] for _, token_lists in groups)
+    return tfidf_table([key for key, _ in groups], sp.csr_matrix(counts), vec.get_feature_names_out(), cols, top)
+
+
+def tfidf_table(keys: list[tuple], counts, terms, cols: list[str], top: int | None = 10) -> pd.DataFrame:
+    """tfidf's table from the groups' term counts (a groups x terms sparse matrix, rows in `keys` order): the
+    weights of scikit-learn's TfidfTransformer (what TfidfVectorizer applies to the counts it makes). A term
+    no group uses changes nothing (its idf is never used), so `counts` may have columns for other terms."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    counts = counts.tocsr()
+    used = np.flatnonzero(np.asarray(counts.getnnz(axis=0)).ravel())
+    counts, terms = counts[:, used], np.asarray(terms, dtype=object)[used]
+    matrix = TfidfTransformer().fit_transform(counts).tocsr()
+    n_groups = np.asarray((counts > 0).sum(axis=0)).ravel()
     frames = []
-    for row, ((key, _), tokens) in enumerate(zip(groups, docs)):
+    for row, key in enumerate(keys):
         weights = matrix.getrow(row).tocoo()
-        counts = Counter(tokens)
         part = pd.DataFrame(
             {
                 "term": terms[weights.col],
                 "tfidf": weights.data,
-                "count": [counts[t] for t in terms[weights.col]],
+                "count": counts[row, weights.col].toarray().ravel().astype(np.int64),
                 "groups": n_groups[weights.col],
             }
         )
