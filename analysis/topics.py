@@ -131,20 +131,32 @@ def term_network(
     with both; an edge is kept when Jaccard >= min_jaccard and it is among the `max_degree` strongest of
     one of its ends. Isolated terms are dropped.
     """
-    import networkx as nx
-
     tokens = paragraph_tokens(paras) if tokens is None else tokens
     sets = [set(t) - set(drop) for t in tokens]
     counts = Counter(chain.from_iterable(sets))  # what value_counts() of every word gives, counted in C
     df = pd.Series(list(counts.values()), index=pd.Index(list(counts), dtype=object), dtype="int64")
+    terms = network_terms(df, n_terms)
+    occ = np.array([[w in s for w in terms] for s in sets], dtype=np.int64).reshape(len(sets), len(terms))
+    return network_graph(terms, occ.T @ occ, min_jaccard, max_degree)
+
+
+def network_terms(df: pd.Series, n_terms: int) -> list[str]:
+    """The `n_terms` terms of 2+ characters in most paragraphs (`df`: paragraphs per term), ties by term."""
     # most paragraphs first, ties by term: set and Counter orders follow the string hash seed, which differs
     # between processes, so only an order by the terms themselves gives the same network in every build
     df = df.sort_index().sort_values(ascending=False, kind="mergesort")
     df = df[df.index.str.len() > 1]  # single characters are rarely readable terms
-    terms = list(df.sort_values(ascending=False, kind="mergesort").index[:n_terms])
-    occ = pd.DataFrame([[w in s for w in terms] for s in sets], columns=terms).astype(int)
-    both = occ.T @ occ
-    either = np.add.outer(occ.sum().to_numpy(), occ.sum().to_numpy()) - both.to_numpy()
+    return list(df.sort_values(ascending=False, kind="mergesort").index[:n_terms])
+
+
+def network_graph(terms: list[str], both: np.ndarray, min_jaccard: float = 0.25, max_degree: int = 4):
+    """term_network's graph from its terms and the paragraphs-with-both matrix (paragraphs with each term on
+    the diagonal)."""
+    import networkx as nx
+
+    both = pd.DataFrame(np.asarray(both), index=terms, columns=terms)
+    n = np.diag(both.to_numpy())
+    either = np.add.outer(n, n) - both.to_numpy()
     ratio = both.to_numpy() / np.maximum(either, 1)
     np.fill_diagonal(ratio, 0)
     jac = pd.DataFrame(ratio, index=terms, columns=terms)
@@ -156,5 +168,5 @@ def term_network(
     G = nx.Graph()
     for a, b in sorted(keep):
         G.add_edge(a, b, weight=float(jac.at[a, b]), count=int(both.at[a, b]))
-    nx.set_node_attributes(G, {w: int(df[w]) for w in G.nodes}, "df")
+    nx.set_node_attributes(G, {w: int(both.at[w, w]) for w in G.nodes}, "df")
     return G

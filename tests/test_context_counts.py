@@ -60,3 +60,51 @@ def test_context_cooccurrence_counts_the_paragraphs_holding_both_terms(ctx):
                 else:
                     assert (a, b) not in got.index
     assert got["count"].max() > 10
+
+
+def test_term_matrix_counts_each_paragraphs_tokens_and_is_read_back_from_the_cache(ctx, tmp_path, monkeypatch):
+    """The matrix the warm load hands over: per paragraph, the counts of its 2+ character tokens (genre words
+    included and flagged) and its number of tokens without genre words, as counted here from the token lists;
+    a second call in a fresh Context reads the stored matrix (the tokenizer is not called)."""
+    from collections import Counter
+
+    from analysis.segment import load_stopwords
+    from analysis.terms import matrix as tm
+
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    m = tm.paragraph_term_matrix(ctx.paras["text"])
+    genre = load_stopwords(genre=True)
+    col = {t: k for k, t in enumerate(m.terms)}
+    assert m.n_tokens.tolist() == [len(ts) for ts in ctx.tokens]
+    assert ctx.token_count == sum(map(len, ctx.tokens)) > 3000
+    for i in range(0, len(ctx.paras), 7):
+        expected = Counter(t for t in ctx.tokens_all[i] if len(t) >= 2)
+        row = m.counts.getrow(i)
+        assert {m.terms[j]: int(v) for j, v in zip(row.indices, row.data)} == dict(expected)
+    assert all(m.is_genre[col[t]] == (t in genre) for t in list(col)[:500])
+
+    def no_tokenizing(*args, **kwargs):
+        raise AssertionError("tokenized again instead of reading the stored matrix")
+
+    monkeypatch.setattr(tm, "tokenize_corpus", no_tokenizing)
+    again = tm.paragraph_term_matrix(ctx.paras["text"])
+    assert (again.counts != m.counts).nnz == 0 and again.terms.tolist() == m.terms.tolist()
+    assert again.n_tokens.tolist() == m.n_tokens.tolist() and again.is_genre.tolist() == m.is_genre.tolist()
+
+
+def test_network_section_draws_the_graph_term_network_draws_from_the_token_lists(ctx):
+    """checks.network counts from the term matrix; term_network counts sets of tokens: same nodes and links."""
+    from collections import Counter
+    from itertools import chain
+
+    from analysis.notebook import checks
+    from analysis.topics import term_network
+
+    docs = Counter(chain.from_iterable(map(set, ctx.tokens)))
+    common = tuple(t for t, n in docs.items() if n > 0.4 * len(ctx.paras))
+    drop = (checks.SEED_NETWORK_DROP if ctx.study.is_default else ()) + common
+    G = term_network(ctx.paras, n_terms=35, min_jaccard=0.25, max_degree=3, drop=drop, tokens=ctx.tokens)
+    shown = checks.network(ctx)
+    assert G.number_of_edges() >= 10
+    assert shown.text.startswith(f"{G.number_of_nodes()} terms, {G.number_of_edges()} links.")
+    assert set(shown.text.split("Left out: ")[1].rstrip(".").split("、")) == set(drop)

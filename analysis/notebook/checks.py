@@ -2,8 +2,6 @@
 workflow), NMF topics learnt from the data, and the co-occurrence network."""
 from __future__ import annotations
 
-from collections import Counter
-from itertools import chain
 from pathlib import Path
 
 import pandas as pd
@@ -122,13 +120,17 @@ def topic_alignment(ctx: Context, topics_shown: Shown) -> Shown:
 def network(ctx: Context, n_terms: int = 35, widespread: float = 0.4) -> Shown:
     """Figure 03_term_network: co-occurrence of the most widespread terms, minus the study's generic words."""
     from ..plots import plot_term_network, save_figure
-    from ..topics import term_network
+    from ..topics import network_graph, network_terms
 
-    docs = Counter(chain.from_iterable(map(set, ctx.tokens)))  # paragraphs with each term, counted in C
-    doc_freq = pd.Series({t: n for t, n in docs.items() if n > widespread * len(ctx.paras)}, dtype="int64")
-    common = tuple(doc_freq.sort_values(ascending=False, kind="stable").index)
+    m = ctx.matrix  # what term_network(ctx.paras, tokens=ctx.tokens, ...) counts, from the kernel's term matrix
+    used = ~m.is_genre & (m.docs > 0)
+    docs = pd.Series(m.docs[used], index=pd.Index(m.terms[used], dtype=object)).sort_index()  # ties by term
+    common = tuple(docs[docs > widespread * len(ctx.paras)].sort_values(ascending=False, kind="stable").index)
     drop = (SEED_NETWORK_DROP if ctx.study.is_default else ()) + common
-    G = term_network(ctx.paras, n_terms=n_terms, min_jaccard=0.25, max_degree=3, drop=drop, tokens=ctx.tokens)
+    terms = network_terms(docs[~docs.index.isin(drop)], n_terms)
+    column = {t: k for k, t in enumerate(m.terms)}
+    present = (m.counts[:, [column[t] for t in terms]] > 0).astype("int64")
+    G = network_graph(terms, (present.T @ present).toarray(), min_jaccard=0.25, max_degree=3)
     if G.number_of_nodes() == 0:
         return left_out("No pair of widespread terms overlaps enough to draw a network.", figures=["03_term_network"])
     fig = plot_term_network(G, title=f"Co-occurrence of the {n_terms} most widespread terms (paragraphs; edge ∝ "

@@ -95,34 +95,25 @@ class Context:
         genre = load_stopwords(genre=True)
         return [[t for t in ts if t not in genre] for ts in self.tokens_all]
 
+    @cached_property
+    def matrix(self):
+        """The paragraphs' TermMatrix (analysis.terms.matrix): read from the cache the build's warm load
+        filled, or computed (and kept) on the first call."""
+        from ..terms.matrix import paragraph_term_matrix
+
+        return paragraph_term_matrix(self.paras["text"])
+
+    @property
+    def token_count(self) -> int:
+        """Tokens of all paragraphs without stopwords and genre words: sum(map(len, self.tokens))."""
+        return int(self.matrix.n_tokens.sum())
+
     def term_matrix(self, genre: bool = False):
         """(paragraphs x terms counts as a CSR matrix, the terms, which of them are genre words): the terms of 2+
-        characters of `tokens_all` (`genre`, or when a section already read them) or of `tokens`, counted once per
-        kernel so that every count by group is a sparse product, not a pass over all tokens."""
-        from itertools import chain
-
-        import numpy as np
-        import scipy.sparse as sp
-
-        from ..segment import load_stopwords
-
-        built = self.__dict__.setdefault("_term_matrices", {})
-        # one matrix per kernel: of tokens_all if wanted (or already read), whose non-genre columns count `tokens`
-        source = genre or True in built or (not built and "tokens_all" in self.__dict__)
-        if source not in built:
-            tokens = self.tokens_all if source else self.tokens
-            lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-            codes, terms = pd.factorize(np.array(list(chain.from_iterable(tokens)), dtype=object))
-            keep = np.fromiter((len(t) >= 2 for t in terms), dtype=bool, count=len(terms))[codes]
-            rows = np.repeat(np.arange(len(tokens)), lengths)[keep]
-            matrix = sp.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, codes[keep])),
-                                   shape=(len(tokens), len(terms)))
-            matrix.sum_duplicates()
-            terms = np.asarray(terms, dtype=object)
-            stop = load_stopwords(genre=True)
-            is_genre = np.fromiter((t in stop for t in terms), dtype=bool, count=len(terms)) if source else None
-            built[source] = matrix, terms, is_genre
-        return built[source]
+        characters of `tokens_all`, whose non-genre columns count `tokens` (`matrix`), so that every count by
+        group is a sparse product, not a pass over all tokens."""
+        m = self.matrix
+        return m.counts, m.terms, m.is_genre
 
     def term_frequencies(self, frame: pd.DataFrame, by: str | None = None, top: int | None = None,
                          genre: bool = False) -> pd.DataFrame:

@@ -88,7 +88,7 @@ def _titles(ctx: Context, by: str, groups: list) -> dict:
 def summary(ctx: Context) -> Shown:
     """Articles, paragraphs and tokens, and the groups compared."""
     by, groups = grouping(ctx)
-    text = f"{len(ctx.corpus):,} articles, {len(ctx.paras):,} paragraphs, {sum(map(len, ctx.tokens)):,} tokens. "
+    text = f"{len(ctx.corpus):,} articles, {len(ctx.paras):,} paragraphs, {ctx.token_count:,} tokens. "
     text += (f"Groups compared: **{by}** ({', '.join(map(str, groups))})." if by else
              _sentence(ctx.choices.groups.reason))
     return Shown(text)

@@ -1,0 +1,108 @@
+"""The paragraphs' term matrix, computed once and kept on disk: paragraphs x terms counts of the tokens
+`tokenize_corpus` gives with the genre words of official prose kept (stopwords removed), the genre words
+flagged, and each paragraph's number of tokens without them. The build's warm load computes it while
+nothing else runs; every notebook's kernel then reads it (a fraction of a second) instead of reading the
+token cache and counting again.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from itertools import chain
+
+import numpy as np
+import pandas as pd
+
+from ..freshness import code_digest
+from ..memo import column_digest, prune
+from ..paths import cache_dir
+from ..segment import lexicon_hash, load_stopwords, tokenize_corpus
+
+KEEP_MATRICES = 8  # matrices kept in the cache (one per corpus and lexicon)
+
+
+@dataclass(frozen=True)
+class TermMatrix:
+    """counts: paragraphs x terms (CSR, int64), counting only terms of 2+ characters (the others' columns are
+    empty); terms: the column names; is_genre: which terms are genre words (load_stopwords(genre=True));
+    n_tokens: each paragraph's tokens without the genre words (of any length); docs: the paragraphs holding
+    each term (of any length)."""
+
+    counts: object
+    terms: np.ndarray
+    is_genre: np.ndarray
+    n_tokens: np.ndarray
+    docs: np.ndarray
+
+
+def _key(texts: pd.Series) -> str:
+    h = hashlib.sha1(column_digest(texts))
+    h.update(lexicon_hash(None, "rjieba").encode())
+    for genre in (False, True):  # the stopwords and the genre words in force (the active study's included)
+        h.update("\n".join(sorted(load_stopwords(genre=genre))).encode("utf-8") + b"\0")
+    h.update(code_digest("terms.matrix").encode())
+    return h.hexdigest()[:24]
+
+
+def paragraph_term_matrix(texts: pd.Series, progress: bool = False) -> TermMatrix:
+    """The term matrix of the paragraphs' `texts` (in order), from the cache (.cache/matrices, keyed by the
+    texts, the lexicon, the stopword lists and this code) or computed and stored there."""
+    path = cache_dir("matrices") / f"{_key(texts)}.npz"
+    try:
+        return _read(path)
+    except (OSError, ValueError, KeyError, EOFError):
+        pass
+    joined = tokenize_corpus(texts, drop_genre=False, joined=True, progress=progress)
+    result = count_tokens(joined)
+    try:
+        _write(result, path)
+        prune(path.parent, KEEP_MATRICES)
+    except OSError:
+        pass  # a cache that cannot be written is no error
+    return result
+
+
+def count_tokens(joined: list[str]) -> TermMatrix:
+    """The TermMatrix of texts' tokens, each text's tokens joined by "\\n" (as tokenize_corpus(joined=True))."""
+    import scipy.sparse as sp
+
+    lists = [s.split("\n") if s else [] for s in joined]
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    codes, terms = pd.factorize(np.array(list(chain.from_iterable(lists)), dtype=object))
+    del lists
+    terms = np.asarray(terms, dtype=object)
+    genre = load_stopwords(genre=True)
+    is_genre = np.fromiter((t in genre for t in terms), dtype=bool, count=len(terms))
+    long = np.fromiter((len(t) >= 2 for t in terms), dtype=bool, count=len(terms))
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    n_tokens = np.bincount(rows, weights=~is_genre[codes], minlength=len(lengths)).astype(np.int64)
+    counts = sp.csr_matrix((np.ones(len(codes), dtype=np.int64), (rows, codes)), shape=(len(lengths), len(terms)))
+    counts.sum_duplicates()
+    docs = np.bincount(counts.indices, minlength=len(terms)).astype(np.int64)
+    counts.data[~long[counts.indices]] = 0  # single characters are counted in `docs` only
+    counts.eliminate_zeros()
+    return TermMatrix(counts, terms, is_genre, n_tokens, docs)
+
+
+def _write(m: TermMatrix, path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")
+    c = m.counts
+    np.savez(tmp, data=c.data.astype(np.int32), indices=c.indices.astype(np.int32), indptr=c.indptr,
+             shape=np.array(c.shape), terms=np.array("\n".join(m.terms)), is_genre=m.is_genre, n_tokens=m.n_tokens,
+             docs=m.docs)
+    os.replace(tmp, path)
+
+
+def _read(path) -> TermMatrix:
+    import scipy.sparse as sp
+
+    with np.load(path) as z:
+        shape = tuple(int(x) for x in z["shape"])
+        counts = sp.csr_matrix((z["data"].astype(np.int64), z["indices"], z["indptr"]), shape=shape)
+        terms = str(z["terms"])
+        names = np.array(terms.split("\n") if terms else [], dtype=object)
+        if len(names) != shape[1]:
+            raise ValueError(f"{path}: damaged term matrix")
+        return TermMatrix(counts, names, z["is_genre"], z["n_tokens"], z["docs"])
