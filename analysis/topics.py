@@ -35,8 +35,12 @@ def nmf_topics(
     min_df: int = 2,
     seed: int = SEED,
     tokens: list[list[str]] | None = None,
+    counts: tuple | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """NMF topics on paragraph tf-idf (scikit-learn), as a check on the codebook.
+
+    `counts`: instead of tokens, (paragraphs x terms sparse counts, the terms) already counted; the tf-idf is
+    then the same as TfidfVectorizer's on the tokens (terms in `min_df` paragraphs or more, in sorted order).
 
     Returns (topics, weights). `topics`: one row per topic: topic ("T1" ...), top_words (space-separated,
     strongest first), share (the topic's part of all paragraph weight). `weights`: paragraphs x topics,
@@ -46,12 +50,15 @@ def nmf_topics(
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    tokens = paragraph_tokens(paras) if tokens is None else tokens
-    vec = TfidfVectorizer(analyzer=lambda toks: toks, min_df=min_df, sublinear_tf=True)
-    X = vec.fit_transform(tokens)
+    if counts is None:
+        tokens = paragraph_tokens(paras) if tokens is None else tokens
+        vec = TfidfVectorizer(analyzer=lambda toks: toks, min_df=min_df, sublinear_tf=True)
+        X = vec.fit_transform(tokens)
+        vocab = np.asarray(vec.get_feature_names_out())
+    else:
+        X, vocab = _tfidf_of_counts(*counts, min_df)
     model = NMF(n_components=n_topics, init="nndsvda", random_state=seed, max_iter=1000)
     W = model.fit_transform(X)
-    vocab = np.asarray(vec.get_feature_names_out())
     names = [f"T{i + 1}" for i in range(n_topics)]
     # strongest first; words of equal weight (up to rounding: terms that always occur together) by term,
     # so the order does not depend on the last bits of the floating-point arithmetic
@@ -61,6 +68,21 @@ def nmf_topics(
     sums = W.sum(axis=1, keepdims=True)
     weights = pd.DataFrame(np.divide(W, sums, out=np.zeros_like(W), where=sums > 0), index=paras.index, columns=names)
     return topics, weights
+
+
+def _tfidf_of_counts(counts, terms, min_df: int):
+    """TfidfVectorizer(min_df=min_df, sublinear_tf=True)'s matrix and vocabulary from counts already made: the
+    terms in `min_df` rows or more, in sorted order (as the vectorizer orders its vocabulary)."""
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    counts = sp.csc_matrix(counts)
+    df = np.diff(counts.indptr)
+    terms = np.asarray(terms, dtype=object)
+    keep = np.flatnonzero(df >= min_df)
+    keep = keep[np.argsort(terms[keep].astype(str), kind="stable")]
+    X = TfidfTransformer(sublinear_tf=True).fit_transform(sp.csr_matrix(counts[:, keep], dtype=np.float64))
+    return X, terms[keep].astype(str)
 
 
 def topic_theme_table(coded: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:

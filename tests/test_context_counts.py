@@ -77,10 +77,14 @@ def test_term_matrix_counts_each_paragraphs_tokens_and_is_read_back_from_the_cac
     col = {t: k for k, t in enumerate(m.terms)}
     assert m.n_tokens.tolist() == [len(ts) for ts in ctx.tokens]
     assert ctx.token_count == sum(map(len, ctx.tokens)) > 3000
+    long = m.long_counts()
     for i in range(0, len(ctx.paras), 7):
-        expected = Counter(t for t in ctx.tokens_all[i] if len(t) >= 2)
         row = m.counts.getrow(i)
+        assert {m.terms[j]: int(v) for j, v in zip(row.indices, row.data)} == dict(Counter(ctx.tokens_all[i]))
+        row = long.getrow(i)
+        expected = Counter(t for t in ctx.tokens_all[i] if len(t) >= 2)
         assert {m.terms[j]: int(v) for j, v in zip(row.indices, row.data)} == dict(expected)
+    assert m.docs[col["政协"]] == sum("政协" in set(ts) for ts in ctx.tokens_all) > 20
     assert all(m.is_genre[col[t]] == (t in genre) for t in list(col)[:500])
 
     def no_tokenizing(*args, **kwargs):
@@ -108,3 +112,17 @@ def test_network_section_draws_the_graph_term_network_draws_from_the_token_lists
     assert G.number_of_edges() >= 10
     assert shown.text.startswith(f"{G.number_of_nodes()} terms, {G.number_of_edges()} links.")
     assert set(shown.text.split("Left out: ")[1].rstrip(".").split("、")) == set(drop)
+
+
+def test_nmf_topics_from_the_term_matrix_equal_those_from_the_token_lists(ctx):
+    """The topics section passes the matrix rows (genre words left out) instead of the token lists: scikit-learn's
+    TfidfVectorizer on the lists and the counts' tf-idf give the same topics and weights."""
+    from analysis.topics import nmf_topics
+
+    m = ctx.matrix
+    counts = m.counts[ctx.paras.index.to_numpy()][:, np.flatnonzero(~m.is_genre)]
+    by_tokens = nmf_topics(ctx.paras, n_topics=6, tokens=ctx.tokens)
+    by_counts = nmf_topics(ctx.paras, n_topics=6, counts=(counts, m.terms[~m.is_genre]))
+    assert by_counts[0]["top_words"].tolist() == by_tokens[0]["top_words"].tolist()
+    np.testing.assert_allclose(by_counts[1].to_numpy(), by_tokens[1].to_numpy(), atol=1e-9)
+    assert len(set(" ".join(by_tokens[0]["top_words"]).split())) >= 30

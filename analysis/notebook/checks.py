@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..outputs import save_table, tables_dir
@@ -83,7 +84,9 @@ def topics(ctx: Context) -> Shown:
     paras = ctx.paras
     sample = paras.sample(MAX_NMF_PARAGRAPHS, random_state=0).sort_index() if len(paras) > MAX_NMF_PARAGRAPHS else paras
     n_topics = min(12, max(2, len(sample) // 10))
-    found, weights = nmf_topics(sample, n_topics=n_topics, tokens=[ctx.tokens[i] for i in sample.index])
+    m = ctx.matrix  # the sample's rows of the kernel's term matrix, without the genre words: ctx.tokens counted
+    counts = m.counts[sample.index.to_numpy()][:, np.flatnonzero(~m.is_genre)]
+    found, weights = nmf_topics(sample, n_topics=n_topics, counts=(counts, m.terms[~m.is_genre]))
     text = f"NMF on a sample of {len(sample):,} of {len(paras):,} paragraphs." if len(sample) < len(paras) else ""
     return Shown(text, found, data={"topics": found, "weights": weights, "sample": sample})
 

@@ -112,8 +112,9 @@ class Context:
         """(paragraphs x terms counts as a CSR matrix, the terms, which of them are genre words): the terms of 2+
         characters of `tokens_all`, whose non-genre columns count `tokens` (`matrix`), so that every count by
         group is a sparse product, not a pass over all tokens."""
-        m = self.matrix
-        return m.counts, m.terms, m.is_genre
+        if "_long_counts" not in self.__dict__:
+            self._long_counts = self.matrix.long_counts()
+        return self._long_counts, self.matrix.terms, self.matrix.is_genre
 
     def term_frequencies(self, frame: pd.DataFrame, by: str | None = None, top: int | None = None,
                          genre: bool = False) -> pd.DataFrame:

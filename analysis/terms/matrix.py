@@ -24,8 +24,8 @@ KEEP_MATRICES = 8  # matrices kept in the cache (one per corpus and lexicon)
 
 @dataclass(frozen=True)
 class TermMatrix:
-    """counts: paragraphs x terms (CSR, int64), counting only terms of 2+ characters (the others' columns are
-    empty); terms: the column names; is_genre: which terms are genre words (load_stopwords(genre=True));
+    """counts: paragraphs x terms (CSR, int64); terms: the column names; is_genre: which terms are genre words
+    (load_stopwords(genre=True));
     n_tokens: each paragraph's tokens without the genre words (of any length); docs: the paragraphs holding
     each term (of any length)."""
 
@@ -34,6 +34,14 @@ class TermMatrix:
     is_genre: np.ndarray
     n_tokens: np.ndarray
     docs: np.ndarray
+
+    def long_counts(self):
+        """`counts` with the columns of single characters emptied: the terms every count by term shows."""
+        long = np.fromiter((len(t) >= 2 for t in self.terms), dtype=bool, count=len(self.terms))
+        counts = self.counts.copy()
+        counts.data[~long[counts.indices]] = 0
+        counts.eliminate_zeros()
+        return counts
 
 
 def _key(texts: pd.Series) -> str:
@@ -74,14 +82,11 @@ def count_tokens(joined: list[str]) -> TermMatrix:
     terms = np.asarray(terms, dtype=object)
     genre = load_stopwords(genre=True)
     is_genre = np.fromiter((t in genre for t in terms), dtype=bool, count=len(terms))
-    long = np.fromiter((len(t) >= 2 for t in terms), dtype=bool, count=len(terms))
     rows = np.repeat(np.arange(len(lengths)), lengths)
     n_tokens = np.bincount(rows, weights=~is_genre[codes], minlength=len(lengths)).astype(np.int64)
     counts = sp.csr_matrix((np.ones(len(codes), dtype=np.int64), (rows, codes)), shape=(len(lengths), len(terms)))
     counts.sum_duplicates()
     docs = np.bincount(counts.indices, minlength=len(terms)).astype(np.int64)
-    counts.data[~long[counts.indices]] = 0  # single characters are counted in `docs` only
-    counts.eliminate_zeros()
     return TermMatrix(counts, terms, is_genre, n_tokens, docs)
 
 
