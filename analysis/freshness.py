@@ -19,6 +19,7 @@ import ast
 import hashlib
 import os
 import time
+from contextlib import contextmanager
 from functools import lru_cache, wraps
 from pathlib import Path
 
@@ -28,9 +29,38 @@ _known: dict[str, tuple[tuple, bool, str]] = {}  # path -> (stat signature, trus
 _MISSING = object()
 
 
+_settled: dict[str, str] | None = None  # digests read inside `settled()`, by path
+
+
+@contextmanager
+def settled():
+    """A stretch of work (one chunk of a load on a worker, a fraction of a second to a few seconds) that reads
+    each file's digest once: inside it, file_digest answers a path it has answered from that answer, without
+    the stat it otherwise makes at every call (four per article on the cleaning path). An edit during the
+    stretch shows from the next one on, as an edit during a chunk did before."""
+    global _settled
+    outer = _settled
+    if outer is None:
+        _settled = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _settled = None
+
+
 def file_digest(path) -> str:
     """SHA-1 (hex) of the file's bytes, "-" when there is no such file."""
     key = os.fspath(path)
+    if _settled is not None:
+        digest = _settled.get(key)
+        if digest is None:
+            digest = _settled[key] = _file_digest(key)
+        return digest
+    return _file_digest(key)
+
+
+def _file_digest(key: str) -> str:
     try:
         st = os.stat(key)
     except OSError:

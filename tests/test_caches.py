@@ -328,3 +328,20 @@ def test_code_files_follow_imports_and_file_digests_see_every_write(tmp_path):
     path.write_text("a,1\n", encoding="utf-8")
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert file_digest(path) == first and file_digest(tmp_path / "missing.csv") == "-"
+
+
+def test_settled_reads_a_files_digest_once_and_sees_an_edit_after_it(tmp_path):
+    """freshness.settled (one chunk of work on a worker): the digest of a file is read once inside it; the
+    next call after it reads the edited file."""
+    import hashlib
+
+    from analysis import freshness
+
+    rules = tmp_path / "rules.csv"
+    rules.write_text("a,b\n", encoding="utf-8")
+    first = hashlib.sha1(b"a,b\n").hexdigest()
+    with freshness.settled():
+        assert freshness.file_digest(rules) == first
+        rules.write_text("a,b\nc,d\n", encoding="utf-8")
+        assert freshness.file_digest(rules) == first  # inside the stretch: the digest read at its start
+    assert freshness.file_digest(rules) == hashlib.sha1(b"a,b\nc,d\n").hexdigest()

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import parallel
 from ..clean import AUDIT_COLUMNS
+from ..freshness import settled
 from ..sources import CorpusError, Unit, fingerprint, table_bytes
 from . import articles
 from . import cache as loadcache
@@ -275,15 +276,16 @@ def _set_known(keys: frozenset) -> None:
 def _read_many(jobs: list, known: frozenset | None = None) -> list:
     known = _WORKER_KNOWN if known is None else known
     out = []
-    for unit, columns, read, hint in jobs:
-        try:
-            result = read(unit, columns)
-        except CorpusError as exc:
-            out.append(exc)
-            continue
-        if hint:
-            _region_hints(result[0], known)
-        out.append(result)
+    with settled():  # the rule files' digests read once per batch
+        for unit, columns, read, hint in jobs:
+            try:
+                result = read(unit, columns)
+            except CorpusError as exc:
+                out.append(exc)
+                continue
+            if hint:
+                _region_hints(result[0], known)
+            out.append(result)
     return out
 
 
@@ -292,7 +294,8 @@ def _clean_chunk(job, known: frozenset | None = None) -> tuple[pd.DataFrame, pd.
     region `known` (the region cache's keys) lacks: (rows, audit rows) as frames, made here on the
     worker, and the bad rows."""
     table, fields, extra, file, first_row, hint = job
-    rows, audit, bad = _clean_rows(frame_items(table, fields, extra, file, first_row))
-    if hint:
-        _region_hints(rows, _WORKER_KNOWN if known is None else known)
+    with settled():  # the rule files' digests read once per chunk, not at every article
+        rows, audit, bad = _clean_rows(frame_items(table, fields, extra, file, first_row))
+        if hint:
+            _region_hints(rows, _WORKER_KNOWN if known is None else known)
     return pd.DataFrame(rows), pd.DataFrame(audit, columns=AUDIT_COLUMNS), bad
