@@ -18,6 +18,7 @@ import analysis.corpus
 import analysis.corpus.articles
 import analysis.corpus.cache
 import analysis.corpus.load
+import analysis.corpus.units
 import analysis.lexicon
 import analysis.memo
 import analysis.paragraph
@@ -613,7 +614,7 @@ def counted(monkeypatch, tmp_path):
         calls.append(unit.path.name)
         return real_prepare(unit, *args, **kwargs)
 
-    monkeypatch.setattr(analysis.corpus.articles, "prepare_table", prepare_table)
+    monkeypatch.setattr(analysis.corpus.units, "prepare_table", prepare_table)
     return calls
 
 
@@ -772,7 +773,7 @@ def test_the_paragraph_cache_keeps_the_doc_id_type(tmp_path, monkeypatch):
 def test_regions_the_cache_has_are_not_inferred_again_when_a_rule_file_changes(tmp_path, monkeypatch):
     """A changed cleaning rule re-cleans every article, but a region already in the region cache (same
     title and text, same place rules) is read from it, not inferred again; the corpus is the same."""
-    import analysis.corpus.cache as lc
+    import analysis.corpus.units as units
     import analysis.places as places
 
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
@@ -783,7 +784,7 @@ def test_regions_the_cache_has_are_not_inferred_again_when_a_rule_file_changes(t
     calls = []
     real = places.region_of_text_detail
     monkeypatch.setattr(places, "region_of_text_detail", lambda *a, **k: calls.append(1) or real(*a, **k))
-    monkeypatch.setattr(lc, "rules_version", lambda: "another rule version")  # as if chrome.csv changed
+    monkeypatch.setattr(units, "rules_version", lambda: "another rule version")  # as if chrome.csv changed
     again, _ = load_quiet(folder / "t.jsonl", dedupe=True)  # another option: the whole-load entry misses too
     assert calls == []
     assert_frame_equal(first, again)

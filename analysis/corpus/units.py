@@ -13,10 +13,8 @@ from .. import parallel
 from ..clean import AUDIT_COLUMNS
 from ..freshness import settled
 from ..sources import CorpusError, Unit, fingerprint, table_bytes
-from . import articles
-from . import cache as loadcache
-from .articles import _clean_rows, frame_items
-from .cache import _bucket, _Entry
+from .articles import _clean_rows, frame_items, prepare_table, table_step
+from .cache import _bucket, _Entry, rules_version
 from .regions import _known_regions, _region_hints
 
 
@@ -29,7 +27,7 @@ def load_units(units: list[Unit], columns: dict | None, read, bar=None, cache: b
     and its rows cleaned in chunks (`_compute`); a whole-file CorpusError is cached too, so cold and
     warm loads report the same. Fresh rows carry `_region` (see `_region_hints`) for with_regions.
     """
-    version = loadcache.rules_version()
+    version = rules_version()
     entries: dict[Path, _Entry] = {}
     fps: dict[Path, set] = {}
     plan = []  # (position, unit, entry, fp, cached?)
@@ -160,13 +158,13 @@ def _compute(todo: list[tuple[int, Unit, str]], columns: dict | None, read, cach
             if early and k + 3 < len(tables):
                 ahead[k + 3] = submit(_bytes, tables[k + 3][1].path, True)
             try:
-                table, fields, extra = articles.prepare_table(unit, columns, results[n][2], data=data)
+                table, fields, extra = prepare_table(unit, columns, results[n][2], data=data)
             except CorpusError as exc:
                 results[n] = exc
                 continue
             del data
             hint = unit.root in hint_roots
-            step = articles.table_step(len(table))
+            step = table_step(len(table))
             for start in range(0, len(table), step):  # slices of the table (Arrow columns: pickled as buffers)
                 job = (table.iloc[start:start + step], fields, extra, str(unit.path), start + 1, hint)
                 future = submit(_clean_chunk, job, len(table) >= parallel.PARALLEL_MIN_ITEMS)

@@ -11,10 +11,9 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from . import workers as forked
 from .tokencache import TokenStore, _store
 from .tokenizer import _Keep, _keep, _normalize, get_tokenizer
-from .workers import _run_parallel, _workers
+from .workers import FORKED, _run_parallel, _workers
 
 
 def count_corpus(
@@ -219,8 +218,8 @@ def _merge(tables: list):
 
 
 # What a worker process counted, per count_corpus call, until _flush sends it, and the tokens of its
-# pack (folder, [text keys], [joined tokens arrays]); the barrier (forked._BARRIER) makes each worker take
-# exactly one _flush; the texts a worker reads by position are forked._TEXTS (both set when it starts).
+# pack (folder, [text keys], [joined tokens arrays]); the barrier (FORKED.barrier) makes each worker take
+# exactly one _flush; the texts a worker reads by position are FORKED.texts (both set when it starts).
 _ACCUMULATED: dict[str, list] = {}
 _PACKS: dict[str, tuple[str, list, list]] = {}
 
@@ -231,8 +230,8 @@ def _flush(call: str):
     failure in the calling process aborts the barrier."""
     import pyarrow as pa
 
-    if forked._BARRIER is not None:
-        forked._BARRIER.wait()
+    if FORKED.barrier is not None:
+        FORKED.barrier.wait()
     pack = _PACKS.pop(call, None)
     if pack and pack[1]:
         TokenStore.write(Path(pack[0]), pack[1], pa.concat_arrays(pack[2]))
@@ -246,7 +245,7 @@ def _count_chunk(args, into: list | None = None):
     texts, positions, groups, user_dict, engine, want_joined, call = args
     pack = None
     if texts is None:  # in a worker: positions in the texts it started with, and its pack's folder
-        texts = [forked._TEXTS[i] for i in positions]
+        texts = [FORKED.texts[i] for i in positions]
         if want_joined:
             pack = _PACKS.setdefault(call, (want_joined, [], []))
     tk = get_tokenizer(user_dict, engine)
