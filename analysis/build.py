@@ -226,8 +226,8 @@ def _study_environment(study, cache_dir=None):
 
 
 def warm_load(corpus, cache_dir: Path | str | None = None, progress: bool = True) -> None:
-    """Clean the corpus, split its paragraphs, tokenize them and count their terms once, in this process,
-    before the notebooks start together: each then reads them from the caches instead of all computing the
+    """Clean the corpus, split its paragraphs, tokenize them, count their terms and code them once, in this
+    process, before the notebooks start together: each then reads them from the caches instead of all computing the
     same at the same time on the same cores (on the 58,063 CCTV items the build fell from 242 s to 198 s;
     the term matrix, analysis.terms.matrix, saves each notebook reading the tokens and counting them).
     A corpus that does not load is left for the notebooks to report."""
@@ -236,6 +236,7 @@ def warm_load(corpus, cache_dir: Path | str | None = None, progress: bool = True
     from .corpus import load_corpus, paragraphs
     from .study import Study, default_study
     from .terms.matrix import paragraph_term_matrix
+    from .themes import code_paragraphs
 
     if os.environ.get("ANALYSIS_SCHEDULER"):  # a cluster cleans it (and caches its dataset) itself
         return
@@ -246,7 +247,9 @@ def warm_load(corpus, cache_dir: Path | str | None = None, progress: bool = True
                 warnings.simplefilter("ignore")  # the notebooks show the load's warnings
                 loaded = (study.corpus(progress=progress) if study.sources
                           else load_corpus(errors="skip", progress=progress))
-            paragraph_term_matrix(paragraphs(loaded)["text"], progress=progress)  # tokens and counts, cached
+            paras = paragraphs(loaded)
+            paragraph_term_matrix(paras["text"], progress=progress)  # tokens and counts, cached
+            code_paragraphs(paras)  # the coding notebook 03 and the explorer read (theme cache)
         except Exception:  # noqa: BLE001 - whatever it is, each notebook meets it in its first cell and says so
             pass
 
