@@ -11,11 +11,13 @@ from .paths import FIXTURES_DIR, SHARED_CORPORA
 
 LABEL_FILES = {"seed": "theme_labels_seed.csv", "seed_e": "theme_labels_seed_e.csv",
                "corpora": "theme_labels_corpora.csv", "cctv": "theme_labels_cctv.csv",
-               "cctv2": "theme_labels_cctv2.csv", "cctv3": "theme_labels_cctv3.csv"}
+               "cctv2": "theme_labels_cctv2.csv", "cctv3": "theme_labels_cctv3.csv",
+               "cctv4": "theme_labels_cctv4.csv"}
 XWLB_FILE = "xwlb_2020_2022.jsonl.xz"
 # the ../shared/corpora files the CCTV fixtures' paragraphs are read from
 CORPORA_FILES = {"corpora": (XWLB_FILE,), "cctv": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE),
-                 "cctv2": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE), "cctv3": (XWLB_FILE,)}
+                 "cctv2": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE), "cctv3": (XWLB_FILE,),
+                 "cctv4": (XWLB_FILE,)}
 
 
 def _split_themes(value) -> tuple[str, ...]:
@@ -57,6 +59,8 @@ def load_theme_labels(which: str = "seed", corpora_dir: str | Path | None = None
     - "cctv3": 160 CCTV paragraphs of 2020-2022 (one per item; 110 from items naming 政协, 统战, 民主党派, 工商联,
       侨联, a democratic party or 侨胞, 50 from other epidemic items), a third blind set (two coders and an
       adjudicator, 2026-12-06), held out from the third codebook revision; read from the 2020-2022 file.
+    - "cctv4": 160 more CCTV paragraphs of 2020-2022 drawn the same way from items in no other fixture, a fourth
+      blind set (two coders, adjudicated), held out from the fourth codebook revision; read from the 2020-2022 file.
     The CCTV fixtures return None when their ../shared file is absent (a fresh clone has no ../shared).
     The coders saw only the codebook's definitions.
     """

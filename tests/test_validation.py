@@ -347,3 +347,26 @@ def test_codebook_agreement_on_the_cctv3_fixture(capsys):
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [101, 94, 13, 20]
     assert t.loc["pooled", "kappa"] >= 0.81 and t.loc["religion", "kappa"] >= 0.90
     assert t.loc["publicity", "kappa"] >= 0.90 and t.loc["parties", "kappa"] >= 0.90
+
+
+CCTV4 = load_theme_labels("cctv4")
+
+
+@pytest.mark.skipif(CCTV4 is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
+def test_codebook_agreement_on_the_held_out_cctv4_fixture(capsys):
+    """160 CCTV paragraphs of 2020-2022 drawn like cctv3 from items in no other fixture (110 naming united-front
+    actors), the adjudicated consensus of two blind coders (who differed on 7 paragraphs), never looked at while
+    the fourth revision was made. Measured once before it (0.63 [0.56, 0.72]) and once after: 0.65 [0.57, 0.73].
+    The target of 0.80 on unseen news is NOT met: the codebook over-codes national news (48 cells over, 18 under:
+    economy, livelihood, publicity and mobilisation on paragraphs the coders left without a theme)."""
+    from analysis.paths import FIXTURES_DIR
+
+    fixture = pd.read_csv(FIXTURES_DIR / "theme_labels_cctv4.csv", dtype=str, keep_default_na=False)
+    assert len(fixture) == 160 and fixture["item_id"].nunique() == 160
+    assert not fixture.apply(lambda col: col.str.contains(r"[\u4e00-\u9fff]")).any().any()  # no CCTV text
+    t = codebook_agreement(code_paragraphs(CCTV4[["doc_id", "para_no", "text"]]), CCTV4).set_index("theme")
+    with capsys.disabled():
+        print("\n[validation] CCTV held-out fixture 4:\n" + t[["human", "codebook", "over", "under", "kappa",
+                                                               "kappa_lo", "kappa_hi"]].round(2).to_string())
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [83, 113, 48, 18]
+    assert t.loc["pooled", "kappa"] >= 0.64 and t.loc["parties", "kappa"] >= 0.85
