@@ -108,7 +108,7 @@ class Context:
         """Tokens of all paragraphs without stopwords and genre words: sum(map(len, self.tokens))."""
         return int(self.matrix.n_tokens.sum())
 
-    def term_matrix(self, genre: bool = False):
+    def term_matrix(self):
         """(paragraphs x terms counts as a CSR matrix, the terms, which of them are genre words): the terms of 2+
         characters of `tokens_all`, whose non-genre columns count `tokens` (`matrix`), so that every count by
         group is a sparse product, not a pass over all tokens."""
@@ -120,11 +120,10 @@ class Context:
                          genre: bool = False) -> pd.DataFrame:
         """The same table as `term_frequencies(frame, by=by, tokens=[self.tokens[i] for i in frame.index],
         min_chars=2, top=top)` (`tokens_all` with `genre`) for rows of `paras`, from `term_matrix`."""
-
         from ..terms.frequencies import frequency_table
 
         cols = [by] if by else []
-        keys, counts, docs, terms, is_genre = self.group_counts(frame, cols, genre)
+        keys, counts, docs, terms, is_genre = self.group_counts(frame, cols)
         counts.sort_indices()
         docs.sort_indices()
         parts = []
@@ -132,22 +131,22 @@ class Context:
             lo, hi = counts.indptr[g], counts.indptr[g + 1]
             idx = counts.indices[lo:hi]
             n, d = counts.data[lo:hi], docs.data[docs.indptr[g]:docs.indptr[g + 1]]
-            if is_genre is not None and not genre:  # the genre words' columns left out: counts of `tokens`
+            if not genre:  # the genre words' columns left out: counts of `tokens`
                 sel = ~is_genre[idx]
                 idx, n, d = idx[sel], n[sel], d[sel]
             parts.append((key, pd.DataFrame({"term": terms[idx], "count": n, "docs": d})))
         return frequency_table(parts, cols, top, dtypes={c: frame[c].dtype for c in cols})
 
-    def group_counts(self, frame: pd.DataFrame, cols: list[str], genre: bool = False, docs: bool = True):
+    def group_counts(self, frame: pd.DataFrame, cols: list[str], docs: bool = True):
         """(group keys in sorted order, counts, paragraphs, terms, is_genre): the term counts and the numbers of
         paragraphs with each term of the groups of `frame` (rows of `paras`) by `cols`, as groups x terms sparse
-        matrices over the columns of `term_matrix(genre)`."""
+        matrices over the columns of `term_matrix()`."""
         import numpy as np
         import scipy.sparse as sp
 
         from ..terms.frequencies import _group_codes
 
-        matrix, terms, is_genre = self.term_matrix(genre)
+        matrix, terms, is_genre = self.term_matrix()
         codes, keys = _group_codes(frame, cols)
         sub = matrix[frame.index.to_numpy()]
         member = sp.csr_matrix((np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))),
@@ -160,10 +159,8 @@ class Context:
         from ..terms.keyness import tfidf_table
 
         keys, counts, _, terms, is_genre = self.group_counts(frame, [by], docs=False)
-        if is_genre is not None:  # the genre words' columns left out: counts of `tokens`
-            counts = counts.tocsc()[:, ~is_genre]
-            terms = terms[~is_genre]
-        return tfidf_table(keys, counts, terms, [by], top)
+        # the genre words' columns left out: counts of `tokens`
+        return tfidf_table(keys, counts.tocsc()[:, ~is_genre], terms[~is_genre], [by], top)
 
     def cooccurrence(self, terms: list[str]) -> pd.DataFrame:
         """The same table as `cooccurrence(paras, terms, tokens=self.tokens)` for terms of 2+ characters that are
