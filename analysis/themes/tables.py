@@ -88,21 +88,22 @@ def _theme_id(theme: str, codebook) -> str:
     return lookup[theme]
 
 
-def _evidence(rows: pd.DataFrame, tid: str, cb: pd.DataFrame) -> pd.DataFrame:
-    """matched keywords and triggering sentences of `tid` for each row of `rows` (a group-by of the matches)."""
-    hits = _hits_table(rows, cb)
-    hits = hits[hits["theme"] == tid]
-    per_row = hits.groupby("row").agg(
-        matched=("keyword", lambda k: ", ".join(dict.fromkeys(k))),
-        sentence=("sentence", lambda s: " … ".join(dict.fromkeys(s))),
-    )
-    pos = np.arange(len(rows))
+def _evidence(coded: pd.DataFrame, pos: np.ndarray, tid: str, cb: pd.DataFrame, hits=None) -> pd.DataFrame:
+    """matched keywords and triggering sentences of `tid` for the rows of `coded` at positions `pos`, from the
+    match table of all of `coded` (`hits`: _hits_table(coded, cb), given when several themes are asked; read
+    from the theme cache when `coded` came from code_paragraphs with the same codebook)."""
+    if hits is None:
+        hits = _hits_table(coded, cb)
+    hits = hits[(hits["theme"] == tid).to_numpy() & np.isin(hits["row"].to_numpy(), pos)]
+    # distinct keywords and sentences of each row in the order found (as dict.fromkeys would keep them)
+    matched = hits.drop_duplicates(["row", "keyword"]).groupby("row")["keyword"].agg(", ".join)
+    sentence = hits.drop_duplicates(["row", "sentence"]).groupby("row")["sentence"].agg(" … ".join)
     return pd.DataFrame(
         {
-            "matched": per_row["matched"].reindex(pos, fill_value="").to_numpy(),
-            "sentence": per_row["sentence"].reindex(pos, fill_value="").to_numpy(),
+            "matched": matched.reindex(pos, fill_value="").to_numpy(),
+            "sentence": sentence.reindex(pos, fill_value="").to_numpy(),
         },
-        index=rows.index,
+        index=coded.index[pos],
     )
 
 
@@ -120,13 +121,17 @@ def theme_evidence(
     Columns: doc_id, para_no, section, matched (the keywords that coded it), sentence (the sentence(s)
     that triggered the code, joined by " … "), text, and `group` when `by` is given.
     """
-    cb = _codebook(codebook)
+    return _theme_evidence(coded, theme, by, group, corpus, _codebook(codebook))
+
+
+def _theme_evidence(coded, theme, by, group, corpus, cb, hits=None) -> pd.DataFrame:
     tid = _theme_id(theme, cb)
     rows = coded if by is None else _with_group(coded, by, corpus)
-    rows = rows[rows[tid]]
+    keep = rows[tid].to_numpy(dtype=bool, copy=True)
     if by is not None and group is not None:
-        rows = rows[rows["group"] == group]
-    rows = rows.join(_evidence(rows, tid, cb))
+        keep &= (rows["group"] == group).to_numpy(dtype=bool)
+    pos = np.flatnonzero(keep)
+    rows = rows.iloc[pos].join(_evidence(coded, pos, tid, cb, hits))
     cols = ["doc_id", "para_no", "section", "matched", "sentence", "text"] + (["group"] if by is not None else [])
     return rows[[c for c in cols if c in rows.columns]].reset_index(drop=True)
 
@@ -139,8 +144,9 @@ def evidence_table(
     cb = _codebook(codebook)
     labels = theme_labels(cb)
     parts = []
+    hits = _hits_table(coded, cb)  # once for every theme
     for tid in theme_ids(coded, cb):
-        ev = theme_evidence(coded, tid, by=by, corpus=corpus, codebook=cb)
+        ev = _theme_evidence(coded, tid, by, None, corpus, cb, hits)
         parts.append(ev.assign(theme=tid, label=labels.get(tid, tid)))
     out = pd.concat(parts, ignore_index=True)
     return out[["theme", "label", "group", "doc_id", "para_no", "matched", "sentence", "text"]]
