@@ -214,11 +214,16 @@ def find_places(text: str, province: str = "", city: str = "") -> pd.DataFrame:
     for such names whatever decided them. Short county names (平谷, 东城) are only taken inside
     `province` (or that inferred province).
     """
+    return pd.DataFrame(place_records(text, province, city), columns=MENTION_COLUMNS)
+
+
+def place_records(text: str, province: str = "", city: str = "") -> list[dict]:
+    """find_places(text, province, city).to_dict("records") without making the frame: one dict per mention
+    (for code that looks at the mentions of many short texts one by one)."""
     PLACE_FILES.check()
     rows = _rows()
-    out = [(text[s:e], s, e, *rows[i][:6], amb, rec) for s, e, i, amb, rec in _mentions(text, province, city)]
-    return pd.DataFrame(out, columns=["mention", "start", "end", "place", "level", "province", "city",
-                                      "county", "code", "ambiguous", "recipient"])[MENTION_COLUMNS]
+    return [dict(zip(MENTION_COLUMNS, (text[s:e], s, e, *rows[i][:6], amb, rec)))
+            for s, e, i, amb, rec in _mentions(text, province, city)]
 
 
 def first_place(text: str, province: str = "") -> dict | None:

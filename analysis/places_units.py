@@ -8,7 +8,7 @@ import re
 import pandas as pd
 
 from .dispatch import call, is_dask
-from .places import MENTION_COLUMNS, MUNICIPALITIES, _region_place, find_places, infer_region
+from .places import MENTION_COLUMNS, MUNICIPALITIES, _region_place, find_places, infer_region, place_records
 
 UNIT_COLUMNS = [
     "doc_id", "para_no", "unit_no", "section", "text", "place", "level", "province", "city",
@@ -26,16 +26,12 @@ def place_mentions(paras: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
     if is_dask(paras) or is_dask(corpus):
         return call("place_mentions", paras, corpus)
     regions = infer_region(corpus).set_index("doc_id")
-    frames = []
+    records = []
     for row in paras.itertuples(index=False):
         province = regions.at[row.doc_id, "province"]
-        found = find_places(row.text, province)
-        if len(found):
-            frames.append(found.assign(doc_id=row.doc_id, para_no=row.para_no, section=row.section))
-    cols = ["doc_id", "para_no", "section"] + MENTION_COLUMNS
-    if not frames:
-        return pd.DataFrame(columns=cols)
-    return pd.concat(frames, ignore_index=True)[cols]
+        records += [{"doc_id": row.doc_id, "para_no": row.para_no, "section": row.section, **r}
+                    for r in place_records(row.text, province)]
+    return pd.DataFrame(records, columns=["doc_id", "para_no", "section"] + MENTION_COLUMNS)
 
 
 # ---------------------------------------------------------------- units below article level
@@ -77,8 +73,7 @@ def split_clauses(text: str, region: dict, province: str) -> list[tuple[str, dic
     clauses = [c for c in _CLAUSE.findall(text) if c.strip()]
     own = []
     for clause in clauses:
-        found = find_places(clause, province, region.get("city", ""))
-        lead = [r for r in found.to_dict("records")
+        lead = [r for r in place_records(clause, province, region.get("city", ""))
                 if r["start"] < LEAD_CHARS and not r["recipient"] and _is_below(r, region)]
         own.append({k: lead[0][k] for k in ("place", "level", "province", "city", "county", "code")}
                    if lead else None)
