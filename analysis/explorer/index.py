@@ -88,10 +88,22 @@ def write_index(data: dict, path: Path | str, corpus=None) -> Path:
         if p.exists():
             p.unlink()
     docs, paras = data["body"]["docs"], data["body"]["paras"]
+    texts = paras["t"]
+    # the bigram index (numpy sorts, which release the GIL) is counted on a thread while the rows are inserted
+    # here (Python and SQLite) and while the FTS shards are built
+    bigrams: dict = {}
+
+    def count():
+        try:
+            bigrams["index"] = bigram_index(joined(texts))
+        except Exception as exc:  # raised in the caller's thread below
+            bigrams["error"] = exc
+
+    counter = threading.Thread(target=count, name="explorer-bigrams")
+    counter.start()
     db = sqlite3.connect(tmp)
     db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-200000;" + SCHEMA)
     db.execute("INSERT INTO head VALUES (?)", (_dumps(data["head"]),))
-    texts = paras["t"]
     db.executemany("INSERT INTO paras VALUES (?,?,?,?,?,?)",
                    zip(range(len(texts)), paras["d"], paras["n"], paras["th"],
                        (_dumps(m) if m else None for m in paras["m"]), texts))
@@ -99,9 +111,12 @@ def write_index(data: dict, path: Path | str, corpus=None) -> Path:
     db.commit()
     db.close()
     shards = _fts_shards(tmp, len(texts))
-    keys, starts, positions = bigram_index(joined(texts))
     for worker, _ in shards:
         worker.join()
+    counter.join()
+    if "error" in bigrams:
+        raise bigrams["error"]
+    keys, starts, positions = bigrams["index"]
     db = sqlite3.connect(tmp)
     db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
     _merge_shards(db, shards)
