@@ -126,3 +126,15 @@ def test_nmf_topics_from_the_term_matrix_equal_those_from_the_token_lists(ctx):
     assert by_counts[0]["top_words"].tolist() == by_tokens[0]["top_words"].tolist()
     np.testing.assert_allclose(by_counts[1].to_numpy(), by_tokens[1].to_numpy(), atol=1e-9)
     assert len(set(" ".join(by_tokens[0]["top_words"]).split())) >= 30
+
+
+def test_count_tokens_counts_joined_token_strings_by_hand():
+    """Three texts' tokens as tokenize_corpus(joined=True) gives them (one text without tokens): terms in order of
+    first appearance, counts per text, tokens per text without genre words, texts per term."""
+    from analysis.terms.matrix import count_tokens
+
+    m = count_tokens(["政协\n委员\n政协", "", "的\n委员"])
+    assert m.terms.tolist() == ["政协", "委员", "的"]
+    assert m.counts.toarray().tolist() == [[2, 1, 0], [0, 0, 0], [0, 1, 1]]
+    assert m.n_tokens.tolist() == [3, 0, 2] and m.docs.tolist() == [1, 2, 1]
+    assert count_tokens([]).counts.shape == (0, 0)

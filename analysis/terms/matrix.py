@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -72,17 +71,23 @@ def paragraph_term_matrix(texts: pd.Series, progress: bool = False) -> TermMatri
 
 
 def count_tokens(joined: list[str]) -> TermMatrix:
-    """The TermMatrix of texts' tokens, each text's tokens joined by "\\n" (as tokenize_corpus(joined=True))."""
+    """The TermMatrix of texts' tokens, each text's tokens joined by "\\n" (as tokenize_corpus(joined=True)).
+    Split and dictionary-encoded in Arrow (terms in order of first appearance, as pandas.factorize gives them),
+    so no Python list of the corpus's millions of tokens is made."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import scipy.sparse as sp
 
-    lists = [s.split("\n") if s else [] for s in joined]
-    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    codes, terms = pd.factorize(np.array(list(chain.from_iterable(lists)), dtype=object))
-    del lists
-    terms = np.asarray(terms, dtype=object)
+    lists = pc.split_pattern(pa.array(joined, pa.string()), "\n")
+    lengths = pc.list_value_length(lists).to_numpy(zero_copy_only=False)
+    flat = pc.list_flatten(lists)
+    keep = pc.not_equal(flat, "")  # a text without tokens is "", which splits into one empty string
+    rows = np.repeat(np.arange(len(lengths)), lengths)[keep.to_numpy(zero_copy_only=False)]
+    encoded = pc.dictionary_encode(flat.filter(keep))
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    terms = np.array(encoded.dictionary.to_pylist(), dtype=object)
     genre = load_stopwords(genre=True)
     is_genre = np.fromiter((t in genre for t in terms), dtype=bool, count=len(terms))
-    rows = np.repeat(np.arange(len(lengths)), lengths)
     n_tokens = np.bincount(rows, weights=~is_genre[codes], minlength=len(lengths)).astype(np.int64)
     counts = sp.csr_matrix((np.ones(len(codes), dtype=np.int64), (rows, codes)), shape=(len(lengths), len(terms)))
     counts.sum_duplicates()
