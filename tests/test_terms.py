@@ -10,6 +10,7 @@ from scipy.stats import chi2
 
 from analysis import cooccurrence, dfm, keyness, kwic, term_frequencies, tfidf, tokenize_corpus
 from analysis.terms import frequencies as terms_module
+from analysis.terms.frequencies import dfm_from
 from analysis.terms import g2, log_ratio
 
 
@@ -110,6 +111,35 @@ def test_group_by_an_article_column_from_paragraphs(corpus, paras):
     assert counts.loc["四川省", "统战"] == 23 and counts.loc["北京市", "统战"] == 0
 
 
+def test_groups_of_given_tokens_come_sorted_with_a_missing_group_last():
+    """Rows of groups 甲, (missing), 乙, 甲: the groups in sorted order 乙 (U+4E59), 甲 (U+7532), then the rows
+    without a group as a group of their own, not dropped; the same groups for tf-idf."""
+    data = pd.DataFrame({"g": ["甲", None, "乙", "甲"]})
+    tokens = [["x"], ["y"], ["z", "x"], ["x"]]
+    freq = term_frequencies(data, by="g", tokens=tokens)
+    assert freq["g"].tolist()[:3] == ["乙", "乙", "甲"] and pd.isna(freq["g"].iloc[3])
+    assert list(zip(freq["term"], freq["count"], freq["docs"])) == [("x", 1, 1), ("z", 1, 1), ("x", 2, 2), ("y", 1, 1)]
+    weights = tfidf(data, by="g", tokens=tokens)
+    assert weights["g"].tolist()[:3] == ["乙", "乙", "甲"] and pd.isna(weights["g"].iloc[3])
+    assert weights["term"].tolist() == ["z", "x", "x", "y"]
+
+
+def test_dfm_rows_are_articles_by_default_and_one_row_all_without_groups(corpus):
+    """dfm(corpus): one row per article, its content tokens as the row sum; by=None: one row named "all" holding
+    every token: 疫情防控 50 + 61 (Beijing and the rest, as in the keyness tests), 4,049 in all. dfm_from of a
+    table by province and article adds up the articles of each province."""
+    per_article = dfm(corpus)
+    assert per_article.index.str[:3].tolist() == list(TOKENS_PER_ARTICLE)
+    assert per_article.sum(axis=1).tolist() == list(TOKENS_PER_ARTICLE.values())
+    pd.testing.assert_frame_equal(dfm_from(term_frequencies(corpus, by="doc_id")), per_article)
+    whole = dfm(corpus, by=None)
+    assert whole.index.tolist() == ["all"] and whole.index.name == "group" and whole.columns.name == "term"
+    assert whole.loc["all", "疫情防控"] == 111 and int(whole.to_numpy().sum()) == 4049
+    by_province = dfm_from(term_frequencies(corpus, by=["province", "doc_id"]), "province")
+    assert by_province.loc["北京市", "社区"] == 19 and by_province.loc["北京市", "疫情防控"] == 50
+    assert by_province.sum(axis=1).to_dict() == {"北京市": 2109, "吉林省": 319, "四川省": 1621}
+
+
 def test_min_chars_drops_single_characters(corpus):
     terms = term_frequencies(corpus, min_chars=2)["term"]
     assert terms.str.len().min() == 2
@@ -168,6 +198,34 @@ def test_tfidf_of_every_term_equals_sklearns_on_the_same_tokens(corpus):
     assert out.groupby("doc_id")["tfidf"].apply(lambda w: float((w ** 2).sum())).tolist() == pytest.approx([1.0] * 5)
 
 
+def test_tfidf_orders_equal_weights_by_term_and_numbers_rows_from_0():
+    """甲 = 乙 甲 x, 乙 = x: 乙 and 甲 have the same weight in 甲's row (one count, one group each), listed by
+    term (乙 U+4E59 before 甲 U+7532); x, in both groups, comes last. Rows of the table are numbered 0, 1, 2...;
+    two `by` columns are both put in front."""
+    data = pd.DataFrame({"g": ["甲", "乙"], "h": [1, 2]})
+    out = tfidf(data, by=["g", "h"], tokens=[["乙", "甲", "x"], ["x"]], top=None)
+    assert list(out.columns) == ["g", "h", "term", "tfidf", "count", "groups", "rank"]
+    assert list(zip(out["g"], out["h"], out["term"], out["rank"])) == [
+        ("乙", 2, "x", 1), ("甲", 1, "乙", 1), ("甲", 1, "甲", 2), ("甲", 1, "x", 3)]
+    assert out.index.tolist() == [0, 1, 2, 3]
+    # idf of 乙, 甲: ln(3/2) + 1; of x: 1; row norm sqrt(2 (ln 1.5 + 1)^2 + 1)
+    w = math.log(1.5) + 1
+    assert out["tfidf"].tolist() == pytest.approx([1.0, w / math.sqrt(2 * w * w + 1), w / math.sqrt(2 * w * w + 1),
+                                                   1 / math.sqrt(2 * w * w + 1)])
+
+
+def test_tfidf_defaults_to_the_10_top_terms_of_each_article_and_needs_groups(corpus, paras):
+    """Without by= the groups are the articles (doc_id), ten terms each; a group column of the articles is
+    joined to paragraphs through corpus=; without groups there is nothing to weigh against."""
+    out = tfidf(corpus)
+    assert out["doc_id"].str[:3].value_counts().sort_index().to_dict() == {k: 10 for k in TOKENS_PER_ARTICLE}
+    assert out["rank"].tolist() == list(range(1, 11)) * 5
+    by_province = tfidf(paras, by="province", corpus=corpus, top=2)
+    assert by_province["province"].tolist() == ["北京市", "北京市", "吉林省", "吉林省", "四川省", "四川省"]
+    with pytest.raises(ValueError, match="tfidf needs groups"):
+        tfidf(corpus, by=None)
+
+
 # ---------------------------------------------------------------- keyness
 
 
@@ -194,6 +252,72 @@ def test_g2_equals_the_hand_computation():
         g2(1, 1, 1, 1, "fisher")
 
 
+def _scipy_g2(table, yates):
+    """G2 of a 2x2 table from scipy's chi2_contingency (log-likelihood), with or without Yates' correction."""
+    from scipy.stats import chi2_contingency
+
+    return chi2_contingency(np.array(table, dtype=float), correction=yates, lambda_="log-likelihood")[0]
+
+
+# [[10, 0], [90, 10]] has one expected count below 5 (0.909, the term's cell in the reference); its rows and
+# columns swapped put that cell in each of the four places. scipy's Yates G2 0.258467, uncorrected 2.003347.
+ONE_SMALL_CELL = [([[10, 0], [90, 10]], 1), ([[0, 10], [10, 90]], -1), ([[90, 10], [10, 0]], -1),
+                  ([[10, 90], [0, 10]], 1)]
+# [[8, 4], [12, 24]]: expected counts 5, 7, 15, 21; the smallest is 5, not below 5: no correction. Swapped the
+# same way, the 5 is in each of the four places. scipy's uncorrected G2 4.097193 (Yates would give 2.833908).
+SMALLEST_EXPECTED_5 = [([[8, 4], [12, 24]], 1), ([[4, 8], [24, 12]], -1), ([[12, 24], [8, 4]], -1),
+                       ([[24, 12], [4, 8]], 1)]
+
+
+@pytest.mark.parametrize("table, sign", ONE_SMALL_CELL)
+def test_g2_yates_corrects_when_any_one_of_the_four_expected_counts_is_below_5(table, sign):
+    (a, b), (c, d) = table
+    assert _scipy_g2(table, yates=True) == pytest.approx(0.258467, abs=1e-6)
+    assert g2(a, b, c, d, "yates") == pytest.approx(sign * 0.258467, abs=1e-6)
+    assert g2(a, b, c, d, "none") == pytest.approx(sign * 2.003347, abs=1e-6)
+
+
+@pytest.mark.parametrize("table, sign", SMALLEST_EXPECTED_5)
+def test_g2_yates_leaves_a_table_whose_smallest_expected_count_is_exactly_5(table, sign):
+    (a, b), (c, d) = table
+    assert _scipy_g2(table, yates=False) == pytest.approx(4.097193, abs=1e-6)
+    assert _scipy_g2(table, yates=True) == pytest.approx(2.833908, abs=1e-6)
+    assert g2(a, b, c, d, "yates") == pytest.approx(sign * 4.097193, abs=1e-6)
+
+
+def test_g2_yates_needs_ad_minus_bc_of_half_n_not_a_third():
+    """[[3, 1], [3, 2]]: N = 9, |ad - bc| = |6 - 3| = 3, below N/2 = 4.5 (though not below N/3 = 3): nothing
+    moves, although every expected count is below 5; the G2 is scipy's uncorrected 0.228457."""
+    assert _scipy_g2([[3, 1], [3, 2]], yates=False) == pytest.approx(0.228457, abs=1e-6)
+    assert g2(3, 1, 3, 2, "yates") == pytest.approx(0.228457, abs=1e-6)
+
+
+def test_g2_williams_divides_by_q_and_leaves_tables_with_a_zero_cell():
+    """Williams' q for an r x c table, 1 + (N sum 1/r_i - 1)(N sum 1/c_j - 1) / (6N (r-1)(c-1)), on
+    [[10, 2], [90, 198]]: rows 12, 288, columns 100, 200, N = 300: q = 1 + (25 + 1.041667 - 1)(3 + 1.5 - 1)
+    / 1800 = 1.048692, G2 13.349280 (scipy) / q = 12.729456. With a zero cell ([[0, 5], [100, 95]]) no q:
+    scipy's uncorrected G2, 7.059691, negative (the term is in the reference only). Arrays give each table's."""
+    assert _scipy_g2([[10, 2], [90, 198]], yates=False) == pytest.approx(13.349280, abs=1e-6)
+    assert g2(10, 2, 90, 198, "williams") == pytest.approx(12.729456, abs=1e-6)
+    assert _scipy_g2([[0, 5], [100, 95]], yates=False) == pytest.approx(7.059691, abs=1e-6)
+    assert g2(0, 5, 100, 95, "williams") == pytest.approx(-7.059691, abs=1e-6)
+    assert g2(5, 0, 95, 100, "williams") == pytest.approx(7.059691, abs=1e-6)
+    both = g2(np.array([10, 0]), np.array([2, 5]), np.array([90, 100]), np.array([198, 95]), "williams")
+    assert both.tolist() == pytest.approx([12.729456, -7.059691], abs=1e-6)
+
+
+def test_g2_of_counts_in_the_millions_as_python_ints_does_not_overflow():
+    """[[2^20, 2^12], [2^16, 2^16]]: the product of the four cells, 2^64, wraps to 0 in 64-bit integers, which
+    would pass for a zero cell and skip Williams' q. scipy's G2 294311.413136; q = 1 + (N/r1 + N/r2 - 1)
+    (N/c1 + N/c2 - 1) / 6N = 1.000022 (rows 1052672, 131072, columns 1114112, 69632): 294304.939836."""
+    a, b, c, d = 2**20, 2**12, 2**16, 2**16
+    n = a + b + c + d
+    q = 1 + (n / (a + b) + n / (c + d) - 1) * (n / (a + c) + n / (b + d) - 1) / (6 * n)
+    assert _scipy_g2([[a, b], [c, d]], yates=False) == pytest.approx(294311.413136, rel=1e-9)
+    assert g2(a, b, c, d, "williams") == pytest.approx(294311.413136 / q, rel=1e-9)
+    assert g2(a, b, c, d, "williams") == pytest.approx(294304.939836, rel=1e-9)
+
+
 def test_keyness_table_on_a_hand_example():
     tokens = [["疫情"] * 10 + ["其他"] * 90, ["疫情"] * 2 + ["其他"] * 198]
     data = pd.DataFrame({"side": ["目标", "参照"]})
@@ -209,6 +333,15 @@ def test_keyness_table_on_a_hand_example():
     # the same from a dfm
     matrix = pd.DataFrame({"疫情": [10, 2], "其他": [90, 198]}, index=["目标", "参照"])
     assert keyness(matrix, "目标", correction="none")["G2"].tolist() == pytest.approx(table["G2"].tolist())
+
+
+def test_keyness_without_by_needs_a_dfm():
+    """Without by= the data must be a table of counts (groups x terms); texts, or a list, are refused."""
+    texts = pd.DataFrame({"doc_id": ["a", "b"], "text": ["疫情防控", "社区志愿者"]})
+    with pytest.raises(TypeError, match="without by=, data must be a dfm"):
+        keyness(texts, "a")
+    with pytest.raises(TypeError, match="without by=, data must be a dfm"):
+        keyness([[1, 2], [3, 4]], 0)
 
 
 # Beijing's three articles against the rest: content tokens of each side (TOKENS_PER_ARTICLE: 769 + 713 + 627
@@ -267,6 +400,41 @@ def test_keyness_default_applies_yates_where_an_expected_count_is_below_5(corpus
     assert table.loc["平谷区", "G2"] == pytest.approx(14.377195, abs=1e-6)  # the same either way
 
 
+def test_keyness_of_two_target_groups_pools_their_counts(corpus):
+    """Beijing and Jilin (2,109 + 319 = 2,428 content tokens) against Sichuan (1,621): 社区 19 + 5 and 34,
+    排查 0 + 5 and 10, 统战 0 and 25 (the counts of the frequency tests above); G2 as quanteda's, recomputed with
+    scipy; q is Benjamini-Hochberg's (scipy's false_discovery_control) over every term's p. The same from the
+    provinces' dfm."""
+    from scipy.stats import false_discovery_control
+
+    table = keyness(corpus, ["北京市", "吉林省"], by="province")
+    assert list(table.columns) == ["term", "n_target", "n_reference", "G2", "p", "q", "log_ratio", "per_1k_target",
+                                   "per_1k_reference"]
+    assert table.index.tolist() == list(range(len(table)))
+    assert table["n_target"].dtype.kind == "i" and table["n_reference"].dtype.kind == "i"
+    rows = table.set_index("term")
+    for term, a, b in (("社区", 24, 34), ("排查", 5, 10), ("统战", 0, 25)):
+        assert (rows.loc[term, "n_target"], rows.loc[term, "n_reference"]) == (a, b), term
+        assert rows.loc[term, "G2"] == pytest.approx(_quanteda_g2(a, b, 2428, 1621), rel=1e-9), term
+    assert table["q"].tolist() == pytest.approx(false_discovery_control(table["p"].to_numpy()).tolist(), rel=1e-9)
+    matrix = dfm(corpus, by="province")
+    from_dfm = keyness(matrix, ("北京市", "吉林省"))
+    assert from_dfm["term"].tolist() == table["term"].tolist()
+    assert from_dfm["G2"].tolist() == pytest.approx(table["G2"].tolist(), rel=1e-12)
+    with pytest.raises(KeyError, match="not among the groups"):
+        keyness(matrix, ["北京市", "上海市"])
+    with pytest.raises(ValueError, match="the target is every group"):
+        keyness(matrix, ["北京市", "吉林省", "四川省"])
+
+
+def test_keyness_orders_terms_of_equal_g2_by_term():
+    """乙 and 甲 have the same counts (5 in the target, 1 in the reference), so the same G2: 乙 (U+4E59) comes
+    before 甲 (U+7532); 丙 (1 and 5) is last."""
+    matrix = pd.DataFrame({"甲": [5, 1], "乙": [5, 1], "丙": [1, 5]}, index=["t", "r"])
+    table = keyness(matrix, "t")
+    assert table["term"].tolist() == ["乙", "甲", "丙"] and table["G2"].iloc[0] == table["G2"].iloc[1] > 0
+
+
 # ---------------------------------------------------------------- KWIC
 
 
@@ -297,6 +465,28 @@ def test_kwic_on_the_articles(paras):
     assert kwic(paras, "不存在的词语").empty
 
 
+def test_kwic_takes_a_list_of_terms_skips_rows_without_text_and_names_an_empty_pattern(paras):
+    """Two patterns: 十户长's two hits of the 内江 paragraph (para 20 of 004), then 双报到's; a row whose text is
+    missing is skipped; a pattern of spaces only has no token to look for."""
+    rows = pd.concat([paras, pd.DataFrame({"doc_id": ["x"], "para_no": [0], "section": [None], "text": [None]})])
+    hits = kwic(rows, ["十户长", "双报到"], window=1)
+    assert hits["pattern"].tolist()[:2] == ["十户长", "十户长"] and set(hits["pattern"][2:]) == {"双报到"}
+    assert hits["pre"].tolist()[:2] == ["“", "“"] and hits["post"].tolist()[:2] == ["”", "”"]
+    assert len(hits) == 2 + sum(t.count("双报到") for t in paras["text"])
+    with pytest.raises(ValueError, match="empty KWIC pattern"):
+        kwic(paras, " \u3000 ")
+
+
+def test_kwic_segments_pattern_and_text_with_the_given_user_dictionary(paras, tmp_path):
+    """Without 十户长 in the dictionary (one of 政协委员 only), jieba cuts it into 十户 / 长, in the pattern as
+    in the text: the same two hits of 004's paragraph 20, each two tokens long (from 9 to 10, 16 to 17)."""
+    words = tmp_path / "words.txt"
+    words.write_text("政协委员 5\n", encoding="utf-8")
+    hits = kwic(paras, "十户长", window=2, user_dict=words)
+    assert hits["from"].tolist() == [9, 16] and hits["to"].tolist() == [10, 17]
+    assert hits["pre"].tolist() == ["发动“", "引导“"] and hits["keyword"].tolist() == ["十户长"] * 2
+
+
 # ---------------------------------------------------------------- co-occurrence
 
 
@@ -320,6 +510,35 @@ def test_cooccurrence_on_the_paragraphs(paras):
     assert list(zip(pairs["term_a"], pairs["term_b"], pairs["count"], pairs["n_a"], pairs["n_b"])) == [
         ("志愿者", "社区", 9, 14, 29), ("政协", "社区", 4, 21, 29), ("志愿者", "政协", 1, 14, 21)]
     assert pairs["jaccard"].tolist() == pytest.approx([9 / (14 + 29 - 9), 4 / (21 + 29 - 4), 1 / (14 + 21 - 1)])
+
+
+def test_cooccurrence_picks_the_terms_in_most_rows_ties_by_term_and_sorts_pairs_by_count_then_terms():
+    """Rows 甲乙 / 甲丙 / 甲: 甲 is in 3 rows, 乙 and 丙 in 1 each; top=2 takes 甲 and, of the tie, 丙 (U+4E19
+    before 乙 U+4E59, although 乙 comes first): the one pair (丙, 甲). One row 甲乙丙: three pairs of count 1,
+    ordered by term_a then term_b."""
+    data = pd.DataFrame({"para": [1, 2, 3]})
+    pairs = cooccurrence(data, tokens=[["甲", "乙"], ["甲", "丙"], ["甲"]], top=2)
+    assert list(zip(pairs["term_a"], pairs["term_b"], pairs["count"], pairs["n_a"], pairs["n_b"])) == [
+        ("丙", "甲", 1, 1, 3)]
+    one = cooccurrence(pd.DataFrame({"para": [1]}), tokens=[["甲", "乙", "丙"]])
+    assert list(one.columns) == ["term_a", "term_b", "count", "n_a", "n_b", "jaccard"]
+    assert list(zip(one["term_a"], one["term_b"])) == [("丙", "乙"), ("丙", "甲"), ("乙", "甲")]
+    assert one.index.tolist() == [0, 1, 2]
+
+
+def test_cooccurrence_by_default_pairs_the_30_terms_in_most_paragraphs(paras):
+    """The default top=30: the terms paired are the 30 in most paragraphs (ties by term), counted here with
+    scikit-learn's binary CountVectorizer on the same tokens."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    tokens = tokenize_corpus(list(paras["text"]), progress=False)
+    vec = CountVectorizer(analyzer=lambda ts: ts, lowercase=False, binary=True)
+    rows = dict(zip(vec.fit(tokens).get_feature_names_out(), np.asarray(vec.transform(tokens).sum(axis=0)).ravel()))
+    top30 = sorted(rows, key=lambda t: (-rows[t], t))[:30]
+    pairs = cooccurrence(paras)
+    assert set(pairs["term_a"]) | set(pairs["term_b"]) == set(top30)
+    assert all(rows[a] == n_a and rows[b] == n_b for a, b, n_a, n_b in zip(*(pairs[c] for c in (
+        "term_a", "term_b", "n_a", "n_b"))))
 
 
 def _not_computed(*args, **kwargs):
