@@ -140,6 +140,23 @@ def test_dfm_rows_are_articles_by_default_and_one_row_all_without_groups(corpus)
     assert by_province.sum(axis=1).to_dict() == {"北京市": 2109, "吉林省": 319, "四川省": 1621}
 
 
+def test_tokens_from_a_column_or_a_list_and_what_is_refused(capsys):
+    """tokens= names a column of token lists, or gives one list per row (as many as the rows); texts are
+    tokenized without a progress bar (nothing on stderr) unless asked; a missing text column is named."""
+    data = pd.DataFrame({"g": ["甲", "乙"], "toks": [["疫情", "社区", "疫情"], ["社区"]],
+                         "text": ["疫情防控社区志愿者", "社区志愿者"]})
+    from_column = term_frequencies(data, by="g", tokens="toks")
+    assert list(zip(from_column["g"], from_column["term"], from_column["count"])) == [
+        ("乙", "社区", 1), ("甲", "疫情", 2), ("甲", "社区", 1)]
+    with pytest.raises(ValueError, match="tokens has 1 lists for 2 rows"):
+        term_frequencies(data, by="g", tokens=[["疫情"]])
+    with pytest.raises(KeyError, match="no text column 'body'"):
+        tfidf(data, by="g", text_col="body")
+    weights = tfidf(data, by="g")
+    assert sorted(weights["term"]) == ["志愿者", "志愿者", "疫情防控", "社区", "社区"]
+    assert capsys.readouterr().err == ""
+
+
 def test_min_chars_drops_single_characters(corpus):
     terms = term_frequencies(corpus, min_chars=2)["term"]
     assert terms.str.len().min() == 2
