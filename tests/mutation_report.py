@@ -21,11 +21,13 @@ def module_results(module: str) -> dict[str, str]:
     """Every mutant of a module: its file (duplicates.py), the files of its split (places_gazetteer.py...) or
     of its package (terms/*.py), as `mutmut run "analysis.<module>*"` mutates them."""
     root = Path("mutants") / "analysis"
-    metas = sorted({*root.glob(f"{module}.py.meta"), *root.glob(f"{module}_*.py.meta"), *root.glob(f"{module}/*.py.meta")})
+    metas = sorted({*root.glob(f"{module}.py.meta"), *root.glob(f"{module}_*.py.meta"),
+                    *root.glob(f"{module}/*.py.meta")})
     results = {}
     for meta in metas:
         data = json.loads(meta.read_text())
-        results.update({name: STATUS.get(code, "suspicious") for name, code in data.get("exit_code_by_key", {}).items()})
+        codes = data.get("exit_code_by_key", {})
+        results.update({name: STATUS.get(code, "suspicious") for name, code in codes.items()})
     return results
 
 

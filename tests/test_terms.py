@@ -10,8 +10,8 @@ from scipy.stats import chi2
 
 from analysis import cooccurrence, dfm, keyness, kwic, term_frequencies, tfidf, tokenize_corpus
 from analysis.terms import frequencies as terms_module
-from analysis.terms.frequencies import dfm_from
 from analysis.terms import g2, log_ratio
+from analysis.terms.frequencies import dfm_from
 
 
 def _hand_g2(a, b, c, d):
@@ -155,6 +155,29 @@ def test_tokens_from_a_column_or_a_list_and_what_is_refused(capsys):
     weights = tfidf(data, by="g")
     assert sorted(weights["term"]) == ["志愿者", "志愿者", "疫情防控", "社区", "社区"]
     assert capsys.readouterr().err == ""
+
+
+def test_a_list_of_texts_is_counted_and_article_columns_are_joined_by_doc_id(corpus, paras):
+    """A list of texts is a text column (one str is refused: it would be read as characters). A paragraph whose
+    article is not in the corpus stays, in a group of its own (no province); a corpus listing an article twice
+    is refused rather than counting its paragraphs twice."""
+    from pandas.errors import MergeError
+
+    counts = term_frequencies(["疫情防控社区", "社区志愿者"])
+    assert list(zip(counts["term"], counts["count"], counts["docs"])) == [("社区", 2, 2), ("志愿者", 1, 1),
+                                                                        ("疫情防控", 1, 1)]
+    with pytest.raises(TypeError, match="not one str"):
+        term_frequencies("疫情防控社区")
+    with pytest.raises(KeyError, match="no column 'province' in the data"):
+        term_frequencies(paras, by="province")
+    stray = pd.DataFrame({"doc_id": ["elsewhere"], "para_no": [1], "text": ["海外侨胞捐赠"]})
+    freq = term_frequencies(pd.concat([paras, stray], ignore_index=True), by="province", corpus=corpus)
+    groups = freq["province"]
+    assert groups.iloc[:-2].tolist() == sorted(groups.iloc[:-2]) and groups.iloc[-2:].isna().all()
+    assert list(zip(freq["term"].iloc[-2:], freq["count"].iloc[-2:])) == [("捐赠", 1), ("海外侨胞", 1)]
+    assert freq.groupby("province")["count"].sum().to_dict() == TOKENS_PER_PROVINCE_IN_PARAGRAPHS
+    with pytest.raises(MergeError):
+        term_frequencies(paras, by="province", corpus=pd.concat([corpus, corpus.head(1)]))
 
 
 def test_min_chars_drops_single_characters(corpus):
@@ -577,6 +600,41 @@ def test_cached_term_table_equals_the_computed_one_with_gaps_in_an_int_group(tmp
     again = term_frequencies(data, by="year")
     assert first["year"].dtype == data["year"].dtype and first["year"].isna().any()
     pd.testing.assert_frame_equal(first, again)
+
+
+def test_each_argument_a_term_table_depends_on_gives_it_a_cache_entry_of_its_own(tmp_path, monkeypatch):
+    """From 1,000 rows a term table is cached, under a key of everything it depends on: a call that differs in
+    the groups, top, an option, the stopwords, the user dictionary, one text or one group value gets the table
+    computed for it (equal to the same call with cache=False), in a file of its own, never another call's table;
+    tokens=, corpus= and cache=False are not cached, nor 999 rows."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))
+    sentences = ["政协委员积极建言献策助力复工复产", "统战部组织党外人士开展疫情防控志愿服务",
+                 "工商联动员民营企业捐款捐物", "侨联联系海外侨胞捐赠防疫物资"]
+    data = pd.DataFrame({"doc_id": [f"d{i}" for i in range(1000)], "text": [sentences[i % 4] for i in range(1000)],
+                         "year": [2020 + i % 3 for i in range(1000)]})
+    words = tmp_path / "words.txt"
+    words.write_text("复工复产 5\n", encoding="utf-8")
+    edited = data.assign(text=data["text"].where(data.index != 7, "侨联联系海外侨胞捐赠口罩"))
+    shifted = data.assign(year=data["year"].where(data.index != 7, 2030))
+    calls = [(data, dict(by="year")), (data, dict(by=None)), (data, dict(by="year", top=3)),
+             (data, dict(by="year", min_chars=3)), (data, dict(by="year", stopwords=False)),
+             (data, dict(by="year", user_dict=words)), (edited, dict(by="year")), (shifted, dict(by="year"))]
+    entries = lambda: len(list((cache / "term_frequencies").glob("*.arrow")))  # noqa: E731
+    for k, (frame, kwargs) in enumerate(calls, start=1):
+        table = term_frequencies(frame, **kwargs)
+        assert entries() == k, kwargs
+        pd.testing.assert_frame_equal(table, term_frequencies(frame, cache=False, **kwargs))
+    tables = [term_frequencies(frame, **kwargs) for frame, kwargs in calls]  # now each read from its file
+    assert entries() == len(calls)
+    assert "year" not in tables[1] and tables[2]["rank"].max() == 3 and tables[3]["term"].str.len().min() == 3
+    assert "防疫物资" in set(tables[0]["term"]) and "防疫物资" not in set(tables[5]["term"])  # not a word of `words`
+    assert "口罩" in set(tables[6]["term"]) and 2030 in set(tables[7]["year"])
+    tokens = tokenize_corpus(list(data["text"]), progress=False)
+    term_frequencies(data, by="year", tokens=tokens)
+    term_frequencies(data[["doc_id", "text"]], by="year", corpus=data[["doc_id", "year"]])
+    term_frequencies(data.head(999), by="year")
+    assert entries() == len(calls)
 
 
 def test_term_frequencies_with_tokens_none_counts_the_texts(corpus):
