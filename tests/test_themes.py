@@ -407,6 +407,52 @@ def test_evidence_shows_the_triggering_sentence(coded):
     assert summary.set_index("theme").loc["donation", "top_keywords"].startswith("捐")
 
 
+def test_groups_by_year_and_by_a_paragraph_column_and_errors_name_what_is_missing(coded, corpus):
+    """By year (from the articles' dates: 000, 001, 002, 003 are of 2020, 004 of 2022): 12 + 11 + 6 + 13 = 42
+    and 39 paragraphs; religion 1 (000/9) and 5, overseas 2 and 1, as in the province test above. A paragraph
+    column needs no corpus; an article column does, and a name that is neither is refused."""
+    n = paragraph_counts(coded, "year", corpus=corpus)
+    assert n.to_dict() == {2020: 42, 2022: 39} and n.name == "n_paragraphs" and n.index.name == "year"
+    counts = theme_counts(coded, "year", corpus=corpus)
+    assert counts.columns.name == "year" and counts.loc["religion"].to_dict() == {2020: 1, 2022: 5}
+    assert counts.loc["overseas"].to_dict() == {2020: 2, 2022: 1}
+    assert theme_shares(coded, "year", corpus=corpus).loc["religion"].tolist() == pytest.approx([1 / 42, 5 / 39])
+    by_section = paragraph_counts(coded, "section")
+    assert by_section["“疫情就是命令,防控就是责任”"] == 6 and by_section.sum() == 81
+    with pytest.raises(KeyError, match="'province' is not a paragraph column; pass corpus="):
+        paragraph_counts(coded, "province")
+    with pytest.raises(KeyError, match="'provence' is neither a paragraph column, a corpus column nor 'year'"):
+        theme_counts(coded, "provence", corpus=corpus)
+
+
+def test_evidence_of_a_theme_named_in_chinese_or_english_and_of_one_cell(coded, corpus):
+    """The religion theme by its id, its Chinese name, its English name or its label gives the same six
+    paragraphs; with by= and group= the five of 四川省 (004/14, 31-34) and a group column."""
+    six = theme_evidence(coded, "religion")
+    for name in ("宗教与民族事务", "Religion & ethnic affairs", "宗教与民族事务 Religion & ethnic affairs"):
+        pd.testing.assert_frame_equal(theme_evidence(coded, name), six)
+    with pytest.raises(KeyError, match="unknown theme 'faith'"):
+        theme_evidence(coded, "faith")
+    cell = theme_evidence(coded, "religion", by="province", group="四川省", corpus=corpus)
+    assert list(cell.columns) == ["doc_id", "para_no", "section", "matched", "sentence", "text", "group"]
+    assert cell["para_no"].tolist() == [14, 31, 32, 33, 34] and (cell["group"] == "四川省").all()
+    assert cell.index.tolist() == [0, 1, 2, 3, 4]
+    groups = theme_evidence(coded, "religion", by="province", corpus=corpus)["group"]
+    assert groups.tolist() == ["北京市"] + ["四川省"] * 5
+
+
+def test_a_paragraph_without_text_is_kept_and_coded_with_nothing():
+    """A missing or empty text codes no theme (and is still a row); the paragraph after them still codes."""
+    paras = pd.DataFrame({"doc_id": ["a", "b", "c"], "para_no": [1, 2, 3],
+                          "text": [None, "", "292个宗教活动场所严格履行防疫主体责任"]})
+    coded = code_paragraphs(paras)
+    assert coded["themes"].tolist() == [(), (), ("religion",)] and coded["n_themes"].tolist() == [0, 0, 1]
+    assert theme_matches(paras)[["doc_id", "keyword", "position"]].values.tolist() == [["c", "宗教活动场所", 4]]
+    empty = coded.iloc[:0]
+    assert uncoded_share(empty) == 0.0
+    assert theme_summary(empty)["share"].tolist() == [0.0] * len(load_codebook())
+
+
 # ---------------------------------------------------------------- the rules (issue 12) on made sentences
 
 
