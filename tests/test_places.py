@@ -499,3 +499,42 @@ def test_73_real_sentences_with_shared_names_read_by_hand():
         if (cities != []) if not r["city"] else (not cities or set(cities) != {r["city"]}):
             wrong.append((sentence, r["mention"], r["city"], cities))
     assert not wrong, wrong
+
+
+def test_first_place_skips_where_help_went_and_is_none_without_a_place():
+    """驰援武汉的医疗队来自黄冈市: 武汉 is where help went (after 援), so the first place is 黄冈市, a city of 湖北省
+    (GB/T 2260 code 421100); a sentence naming no place has none."""
+    from analysis.places import first_place
+
+    assert first_place("驰援武汉的医疗队来自黄冈市") == {"place": "黄冈市", "level": "city", "province": "湖北省",
+                                                    "city": "黄冈市", "county": "", "code": "421100"}
+    assert first_place("没有地名的一句话") is None
+
+
+def test_region_of_a_text_naming_no_place_only_the_province_or_where_help_went_first():
+    """No place: no region; only 四川省: the province without a city; a title opening with where help went
+    (驰援武汉) is read from its next place (成都市锦江区: 成都市); the title 北京市平谷区政协 gives 平谷区."""
+    from analysis.places import region_of_text, region_of_text_detail
+
+    assert region_of_text_detail("没有地名的一句话", "标题") == ("", "", False)
+    assert region_of_text_detail("四川省政协召开会议。四川省各界参加。") == ("四川省", "", False)
+    assert region_of_text_detail("驰援武汉。成都市锦江区政协捐款,锦江区委员参加。", "驰援武汉 成都市锦江区") == (
+        "四川省", "成都市", False)
+    assert region_of_text("平谷区政协委员捐款。平谷区各界支援。", "北京市平谷区政协") == ("北京市", "平谷区")
+
+
+def test_paragraphs_naming_no_place_give_an_empty_mention_table_and_a_heading_elsewhere_no_section(corpus):
+    """place_mentions of a paragraph without a place: no rows, the columns all the same; a heading that starts
+    with 成都 is 成都市's section in a Sichuan article, not in a Beijing one."""
+    from analysis.places_units import section_place
+
+    none = place_mentions(pd.DataFrame({"doc_id": [corpus["doc_id"].iloc[0]], "para_no": [1], "section": [""],
+                                        "text": ["没有地名的一句话"]}), corpus)
+    assert none.empty and list(none.columns) == ["doc_id", "para_no", "section", "mention", "start", "end", "place",
+                                                 "level", "province", "city", "county", "code", "ambiguous",
+                                                 "recipient"]
+    chengdu = {"place": "成都市", "level": "city", "province": "四川省", "city": "成都市", "county": "",
+               "code": "510100"}
+    assert section_place("成都:市工商联组织捐款", "四川省", {"level": "province", "province": "四川省"}) == chengdu
+    assert section_place("成都:市工商联组织捐款", "四川省", {"level": "province", "province": "北京市"}) is None
+    assert section_place("市工商联组织捐款:成都", "四川省") is None
