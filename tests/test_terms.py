@@ -119,9 +119,21 @@ def test_groups_of_given_tokens_come_sorted_with_a_missing_group_last():
     freq = term_frequencies(data, by="g", tokens=tokens)
     assert freq["g"].tolist()[:3] == ["乙", "乙", "甲"] and pd.isna(freq["g"].iloc[3])
     assert list(zip(freq["term"], freq["count"], freq["docs"])) == [("x", 1, 1), ("z", 1, 1), ("x", 2, 2), ("y", 1, 1)]
+    assert list(freq.columns) == ["g", "term", "count", "per_1k", "docs", "rank"]
+    assert freq["per_1k"].tolist() == [500.0, 500.0, 1000.0, 1000.0]  # the missing group's one token: 1000 per 1k
     weights = tfidf(data, by="g", tokens=tokens)
     assert weights["g"].tolist()[:3] == ["乙", "乙", "甲"] and pd.isna(weights["g"].iloc[3])
     assert weights["term"].tolist() == ["z", "x", "x", "y"]
+
+
+def test_terms_that_are_not_text_are_ordered_by_count_then_value_and_no_rows_give_an_empty_table():
+    """Token lists of numbers (Arrow cannot sort them as text): 3 twice, then 1 and 2 once, in order of value,
+    ranks 1 to 3; the counts stay integers. No rows at all: an empty table, not an error."""
+    freq = term_frequencies(pd.DataFrame({"g": ["a", "a"]}), by="g", tokens=[[3, 2, 3], [1]])
+    assert list(zip(freq["term"], freq["count"], freq["rank"])) == [(3, 2, 1), (1, 1, 2), (2, 1, 3)]
+    assert freq["count"].dtype.kind == freq["docs"].dtype.kind == freq["rank"].dtype.kind == "i"
+    empty = term_frequencies(pd.DataFrame({"g": pd.Series([], dtype=str), "text": pd.Series([], dtype=str)}), by="g")
+    assert empty.empty and {"g", "term"} <= set(empty.columns)
 
 
 def test_dfm_rows_are_articles_by_default_and_one_row_all_without_groups(corpus):
