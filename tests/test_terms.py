@@ -136,6 +136,18 @@ def test_terms_that_are_not_text_are_ordered_by_count_then_value_and_no_rows_giv
     assert empty.empty and {"g", "term"} <= set(empty.columns)
 
 
+def test_groups_of_texts_come_sorted_with_a_missing_group_last_and_a_missing_text_has_no_terms():
+    """Counted from texts (not given tokens): groups 甲, 乙, (missing), 甲 come out 乙 (U+4E59), 甲 (U+7532),
+    then the missing group; 甲's texts 疫情防控社区 and 社区: 社区 2, 疫情防控 1. A row without text gives tf-idf
+    no term (not the text "nan" or a placeholder)."""
+    data = pd.DataFrame({"g": ["甲", "乙", None, "甲"], "text": ["疫情防控社区", "志愿者", "海外侨胞", "社区"]})
+    freq = term_frequencies(data, by="g")
+    assert freq["g"].tolist()[:3] == ["乙", "甲", "甲"] and pd.isna(freq["g"].iloc[3])
+    assert list(zip(freq["term"], freq["count"])) == [("志愿者", 1), ("社区", 2), ("疫情防控", 1), ("海外侨胞", 1)]
+    weights = tfidf(pd.DataFrame({"g": ["a", "b"], "text": ["疫情防控", None]}), by="g")
+    assert list(zip(weights["g"], weights["term"], weights["tfidf"])) == [("a", "疫情防控", 1.0)]
+
+
 def test_dfm_rows_are_articles_by_default_and_one_row_all_without_groups(corpus):
     """dfm(corpus): one row per article, its content tokens as the row sum; by=None: one row named "all" holding
     every token: 疫情防控 50 + 61 (Beijing and the rest, as in the keyness tests), 4,049 in all. dfm_from of a
@@ -274,7 +286,7 @@ def test_tfidf_defaults_to_the_10_top_terms_of_each_article_and_needs_groups(cor
     assert out["rank"].tolist() == list(range(1, 11)) * 5
     by_province = tfidf(paras, by="province", corpus=corpus, top=2)
     assert by_province["province"].tolist() == ["北京市", "北京市", "吉林省", "吉林省", "四川省", "四川省"]
-    with pytest.raises(ValueError, match="tfidf needs groups"):
+    with pytest.raises(ValueError, match=r"^tfidf needs groups: pass by= \(e.g. 'doc_id'\)$"):
         tfidf(corpus, by=None)
 
 
@@ -356,6 +368,19 @@ def test_g2_williams_divides_by_q_and_leaves_tables_with_a_zero_cell():
     assert g2(5, 0, 95, 100, "williams") == pytest.approx(7.059691, abs=1e-6)
     both = g2(np.array([10, 0]), np.array([2, 5]), np.array([90, 100]), np.array([198, 95]), "williams")
     assert both.tolist() == pytest.approx([12.729456, -7.059691], abs=1e-6)
+    # the zero in each of the four cells (swapping rows and columns): scipy's 7.059691 each time, no q
+    zero_in_c, zero_in_d = g2(100, 95, 0, 5, "williams"), g2(95, 100, 5, 0, "williams")
+    assert (zero_in_c, zero_in_d) == (pytest.approx(7.059691, abs=1e-6), pytest.approx(-7.059691, abs=1e-6))
+    with pytest.raises(ValueError, match="correction must be 'none', 'yates' or 'williams', not 'fisher'"):
+        g2(1, 1, 1, 1, "fisher")
+
+
+def test_g2_yates_on_the_smallest_table_moves_the_cells_to_independence():
+    """[[1, 0], [0, 1]]: N = 2, ad - bc = 1 = N/2, every expected count 0.5: the cells move 0.5 each to
+    [[0.5, 0.5], [0.5, 0.5]], G2 0 (scipy's Yates G2 0.0); uncorrected 4 ln 2 = 2.772589."""
+    assert _scipy_g2([[1, 0], [0, 1]], yates=True) == pytest.approx(0.0, abs=1e-12)
+    assert g2(1, 0, 0, 1, "yates") == pytest.approx(0.0, abs=1e-12)
+    assert g2(1, 0, 0, 1, "none") == pytest.approx(4 * math.log(2), abs=1e-12)
 
 
 def test_g2_of_counts_in_the_millions_as_python_ints_does_not_overflow():
@@ -390,7 +415,7 @@ def test_keyness_table_on_a_hand_example():
 def test_keyness_without_by_needs_a_dfm():
     """Without by= the data must be a table of counts (groups x terms); texts, or a list, are refused."""
     texts = pd.DataFrame({"doc_id": ["a", "b"], "text": ["疫情防控", "社区志愿者"]})
-    with pytest.raises(TypeError, match="without by=, data must be a dfm"):
+    with pytest.raises(TypeError, match=r"^without by=, data must be a dfm \(groups x terms counts\)$"):
         keyness(texts, "a")
     with pytest.raises(TypeError, match="without by=, data must be a dfm"):
         keyness([[1, 2], [3, 4]], 0)
@@ -475,7 +500,7 @@ def test_keyness_of_two_target_groups_pools_their_counts(corpus):
     assert from_dfm["G2"].tolist() == pytest.approx(table["G2"].tolist(), rel=1e-12)
     with pytest.raises(KeyError, match="not among the groups"):
         keyness(matrix, ["北京市", "上海市"])
-    with pytest.raises(ValueError, match="the target is every group"):
+    with pytest.raises(ValueError, match="^the target is every group: there is no reference to compare with$"):
         keyness(matrix, ["北京市", "吉林省", "四川省"])
 
 
@@ -527,6 +552,12 @@ def test_kwic_takes_a_list_of_terms_skips_rows_without_text_and_names_an_empty_p
     assert len(hits) == 2 + sum(t.count("双报到") for t in paras["text"])
     with pytest.raises(ValueError, match="empty KWIC pattern"):
         kwic(paras, " \u3000 ")
+    none = kwic(paras, "不存在的词语")
+    assert none.empty and list(none.columns) == ["doc_id", "para_no", "section", "from", "to", "pre", "keyword",
+                                                 "post", "pattern"]
+    # a hit one token into its row: the context before it is that token (社区 / 十户长 / 带头)
+    start = kwic(pd.DataFrame({"text": ["社区十户长带头"]}), "十户长")
+    assert start[["from", "pre", "post"]].values.tolist() == [[1, "社区", "带头"]]
 
 
 def test_kwic_segments_pattern_and_text_with_the_given_user_dictionary(paras, tmp_path):
