@@ -680,7 +680,9 @@ def test_each_argument_a_term_table_depends_on_gives_it_a_cache_entry_of_its_own
     assert entries() == len(calls)
 
 
-def test_term_frequencies_with_tokens_none_counts_the_texts(corpus):
+def test_term_frequencies_with_tokens_none_or_client_none_counts_the_texts(corpus):
+    """tokens=None counts the texts; client=None (a notebook without a cluster) counts here, as without it."""
     from pandas.testing import assert_frame_equal
 
     assert_frame_equal(term_frequencies(corpus, by="doc_id", tokens=None), term_frequencies(corpus, by="doc_id"))
+    assert_frame_equal(term_frequencies(corpus, by="doc_id", client=None), term_frequencies(corpus, by="doc_id"))
