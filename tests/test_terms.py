@@ -677,7 +677,14 @@ def test_each_argument_a_term_table_depends_on_gives_it_a_cache_entry_of_its_own
     term_frequencies(data, by="year", tokens=tokens)
     term_frequencies(data[["doc_id", "text"]], by="year", corpus=data[["doc_id", "year"]])
     term_frequencies(data.head(999), by="year")
+    term_frequencies(list(data["text"]))  # a list of texts, not a table
     assert entries() == len(calls)
+    # a progress bar or the number of workers changes nothing in the table: the same entry
+    pd.testing.assert_frame_equal(term_frequencies(data, by="year", progress=False, workers=1), tables[0])
+    assert entries() == len(calls)
+    # the text column under another name: its texts are in the key
+    body = term_frequencies(edited.rename(columns={"text": "body"}), by="year", text_col="body")
+    assert entries() == len(calls) + 1 and "口罩" in set(body["term"])
 
 
 def test_term_frequencies_with_tokens_none_or_client_none_counts_the_texts(corpus):
