@@ -538,3 +538,41 @@ def test_paragraphs_naming_no_place_give_an_empty_mention_table_and_a_heading_el
     assert section_place("成都:市工商联组织捐款", "四川省", {"level": "province", "province": "四川省"}) == chengdu
     assert section_place("成都:市工商联组织捐款", "四川省", {"level": "province", "province": "北京市"}) is None
     assert section_place("市工商联组织捐款:成都", "四川省") is None
+
+
+def test_gazetteer_corrections_drop_fix_and_add_rows_as_written():
+    """A made gazetteer of four rows and one correction of each kind: drop 两江新区 (code and name), fix the code
+    and type of 朝阳区 of 吉林省 only (the parent narrows the name), add 江北区 under 重庆市/重庆市 (its city
+    and county filled from the parent and the level) and 渝北区 only once (it is there already), a province
+    without a parent is its own province; not_a_division changes nothing, an unknown action is refused. The
+    result is in code order, numbered from 0."""
+    from analysis.places_gazetteer import GAZETTEER_COLUMNS, _apply_corrections
+
+    gaz = pd.DataFrame([("朝阳区", "county", "北京市", "北京市", "朝阳区", "110105", "市辖区"),
+                        ("朝阳区", "county", "吉林省", "长春市", "朝阳区", "220104", "市辖区"),
+                        ("两江新区", "county", "重庆市", "重庆市", "两江新区", "500157", "市辖区"),
+                        ("渝北区", "county", "重庆市", "重庆市", "渝北区", "500112", "市辖区")],
+                       columns=GAZETTEER_COLUMNS)
+    fixes = pd.DataFrame([("drop", "500157", "两江新区", "county", "重庆市/重庆市", ""),
+                          ("fix", "220199", "朝阳区", "county", "吉林省/长春市", "区"),
+                          ("add", "500105", "江北区", "county", "重庆市/重庆市", "市辖区"),
+                          ("add", "500112", "渝北区", "county", "重庆市/重庆市", "市辖区"),
+                          ("add", "710000", "台湾省", "province", "", "省"),
+                          ("not_a_division", "133100", "雄安新区", "city", "河北省", "")],
+                         columns=["action", "code", "name", "level", "parent", "type"])
+    out = _apply_corrections(gaz, fixes)
+    assert [tuple(r) for r in out.itertuples(index=False)] == [
+        ("朝阳区", "county", "北京市", "北京市", "朝阳区", "110105", "市辖区"),
+        ("朝阳区", "county", "吉林省", "长春市", "朝阳区", "220199", "区"),
+        ("江北区", "county", "重庆市", "重庆市", "江北区", "500105", "市辖区"),
+        ("渝北区", "county", "重庆市", "重庆市", "渝北区", "500112", "市辖区"),
+        ("台湾省", "province", "台湾省", "", "", "710000", "省")]
+    assert out.index.tolist() == [0, 1, 2, 3, 4]
+    fix_no_type = pd.DataFrame([("fix", "110199", "朝阳区", "county", "", "")], columns=fixes.columns)
+    both = _apply_corrections(gaz, fix_no_type)  # no parent: every 朝阳区; no type: the type stays
+    assert both.loc[both["name"] == "朝阳区", ["code", "type"]].values.tolist() == [["110199", "市辖区"]] * 2
+    city = pd.DataFrame([("add", "510100", "成都市", "city", "四川省", "地级市")], columns=fixes.columns)
+    assert _apply_corrections(gaz.iloc[:0], city).values.tolist() == [
+        ["成都市", "city", "四川省", "成都市", "", "510100", "地级市"]]
+    with pytest.raises(ValueError, match="gazetteer correction 'rename': must be add, drop, fix or not_a_division"):
+        _apply_corrections(gaz, pd.DataFrame([("rename", "1", "x", "county", "", "")], columns=fixes.columns))
