@@ -576,3 +576,35 @@ def test_gazetteer_corrections_drop_fix_and_add_rows_as_written():
         ["成都市", "city", "四川省", "成都市", "", "510100", "地级市"]]
     with pytest.raises(ValueError, match="gazetteer correction 'rename': must be add, drop, fix or not_a_division"):
         _apply_corrections(gaz, pd.DataFrame([("rename", "1", "x", "county", "", "")], columns=fixes.columns))
+
+
+def test_a_paragraph_splits_where_its_clauses_open_with_places_below_the_region():
+    """Clauses split at ; and 。; a clause is about a place below the region named within its first 15
+    characters (at character 14 it is, at 15 not); a clause naming none goes with the one before it, one before
+    the first place keeps the region. Not split: places of another province, places where help went (向), a
+    county of another city under a city region, or a single place."""
+    from analysis.places import _region_place
+    from analysis.places_units import split_clauses
+
+    beijing, sichuan = _region_place("北京市", ""), _region_place("四川省", "")
+    chengdu = _region_place("四川省", "成都市")
+
+    def places(text, region, province):
+        return [(clause, place["place"]) for clause, place in split_clauses(text, region, province)]
+
+    assert places("东城区捐款10万元;西城区捐款5万元;全市共捐款。朝阳区捐款3万元。", beijing, "北京市") == [
+        ("东城区捐款10万元;", "东城区"), ("西城区捐款5万元;", "西城区"), ("全市共捐款。", "西城区"),
+        ("朝阳区捐款3万元。", "朝阳区")]
+    at_14 = "东城区捐款。" + "各" * 13 + "在西城区捐款。"
+    assert places(at_14, beijing, "北京市") == [("东城区捐款。", "东城区"), (at_14[6:], "西城区")]
+    at_15 = "东城区捐款。" + "各" * 14 + "在西城区捐款。"
+    assert places(at_15, beijing, "北京市") == [(at_15, "北京市")]
+    assert places("前言。锦江区捐款;武侯区捐款。", sichuan, "四川省") == [
+        ("前言。", "四川省"), ("锦江区捐款;", "锦江区"), ("武侯区捐款。", "武侯区")]
+    assert places("锦江区捐款;武侯区捐款。", chengdu, "四川省") == [
+        ("锦江区捐款;", "锦江区"), ("武侯区捐款。", "武侯区")]
+    for text, region, province in (("锦江区捐款;武侯区捐款。", beijing, "北京市"),
+                                   ("锦江区捐款;向武侯区捐款。", sichuan, "四川省"),
+                                   ("江阳区捐款;武侯区捐款。", chengdu, "四川省"),
+                                   ("锦江区捐款;锦江区再捐款。", sichuan, "四川省")):
+        assert places(text, region, province) == [(text, region["place"])], text
