@@ -453,6 +453,20 @@ def test_a_paragraph_without_text_is_kept_and_coded_with_nothing():
     assert theme_summary(empty)["share"].tolist() == [0.0] * len(load_codebook())
 
 
+def test_texts_without_ids_are_numbered_from_1_and_a_word_is_listed_once_per_theme():
+    """A table of texts only: the matches have no doc_id and number the paragraphs from 1 (the second text is
+    paragraph 2); themes in codebook order (donation before religion), each sentence numbered from 1.
+    match_themes lists 捐款 once although it codes twice; a blank text carries no theme."""
+    texts = ["无关的话。", "292个宗教活动场所严格履行防疫主体责任。区政协委员捐款5万元"]
+    m = theme_matches(pd.DataFrame({"text": texts}))
+    assert m["doc_id"].isna().all()
+    assert m[["para_no", "theme", "keyword", "position", "sentence_no", "sentence"]].values.tolist() == [
+        [2, "donation", "捐款", 26, 2, "区政协委员捐款5万元"],
+        [2, "religion", "宗教活动场所", 4, 1, "292个宗教活动场所严格履行防疫主体责任。"]]
+    assert match_themes("宗教团体捐款,宗教场所捐款。") == {"donation": ("捐款",), "religion": ("宗教",)}
+    assert match_themes(" \u3000 ") == {} and match_themes("") == {}
+
+
 # ---------------------------------------------------------------- the rules (issue 12) on made sentences
 
 
