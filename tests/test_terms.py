@@ -104,6 +104,11 @@ def test_group_by_an_article_column_from_paragraphs(corpus, paras):
         [50 / 2.042, 42 / 2.042, 40 / 2.042, 5 / 0.319, 5 / 0.319, 5 / 0.319, 53 / 1.543, 33 / 1.543, 23 / 1.543])
     with pytest.raises(KeyError, match="province"):
         term_frequencies(paras, by="province")
+    # the same with the paragraphs' tokens given: the province joined from the corpus, the top term kept
+    tokens = tokenize_corpus(list(paras["text"]), progress=False)
+    given = term_frequencies(paras, by="province", corpus=corpus, tokens=tokens, top=1)
+    assert list(zip(given["province"], given["term"], given["count"], given["docs"])) == [
+        ("北京市", "疫情防控", 50, 26), ("吉林省", "一线", 5, 3), ("四川省", "疫情防控", 53, 30)]
     counts = dfm(paras, by="province", corpus=corpus)
     assert counts.sum(axis=1).to_dict() == TOKENS_PER_PROVINCE_IN_PARAGRAPHS
     assert counts.shape == (3, 1622) and list(counts.columns[:2]) == ["疫情防控", "疫情"]
@@ -660,9 +665,11 @@ def test_each_argument_a_term_table_depends_on_gives_it_a_cache_entry_of_its_own
     words.write_text("复工复产 5\n", encoding="utf-8")
     edited = data.assign(text=data["text"].where(data.index != 7, "侨联联系海外侨胞捐赠口罩"))
     shifted = data.assign(year=data["year"].where(data.index != 7, 2030))
+    renamed = data.assign(period=data["year"], text=data["text"].where(data.index != 9, None))  # and a text missing
     calls = [(data, dict(by="year")), (data, dict(by=None)), (data, dict(by="year", top=3)),
              (data, dict(by="year", min_chars=3)), (data, dict(by="year", stopwords=False)),
-             (data, dict(by="year", user_dict=words)), (edited, dict(by="year")), (shifted, dict(by="year"))]
+             (data, dict(by="year", user_dict=words)), (edited, dict(by="year")), (shifted, dict(by="year")),
+             (renamed, dict(by="period"))]
     entries = lambda: len(list((cache / "term_frequencies").glob("*.arrow")))  # noqa: E731
     for k, (frame, kwargs) in enumerate(calls, start=1):
         table = term_frequencies(frame, **kwargs)
@@ -673,6 +680,7 @@ def test_each_argument_a_term_table_depends_on_gives_it_a_cache_entry_of_its_own
     assert "year" not in tables[1] and tables[2]["rank"].max() == 3 and tables[3]["term"].str.len().min() == 3
     assert "防疫物资" in set(tables[0]["term"]) and "防疫物资" not in set(tables[5]["term"])  # not a word of `words`
     assert "口罩" in set(tables[6]["term"]) and 2030 in set(tables[7]["year"])
+    assert list(tables[8].columns[:2]) == ["period", "term"]  # the same groups as by year, under their own name
     tokens = tokenize_corpus(list(data["text"]), progress=False)
     term_frequencies(data, by="year", tokens=tokens)
     term_frequencies(data[["doc_id", "text"]], by="year", corpus=data[["doc_id", "year"]])
