@@ -129,6 +129,7 @@ def test_groups_of_given_tokens_come_sorted_with_a_missing_group_last():
     weights = tfidf(data, by="g", tokens=tokens)
     assert weights["g"].tolist()[:3] == ["乙", "乙", "甲"] and pd.isna(weights["g"].iloc[3])
     assert weights["term"].tolist() == ["z", "x", "x", "y"]
+    assert freq.index.tolist() == [0, 1, 2, 3] and list(data.columns) == ["g"]  # the caller's table untouched
 
 
 def test_terms_that_are_not_text_are_ordered_by_count_then_value_and_no_rows_give_an_empty_table():
@@ -195,10 +196,15 @@ def test_a_list_of_texts_is_counted_and_article_columns_are_joined_by_doc_id(cor
     counts = term_frequencies(["疫情防控社区", "社区志愿者"])
     assert list(zip(counts["term"], counts["count"], counts["docs"])) == [("社区", 2, 2), ("志愿者", 1, 1),
                                                                         ("疫情防控", 1, 1)]
-    with pytest.raises(TypeError, match="not one str"):
+    with pytest.raises(TypeError, match="^pass a DataFrame with a text column, or a list of texts, not one str$"):
         term_frequencies("疫情防控社区")
-    with pytest.raises(KeyError, match="no column 'province' in the data"):
+    missing = r"^\"no column 'province' in the data \(pass corpus= to look it up by doc_id\)\"$"
+    with pytest.raises(KeyError, match=missing):
         term_frequencies(paras, by="province")
+    with pytest.raises(KeyError, match=missing):  # a corpus without the column
+        term_frequencies(paras, by="province", corpus=corpus.drop(columns="province"))
+    with pytest.raises(KeyError, match=missing):  # paragraphs without doc_id to look it up by
+        term_frequencies(paras.drop(columns="doc_id"), by="province", corpus=corpus)
     stray = pd.DataFrame({"doc_id": ["elsewhere"], "para_no": [1], "text": ["海外侨胞捐赠"]})
     freq = term_frequencies(pd.concat([paras, stray], ignore_index=True), by="province", corpus=corpus)
     groups = freq["province"]
