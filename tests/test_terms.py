@@ -132,6 +132,15 @@ def test_groups_of_given_tokens_come_sorted_with_a_missing_group_last():
     assert freq.index.tolist() == [0, 1, 2, 3] and list(data.columns) == ["g"]  # the caller's table untouched
 
 
+def test_given_tokens_keep_the_type_of_an_int_group_with_gaps():
+    """Years as Int64 with a missing one: counted from given tokens, the year column stays Int64."""
+    data = pd.DataFrame({"year": pd.array([2020, None, 2021], dtype="Int64")})
+    freq = term_frequencies(data, by="year", tokens=[["疫情"], ["社区"], ["疫情", "疫情"]])
+    assert freq["year"].dtype == data["year"].dtype
+    assert freq["year"].tolist()[:2] == [2020, 2021] and pd.isna(freq["year"].iloc[2])
+    assert freq["count"].tolist() == [1, 2, 1]
+
+
 def test_terms_that_are_not_text_are_ordered_by_count_then_value_and_no_rows_give_an_empty_table():
     """Token lists of numbers (Arrow cannot sort them as text): 3 twice, then 1 and 2 once, in order of value,
     ranks 1 to 3; the counts stay integers. No rows at all: an empty table, not an error."""
@@ -142,14 +151,19 @@ def test_terms_that_are_not_text_are_ordered_by_count_then_value_and_no_rows_giv
     assert empty.empty and {"g", "term"} <= set(empty.columns)
 
 
-def test_groups_of_texts_come_sorted_with_a_missing_group_last_and_a_missing_text_has_no_terms():
+def test_groups_of_texts_come_sorted_with_a_missing_group_last_and_a_missing_text_has_no_terms(capsys):
     """Counted from texts (not given tokens): groups 甲, 乙, (missing), 甲 come out 乙 (U+4E59), 甲 (U+7532),
-    then the missing group; 甲's texts 疫情防控社区 and 社区: 社区 2, 疫情防控 1. A row without text gives tf-idf
-    no term (not the text "nan" or a placeholder)."""
-    data = pd.DataFrame({"g": ["甲", "乙", None, "甲"], "text": ["疫情防控社区", "志愿者", "海外侨胞", "社区"]})
+    then the missing group; 甲's texts 疫情防控社区 and 社区: 社区 2, 疫情防控 1; a missing text adds nothing,
+    and a group whose text holds no content token (丙: 。。。) has no row. A row without text gives tf-idf no
+    term (not the text "nan" or a placeholder). No progress bar on stderr unless asked."""
+    data = pd.DataFrame({"g": ["甲", "乙", None, "甲", "甲", "丙"],
+                         "text": ["疫情防控社区", "志愿者", "海外侨胞", "社区", None, "。。。"]})
     freq = term_frequencies(data, by="g")
     assert freq["g"].tolist()[:3] == ["乙", "甲", "甲"] and pd.isna(freq["g"].iloc[3])
     assert list(zip(freq["term"], freq["count"])) == [("志愿者", 1), ("社区", 2), ("疫情防控", 1), ("海外侨胞", 1)]
+    assert capsys.readouterr().err == ""
+    with pytest.raises(KeyError, match="^\"no text column 'body'; pass text_col= or tokens=\"$"):
+        term_frequencies(data, by="g", text_col="body")
     weights = tfidf(pd.DataFrame({"g": ["a", "b"], "text": ["疫情防控", None]}), by="g")
     assert list(zip(weights["g"], weights["term"], weights["tfidf"])) == [("a", "疫情防控", 1.0)]
 
@@ -707,3 +721,5 @@ def test_term_frequencies_with_tokens_none_or_client_none_counts_the_texts(corpu
 
     assert_frame_equal(term_frequencies(corpus, by="doc_id", tokens=None), term_frequencies(corpus, by="doc_id"))
     assert_frame_equal(term_frequencies(corpus, by="doc_id", client=None), term_frequencies(corpus, by="doc_id"))
+    # joined= (a tokenize_corpus option: how the token cache keeps them) changes nothing in the counts
+    assert_frame_equal(term_frequencies(corpus, by="doc_id", joined=True), term_frequencies(corpus, by="doc_id"))
