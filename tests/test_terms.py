@@ -685,7 +685,7 @@ def test_each_argument_a_term_table_depends_on_gives_it_a_cache_entry_of_its_own
     words.write_text("复工复产 5\n", encoding="utf-8")
     edited = data.assign(text=data["text"].where(data.index != 7, "侨联联系海外侨胞捐赠口罩"))
     shifted = data.assign(year=data["year"].where(data.index != 7, 2030))
-    renamed = data.assign(period=data["year"], text=data["text"].where(data.index != 9, None))  # and a text missing
+    renamed = data.assign(period=data["year"])
     calls = [(data, dict(by="year")), (data, dict(by=None)), (data, dict(by="year", top=3)),
              (data, dict(by="year", min_chars=3)), (data, dict(by="year", stopwords=False)),
              (data, dict(by="year", user_dict=words)), (edited, dict(by="year")), (shifted, dict(by="year")),
