@@ -269,6 +269,10 @@ def test_code_paragraphs_takes_a_codebook_path(paras, tmp_path):
     assert [t for t in ("donation", "advice", "religion") if t in coded.columns] == ["donation", "advice"]
     assert coded["themes"].map(set).map(lambda s: s <= {"donation", "advice"}).all()
     assert coded["donation"].sum() == paras["text"].str.contains("捐款|捐物").sum()
+    # the match table follows the same codebook: only its two themes, 提案 and 捐款/捐物 only
+    matches = theme_matches(paras, path)
+    assert list(matches["theme"].cat.categories) == ["donation", "advice"]
+    assert set(matches["keyword"]) <= {"捐款", "捐物", "提案"} and len(matches) > 0
 
 
 # ---------------------------------------------------------------- NMF check and term network
@@ -465,6 +469,17 @@ def test_texts_without_ids_are_numbered_from_1_and_a_word_is_listed_once_per_the
         [2, "religion", "宗教活动场所", 4, 1, "292个宗教活动场所严格履行防疫主体责任。"]]
     assert match_themes("宗教团体捐款,宗教场所捐款。") == {"donation": ("捐款",), "religion": ("宗教",)}
     assert match_themes(" \u3000 ") == {} and match_themes("") == {}
+
+
+def test_counts_default_to_articles_and_uncoded_keeps_its_columns(coded):
+    """By default the groups are the articles: 12, 11, 6, 13 and 39 paragraphs (000 ... 004); the uncoded
+    paragraphs come with doc_id, para_no, section and text, numbered from 0."""
+    n = paragraph_counts(coded)
+    assert n.tolist() == [12, 11, 6, 13, 39] and n.index.name == "doc_id"
+    assert theme_counts(coded).columns.name == "doc_id" and list(theme_shares(coded).columns) == list(n.index)
+    rest = uncoded(coded)
+    assert list(rest.columns) == ["doc_id", "para_no", "section", "text"]
+    assert rest.index.tolist() == list(range(len(rest)))
 
 
 # ---------------------------------------------------------------- the rules (issue 12) on made sentences
