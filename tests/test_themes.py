@@ -273,6 +273,11 @@ def test_code_paragraphs_takes_a_codebook_path(paras, tmp_path):
     matches = theme_matches(paras, path)
     assert list(matches["theme"].cat.categories) == ["donation", "advice"]
     assert set(matches["keyword"]) <= {"捐款", "捐物", "提案"} and len(matches) > 0
+    # and the summary names the themes as that codebook does ("Donations", not the default's longer label)
+    summary = theme_summary(coded, codebook=path)
+    assert summary["theme"].tolist() == ["donation", "advice"]
+    assert summary["label"].tolist() == ["捐款捐物 Donations", "建言献策 Advice"]
+    assert summary["paragraphs"].tolist() == [coded["donation"].sum(), coded["advice"].sum()]
 
 
 # ---------------------------------------------------------------- NMF check and term network
