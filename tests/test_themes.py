@@ -278,6 +278,9 @@ def test_code_paragraphs_takes_a_codebook_path(paras, tmp_path):
     assert summary["theme"].tolist() == ["donation", "advice"]
     assert summary["label"].tolist() == ["捐款捐物 Donations", "建言献策 Advice"]
     assert summary["paragraphs"].tolist() == [coded["donation"].sum(), coded["advice"].sum()]
+    table = evidence_table(coded, codebook=path)  # by default the cells are the articles'
+    assert table["label"].unique().tolist() == ["捐款捐物 Donations", "建言献策 Advice"][:table["theme"].nunique()]
+    assert (table["group"] == table["doc_id"]).all() and len(table) == coded[["donation", "advice"]].to_numpy().sum()
 
 
 # ---------------------------------------------------------------- NMF check and term network
