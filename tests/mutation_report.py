@@ -18,9 +18,17 @@ STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests"
 
 
 def module_results(module: str) -> dict[str, str]:
-    meta = Path("mutants") / "analysis" / f"{module}.py.meta"
-    data = json.loads(meta.read_text()) if meta.exists() else {}
-    return {name: STATUS.get(code, "suspicious") for name, code in data.get("exit_code_by_key", {}).items()}
+    """Every mutant of a module: its file (duplicates.py), the files of its split (places_gazetteer.py...) or
+    of its package (terms/*.py), as `mutmut run "analysis.<module>*"` mutates them."""
+    root = Path("mutants") / "analysis"
+    metas = sorted({*root.glob(f"{module}.py.meta"), *root.glob(f"{module}_*.py.meta"),
+                    *root.glob(f"{module}/*.py.meta")})
+    results = {}
+    for meta in metas:
+        data = json.loads(meta.read_text())
+        codes = data.get("exit_code_by_key", {})
+        results.update({name: STATUS.get(code, "suspicious") for name, code in codes.items()})
+    return results
 
 
 def main(modules: list[str]) -> None:

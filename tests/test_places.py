@@ -499,3 +499,112 @@ def test_73_real_sentences_with_shared_names_read_by_hand():
         if (cities != []) if not r["city"] else (not cities or set(cities) != {r["city"]}):
             wrong.append((sentence, r["mention"], r["city"], cities))
     assert not wrong, wrong
+
+
+def test_first_place_skips_where_help_went_and_is_none_without_a_place():
+    """驰援武汉的医疗队来自黄冈市: 武汉 is where help went (after 援), so the first place is 黄冈市, a city of 湖北省
+    (GB/T 2260 code 421100); a sentence naming no place has none."""
+    from analysis.places import first_place
+
+    assert first_place("驰援武汉的医疗队来自黄冈市") == {"place": "黄冈市", "level": "city", "province": "湖北省",
+                                                    "city": "黄冈市", "county": "", "code": "421100"}
+    assert first_place("没有地名的一句话") is None
+
+
+def test_region_of_a_text_naming_no_place_only_the_province_or_where_help_went_first():
+    """No place: no region; only 四川省: the province without a city; a title opening with where help went
+    (驰援武汉) is read from its next place (成都市锦江区: 成都市); the title 北京市平谷区政协 gives 平谷区."""
+    from analysis.places import region_of_text, region_of_text_detail
+
+    assert region_of_text_detail("没有地名的一句话", "标题") == ("", "", False)
+    assert region_of_text_detail("四川省政协召开会议。四川省各界参加。") == ("四川省", "", False)
+    assert region_of_text_detail("驰援武汉。成都市锦江区政协捐款,锦江区委员参加。", "驰援武汉 成都市锦江区") == (
+        "四川省", "成都市", False)
+    assert region_of_text("平谷区政协委员捐款。平谷区各界支援。", "北京市平谷区政协") == ("北京市", "平谷区")
+
+
+def test_paragraphs_naming_no_place_give_an_empty_mention_table_and_a_heading_elsewhere_no_section(corpus):
+    """place_mentions of a paragraph without a place: no rows, the columns all the same; a heading that starts
+    with 成都 is 成都市's section in a Sichuan article, not in a Beijing one."""
+    from analysis.places_units import section_place
+
+    none = place_mentions(pd.DataFrame({"doc_id": [corpus["doc_id"].iloc[0]], "para_no": [1], "section": [""],
+                                        "text": ["没有地名的一句话"]}), corpus)
+    assert none.empty and list(none.columns) == ["doc_id", "para_no", "section", "mention", "start", "end", "place",
+                                                 "level", "province", "city", "county", "code", "ambiguous",
+                                                 "recipient"]
+    chengdu = {"place": "成都市", "level": "city", "province": "四川省", "city": "成都市", "county": "",
+               "code": "510100"}
+    assert section_place("成都:市工商联组织捐款", "四川省", {"level": "province", "province": "四川省"}) == chengdu
+    assert section_place("成都:市工商联组织捐款", "四川省", {"level": "province", "province": "北京市"}) is None
+    assert section_place("市工商联组织捐款:成都", "四川省") is None
+
+
+def test_gazetteer_corrections_drop_fix_and_add_rows_as_written():
+    """A made gazetteer of four rows and one correction of each kind: drop 两江新区 (code and name), fix the code
+    and type of 朝阳区 of 吉林省 only (the parent narrows the name), add 江北区 under 重庆市/重庆市 (its city
+    and county filled from the parent and the level) and 渝北区 only once (it is there already), a province
+    without a parent is its own province; not_a_division changes nothing, an unknown action is refused. The
+    result is in code order, numbered from 0."""
+    from analysis.places_gazetteer import GAZETTEER_COLUMNS, _apply_corrections
+
+    gaz = pd.DataFrame([("朝阳区", "county", "北京市", "北京市", "朝阳区", "110105", "市辖区"),
+                        ("朝阳区", "county", "吉林省", "长春市", "朝阳区", "220104", "市辖区"),
+                        ("两江新区", "county", "重庆市", "重庆市", "两江新区", "500157", "市辖区"),
+                        ("渝北区", "county", "重庆市", "重庆市", "渝北区", "500112", "市辖区")],
+                       columns=GAZETTEER_COLUMNS)
+    fixes = pd.DataFrame([("drop", "500157", "两江新区", "county", "重庆市/重庆市", ""),
+                          ("fix", "220199", "朝阳区", "county", "吉林省/长春市", "区"),
+                          ("add", "500105", "江北区", "county", "重庆市/重庆市", "市辖区"),
+                          ("add", "500112", "渝北区", "county", "重庆市/重庆市", "市辖区"),
+                          ("add", "710000", "台湾省", "province", "", "省"),
+                          ("not_a_division", "133100", "雄安新区", "city", "河北省", "")],
+                         columns=["action", "code", "name", "level", "parent", "type"])
+    out = _apply_corrections(gaz, fixes)
+    assert [tuple(r) for r in out.itertuples(index=False)] == [
+        ("朝阳区", "county", "北京市", "北京市", "朝阳区", "110105", "市辖区"),
+        ("朝阳区", "county", "吉林省", "长春市", "朝阳区", "220199", "区"),
+        ("江北区", "county", "重庆市", "重庆市", "江北区", "500105", "市辖区"),
+        ("渝北区", "county", "重庆市", "重庆市", "渝北区", "500112", "市辖区"),
+        ("台湾省", "province", "台湾省", "", "", "710000", "省")]
+    assert out.index.tolist() == [0, 1, 2, 3, 4]
+    fix_no_type = pd.DataFrame([("fix", "110199", "朝阳区", "county", "", "")], columns=fixes.columns)
+    both = _apply_corrections(gaz, fix_no_type)  # no parent: every 朝阳区; no type: the type stays
+    assert both.loc[both["name"] == "朝阳区", ["code", "type"]].values.tolist() == [["110199", "市辖区"]] * 2
+    city = pd.DataFrame([("add", "510100", "成都市", "city", "四川省", "地级市")], columns=fixes.columns)
+    assert _apply_corrections(gaz.iloc[:0], city).values.tolist() == [
+        ["成都市", "city", "四川省", "成都市", "", "510100", "地级市"]]
+    with pytest.raises(ValueError, match="gazetteer correction 'rename': must be add, drop, fix or not_a_division"):
+        _apply_corrections(gaz, pd.DataFrame([("rename", "1", "x", "county", "", "")], columns=fixes.columns))
+
+
+def test_a_paragraph_splits_where_its_clauses_open_with_places_below_the_region():
+    """Clauses split at ; and 。; a clause is about a place below the region named within its first 15
+    characters (at character 14 it is, at 15 not); a clause naming none goes with the one before it, one before
+    the first place keeps the region. Not split: places of another province, places where help went (向), a
+    county of another city under a city region, or a single place."""
+    from analysis.places import _region_place
+    from analysis.places_units import split_clauses
+
+    beijing, sichuan = _region_place("北京市", ""), _region_place("四川省", "")
+    chengdu = _region_place("四川省", "成都市")
+
+    def places(text, region, province):
+        return [(clause, place["place"]) for clause, place in split_clauses(text, region, province)]
+
+    assert places("东城区捐款10万元;西城区捐款5万元;全市共捐款。朝阳区捐款3万元。", beijing, "北京市") == [
+        ("东城区捐款10万元;", "东城区"), ("西城区捐款5万元;", "西城区"), ("全市共捐款。", "西城区"),
+        ("朝阳区捐款3万元。", "朝阳区")]
+    at_14 = "东城区捐款。" + "各" * 13 + "在西城区捐款。"
+    assert places(at_14, beijing, "北京市") == [("东城区捐款。", "东城区"), (at_14[6:], "西城区")]
+    at_15 = "东城区捐款。" + "各" * 14 + "在西城区捐款。"
+    assert places(at_15, beijing, "北京市") == [(at_15, "北京市")]
+    assert places("前言。锦江区捐款;武侯区捐款。", sichuan, "四川省") == [
+        ("前言。", "四川省"), ("锦江区捐款;", "锦江区"), ("武侯区捐款。", "武侯区")]
+    assert places("锦江区捐款;武侯区捐款。", chengdu, "四川省") == [
+        ("锦江区捐款;", "锦江区"), ("武侯区捐款。", "武侯区")]
+    for text, region, province in (("锦江区捐款;武侯区捐款。", beijing, "北京市"),
+                                   ("锦江区捐款;向武侯区捐款。", sichuan, "四川省"),
+                                   ("江阳区捐款;武侯区捐款。", chengdu, "四川省"),
+                                   ("锦江区捐款;锦江区再捐款。", sichuan, "四川省")):
+        assert places(text, region, province) == [(text, region["place"])], text

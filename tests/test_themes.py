@@ -269,6 +269,18 @@ def test_code_paragraphs_takes_a_codebook_path(paras, tmp_path):
     assert [t for t in ("donation", "advice", "religion") if t in coded.columns] == ["donation", "advice"]
     assert coded["themes"].map(set).map(lambda s: s <= {"donation", "advice"}).all()
     assert coded["donation"].sum() == paras["text"].str.contains("捐款|捐物").sum()
+    # the match table follows the same codebook: only its two themes, 提案 and 捐款/捐物 only
+    matches = theme_matches(paras, path)
+    assert list(matches["theme"].cat.categories) == ["donation", "advice"]
+    assert set(matches["keyword"]) <= {"捐款", "捐物", "提案"} and len(matches) > 0
+    # and the summary names the themes as that codebook does ("Donations", not the default's longer label)
+    summary = theme_summary(coded, codebook=path)
+    assert summary["theme"].tolist() == ["donation", "advice"]
+    assert summary["label"].tolist() == ["捐款捐物 Donations", "建言献策 Advice"]
+    assert summary["paragraphs"].tolist() == [coded["donation"].sum(), coded["advice"].sum()]
+    table = evidence_table(coded, codebook=path)  # by default the cells are the articles'
+    assert table["label"].unique().tolist() == ["捐款捐物 Donations", "建言献策 Advice"][:table["theme"].nunique()]
+    assert (table["group"] == table["doc_id"]).all() and len(table) == coded[["donation", "advice"]].to_numpy().sum()
 
 
 # ---------------------------------------------------------------- NMF check and term network
@@ -405,6 +417,77 @@ def test_evidence_shows_the_triggering_sentence(coded):
     summary = theme_summary(coded)
     assert summary.set_index("theme").loc["donation", "paragraphs"] == coded["donation"].sum()
     assert summary.set_index("theme").loc["donation", "top_keywords"].startswith("捐")
+
+
+def test_groups_by_year_and_by_a_paragraph_column_and_errors_name_what_is_missing(coded, corpus):
+    """By year (from the articles' dates: 000, 001, 002, 003 are of 2020, 004 of 2022): 12 + 11 + 6 + 13 = 42
+    and 39 paragraphs; religion 1 (000/9) and 5, overseas 2 and 1, as in the province test above. A paragraph
+    column needs no corpus; an article column does, and a name that is neither is refused."""
+    n = paragraph_counts(coded, "year", corpus=corpus)
+    assert n.to_dict() == {2020: 42, 2022: 39} and n.name == "n_paragraphs" and n.index.name == "year"
+    counts = theme_counts(coded, "year", corpus=corpus)
+    assert counts.columns.name == "year" and counts.loc["religion"].to_dict() == {2020: 1, 2022: 5}
+    assert counts.loc["overseas"].to_dict() == {2020: 2, 2022: 1}
+    assert theme_shares(coded, "year", corpus=corpus).loc["religion"].tolist() == pytest.approx([1 / 42, 5 / 39])
+    by_section = paragraph_counts(coded, "section")
+    assert by_section["“疫情就是命令,防控就是责任”"] == 6 and by_section.sum() == 81
+    with pytest.raises(KeyError, match="'province' is not a paragraph column; pass corpus="):
+        paragraph_counts(coded, "province")
+    with pytest.raises(KeyError, match="'provence' is neither a paragraph column, a corpus column nor 'year'"):
+        theme_counts(coded, "provence", corpus=corpus)
+
+
+def test_evidence_of_a_theme_named_in_chinese_or_english_and_of_one_cell(coded, corpus):
+    """The religion theme by its id, its Chinese name, its English name or its label gives the same six
+    paragraphs; with by= and group= the five of 四川省 (004/14, 31-34) and a group column."""
+    six = theme_evidence(coded, "religion")
+    for name in ("宗教与民族事务", "Religion & ethnic affairs", "宗教与民族事务 Religion & ethnic affairs"):
+        pd.testing.assert_frame_equal(theme_evidence(coded, name), six)
+    with pytest.raises(KeyError, match="unknown theme 'faith'"):
+        theme_evidence(coded, "faith")
+    cell = theme_evidence(coded, "religion", by="province", group="四川省", corpus=corpus)
+    assert list(cell.columns) == ["doc_id", "para_no", "section", "matched", "sentence", "text", "group"]
+    assert cell["para_no"].tolist() == [14, 31, 32, 33, 34] and (cell["group"] == "四川省").all()
+    assert cell.index.tolist() == [0, 1, 2, 3, 4]
+    groups = theme_evidence(coded, "religion", by="province", corpus=corpus)["group"]
+    assert groups.tolist() == ["北京市"] + ["四川省"] * 5
+
+
+def test_a_paragraph_without_text_is_kept_and_coded_with_nothing():
+    """A missing or empty text codes no theme (and is still a row); the paragraph after them still codes."""
+    paras = pd.DataFrame({"doc_id": ["a", "b", "c"], "para_no": [1, 2, 3],
+                          "text": [None, "", "292个宗教活动场所严格履行防疫主体责任"]})
+    coded = code_paragraphs(paras)
+    assert coded["themes"].tolist() == [(), (), ("religion",)] and coded["n_themes"].tolist() == [0, 0, 1]
+    assert theme_matches(paras)[["doc_id", "keyword", "position"]].values.tolist() == [["c", "宗教活动场所", 4]]
+    empty = coded.iloc[:0]
+    assert uncoded_share(empty) == 0.0
+    assert theme_summary(empty)["share"].tolist() == [0.0] * len(load_codebook())
+
+
+def test_texts_without_ids_are_numbered_from_1_and_a_word_is_listed_once_per_theme():
+    """A table of texts only: the matches have no doc_id and number the paragraphs from 1 (the second text is
+    paragraph 2); themes in codebook order (donation before religion), each sentence numbered from 1.
+    match_themes lists 捐款 once although it codes twice; a blank text carries no theme."""
+    texts = ["无关的话。", "292个宗教活动场所严格履行防疫主体责任。区政协委员捐款5万元"]
+    m = theme_matches(pd.DataFrame({"text": texts}))
+    assert m["doc_id"].isna().all()
+    assert m[["para_no", "theme", "keyword", "position", "sentence_no", "sentence"]].values.tolist() == [
+        [2, "donation", "捐款", 26, 2, "区政协委员捐款5万元"],
+        [2, "religion", "宗教活动场所", 4, 1, "292个宗教活动场所严格履行防疫主体责任。"]]
+    assert match_themes("宗教团体捐款,宗教场所捐款。") == {"donation": ("捐款",), "religion": ("宗教",)}
+    assert match_themes(" \u3000 ") == {} and match_themes("") == {}
+
+
+def test_counts_default_to_articles_and_uncoded_keeps_its_columns(coded):
+    """By default the groups are the articles: 12, 11, 6, 13 and 39 paragraphs (000 ... 004); the uncoded
+    paragraphs come with doc_id, para_no, section and text, numbered from 0."""
+    n = paragraph_counts(coded)
+    assert n.tolist() == [12, 11, 6, 13, 39] and n.index.name == "doc_id"
+    assert theme_counts(coded).columns.name == "doc_id" and list(theme_shares(coded).columns) == list(n.index)
+    rest = uncoded(coded)
+    assert list(rest.columns) == ["doc_id", "para_no", "section", "text"]
+    assert rest.index.tolist() == list(range(len(rest)))
 
 
 # ---------------------------------------------------------------- the rules (issue 12) on made sentences
