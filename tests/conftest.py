@@ -79,3 +79,21 @@ def doc(corpus):
         return rows.iloc[0]
 
     return get
+
+
+# The explorer's browser tests (test_explorer_browser.py in Chromium, test_explorer_firefox.py in Firefox) share these
+# two; other modules define fixtures of the same names for themselves, which take precedence there.
+@pytest.fixture(scope="module")
+def coded(paras):
+    """The seed paragraphs coded with the codebook in force."""
+    from analysis import code_paragraphs
+
+    return code_paragraphs(paras)
+
+
+@pytest.fixture(scope="module")
+def page(corpus, tmp_path_factory):
+    """The seed study's explorer page (file:// URI)."""
+    from analysis.explorer import write_explorer
+
+    return write_explorer(tmp_path_factory.mktemp("explorer"), corpus).as_uri()

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from analysis import code_paragraphs, load_corpus, theme_counts, theme_evidence
+from analysis import load_corpus, theme_counts, theme_evidence
 from analysis.explorer import screenshot_explorer, serve_in_thread, write_explorer
 from analysis.explorer.shots import open_page, start_browser, wait_for, why_no_browser
 
@@ -25,16 +25,6 @@ def browser():
     driver = start_browser()
     yield driver
     driver.quit()
-
-
-@pytest.fixture(scope="module")
-def coded(paras):
-    return code_paragraphs(paras)
-
-
-@pytest.fixture(scope="module")
-def page(corpus, tmp_path_factory):
-    return write_explorer(tmp_path_factory.mktemp("explorer"), corpus).as_uri()
 
 
 def errors(driver) -> list:

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from firefox_bidi import Firefox, why_no_firefox
 
-from analysis import code_paragraphs, load_corpus, theme_counts, theme_evidence
+from analysis import load_corpus, theme_counts, theme_evidence
 from analysis.explorer import serve_in_thread, write_explorer
 
 REASON = why_no_firefox()
@@ -25,16 +25,6 @@ def firefox():
     browser = Firefox()
     yield browser
     browser.quit()
-
-
-@pytest.fixture(scope="module")
-def coded(paras):
-    return code_paragraphs(paras)
-
-
-@pytest.fixture(scope="module")
-def page(corpus, tmp_path_factory):
-    return write_explorer(tmp_path_factory.mktemp("explorer"), corpus).as_uri()
 
 
 def listed(firefox, selector: str) -> list[tuple[str, int]]:
