@@ -131,9 +131,7 @@ def network(ctx: Context, n_terms: int = 35, widespread: float = 0.4) -> Shown:
     common = tuple(docs[docs > widespread * len(ctx.paras)].sort_values(ascending=False, kind="stable").index)
     drop = (SEED_NETWORK_DROP if ctx.study.is_default else ()) + common
     terms = network_terms(docs[~docs.index.isin(drop)], n_terms)
-    column = {t: k for k, t in enumerate(m.terms)}
-    present = (m.counts[:, [column[t] for t in terms]] > 0).astype("int64")
-    G = network_graph(terms, (present.T @ present).toarray(), min_jaccard=0.25, max_degree=3)
+    G = network_graph(terms, ctx.paragraphs_with_both(terms), min_jaccard=0.25, max_degree=3)
     if G.number_of_nodes() == 0:
         return left_out("No pair of widespread terms overlaps enough to draw a network.", figures=["03_term_network"])
     fig = plot_term_network(G, title=f"Co-occurrence of the {n_terms} most widespread terms (paragraphs; edge ∝ "

@@ -165,15 +165,19 @@ class Context:
     def cooccurrence(self, terms: list[str]) -> pd.DataFrame:
         """The same table as `cooccurrence(paras, terms, tokens=self.tokens)` for terms of 2+ characters that are
         not genre words, from `term_matrix`."""
-        import numpy as np
-
         from ..terms.context import pair_table
 
-        matrix, names, _ = self.term_matrix()
-        column = {t: k for k, t in enumerate(names)}
         terms = sorted(dict.fromkeys(terms))
-        present = (matrix[:, [column[t] for t in terms]] > 0).astype(np.int64)
-        return pair_table(terms, (present.T @ present).toarray())
+        return pair_table(terms, self.paragraphs_with_both(terms))
+
+    def paragraphs_with_both(self, terms: list[str]):
+        """terms x terms array: the paragraphs holding both terms of each pair (each term's on the diagonal), from
+        `matrix`; the terms in the given order."""
+        import numpy as np
+
+        column = {t: k for k, t in enumerate(self.matrix.terms)}
+        present = (self.matrix.counts[:, [column[t] for t in terms]] > 0).astype(np.int64)
+        return (present.T @ present).toarray()
 
     @cached_property
     def codebook(self) -> pd.DataFrame:
