@@ -7,7 +7,7 @@ latency of searches through `python -m analysis explore`.
    `theme_matches`, `cleaning_audit` (from the cache when an earlier run filled it; timed apart, they are
    what the build has at hand anyway).
 2. `write_explorer(DIR, corpus, paras=, coded=, matches=, audit=)`: the page, and, the corpus being far past
-   15 MB, explorer.sqlite (FTS5 trigram in shards + character bigrams). Target: 60 s.
+   15 MB, explorer.sqlite (paragraphs + the positional index of character pairs). Target: 60 s.
 3. `python -m analysis explore DIR --port 0` in a new process: seconds until it prints its address.
 4. Searches over HTTP (/api/search?q=…&limit=100), each query `--rounds` times: two-character terms (25
    terms of the study's domain and the 25 commonest character pairs of the corpus: the largest answers),

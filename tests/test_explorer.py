@@ -38,21 +38,16 @@ def data(corpus):
 
 @pytest.fixture(scope="module")
 def built(corpus, tmp_path_factory):
-    """The seed build's explorer.html (embedded) and, for the same data, an index in two FTS shards."""
+    """The seed build's explorer.html (embedded) and, for the same data, the index a large corpus gets."""
     out = tmp_path_factory.mktemp("explorer")
     page = write_explorer(out, corpus)
-    old = index_module.SHARD_MIN
-    index_module.SHARD_MIN = 10  # 81 paragraphs in two shards: the merge of shards is exercised
-    try:
-        index_module.write_index(payload_from_page(page), out / "sharded.sqlite")
-    finally:
-        index_module.SHARD_MIN = old
+    index_module.write_index(payload_from_page(page), out / "index.sqlite")
     return out
 
 
 @pytest.fixture(scope="module")
 def explorer(built):
-    return Explorer(built / "sharded.sqlite")
+    return Explorer(built / "index.sqlite")
 
 
 @pytest.fixture(scope="module")
@@ -172,6 +167,28 @@ def test_search_counts_what_pandas_counts(explorer, paras, term):
     assert all(h["match"] == term for h in res["hits"])
 
 
+def test_every_literal_of_three_to_eight_characters_counts_what_str_count_counts(explorer, paras):
+    """The positional pair index against Python's str.count, on substrings cut from every paragraph."""
+    texts = paras["text"].tolist()
+    terms = {t[i:i + n] for t in texts for i in range(0, len(t), 41) for n in range(3, 9) if i + n <= len(t)}
+    assert len(terms) > 1000
+    for term in sorted(terms):
+        res = explorer.search(term, limit=0)
+        assert res["total"] == sum(t.count(term) for t in texts), term
+
+
+def test_repeats_count_once_and_characters_past_the_bmp_are_told_apart(corpus, tmp_path):
+    extra = corpus.copy()
+    extra.loc[extra.index[0], "text"] = extra["text"].iloc[0] + "\n哈哈哈哈哈，𠀀𠀁𠀀𠀁𠀀。"
+    write_explorer(tmp_path, extra, max_mb=0.02)
+    ex = Explorer(tmp_path / INDEX)
+    # by hand: 哈哈哈哈哈 holds 哈哈 twice and 哈哈哈 once when hits may not overlap (as str.count counts)
+    assert [ex.search(q, limit=0)["total"] for q in ("哈哈", "哈哈哈", "哈哈哈哈哈", "哈哈哈哈哈哈")] == [2, 1, 1, 0]
+    # 𠀀𠀁𠀀𠀁𠀀: 𠀀𠀁 at 0 and 2, 𠀁𠀀 at 1 and 3, 𠀀𠀁𠀀 at 0 only (the one at 2 overlaps it); 𠀀𠀂 shares the pair
+    # code of 𠀀𠀁 (past the BMP) but is not in the text
+    assert [ex.search(q, limit=0)["total"] for q in ("𠀀𠀁", "𠀁𠀀", "𠀀𠀁𠀀", "𠀀𠀂", "哈，𠀀")] == [2, 2, 1, 0, 1]
+
+
 def test_search_by_group_adds_up_and_names_the_groups(explorer, paras, corpus):
     res = explorer.search("疫情", by="province")
     hits = paras.assign(n=paras["text"].str.count("疫情")).merge(corpus[["doc_id", "province"]], on="doc_id")
@@ -272,7 +289,7 @@ def test_the_server_serves_only_files_of_its_folder(server, built, tmp_path):
     assert get(server)[0] == 200 and get(server + PAGE)[0] == 200 and get(server + "figures/x.png")[0] == 200
     for path in ["../" * 6 + "etc/passwd", "%2e%2e/%2e%2e/%2e%2e/etc/passwd", "..%2f..%2f..%2fetc%2fpasswd",
                  "figures/../../../etc/passwd", "%2Fetc%2Fpasswd", "/etc/passwd", "link.html", ".hidden.html",
-                 "sharded.sqlite", "figures/%00x.png", "..\\..\\etc\\passwd"]:
+                 "index.sqlite", "figures/%00x.png", "..\\..\\etc\\passwd"]:
         status, body = get(server + path)
         assert status == 404, path
         assert b"root:" not in body and b"outside" not in body

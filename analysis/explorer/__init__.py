@@ -5,7 +5,7 @@
     screenshot_explorer(out_dir / "explorer.html", figures_dir)   # PNGs of the three views
 
 Modules: data (the payload), removed (cleaning removals placed in the text), reading (places and amounts
-per article), page (the HTML), index (SQLite: FTS5 trigram + character bigrams), search (the API's
+per article), page (the HTML), index (SQLite: paragraphs + a positional index of character pairs), search (the API's
 answers), server (HTTP), shots (headless Chromium). The page's HTML, CSS and JavaScript are package
 data under template/.
 """

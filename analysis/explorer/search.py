@@ -2,8 +2,8 @@
 article, the heatmap under filters.
 
 The paragraphs are held in memory (their text joined by "\\n", each paragraph's article, themes and
-groups as numpy arrays). A literal search of two characters reads the bigram index, of three or more
-asks FTS5 (trigram) for the paragraphs that hold it and counts in those, of one character scans. A
+groups as numpy arrays). A literal search of two or more characters reads the bigram index (a positional
+index: where each pair of characters stands), of one character scans. A
 regular expression (the `regex` module) runs paragraph by paragraph with a time budget and a cap on
 hits, so a pathological pattern ends with an error instead of holding the server.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .index import NOT_BMP, fts_tables, joined, pair_key, para_starts
+from .index import NOT_BMP, joined, pair_key, para_starts
 
 CONTEXT = 30  # characters either side of a hit in a KWIC line
 MAX_HITS = 1_000_000  # a search stops counting here, or when a regular expression's time is up (truncated)
@@ -65,7 +65,6 @@ class Explorer:
         self.bi_starts = np.frombuffer(starts, dtype=np.int64)
         self.bi_pos = np.frombuffer(positions, dtype=np.int32)
         self._reading: dict[str, tuple] = {}
-        self.fts = fts_tables(db)
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -121,47 +120,51 @@ class Explorer:
         if regex:
             return self._regex_positions(q, mask, deadline)
         n = len(q)
-        if n == 2 and max(map(ord, q)) < NOT_BMP:
-            key = pair_key(q[0], q[1])
-            i = int(np.searchsorted(self.bi_keys, key))
-            pos = self.bi_pos[self.bi_starts[i]:self.bi_starts[i + 1]].astype(np.int64) \
-                if i < len(self.bi_keys) and self.bi_keys[i] == key else np.zeros(0, np.int64)
-            if q[0] == q[1] and len(pos):  # 哈哈 in 哈哈哈 counts once, as str.count does
-                keep, last = [], -2
-                for p in pos.tolist():
-                    if p >= last + 2:
-                        keep.append(p)
-                        last = p
-                pos = np.array(keep, dtype=np.int64)
-        elif n >= 3:
-            ids = self._fts_candidates(q, mask, deadline)
-            found, texts, starts = [], self.texts, self.starts
-            for i in ids:
-                text, at = texts[i], texts[i].find(q)
-                while at >= 0:
-                    found.append(starts[i] + at)
-                    at = text.find(q, at + n)
-            pos = np.array(found, dtype=np.int64)
+        if n >= 2:
+            pos = self._literal_positions(q)
         else:
             pos = np.array([m.start() for m in re.finditer(re.escape(q), self.big)], dtype=np.int64)
         truncated = len(pos) > MAX_HITS
         pos = pos[:MAX_HITS]
         return pos, pos + n, truncated
 
-    def _fts_candidates(self, q: str, mask, deadline: float) -> list[int]:
-        db = self._db()
-        db.set_progress_handler(lambda: 1 if time.perf_counter() > deadline else 0, 10_000)
-        phrase = '"' + q.replace('"', '""') + '"'
-        try:
-            ids = sorted(r[0] for name in self.fts for r in db.execute(
-                f"SELECT rowid FROM {name} WHERE {name} MATCH ?", (phrase,)))
-        except sqlite3.OperationalError as exc:
-            raise QueryError(f"search stopped: {exc}") from None
-        finally:
-            db.set_progress_handler(None, 0)
-        if mask is not None:
-            ids = [i for i in ids if mask[i]]
-        return ids
+    def _pair(self, a: str, b: str) -> np.ndarray:
+        """Offsets of every occurrence of the character pair ab (ascending; none across paragraphs)."""
+        key = pair_key(a, b)
+        i = int(np.searchsorted(self.bi_keys, key))
+        if i < len(self.bi_keys) and self.bi_keys[i] == key:
+            return self.bi_pos[self.bi_starts[i]:self.bi_starts[i + 1]]
+        return np.zeros(0, np.int32)
+
+    def _literal_positions(self, q: str) -> np.ndarray:
+        """Start of every hit of a literal of two or more characters, in text order, as str.count counts them
+        (left to right, not overlapping). The bigram index is a positional index: a hit starts at p when each
+        pair q[k:k + 2] occurs at p + k, so the rarest pair's offsets are the candidates and each other pair
+        keeps those it holds at the right distance (a binary search in its sorted offsets)."""
+        n = len(q)
+        if "\n" in q:  # paragraphs hold no line end
+            return np.zeros(0, np.int64)
+        pairs = sorted(((self._pair(q[k], q[k + 1]), k) for k in range(n - 1)), key=lambda item: len(item[0]))
+        rarest, j = pairs[0]
+        cand = rarest.astype(np.int64) - j
+        cand = cand[cand >= 0]
+        for offsets, k in pairs[1:]:
+            if not len(cand):
+                break
+            at = np.searchsorted(offsets, cand + k)
+            found = at < len(offsets)
+            found[found] = offsets[at[found]] == cand[found] + k
+            cand = cand[found]
+        if max(map(ord, q)) >= NOT_BMP:  # characters past the BMP share one pair code: check the text
+            cand = np.array([p for p in cand.tolist() if self.big.startswith(q, p)], dtype=np.int64)
+        if len(cand) > 1 and (np.diff(cand) < n).any():  # overlapping hits (哈哈 in 哈哈哈) count once, left first
+            keep, last = [], -n
+            for p in cand.tolist():
+                if p >= last + n:
+                    keep.append(p)
+                    last = p
+            cand = np.array(keep, dtype=np.int64)
+        return cand
 
     def _regex_positions(self, q: str, mask, deadline: float):
         """Hits of a regular expression (MULTILINE: ^ and $ at a paragraph's ends) in one pass over the
