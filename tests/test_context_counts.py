@@ -90,7 +90,7 @@ def test_term_matrix_counts_each_paragraphs_tokens_and_is_read_back_from_the_cac
     def no_tokenizing(*args, **kwargs):
         raise AssertionError("tokenized again instead of reading the stored matrix")
 
-    monkeypatch.setattr(tm, "tokenize_corpus", no_tokenizing)
+    monkeypatch.setattr(tm, "count_table", no_tokenizing)
     again = tm.paragraph_term_matrix(ctx.paras["text"])
     assert (again.counts != m.counts).nnz == 0 and again.terms.tolist() == m.terms.tolist()
     assert again.n_tokens.tolist() == m.n_tokens.tolist() and again.is_genre.tolist() == m.is_genre.tolist()

@@ -28,7 +28,8 @@ def count_corpus(
     progress: bool = True,
 ) -> pd.DataFrame:
     """Content tokens counted per group: a frame of group, term, count (occurrences), docs (number of
-    texts holding the term), one row per (group, term) that occurs, in no particular order.
+    texts holding the term), one row per (group, term) that occurs, in no particular order
+    (`count_table(...).to_pandas()`).
 
     `groups` gives each text's group (an int). The counts are those of
     `tokenize_corpus(texts, stopwords=False, drop_genre=False)` group by group, with the same token
@@ -38,6 +39,16 @@ def count_corpus(
     its own and sends its counts once, at the end. `term_frequencies` counts with it; stopwords are
     dropped from the counts afterwards, once per term.
     """
+    return count_table(texts, groups, user_dict=user_dict, engine=engine, cache=cache, cache_dir=cache_dir,
+                       workers=workers, progress=progress).to_pandas()
+
+
+def count_table(texts: list[str], groups, *, user_dict: Path | str | None = None, engine: str = "rjieba",
+                cache: bool = True, cache_dir: Path | str | None = None, workers: int | None = None,
+                progress: bool = True, merge: bool = True):
+    """count_corpus's counts as an Arrow table (group, term, count, docs). merge=False leaves the tables of the
+    chunks concatenated, not summed per (group, term): when every text is a group of its own (the paragraphs'
+    term matrix) no (group, term) occurs in two chunks."""
     import multiprocessing as mp
 
     import pyarrow as pa
@@ -95,7 +106,7 @@ def count_corpus(
     flushed = []
 
     def drained(pool, barrier):  # no chunk left to start: each worker will write its pack and send its
-        flushed.extend(pool.submit(_flush, call) for _ in range(barrier.parties))  # counts once, after its
+        flushed.extend(pool.submit(_flush, call, merge) for _ in range(barrier.parties))  # counts once, after its
         add_new()  # last chunk; meanwhile this process writes its own pack
 
     def add_new():
@@ -117,7 +128,7 @@ def count_corpus(
         if store is not None:
             store.tidy()
     bar.close()
-    return _merge(tables).to_pandas()
+    return _merge(tables) if merge else _concat(tables)
 
 
 _DENSE_CELLS = 1 << 22  # (group, token) cells of a chunk counted in a dense array up to this many
@@ -199,6 +210,22 @@ def _counts_table(labels: np.ndarray, group: np.ndarray, token: np.ndarray, term
                      "count": count, "docs": docs})
 
 
+def _empty_table():
+    import pyarrow as pa
+
+    return pa.table({"group": pa.array([], pa.int64()), "term": pa.array([], pa.large_string()),
+                     "count": pa.array([], pa.int64()), "docs": pa.array([], pa.int64())})
+
+
+def _concat(tables: list):
+    """Tables of counts one after the other (no (group, term) in two of them)."""
+    import pyarrow as pa
+
+    empty = _empty_table()
+    tables = [t.cast(empty.schema) for t in tables if t.num_rows]
+    return pa.concat_tables(tables) if tables else empty
+
+
 def _merge(tables: list):
     """One table of counts from many: count and docs summed per (group, term)."""
     import pyarrow as pa
@@ -206,8 +233,7 @@ def _merge(tables: list):
 
     tables = [t for t in tables if t.num_rows]
     if not tables:
-        return pa.table({"group": pa.array([], pa.int64()), "term": pa.array([], pa.large_string()),
-                         "count": pa.array([], pa.int64()), "docs": pa.array([], pa.int64())})
+        return _empty_table()
     if len(tables) == 1:
         return tables[0]
     table = pa.concat_tables(tables)
@@ -224,7 +250,7 @@ _ACCUMULATED: dict[str, list] = {}
 _PACKS: dict[str, tuple[str, list, list]] = {}
 
 
-def _flush(call: str):
+def _flush(call: str, merge: bool = True):
     """A worker's end of a count_corpus call: its pack of tokens written, its counts merged and returned.
     Every worker waits here for the others (all forked at the start), so each takes exactly one flush; a
     failure in the calling process aborts the barrier."""
@@ -235,7 +261,8 @@ def _flush(call: str):
     pack = _PACKS.pop(call, None)
     if pack and pack[1]:
         TokenStore.write(Path(pack[0]), pack[1], pa.concat_arrays(pack[2]))
-    return _merge(_ACCUMULATED.pop(call, []))
+    tables = _ACCUMULATED.pop(call, [])
+    return _merge(tables) if merge else _concat(tables)
 
 
 def _count_chunk(args, into: list | None = None):

@@ -16,7 +16,8 @@ import pandas as pd
 from ..freshness import code_digest
 from ..memo import column_digest, prune
 from ..paths import cache_dir
-from ..segment import lexicon_hash, load_stopwords, tokenize_corpus
+from ..segment import _stopset, lexicon_hash, load_stopwords
+from ..segment.counting import count_table
 
 KEEP_MATRICES = 8  # matrices kept in the cache (one per corpus and lexicon)
 
@@ -60,14 +61,47 @@ def paragraph_term_matrix(texts: pd.Series, progress: bool = False) -> TermMatri
         return _read(path)
     except (OSError, ValueError, KeyError, EOFError):
         pass
-    joined = tokenize_corpus(texts, drop_genre=False, joined=True, progress=progress)
-    result = count_tokens(joined)
+    texts = texts.tolist() if hasattr(texts, "tolist") else list(texts)
+    # segmented and counted where they are segmented, one group per paragraph (segment.count_table: no
+    # paragraph's tokens travel back to this process; the token cache is filled on the way)
+    table = count_table(texts, np.arange(len(texts)), progress=progress, merge=False)
+    result = from_counts(table, len(texts))
     try:
         _write(result, path)
         prune(path.parent, KEEP_MATRICES)
     except OSError:
         pass  # a cache that cannot be written is no error
     return result
+
+
+def from_counts(table, n_rows: int) -> TermMatrix:
+    """The TermMatrix of count_table's (group = row, term, count) table of content tokens: the stopwords dropped
+    (the genre words kept), the terms in code-point order."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import scipy.sparse as sp
+
+    encoded = pc.dictionary_encode(table.column("term").combine_chunks())
+    dictionary = encoded.dictionary
+    stop = _stopset(True, drop_genre=False)
+    keep = ~pc.is_in(dictionary, value_set=pa.array(sorted(stop), dictionary.type)).to_numpy(zero_copy_only=False)
+    order = pc.array_sort_indices(dictionary).to_numpy()
+    order = order[keep[order]]
+    column = np.full(len(dictionary), -1, dtype=np.int32)
+    column[order] = np.arange(len(order), dtype=np.int32)
+    cols = column[encoded.indices.to_numpy(zero_copy_only=False)]
+    kept = cols >= 0
+    cols = cols[kept]
+    rows = table.column("group").combine_chunks().to_numpy()[kept]
+    count = table.column("count").combine_chunks().to_numpy()[kept]
+    terms = np.array(dictionary.take(pa.array(order)).to_pylist(), dtype=object)
+    genre = load_stopwords(genre=True)
+    is_genre = np.fromiter((t in genre for t in terms), dtype=bool, count=len(terms))
+    n_tokens = np.bincount(rows, weights=np.where(is_genre[cols], 0, count), minlength=n_rows).astype(np.int64)
+    counts = sp.csr_matrix((count, (rows, cols)), shape=(n_rows, len(terms)))
+    counts.sum_duplicates()
+    docs = np.bincount(counts.indices, minlength=len(terms)).astype(np.int64)
+    return TermMatrix(counts, terms, is_genre, n_tokens, docs)
 
 
 def count_tokens(joined: list[str]) -> TermMatrix:
