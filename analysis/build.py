@@ -64,7 +64,9 @@ def build(
     their figures; results are still written and checked in notebook order, and a failure stops
     the build before the report. `jobs=None` uses one per core, at most 4 (the analysis notebooks
     are independent: each loads the corpus itself, and the caches are written atomically; with a
-    `corpus` and jobs > 1 the build cleans it once first, `warm_load`, so they all read it).
+    `corpus` and jobs > 1 the build cleans it once first, `warm_load`, so they all read it). The evidence explorer
+    (`explorer`; default: with the HTML of a whole build) reads the same caches, not the notebooks: with jobs > 1 it
+    is written in a forked process while they run, and its failure fails the build once they are done.
 
     `corpus`: the study the notebooks analyse (a `Study` from `load_study`/`read_study`) or a source for the
     default study (default: the seed study); `out`: the folder that receives figures/, tables/, executed/ and
@@ -116,6 +118,11 @@ def build(
     if len(first) > 1 and corpus is not None:
         warm_load(corpus, cache_dir, progress=progress)
     results, prestarted, html_pool = {}, {}, None
+    explorer_job = None
+    if explorer if explorer is not None else (html and not selectors):
+        # The explorer reads what the warm load cached, not what the notebooks make: it is written in a process
+        # of its own while the notebooks run (the cores are not both busy all the time: kernels start, wait)
+        explorer_job = _start_explorer(corpus, out_dir, figures_dir, cache_dir, progress, parallel=len(first) > 1)
 
     def finish_first():
         """Write the parallel notebooks' copies and HTML in notebook order (raises at the first failure;
@@ -167,6 +174,10 @@ def build(
                 finish_first()  # the notebooks before it first
                 finish(path, result, pages(path, result))
         finish_first()
+    except BaseException:
+        if explorer_job is not None:
+            explorer_job.stop()
+        raise
     finally:
         if results:  # interrupted while the report ran: keep what the notebooks before it gave
             try:
@@ -181,9 +192,59 @@ def build(
             html_pool.shutdown(cancel_futures=True)
     if tables_dir.exists():
         write_tables_readme(tables_dir)
-    if explorer if explorer is not None else (html and not selectors):
-        write_study_explorer(corpus, out_dir, figures_dir, cache_dir=cache_dir, progress=progress)
+    if explorer_job is not None:
+        explorer_job.result()
     return runs
+
+
+class _Explorer:
+    """write_study_explorer in a forked process while the notebooks run (`parallel`), else here at the end
+    (`result`)."""
+
+    def __init__(self, args: tuple, progress: bool, parallel: bool):
+        self.args, self.progress, self.process = args, progress, None
+        if parallel:
+            import multiprocessing as mp
+
+            context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+            self.conn, child = context.Pipe(duplex=False)
+            self.process = context.Process(target=_explorer_process, args=(child, args), name="explorer")
+            self.process.start()
+            child.close()
+
+    def result(self) -> None:
+        """Wait for the explorer; its error, if any, is raised here."""
+        if self.process is None:
+            write_study_explorer(*self.args, progress=self.progress)
+            return
+        while not self.conn.poll(0.5):
+            if not self.process.is_alive() and not self.conn.poll():
+                raise RuntimeError(f"the evidence explorer's process ended (exit code {self.process.exitcode})")
+        error = self.conn.recv()
+        self.process.join()
+        if error is not None:
+            raise error
+
+    def stop(self) -> None:
+        """The build failed: the explorer is not wanted."""
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+def _explorer_process(conn, args) -> None:
+    try:
+        write_study_explorer(*args, progress=False)
+        conn.send(None)
+    except BaseException as exc:  # noqa: BLE001 - sent to the build, which raises it
+        try:
+            conn.send(exc)
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            conn.send(RuntimeError(f"the evidence explorer failed: {exc!r}"))
+
+
+def _start_explorer(corpus, out_dir, figures_dir, cache_dir, progress: bool, parallel: bool) -> _Explorer:
+    return _Explorer((corpus, out_dir, figures_dir, cache_dir), progress, parallel)
 
 
 def write_study_explorer(corpus, out_dir: Path, figures_dir: Path, cache_dir=None, progress: bool = True) -> Path:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from pathlib import Path
 
 import nbformat
@@ -219,6 +220,28 @@ def test_failed_parallel_build_leaves_no_prestarted_kernel(tmp_path, monkeypatch
     [(km, _)] = started
     assert km is not None and not _alive(km)
     assert not (nbs / "report.ran").exists()
+    assert (tmp_path / "reports" / "executed" / "01_a.ipynb").exists()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the explorer's process is forked (inherits the stand-in) on Linux")
+def test_parallel_build_writes_the_explorer_beside_the_notebooks_and_raises_its_error(tmp_path, monkeypatch):
+    """With jobs > 1 the explorer is written in a process of its own while the notebooks run: it starts before
+    the first notebook ends, and its failure is the build's failure, after the notebooks' copies are written."""
+    import analysis.build as build_module
+
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    _notebook(nbs, "01_a.ipynb", "import time\ntime.sleep(3)\nopen('a.done', 'w').close()")
+    _notebook(nbs, "02_b.ipynb", "x = 1")
+
+    def broken(corpus, out_dir, figures_dir, cache_dir=None, progress=True):
+        (Path(out_dir) / "explorer.started").write_text(str((nbs / "a.done").exists()))
+        raise ValueError("the explorer broke")
+
+    monkeypatch.setattr(build_module, "write_study_explorer", broken)
+    with pytest.raises(ValueError, match="the explorer broke"):
+        build(notebooks_dir=nbs, reports_dir=tmp_path / "reports", progress=False, jobs=2)
+    assert (tmp_path / "reports" / "explorer.started").read_text() == "False"  # began while 01 still ran
     assert (tmp_path / "reports" / "executed" / "01_a.ipynb").exists()
 
 
