@@ -253,7 +253,7 @@ def _study_env(corpus, figures_dir, tables_dir) -> dict[str, str]:
     env = {}
     if isinstance(corpus, Study):
         env.update({k: v for k, v in corpus.environment().items() if v})
-        if corpus.path is None and corpus.sources:
+        if corpus.sources:  # its articles, also where they are not its file's (default_study(source))
             env[ENV_CORPUS] = os.pathsep.join(corpus.sources)
     elif corpus is not None:
         sources = corpus if isinstance(corpus, (list, tuple)) else [corpus]

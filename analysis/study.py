@@ -226,7 +226,7 @@ def load_study(path: str | Path | None = None, *, out: str | Path | None = None)
     if path is not None:
         study = read_study(path)
     elif os.environ.get(ENV_STUDY):
-        study = read_study(os.environ[ENV_STUDY])
+        study = _with_env_corpus(read_study(os.environ[ENV_STUDY]))
     else:
         study = default_study(_source_from_env())
     if out is not None or env_out is not None:
@@ -250,6 +250,19 @@ def activate(study: Study) -> Study:
         dirs = output_dirs(study.out)
     _current["figures"], _current["tables"] = dirs["figures"], dirs["tables"]
     return study
+
+
+def _with_env_corpus(study: Study) -> Study:
+    """The study on the build's corpus ($ANALYSIS_CORPUS) where the build gives one other than the file's: a
+    `Study` such as default_study(source) keeps its file's title, question and codebook, not its articles. Human
+    labels of the file's articles do not go with it."""
+    source = _source_from_env()
+    if source is None:
+        return study
+    sources = tuple(str(Path(s).resolve()) for s in (source if isinstance(source, list) else [source]))
+    if sources == tuple(str(Path(s).resolve()) for s in study.sources):
+        return study
+    return replace(study, sources=sources, labels=None)
 
 
 def _source_from_env():

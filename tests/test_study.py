@@ -167,3 +167,25 @@ def test_enough_columns_leaves_out_thin_comparisons():
     left_out = enough_columns(pd.Series({"a": 5, "b": 4}))
     assert left_out.value is None
     assert left_out.reason == "only 1 group with at least 5 paragraphs (need 2): left out"
+
+
+def test_a_kernel_analyses_the_articles_of_the_study_the_build_was_given(tmp_path, monkeypatch):
+    """build(corpus=default_study(source)): the kernels' environment names the seed study's file, whose own
+    articles are the seeds; the kernel's study must be on `source` (its title and codebook kept, the seed
+    labels dropped), and a study file's own articles stay as they are."""
+    from analysis.kernels import _study_env
+
+    source = tmp_path / "export.jsonl"
+    source.write_text('{"title": "t", "text": "政协委员捐赠口罩。"}\n', encoding="utf-8")
+    given = default_study(str(source))
+    for key, value in _study_env(given, None, None).items():
+        monkeypatch.setenv(key, value)
+    seen = load_study()
+    assert seen.sources == (str(source.resolve()),)
+    assert seen.title == read_study(given.path).title and seen.labels is None
+    seed = read_study(given.path)
+    for key in STUDY_ENV + ("ANALYSIS_CORPUS",):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in _study_env(seed, None, None).items():
+        monkeypatch.setenv(key, value)
+    assert load_study().sources == seed.sources and load_study().labels == seed.labels
