@@ -864,3 +864,52 @@ def test_without_a_province_the_province_named_most_decides_a_shared_name():
     assert [(r["mention"], r["code"]) for r in place_records(text)][-1] == ("朝阳区", "220104")
     assert find_places("铁东区政协委员捐款。吉林省政协号召。四平市统战部。")["code"].tolist() == [
         "220303", "220000", "220300"]
+
+
+def test_first_place_without_a_province_reads_a_shared_name_in_the_province_named_most():
+    """朝阳区 first, then 吉林省 twice: the first place is 长春's 朝阳区 (220104), not 北京's."""
+    from analysis.places import first_place
+
+    assert first_place("朝阳区政协委员陪同吉林省政协考察团。吉林省政协主席讲话。") == {
+        "place": "朝阳区", "level": "county", "province": "吉林省", "city": "长春市", "county": "朝阳区", "code": "220104"}
+
+
+@pytest.mark.parametrize("name,level,type_,short", [
+    ("四川省", "province", "省", ["四川"]), ("北京市", "province", "直辖市", ["北京"]),
+    ("内蒙古自治区", "province", "自治区", ["内蒙古"]), ("广西壮族自治区", "province", "自治区", ["广西"]),
+    ("新疆维吾尔自治区", "province", "自治区", ["新疆"]), ("香港特别行政区", "province", "特别行政区", ["香港"]),
+    ("成都市", "city", "地级市", ["成都"]), ("大兴安岭地区", "city", "地区", ["大兴安岭"]),
+    ("锡林郭勒盟", "city", "盟", ["锡林郭勒"]), ("阿坝藏族羌族自治州", "city", "自治州", ["阿坝州", "阿坝"]),
+    ("凉山彝族自治州", "city", "自治州", ["凉山州", "凉山"]), ("神农架林区", "city", "林区", []),
+    ("江阳区", "county", "市辖区", ["江阳"]), ("米易县", "county", "县", ["米易"]), ("阿荣旗", "county", "旗", ["阿荣"]),
+    ("城区", "county", "市辖区", []),  # one character left: no short name
+    ("大通回族土族自治县", "county", "自治县", []), ("六枝特区", "county", "特区", []),
+])
+def test_the_short_names_a_text_may_use_for_a_place(name, level, type_, short):
+    """四川 for 四川省, 阿坝州 and 阿坝 for 阿坝藏族羌族自治州, 江阳 for 江阳区; none for an autonomous county or
+    a special district, nor where one character would be left (城区)."""
+    from analysis.places_gazetteer import _short_names
+
+    assert _short_names(name, level, type_) == short
+
+
+@pytest.mark.parametrize("name,level,variants", [
+    ("大通回族土族自治县", "county", [("大通县", 1)]),  # VARIANT: an autonomous county as S县
+    ("昌江黎族自治县", "city", [("昌江县", 1)]),  # Hainan's autonomous counties are city-level
+    ("监利市", "county", [("监利县", 2)]),  # FORMER: a county-level city that was a county
+    ("密云区", "county", [("密云县", 2)]),  # a district that was a county
+    ("城区", "county", []), ("米易县", "county", []), ("阿荣旗", "county", []),
+    ("成都市", "city", []), ("四川省", "province", []),
+])
+def test_the_former_and_variant_full_names_of_a_place(name, level, variants):
+    from analysis.places_gazetteer import FORMER, VARIANT, _variants
+
+    assert (VARIANT, FORMER) == (1, 2)
+    assert _variants(name, level) == variants
+
+
+def test_an_unshared_county_named_before_sets_the_city_of_a_shared_name():
+    """泉山区 is 徐州's only: the 鼓楼区 after it is 徐州's (320302), not 南京's (320106, the lowest of 江苏's)."""
+    found = find_places("泉山区政协与鼓楼区政协联合捐款")
+    assert found[["mention", "code", "ambiguous"]].values.tolist() == [["泉山区", "320311", False],
+                                                                      ["鼓楼区", "320302", True]]
