@@ -622,15 +622,17 @@ def _five_articles():
     paras = pd.DataFrame({
         "doc_id": ["s", "s", "j", "j", "j", "h", "c", "x"], "para_no": [1, 2, 1, 2, 3, 1, 1, 1],
         "section": ["", "武汉:四川医疗队出征", "", "", "朝阳区:区政协委员捐款", "", "", ""],
-        "text": ["全省统一战线行动起来。", "医疗队员名单公布。", "委员们踊跃捐款。", "朝阳区捐款10万元;南关区捐款5万元。",
-                 "南关区委员们也捐款。", "新华区捐款10万元;运河区捐款5万元。", "委员们踊跃捐款。", "委员们踊跃捐款。"]})
+        "text": ["全省统一战线行动起来。", "医疗队员名单公布。", "委员们踊跃捐款。",
+                 "朝阳区捐款10万元;南关区捐款5万元。", "南关区委员们也捐款。", "新华区捐款10万元;运河区捐款5万元。",
+                 "委员们踊跃捐款。", "委员们踊跃捐款。"]})
     return corpus, paras
 
 
 def test_units_follow_the_article_region_for_shared_names_in_clauses_and_headings():
     """朝阳区 is 北京's (110105) and 长春's (220104); 新华区 is 石家庄's (130105) and 沧州's (130902); 江北区 is
     宁波's (330205) and 重庆's (500105). In a 吉林省 article 朝阳区 is 长春's, in a clause next to 南关区 (220102)
-    and as a section heading (whose paragraph naming 南关区, beside and not below 朝阳区, stays whole); in a 沧州市 article 新华区 is 沧州's, next to 运河区 (130903); a 重庆市江北区
+    and as a section heading (whose paragraph naming 南关区, beside and not below 朝阳区, stays whole); in a
+    沧州市 article 新华区 is 沧州's, next to 运河区 (130903); a 重庆市江北区
     article's own paragraphs are 500105's; an article naming no place has a blank place. A Sichuan article's
     heading that opens with 武汉 (湖北) is no section of it: the paragraph stays 四川省's (510000). Units come in
     the order of the paragraphs given, with the unit columns in their documented order."""
@@ -674,7 +676,8 @@ def test_unit_region_names_its_series_and_reads_blank_cells_read_back_as_missing
     a 四川省 unit with neither still counts under 四川省, a 成都市 one under 成都市, a 东城区 one under 东城区."""
     from analysis import unit_region
 
-    units = pd.DataFrame({"province": ["四川省", "四川省", "北京市", "北京市"], "city": ["", "成都市", "北京市", "北京市"],
+    units = pd.DataFrame({"province": ["四川省", "四川省", "北京市", "北京市"],
+                          "city": ["", "成都市", "北京市", "北京市"],
                           "county": ["", "", "东城区", ""]})
     units.to_csv(tmp_path / "units.csv", index=False)
     back = pd.read_csv(tmp_path / "units.csv")
@@ -702,10 +705,12 @@ def test_a_paragraph_runs_through_the_cities_of_a_province_region_but_not_throug
 
 @pytest.mark.parametrize("text,mentions", [
     # 山东 before the split stays; 济南 is 0-2 once its 市 goes to 市中区
-    ("在山东济南市中区89岁的老人家里", [("山东", 1, 3, "370000"), ("济南", 3, 5, "370100"), ("市中区", 5, 8, "370103")]),
+    ("在山东济南市中区89岁的老人家里",
+     [("山东", 1, 3, "370000"), ("济南", 3, 5, "370100"), ("市中区", 5, 8, "370103")]),
     # places after a split and a later city full name that no 市X区 follows (淄博市张店区) are all kept
-    ("济南市中区、历下区和淄博市张店区", [("济南", 0, 2, "370100"), ("市中区", 2, 5, "370103"), ("历下区", 6, 9, "370102"),
-                                ("淄博市", 10, 13, "370300"), ("张店区", 13, 16, "370303")]),
+    ("济南市中区、历下区和淄博市张店区",
+     [("济南", 0, 2, "370100"), ("市中区", 2, 5, "370103"), ("历下区", 6, 9, "370102"), ("淄博市", 10, 13, "370300"),
+      ("张店区", 13, 16, "370303")]),
     ("青岛市南区、市北区和崂山区", [("青岛", 0, 2, "370200"), ("市南区", 2, 5, "370202"), ("市北区", 6, 9, "370203"),
                               ("崂山区", 10, 13, "370212")]),
     # each city keeps its own 市中区: 内江's is 511002, 乐山's 511102
@@ -770,7 +775,8 @@ def test_dask_frames_go_to_the_cluster_layer_and_give_the_same_tables():
         pd.testing.assert_frame_equal(rows(place_mentions(p, c)), mentions)
     blank = corpus.assign(province="", city="", text=["朝阳区捐款。南关区捐款。", "成都市政协。", "", "", ""])
     inferred = infer_region(dd.from_pandas(blank, npartitions=2)).compute().reset_index(drop=True)
-    assert inferred[["province", "city"]].values.tolist() == [["吉林省", "长春市"], ["四川省", "成都市"]] + [["", ""]] * 3
+    assert inferred[["province", "city"]].values.tolist() == [
+        ["吉林省", "长春市"], ["四川省", "成都市"], ["", ""], ["", ""], ["", ""]]
 
 
 ZHENGZHOU_TEXT = "截至目前,全市政协委员捐款捐物970多万元。郑州、开封等地政协也积极行动。郑州市政协发出倡议。"
@@ -871,7 +877,8 @@ def test_first_place_without_a_province_reads_a_shared_name_in_the_province_name
     from analysis.places import first_place
 
     assert first_place("朝阳区政协委员陪同吉林省政协考察团。吉林省政协主席讲话。") == {
-        "place": "朝阳区", "level": "county", "province": "吉林省", "city": "长春市", "county": "朝阳区", "code": "220104"}
+        "place": "朝阳区", "level": "county", "province": "吉林省", "city": "长春市", "county": "朝阳区",
+        "code": "220104"}
 
 
 @pytest.mark.parametrize("name,level,type_,short", [
@@ -881,7 +888,8 @@ def test_first_place_without_a_province_reads_a_shared_name_in_the_province_name
     ("成都市", "city", "地级市", ["成都"]), ("大兴安岭地区", "city", "地区", ["大兴安岭"]),
     ("锡林郭勒盟", "city", "盟", ["锡林郭勒"]), ("阿坝藏族羌族自治州", "city", "自治州", ["阿坝州", "阿坝"]),
     ("凉山彝族自治州", "city", "自治州", ["凉山州", "凉山"]), ("神农架林区", "city", "林区", []),
-    ("江阳区", "county", "市辖区", ["江阳"]), ("米易县", "county", "县", ["米易"]), ("阿荣旗", "county", "旗", ["阿荣"]),
+    ("江阳区", "county", "市辖区", ["江阳"]), ("米易县", "county", "县", ["米易"]),
+    ("阿荣旗", "county", "旗", ["阿荣"]),
     ("城区", "county", "市辖区", []),  # one character left: no short name
     ("大通回族土族自治县", "county", "自治县", []), ("六枝特区", "county", "特区", []),
 ])
@@ -899,7 +907,7 @@ def test_the_short_names_a_text_may_use_for_a_place(name, level, type_, short):
     ("监利市", "county", [("监利县", 2)]),  # FORMER: a county-level city that was a county
     ("密云区", "county", [("密云县", 2)]),  # a district that was a county
     ("城区", "county", []), ("米易县", "county", []), ("阿荣旗", "county", []),
-    ("成都市", "city", []), ("四川省", "province", []),
+    ("成都市", "city", []), ("四川省", "province", []), ("北京市", "province", []), ("内蒙古自治区", "province", []),
 ])
 def test_the_former_and_variant_full_names_of_a_place(name, level, variants):
     from analysis.places_gazetteer import FORMER, VARIANT, _variants
@@ -913,3 +921,23 @@ def test_an_unshared_county_named_before_sets_the_city_of_a_shared_name():
     found = find_places("泉山区政协与鼓楼区政协联合捐款")
     assert found[["mention", "code", "ambiguous"]].values.tolist() == [["泉山区", "320311", False],
                                                                       ["鼓楼区", "320302", True]]
+
+
+@pytest.mark.parametrize("text,mentions", [
+    # words that hold a district name (陕南山区, 生态新城区) are passed over, the places after them still count
+    ("陕南山区的安康市、汉中市推进避灾扶贫搬迁", [("安康市", "610900"), ("汉中市", "610700")]),
+    ("按照生态新城区的发展定位,咸阳市加快建设", [("咸阳市", "610400")]),
+    # a province named between a city and a shared name does not replace the city: 鼓楼区 is 徐州's
+    ("徐州市委统战部、江苏省工商联和鼓楼区政协共同捐款",
+     [("徐州市", "320300"), ("江苏省", "320000"), ("鼓楼区", "320302")]),
+])
+def test_every_mention_of_a_sentence_after_words_passed_over_and_names_between(text, mentions):
+    assert [tuple(r) for r in find_places(text)[["mention", "code"]].itertuples(index=False)] == mentions
+
+
+def test_a_place_opening_a_text_that_ends_in_a_word_of_where_help_went_is_no_recipient():
+    """四平市政协委员全力驰援: 四平市 gave the help (nothing before it), though the text ends in 援."""
+    from analysis.places import first_place
+
+    assert find_places("四平市政协委员全力驰援")["recipient"].tolist() == [False]
+    assert first_place("四平市政协委员全力驰援")["code"] == "220300"
