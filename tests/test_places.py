@@ -747,8 +747,9 @@ def test_first_place_and_section_headings_resolve_shared_names_by_the_province_g
 
 
 def test_dask_frames_go_to_the_cluster_layer_and_give_the_same_tables():
-    """place_units, place_mentions and infer_region handed dask frames (corpus, paragraphs or both) give the
-    pandas tables of the same articles, and given paragraphs only those paragraphs' units."""
+    """place_units, place_mentions and infer_region handed dask frames (corpus, paragraphs or both) give lazy dask
+    frames that compute to the pandas tables of the same articles, and given paragraphs only those paragraphs'
+    units."""
     dd = pytest.importorskip("dask.dataframe")
     corpus, paras = _five_articles()
     keys = ["doc_id", "para_no", "unit_no"]
@@ -762,7 +763,9 @@ def test_dask_frames_go_to_the_cluster_layer_and_give_the_same_tables():
     units = rows(place_units(corpus, paras))
     assert len(units) == 10
     for c, p in ((dcorpus, dparas), (corpus, dparas), (dcorpus, paras)):
-        pd.testing.assert_frame_equal(rows(place_units(c, p)), units)
+        lazy = place_units(c, p)
+        assert type(lazy).__module__.startswith("dask")  # left lazy, for the cluster to compute
+        pd.testing.assert_frame_equal(rows(lazy), units)
     only_j = paras[paras["doc_id"] == "j"]
     assert rows(place_units(dcorpus, dd.from_pandas(only_j, npartitions=1)))["para_no"].tolist() == [1, 2, 2, 3]
     whole = corpus.assign(text=["委员们踊跃捐款。", "全省统一战线行动起来。", "", "", ""])
@@ -772,7 +775,9 @@ def test_dask_frames_go_to_the_cluster_layer_and_give_the_same_tables():
         ["h", 1, "", "新华区"], ["h", 1, "", "运河区"], ["j", 2, "", "朝阳区"], ["j", 2, "", "南关区"],
         ["j", 3, "朝阳区:区政协委员捐款", "南关区"]]
     for c, p in ((dcorpus, dparas), (corpus, dparas), (dcorpus, paras)):
-        pd.testing.assert_frame_equal(rows(place_mentions(p, c)), mentions)
+        lazy = place_mentions(p, c)
+        assert type(lazy).__module__.startswith("dask")  # left lazy, for the cluster to compute
+        pd.testing.assert_frame_equal(rows(lazy), mentions)
     blank = corpus.assign(province="", city="", text=["朝阳区捐款。南关区捐款。", "成都市政协。", "", "", ""])
     inferred = infer_region(dd.from_pandas(blank, npartitions=2)).compute().reset_index(drop=True)
     assert inferred[["province", "city"]].values.tolist() == [
