@@ -69,12 +69,13 @@ def structure(ctx: Context) -> Shown:
                .groupby("doc_id").agg(paragraphs=("para_no", "size"), sections=("section", "nunique"),
                                       characters=("characters", "sum")))
     table = per_doc if ctx.few else per_doc.describe().round(1)
-    sectioned = paras[paras["section"] != ""]
+    sectioned = paras.loc[paras["section"] != "", ["doc_id", "section"]]
     if sectioned.empty:
         return Shown("No article has section headings.", table)
     most = sectioned.groupby("doc_id")["section"].nunique().sort_values(ascending=False, kind="mergesort")
     doc = most.index[0]
-    sections = paras[paras["doc_id"] == doc].groupby("section", sort=False).size().rename("paragraphs").head(30)
+    sections = (paras.loc[paras["doc_id"] == doc, ["section"]].groupby("section", sort=False).size()
+                .rename("paragraphs").head(30))
     text = (f"{(most > 1).sum():,} articles have two or more sections; the most sectioned, **{ctx.label_of[doc]}**, "
             f"has {most.iloc[0]} (its sections and paragraphs are listed below the table).")
     return Shown(text, table, data={"sections": sections.to_frame()})

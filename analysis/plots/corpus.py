@@ -35,7 +35,8 @@ def plot_timeline(corpus, by: str | None = "province", ax=None, few: int = FEW):
     groups as rows, with the total per period as bars above."""
     from .style import palette
 
-    dated = corpus[corpus["date"].notna()]
+    has_date = corpus["date"].notna()
+    dated = corpus if has_date.all() else corpus[has_date]  # (a filtered copy holds every column: texts too)
     rows = _rows(dated, by)
     row_title = {"province": "Province", "org": "Organisation", "source": "Source"}.get(by, by or "")
     if len(dated) <= few:

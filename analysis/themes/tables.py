@@ -96,8 +96,8 @@ def _evidence(coded: pd.DataFrame, pos: np.ndarray, tid: str, cb: pd.DataFrame, 
         hits = _hits_table(coded, cb)
     hits = hits[(hits["theme"] == tid).to_numpy() & np.isin(hits["row"].to_numpy(), pos)]
     # distinct keywords and sentences of each row in the order found (as dict.fromkeys would keep them)
-    matched = hits.drop_duplicates(["row", "keyword"]).groupby("row")["keyword"].agg(", ".join)
-    sentence = hits.drop_duplicates(["row", "sentence"]).groupby("row")["sentence"].agg(" … ".join)
+    matched = _joined(hits, "keyword", ", ")
+    sentence = _joined(hits, "sentence", " … ")
     return pd.DataFrame(
         {
             "matched": matched.reindex(pos, fill_value="").to_numpy(),
@@ -105,6 +105,16 @@ def _evidence(coded: pd.DataFrame, pos: np.ndarray, tid: str, cb: pd.DataFrame, 
         },
         index=coded.index[pos],
     )
+
+
+def _joined(hits: pd.DataFrame, column: str, sep: str) -> pd.Series:
+    """The distinct values of `column` of each row, in the order found, joined by `sep` (indexed by row). A loop
+    over plain lists: pandas' groupby(...).agg(sep.join) makes a Series per row (3.7 s for 125,600 rows)."""
+    part = hits.drop_duplicates(["row", column])
+    out: dict = {}
+    for row, value in zip(part["row"].tolist(), part[column].tolist()):
+        out[row] = value if row not in out else out[row] + sep + value
+    return pd.Series(out, dtype=object)
 
 
 def theme_evidence(
