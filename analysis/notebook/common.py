@@ -148,10 +148,17 @@ class Context:
 
         matrix, terms, is_genre = self.term_matrix()
         codes, keys = _group_codes(frame, cols)
-        sub = matrix[frame.index.to_numpy()]
+        rows = frame.index.to_numpy()
         member = sp.csr_matrix((np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))),
                                shape=(len(keys), len(codes)))
-        return keys, member @ sub, (member @ (sub > 0).astype(np.int64) if docs else None), terms, is_genre
+        if len(rows) == matrix.shape[0] and (rows == np.arange(len(rows))).all():  # all paragraphs, in order
+            if "_present" not in self.__dict__:  # which paragraphs hold each term, once per kernel
+                self._present = (matrix > 0).astype(np.int64)
+            sub, present = matrix, self._present
+        else:
+            sub = matrix[rows]
+            present = (sub > 0).astype(np.int64) if docs else None
+        return keys, member @ sub, (member @ present if docs else None), terms, is_genre
 
     def tfidf(self, frame: pd.DataFrame, by: str, top: int | None = 10) -> pd.DataFrame:
         """The same table as `tfidf(frame, by=by, tokens=[self.tokens[i] for i in frame.index], min_chars=2,
