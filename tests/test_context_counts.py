@@ -128,13 +128,20 @@ def test_nmf_topics_from_the_term_matrix_equal_those_from_the_token_lists(ctx):
     assert len(set(" ".join(by_tokens[0]["top_words"]).split())) >= 30
 
 
-def test_count_tokens_counts_joined_token_strings_by_hand():
-    """Three texts' tokens as tokenize_corpus(joined=True) gives them (one text without tokens): terms in order of
-    first appearance, counts per text, tokens per text without genre words, texts per term."""
-    from analysis.terms.matrix import count_tokens
+def test_the_term_matrix_from_counted_paragraphs_by_hand():
+    """count_table's rows (paragraph, term, count) as the workers give them, in any order and with a stopword:
+    the stopword 的 dropped, the genre word 工作 kept but not in the tokens per paragraph, terms in code-point
+    order (委 U+59D4, 工 U+5DE5, 政 U+653F), paragraphs per term; a paragraph without tokens is an empty row."""
+    import pyarrow as pa
 
-    m = count_tokens(["政协\n委员\n政协", "", "的\n委员"])
-    assert m.terms.tolist() == ["政协", "委员", "的"]
-    assert m.counts.toarray().tolist() == [[2, 1, 0], [0, 0, 0], [0, 1, 1]]
-    assert m.n_tokens.tolist() == [3, 0, 2] and m.docs.tolist() == [1, 2, 1]
-    assert count_tokens([]).counts.shape == (0, 0)
+    from analysis.terms.matrix import from_counts
+
+    table = pa.table({"group": pa.array([2, 0, 0, 2, 0], pa.int64()),
+                      "term": pa.array(["委员", "政协", "的", "工作", "委员"], pa.large_string()),
+                      "count": pa.array([1, 2, 4, 3, 1], pa.int64()), "docs": pa.array([1] * 5, pa.int64())})
+    m = from_counts(table, 3)
+    assert m.terms.tolist() == ["委员", "工作", "政协"]
+    assert m.counts.toarray().tolist() == [[1, 0, 2], [0, 0, 0], [1, 3, 0]]
+    assert m.is_genre.tolist() == [False, True, False]
+    assert m.n_tokens.tolist() == [3, 0, 1] and m.docs.tolist() == [2, 1, 1]
+    assert from_counts(table.slice(0, 0), 2).counts.shape == (2, 0)

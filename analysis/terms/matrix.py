@@ -104,31 +104,6 @@ def from_counts(table, n_rows: int) -> TermMatrix:
     return TermMatrix(counts, terms, is_genre, n_tokens, docs)
 
 
-def count_tokens(joined: list[str]) -> TermMatrix:
-    """The TermMatrix of texts' tokens, each text's tokens joined by "\\n" (as tokenize_corpus(joined=True)).
-    Split and dictionary-encoded in Arrow (terms in order of first appearance, as pandas.factorize gives them),
-    so no Python list of the corpus's millions of tokens is made."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import scipy.sparse as sp
-
-    lists = pc.split_pattern(pa.array(joined, pa.string()), "\n")
-    lengths = pc.list_value_length(lists).to_numpy(zero_copy_only=False)
-    flat = pc.list_flatten(lists)
-    keep = pc.not_equal(flat, "")  # a text without tokens is "", which splits into one empty string
-    rows = np.repeat(np.arange(len(lengths)), lengths)[keep.to_numpy(zero_copy_only=False)]
-    encoded = pc.dictionary_encode(flat.filter(keep))
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    terms = np.array(encoded.dictionary.to_pylist(), dtype=object)
-    genre = load_stopwords(genre=True)
-    is_genre = np.fromiter((t in genre for t in terms), dtype=bool, count=len(terms))
-    n_tokens = np.bincount(rows, weights=~is_genre[codes], minlength=len(lengths)).astype(np.int64)
-    counts = sp.csr_matrix((np.ones(len(codes), dtype=np.int64), (rows, codes)), shape=(len(lengths), len(terms)))
-    counts.sum_duplicates()
-    docs = np.bincount(counts.indices, minlength=len(terms)).astype(np.int64)
-    return TermMatrix(counts, terms, is_genre, n_tokens, docs)
-
-
 def _write(m: TermMatrix, path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")
