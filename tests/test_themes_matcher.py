@@ -1,0 +1,113 @@
+"""The matcher's rules at their edges, on made sentences: where a clause of actors begins and ends, how many kinds
+make a list, what a set phrase covers, a codebook given as a table without the optional columns, and a table of
+paragraphs coded in more than one chunk. Every expected value is read off the sentence and the codebook
+(analysis/resources/lexicon/themes.toml: [lists] min_kinds = 3, each theme's `actors` one kind, each `others`
+word another)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import code_paragraphs, load_codebook, theme_matches
+from analysis.themes import match_themes
+
+
+def coded_as(text, codebook=None):
+    """match_themes as a list of (theme, keywords), so that the codebook order is checked too."""
+    return list(match_themes(text, codebook).items())
+
+
+# ---------------------------------------------------------------- mixed lists of united-front actors
+
+
+def test_three_theme_kinds_of_actors_in_one_clause_are_a_list_and_code_nothing_but_the_act():
+    """工商联 (economy actor), 侨联 (overseas actor), 宗教 (religion actor): three kinds in one clause, the list of
+    [lists]; 捐款 is a donation keyword, not an actor, and still codes."""
+    assert coded_as("工商联、侨联和宗教界人士共同捐款。") == [("donation", ("捐款",))]
+
+
+def test_two_other_words_and_one_actor_are_three_kinds():
+    """统战部 and 人民团体 are two `others` words (two kinds), 侨联 the third: no overseas code."""
+    assert coded_as("统战部、人民团体和侨联负责同志参加会议。") == []
+
+
+def test_two_kinds_in_a_clause_are_no_list_and_the_next_clause_is_counted_apart():
+    """工商联 and 侨联 (two kinds) in the first clause, 宗教 right after the comma in the second: no clause has three
+    kinds, so every actor codes."""
+    assert coded_as("工商联、侨联组织捐款，宗教界人士积极参与。") == [
+        ("donation", ("捐款",)), ("economy", ("工商联",)), ("overseas", ("侨联",)), ("religion", ("宗教",))]
+
+
+def test_a_clause_ends_at_its_comma_for_the_words_just_before_it():
+    """统战部、人民团体 (two others) close the first clause; 侨联、工商联 (two kinds) open the second: neither
+    clause is a list, so 侨联 and 工商联 code."""
+    assert coded_as("统战部、人民团体，侨联、工商联组织捐款。") == [
+        ("donation", ("捐款",)), ("economy", ("工商联",)), ("overseas", ("侨联",))]
+
+
+# ---------------------------------------------------------------- a codebook as a plain table
+
+
+def test_a_codebook_table_without_the_list_rule_codes_every_actor():
+    """A codebook made as a table with id, keywords, actors and require only (no [lists], formulas, weak words or
+    exclude words): actors code like keywords wherever they stand, even two kinds side by side."""
+    cb = pd.DataFrame({"id": ["economy", "overseas"], "keywords": [("复工",), ()],
+                       "actors": [("工商联",), ("侨联",)], "require": [(), ()]})
+    assert coded_as("工商联、侨联组织会员企业复工。", cb) == [("economy", ("工商联", "复工")), ("overseas", ("侨联",))]
+    assert coded_as("会议结束。", cb) == []
+
+
+# ---------------------------------------------------------------- set phrases
+
+
+CODEBOOK = '''[[theme]]
+id = "donation"
+zh = "捐款捐物"
+en = "Donations"
+definition = "Giving money."
+keywords = ["捐款"]
+
+[[theme]]
+id = "advice"
+zh = "建言献策"
+en = "Advice"
+definition = "Proposals."
+keywords = ["提案"]
+'''
+
+
+def with_formula(tmp_path, pattern, themes):
+    path = tmp_path / "themes.toml"
+    path.write_text(CODEBOOK + f'\n[[formula]]\npattern = "{pattern}"\nreason = "r"\nthemes = {themes}\n',
+                    encoding="utf-8")
+    return load_codebook(path)
+
+
+def test_a_set_phrase_masks_only_keywords_wholly_inside_it(tmp_path):
+    """捐款 at characters 2-3 of 设置捐款箱: inside 捐款箱 (2-4), so masked; it runs past 设置捐 (0-2) and starts before
+    款箱 (3-4), so it codes beside those."""
+    assert coded_as("设置捐款箱。", with_formula(tmp_path, "捐款箱", '["donation"]')) == []
+    assert coded_as("设置捐款箱。", with_formula(tmp_path, "设置捐", '["donation"]')) == [("donation", ("捐款",))]
+    assert coded_as("设置捐款箱。", with_formula(tmp_path, "款箱", '["donation"]')) == [("donation", ("捐款",))]
+
+
+def test_a_set_phrase_masks_the_keywords_of_its_own_themes_only(tmp_path):
+    """提案捐款箱 masks 捐款 (donation, named by the formula) but not 提案 (advice, not named)."""
+    cb = with_formula(tmp_path, "提案捐款箱", '["donation"]')
+    assert coded_as("设置提案捐款箱。", cb) == [("advice", ("提案",))]
+
+
+# ---------------------------------------------------------------- more paragraphs than one chunk
+
+
+def test_a_hit_past_the_first_2000_paragraphs_belongs_to_its_own_paragraph():
+    """Paragraphs are coded in chunks of 2,000: the 2,001st (row 2000) and the 2,003rd carry the keywords, not
+    the first paragraphs of the table."""
+    texts = [f"第{i}段无关的话。" for i in range(2003)]
+    texts[2000], texts[2002] = "区政协委员捐款5万元。", "292个宗教活动场所严格履行防疫主体责任。"
+    paras = pd.DataFrame({"doc_id": ["d"] * 2003, "para_no": range(1, 2004), "text": texts})
+    m = theme_matches(paras)
+    assert m[["para_no", "theme", "keyword", "position"]].values.tolist() == [
+        [2001, "donation", "捐款", 5], [2003, "religion", "宗教活动场所", 4]]
+    coded = code_paragraphs(paras)
+    assert coded.index[coded["n_themes"] > 0].tolist() == [2000, 2002]
+    assert coded.at[2000, "themes"] == ("donation",) and coded.at[2002, "themes"] == ("religion",)
