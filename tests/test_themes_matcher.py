@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import code_paragraphs, load_codebook, theme_matches
-from analysis.themes import match_themes
+from analysis.themes import match_themes, sentence_spans
 
 
 def coded_as(text, codebook=None):
@@ -111,3 +111,18 @@ def test_a_hit_past_the_first_2000_paragraphs_belongs_to_its_own_paragraph():
     coded = code_paragraphs(paras)
     assert coded.index[coded["n_themes"] > 0].tolist() == [2000, 2002]
     assert coded.at[2000, "themes"] == ("donation",) and coded.at[2002, "themes"] == ("religion",)
+
+
+# ---------------------------------------------------------------- sentences
+
+
+def test_sentence_spans_cover_the_text_in_pieces_that_end_at_a_mark():
+    """Offsets counted by hand: a sentence ends after 。！ or a full stop that is no decimal point, with its closing
+    quote; the rest after the last mark is a sentence; an empty text is one empty sentence, and a text ending at a
+    mark has no empty one after it."""
+    assert sentence_spans("甲。乙！") == [(0, 2), (2, 4)]
+    assert sentence_spans("甲。乙") == [(0, 2), (2, 3)]
+    assert sentence_spans("增长3.5个百分点。") == [(0, 10)]
+    assert sentence_spans("Done. Next") == [(0, 5), (5, 10)]
+    assert sentence_spans("他说：“好。”然后") == [(0, 7), (7, 9)]
+    assert sentence_spans("") == [(0, 0)]
