@@ -88,12 +88,46 @@ def test_a_set_phrase_masks_only_keywords_wholly_inside_it(tmp_path):
     assert coded_as("设置捐款箱。", with_formula(tmp_path, "捐款箱", '["donation"]')) == []
     assert coded_as("设置捐款箱。", with_formula(tmp_path, "设置捐", '["donation"]')) == [("donation", ("捐款",))]
     assert coded_as("设置捐款箱。", with_formula(tmp_path, "款箱", '["donation"]')) == [("donation", ("捐款",))]
+    # a keyword that ends where the set phrase ends lies inside it
+    assert coded_as("委员捐款。", with_formula(tmp_path, "委员捐款", '["donation"]')) == []
 
 
 def test_a_set_phrase_masks_the_keywords_of_its_own_themes_only(tmp_path):
     """提案捐款箱 masks 捐款 (donation, named by the formula) but not 提案 (advice, not named)."""
     cb = with_formula(tmp_path, "提案捐款箱", '["donation"]')
     assert coded_as("设置提案捐款箱。", cb) == [("advice", ("提案",))]
+
+
+# ---------------------------------------------------------------- require / exclude at sentence boundaries
+
+
+def test_require_and_exclude_words_belong_to_the_sentence_they_start_in(tmp_path):
+    """advice: keyword 意见, require 报送, exclude 统计表. Sentence ends after each 。 (offsets by hand): a co-word
+    just before the mark or just after it is in that sentence or the next, never the neighbour."""
+    path = tmp_path / "themes.toml"
+    path.write_text('[[theme]]\nid = "advice"\nzh = "建言"\nen = "Advice"\ndefinition = "d"\n'
+                    'keywords = ["意见"]\nrequire = ["报送"]\nexclude = ["统计表"]\n', encoding="utf-8")
+    cb = load_codebook(path)
+    assert coded_as("报送。收集意见。", cb) == []  # 报送 (0-1) ends sentence 1; 意见 is in sentence 2
+    assert coded_as("报送统计表。收集意见并报送。", cb) == [("advice", ("意见",))]  # 统计表 (2-4) in sentence 1
+    assert coded_as("收集意见并报送。统计表另行报送。", cb) == [("advice", ("意见",))]  # 统计表 opens sentence 2
+
+
+# ---------------------------------------------------------------- words inside words, whitespace
+
+
+def test_a_word_inside_a_longer_word_of_its_theme_is_no_hit_of_its_own_at_either_end():
+    """宗教 ends 民族宗教 (0-3) and starts 宗教活动场所 (9-14): two religion hits, not four."""
+    m = theme_matches(pd.DataFrame({"doc_id": ["d"], "para_no": [1], "text": ["民族宗教界委员走访宗教活动场所。"]}))
+    assert m[["theme", "keyword", "position"]].values.tolist() == [
+        ["religion", "民族宗教", 0], ["religion", "宗教活动场所", 9]]
+
+
+def test_a_sentence_quoted_from_a_text_with_spaces_ends_at_its_own_mark():
+    """委员 捐款。会议 结束。: 捐款 stands at 3 (after a space); its sentence is the first one, space included, up to
+    its 。 and not a character further."""
+    m = theme_matches(pd.DataFrame({"doc_id": ["d"], "para_no": [1], "text": ["委员 捐款。会议 结束。"]}))
+    assert m[["keyword", "position", "sentence_no", "sentence"]].values.tolist() == [["捐款", 3, 1, "委员 捐款。"]]
 
 
 # ---------------------------------------------------------------- more paragraphs than one chunk
