@@ -106,3 +106,14 @@ def test_the_summary_and_labels_name_the_themes_as_the_study_codebook_does(coded
     assert summary[["theme", "label", "paragraphs", "share", "top_keywords"]].values.tolist() == [
         ["vaccination", "疫苗接种 Vaccination", 2, 0.5, "疫苗 2"], ["donation", "捐款捐物 Donations", 2, 0.5, "捐款 2"]]
     assert _labels(coded, codebook) == {"vaccination": "疫苗接种 Vaccination", "donation": "捐款捐物 Donations"}
+
+
+def test_years_are_whole_numbers_and_an_undated_article_is_in_no_year(coded, codebook):
+    """Article b without a date: its two paragraphs are in no year's count (and raise nothing); a's two are 2021,
+    printed as 2021 (not 2021.0)."""
+    undated = CORPUS.assign(date=pd.to_datetime(["2021-05-01", None]))
+    n = paragraph_counts(coded, "year", undated)
+    assert n.to_dict() == {2021: 2} and [str(y) for y in n.index] == ["2021"]
+    counts = theme_counts(coded, "year", undated, codebook)
+    assert counts.to_dict("index") == {"vaccination": {2021: 1}, "donation": {2021: 1}}
+    assert [str(y) for y in theme_counts(coded, "year", CORPUS, codebook).columns] == ["2021", "2022"]
