@@ -90,6 +90,8 @@ def test_a_set_phrase_masks_only_keywords_wholly_inside_it(tmp_path):
     assert coded_as("设置捐款箱。", with_formula(tmp_path, "款箱", '["donation"]')) == [("donation", ("捐款",))]
     # a keyword that ends where the set phrase ends lies inside it
     assert coded_as("委员捐款。", with_formula(tmp_path, "委员捐款", '["donation"]')) == []
+    # a set phrase with no string every match contains (one branch is digits only) is run on every paragraph
+    assert coded_as("设置捐款箱。", with_formula(tmp_path, "捐款箱|[0-9]{3,}", '["donation"]')) == []
 
 
 def test_a_set_phrase_masks_the_keywords_of_its_own_themes_only(tmp_path):
