@@ -162,3 +162,18 @@ def test_sentence_spans_cover_the_text_in_pieces_that_end_at_a_mark():
     assert sentence_spans("Done. Next") == [(0, 5), (5, 10)]
     assert sentence_spans("他说：“好。”然后") == [(0, 7), (7, 9)]
     assert sentence_spans("") == [(0, 0)]
+
+
+def test_a_hit_dropped_by_its_co_word_rule_does_not_drop_the_hits_after_it(tmp_path):
+    """advice (意见, require 报送, exclude 统计表) fails in the first sentence; donation's 捐款 in the second still
+    codes."""
+    path = tmp_path / "themes.toml"
+    path.write_text('[[theme]]\nid = "advice"\nzh = "建言"\nen = "Advice"\ndefinition = "d"\n'
+                    'keywords = ["意见"]\nrequire = ["报送"]\nexclude = ["统计表"]\n\n'
+                    '[[theme]]\nid = "donation"\nzh = "捐款"\nen = "Donations"\ndefinition = "d"\n'
+                    'keywords = ["爱心捐款", "款物"]\n', encoding="utf-8")
+    cb = load_codebook(path)
+    assert coded_as("收集意见。委员爱心捐款。", cb) == [("donation", ("爱心捐款",))]  # no 报送
+    assert coded_as("意见报送统计表。委员爱心捐款。", cb) == [("donation", ("爱心捐款",))]  # 统计表
+    # 款物 (3-4) overlaps the end of 爱心捐款 (0-3) without lying inside it: a hit of its own
+    assert coded_as("爱心捐款物资。", cb) == [("donation", ("爱心捐款", "款物"))]
