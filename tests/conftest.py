@@ -11,11 +11,11 @@ RAW_DIR = PROJECT_ROOT / "data" / "raw"
 
 
 # `make mutants` sets ANALYSIS_MUTANTS=<module> (terms, themes, duplicates, places, amounts) for mutmut's runs:
-# only tests/test_<module>.py runs, fixtures that share a result the module's code makes (the coded paragraphs
-# under themes, the place units under places...) are made again for every test, and the module's in-process
-# memos (functools caches) are emptied before every test. mutmut runs a mutant only against the tests that called
-# the mutated function in a first, clean run; a result made once per module or session, or a memo built once,
-# would hide a mutant of the code that makes it from every test but the first.
+# only tests/test_<module>.py and tests/test_<module>_*.py run, fixtures that share a result the module's code
+# makes (the coded paragraphs under themes, the place units under places...) are made again for every test, and
+# the module's in-process memos (functools caches) are emptied before every test. mutmut runs a mutant only against
+# the tests that called the mutated function in a first, clean run; a result made once per module or session, or a
+# memo built once, would hide a mutant of the code that makes it from every test but the first.
 MUTANTS = os.environ.get("ANALYSIS_MUTANTS", "")
 
 
@@ -28,7 +28,8 @@ def shared(scope: str, *made_by: str):
 def pytest_collection_modifyitems(config, items):
     if not MUTANTS:
         return
-    keep = [item for item in items if item.nodeid.split("::")[0] == f"tests/test_{MUTANTS}.py"]  # its own tests
+    own = (f"tests/test_{MUTANTS}.py", f"tests/test_{MUTANTS}_")  # its own tests
+    keep = [item for item in items if item.nodeid.split("::")[0].startswith(own)]
     dropped = [item for item in items if item not in keep]
     if dropped:
         config.hook.pytest_deselected(items=dropped)

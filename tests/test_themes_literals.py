@@ -31,6 +31,12 @@ from analysis.themes.literals import required_literals
     ("[^。]{0,200}", None),
     # flags that change what a literal means
     ("(?i)covid", None),
+    # ... also on one group only: "COVID检测" matches (?i:covid)检测 without containing "covid", so only 检测 is
+    # required, and the text after the group still counts
+    ("(?i:covid)检测", ("检测",)),
+    ("(?i:covid)", None),
+    # equally selective candidates (two characters each): the one with fewer alternatives, a single string
+    ("(命令|动员)就是", ("就是",)),
 ])
 def test_required_literals_pins_the_strings_found_by_hand(pattern, expected):
     assert required_literals(pattern) == expected
