@@ -11,23 +11,9 @@ from __future__ import annotations
 import dask.dataframe as dd
 import pandas as pd
 import pytest
+from test_themes import GOOD as TWO_THEMES  # the two-theme codebook of the codebook tests
 
 from analysis import code_paragraphs, dispatch, paragraph_counts, theme_counts, theme_shares
-
-TWO_THEMES = '''[[theme]]
-id = "donation"
-zh = "捐款捐物"
-en = "Donations"
-definition = "Giving money."
-keywords = ["捐款", "捐物"]
-
-[[theme]]
-id = "advice"
-zh = "建言献策"
-en = "Advice"
-definition = "Proposals."
-keywords = ["提案"]
-'''
 
 PARAS = pd.DataFrame({"doc_id": ["a", "a", "b"], "para_no": [1, 2, 1],
                       "text": ["区政协委员捐款5万元。", "委员提交提案3件。", "会议结束。"]})
