@@ -536,6 +536,46 @@ def test_rhetoric_and_objects_of_others_do_not_code():
     assert "overseas" not in code_one("中华人民共和国成立以来。")
 
 
+def test_names_titles_and_lists_of_national_news_do_not_code():
+    # fifth revision (issue 23 item 5), sentences of CCTV items 2020-2022; expected themes read off the definitions
+    # the federation beside the democratic parties acts in multiparty cooperation, not as business
+    assert code_one("全国人大常委会副委员长、民进中央主席蔡达峰代表各民主党派中央和全国工商联致贺词。") == {"parties"}
+    assert "economy" in code_one("区工商联组织民营企业复工复产。")  # the federation's business work still codes
+    # a guest list names no act of the guests, whatever their titles; an international organisation is no organiser
+    assert code_one("在京功勋荣誉获得者代表、全国脱贫攻坚先进集体和先进个人代表，首都各界群众代表等参加了仪式。") == set()
+    assert code_one("各民主党派中央、全国工商联负责人和无党派人士代表，港澳同胞、台湾同胞、海外侨胞及归侨、侨眷代表，"
+                    "国际组织驻华代表等约3000人参加大会。") == set()
+    # words inside names: a democratic party named after Taiwan, Islamabad, the Conference Board
+    assert code_one("台湾民主自治同盟第十一次全盟代表大会12月7日在京开幕。") == {"parties"}
+    assert code_one("从德黑兰到伊斯兰堡，一次次挽救生命的协同作战。") == set()
+    assert code_one("美国经济咨商会28日公布的数据显示，美国7月份消费者信心指数再度下挫。") == set()
+    assert code_one("全国政协主席汪洋23日在北京以视频方式会见阿曼协商会议主席马瓦利。") == set()
+    # a list of sectors says who the people are
+    assert "religion" not in code_one("来自香港政界、法律、工商、金融、教育、科技、文化、宗教、青年、劳工等界别的120名代表人士参加座谈会。")
+    # the premier's thanks greet the united front at once, like the new-year greeting
+    assert "parties" not in code_one("李克强感谢各民主党派、全国工商联、无党派人士对政府工作的支持。")
+
+
+def test_subjects_achievements_and_visits_are_not_the_work_itself():
+    # topics listed for a study are its subject; the study and the proposals are advice
+    assert code_one("围绕减少和防止贫困人口返贫、加强农村基本公共文化服务建设、推动乡村振兴等主题，全国政协多次组织委员"
+                    "展开专题调研，并向相关部门提出一系列建议。") == {"advice"}
+    # the subject of a leader's remarks
+    assert "publicity" not in code_one("要深入学习习近平总书记关于民族工作、文艺工作的重要论述。")
+    # the poverty battle as a national achievement, not help given
+    assert "livelihood" not in code_one("在新冠疫情肆虐背景下，2020年中国仍如期完成新时代脱贫攻坚目标任务。")
+    assert "livelihood" in code_one("民盟中央向全国政协提交4篇提案，重点聚焦健康扶贫和区域性贫困问题。")
+    # market confidence is economic sentiment, not morale
+    assert "publicity" not in code_one("通过减税降费等支持市场主体纾困发展，提振市场信心，稳定宏观经济大盘。")
+    # visiting an exhibition, and a principle carried into all decisions, are not publicity or mobilisation
+    assert code_one("当天下午，主席会议成员还参观了“全国政协委员庆祝中国共产党成立100周年书画作品展”，以及“旗帜飘扬——党旗"
+                    "国旗军旗诞生珍贵史料展”。") == set()
+    assert "mobilisation" not in code_one("必须坚持人民至上，并落实到各项决策部署和实际工作之中。")
+    assert "mobilisation" not in code_one("全国政协党组11月12日举行理论学习中心组集体学习，专题学习贯彻党的十九届六中全会精神。")
+    # spring ploughing is farms restarting production
+    assert "economy" in code_one("各地坚持疫情防控和春耕备耕两手抓，全力组织春耕生产，确保不误农时。")
+
+
 def test_weak_words_need_company():
     assert "testing" not in code_one("委员捐赠消毒液500箱。")           # disinfectant as goods
     assert "testing" in code_one("志愿者协助社区测体温、查验出入证。")    # two testing words
