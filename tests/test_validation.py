@@ -320,13 +320,13 @@ def test_codebook_agreement_on_the_held_out_cctv2_fixture(capsys):
     assert t.loc["parties", "kappa"] >= 0.90 and t.loc["overseas", "kappa"] >= 0.90
 
 
-def _agreement_of_a_cctv_set(which: str, labels, title: str, capsys):
-    """The codebook against a set of 160 blind-coded CCTV paragraphs (one per item; the fixture holds ids, not
+def _agreement_of_a_cctv_set(which: str, labels, title: str, capsys, n: int = 160):
+    """The codebook against a set of n blind-coded CCTV paragraphs (one per item; the fixture holds ids, not
     text), printed for the record."""
     from analysis.paths import FIXTURES_DIR
 
     fixture = pd.read_csv(FIXTURES_DIR / f"theme_labels_{which}.csv", dtype=str, keep_default_na=False)
-    assert len(fixture) == 160 and fixture["item_id"].nunique() == 160
+    assert len(fixture) == n and fixture["item_id"].nunique() == n
     assert not fixture.apply(lambda col: col.str.contains(r"[\u4e00-\u9fff]")).any().any()  # no CCTV text
     t = codebook_agreement(code_paragraphs(labels[["doc_id", "para_no", "text"]]), labels).set_index("theme")
     with capsys.disabled():
@@ -376,3 +376,21 @@ def test_codebook_agreement_on_the_held_out_cctv4_fixture(capsys):
     t = _agreement_of_a_cctv_set("cctv4", CCTV4, "CCTV held-out fixture 4", capsys)
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [83, 95, 28, 16]
     assert t.loc["pooled", "kappa"] >= 0.73 and t.loc["parties", "kappa"] >= 0.90
+
+
+CCTV5 = load_theme_labels("cctv5")
+
+
+@pytest.mark.skipif(CCTV5 is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
+def test_codebook_agreement_on_the_held_out_cctv5_fixture(capsys):
+    """200 CCTV paragraphs of 2020-2022 drawn like cctv4 (130 from items naming united-front actors, 70 on the
+    epidemic) from items in no other fixture, the adjudicated consensus of two blind coders who saw only the
+    definitions (they differed on 28 theme cells of 27 paragraphs), sampled before the fifth revision was merged
+    and never looked at while it was made. Measured once with the fourth revision (0.62) and once with the fifth:
+    0.63 [0.56, 0.70] (human 133 cells, codebook 117, over 36, under 52). The target of 0.80 on unseen news is NOT
+    met, and the errors now go both ways: publicity over-coded (11 of 15), advice, economy and mobilisation
+    under-coded (consultation meetings, recovery news and calls to carry out decisions worded without the
+    keywords)."""
+    t = _agreement_of_a_cctv_set("cctv5", CCTV5, "CCTV held-out fixture 5", capsys, n=200)
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [133, 117, 36, 52]
+    assert t.loc["pooled", "kappa"] >= 0.62 and t.loc["overseas", "kappa"] >= 0.75
