@@ -35,6 +35,7 @@ from .kernels import (  # noqa: F401
     _study_env,
     execute_notebook,
     find_notebooks,
+    notebook_needs,
     prestart_kernel,
 )
 from .outputs import default_out, output_dirs, write_tables_readme
@@ -115,14 +116,30 @@ def build(
             raise error
 
     first = [p for p in paths if not p.name.startswith(REPORT_NOTEBOOK_PREFIX)] if jobs > 1 else []
-    if len(first) > 1 and corpus is not None:
-        warm_load(corpus, cache_dir, progress=progress)
-    results, prestarted, html_pool = {}, {}, None
-    explorer_job = None
+    paras, results, prestarted, html_pool, kernel_pool = None, {}, {}, None, None
+    if len(first) > 1:
+        from concurrent.futures import ThreadPoolExecutor  # kernels are processes: threads only wait
+
+        # Each analysis notebook's kernel starts and imports while the corpus is cleaned (one core is free for
+        # much of that time), instead of on the cores the notebooks then share
+        kernel_pool = ThreadPoolExecutor(max_workers=len(first))
+        prestarted = {p: kernel_pool.submit(prestart_kernel, p, **options) for p in first}
+    try:
+        if len(first) > 1 and corpus is not None:
+            paras = warm_load(corpus, cache_dir, progress=progress, matrix=False)
+    except BaseException:
+        _shutdown_prestarted(prestarted)
+        raise
+    explorer_job = matrix_job = None
     if explorer if explorer is not None else (html and not selectors):
         # The explorer reads what the warm load cached, not what the notebooks make: it is written in a process
         # of its own while the notebooks run (the cores are not both busy all the time: kernels start, wait)
         explorer_job = _start_explorer(corpus, out_dir, figures_dir, cache_dir, progress, parallel=len(first) > 1)
+    if paras is not None:
+        # The term matrix in a process of its own: meanwhile the notebooks that need only the clean corpus and its
+        # coding (their metadata says so, `notebook_needs`) run, so that no core waits for the other
+        matrix_job = _Background(_warm_matrix, (corpus, cache_dir, paras, progress), "term matrix")
+    early = [p for p in first if matrix_job is not None and notebook_needs(p) <= {"corpus", "coding"}]
 
     def finish_first():
         """Write the parallel notebooks' copies and HTML in notebook order (raises at the first failure;
@@ -138,22 +155,24 @@ def build(
 
     try:
         if len(first) > 1:
-            from concurrent.futures import ThreadPoolExecutor  # kernels are processes: threads only wait
-
             # Longest first (by the last build's time) so the slowest notebook does not start last. A finished
             # notebook's HTML is made on a thread of its own while the other kernels (and then the report) run,
             # and its slot takes the next notebook at once instead of waiting for the HTML.
-            order = sorted(first, key=lambda p: -previous_seconds(out_dir / "executed" / p.name))
+            order = sorted(first, key=lambda p: (p not in early, -previous_seconds(out_dir / "executed" / p.name)))
             html_pool = ThreadPoolExecutor(max_workers=1)
             with ThreadPoolExecutor(max_workers=jobs) as pool:
                 def run_one(path, position):
-                    result = execute_notebook(path, position=position, **options)
+                    kernel = prestarted.pop(path).result() if path in prestarted else None
+                    result = execute_notebook(path, position=position, kernel=kernel, **options)
                     return result, html_pool.submit(pages, path, result)
 
-                futures = {p: pool.submit(run_one, p, i) for i, p in enumerate(order)}
+                futures = {p: pool.submit(run_one, p, i) for i, p in enumerate(order) if p in early}
+                if matrix_job is not None:
+                    matrix_job.result()  # the rest read the matrix
+                futures.update({p: pool.submit(run_one, p, i) for i, p in enumerate(order) if p not in early})
                 # The report's kernel starts in the first slot that frees after every analysis notebook started.
                 report = [p for p in paths if p not in first and p.name.startswith(REPORT_NOTEBOOK_PREFIX)]
-                prestarted = {p: pool.submit(prestart_kernel, p, **options) for p in report[:1]}
+                prestarted.update({p: pool.submit(prestart_kernel, p, **options) for p in report[:1]})
                 try:
                     results.update({p: f.result() for p, f in futures.items()})
                 except BaseException:  # interrupted: no kernel is started for a report that will not run
@@ -175,8 +194,9 @@ def build(
                 finish(path, result, pages(path, result))
         finish_first()
     except BaseException:
-        if explorer_job is not None:
-            explorer_job.stop()
+        for job in (explorer_job, matrix_job):
+            if job is not None:
+                job.stop()
         raise
     finally:
         if results:  # interrupted while the report ran: keep what the notebooks before it gave
@@ -184,10 +204,9 @@ def build(
                 finish_first()
             except BaseException:  # noqa: BLE001 - the interruption is what the caller sees
                 pass
-        for f in prestarted.values():  # a kernel started for a report that did not run on it
-            km = f.result() if f.done() and not f.cancelled() and f.exception() is None else None
-            if km is not None:
-                _shutdown(km)
+        _shutdown_prestarted(prestarted)  # kernels started for notebooks that did not run on them
+        if kernel_pool is not None:
+            kernel_pool.shutdown(cancel_futures=True)
         if html_pool is not None:
             html_pool.shutdown(cancel_futures=True)
     if tables_dir.exists():
@@ -197,54 +216,70 @@ def build(
     return runs
 
 
-class _Explorer:
-    """write_study_explorer in a forked process while the notebooks run (`parallel`), else here at the end
-    (`result`)."""
+def _shutdown_prestarted(prestarted: dict) -> None:
+    """Shut down the kernels `prestart_kernel` started (or is starting) for notebooks that did not run on them."""
+    for f in prestarted.values():
+        if f.cancel():
+            continue
+        try:
+            km = f.result()
+        except BaseException:  # noqa: BLE001 - it failed to start: nothing to shut down
+            km = None
+        if km is not None:
+            _shutdown(km)
+    prestarted.clear()
 
-    def __init__(self, args: tuple, progress: bool, parallel: bool):
-        self.args, self.progress, self.process = args, progress, None
+
+class _Background:
+    """func(*args) in a forked process while the notebooks run, or here (`parallel=False`) when its result is
+    asked for; an error it raises is raised by `result`."""
+
+    def __init__(self, func, args: tuple, name: str, parallel: bool = True):
+        self.func, self.args, self.process = func, args, None
         if parallel:
             import multiprocessing as mp
 
             context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
             self.conn, child = context.Pipe(duplex=False)
-            self.process = context.Process(target=_explorer_process, args=(child, args), name="explorer")
+            self.process = context.Process(target=_background_process, args=(child, func, args), name=name)
             self.process.start()
             child.close()
 
     def result(self) -> None:
-        """Wait for the explorer; its error, if any, is raised here."""
+        """Wait for the process (or run func here); its error, if any, is raised here."""
         if self.process is None:
-            write_study_explorer(*self.args, progress=self.progress)
+            self.func(*self.args)
             return
         while not self.conn.poll(0.5):
             if not self.process.is_alive() and not self.conn.poll():
-                raise RuntimeError(f"the evidence explorer's process ended (exit code {self.process.exitcode})")
+                raise RuntimeError(f"the {self.process.name}'s process ended (exit code {self.process.exitcode})")
         error = self.conn.recv()
         self.process.join()
         if error is not None:
             raise error
 
     def stop(self) -> None:
-        """The build failed: the explorer is not wanted."""
+        """The build failed: the result is not wanted."""
         if self.process is not None and self.process.is_alive():
             self.process.terminate()
             self.process.join()
 
 
-def _explorer_process(conn, args) -> None:
+def _background_process(conn, func, args) -> None:
     try:
-        write_study_explorer(*args, progress=False)
+        func(*args)
         conn.send(None)
     except BaseException as exc:  # noqa: BLE001 - sent to the build, which raises it
         try:
             conn.send(exc)
         except Exception:  # noqa: BLE001 - an exception that does not pickle
-            conn.send(RuntimeError(f"the evidence explorer failed: {exc!r}"))
+            conn.send(RuntimeError(f"the {func.__name__} process failed: {exc!r}"))
 
 
-def _start_explorer(corpus, out_dir, figures_dir, cache_dir, progress: bool, parallel: bool) -> _Explorer:
-    return _Explorer((corpus, out_dir, figures_dir, cache_dir), progress, parallel)
+def _start_explorer(corpus, out_dir, figures_dir, cache_dir, progress: bool, parallel: bool) -> _Background:
+    # in a process of its own no progress bar: it would tangle with the notebooks'
+    return _Background(write_study_explorer, (corpus, out_dir, figures_dir, cache_dir, progress and not parallel),
+                       "evidence explorer", parallel)
 
 
 def write_study_explorer(corpus, out_dir: Path, figures_dir: Path, cache_dir=None, progress: bool = True) -> Path:
@@ -286,21 +321,20 @@ def _study_environment(study, cache_dir=None):
                 os.environ[key] = value
 
 
-def warm_load(corpus, cache_dir: Path | str | None = None, progress: bool = True) -> None:
-    """Clean the corpus, split its paragraphs, tokenize them, count their terms and code them once, in this
-    process, before the notebooks start together: each then reads them from the caches instead of all computing the
-    same at the same time on the same cores (on the 58,063 CCTV items the build fell from 242 s to 198 s;
-    the term matrix, analysis.terms.matrix, saves each notebook reading the tokens and counting them).
-    A corpus that does not load is left for the notebooks to report."""
+def warm_load(corpus, cache_dir: Path | str | None = None, progress: bool = True, matrix: bool = True):
+    """Clean the corpus, split its paragraphs, code them and (`matrix`) tokenize them and count their terms once,
+    in this process, before the notebooks start together: each then reads them from the caches instead of all
+    computing the same at the same time on the same cores (on the 58,063 CCTV items the build fell from 242 s to
+    198 s; the term matrix, analysis.terms.matrix, saves each notebook reading the tokens and counting them).
+    Returns the paragraphs (None when the corpus does not load: that is left for the notebooks to report)."""
     import warnings
 
     from .corpus import load_corpus, paragraphs
     from .study import Study, default_study
-    from .terms.matrix import paragraph_term_matrix
     from .themes import code_paragraphs
 
     if os.environ.get("ANALYSIS_SCHEDULER"):  # a cluster cleans it (and caches its dataset) itself
-        return
+        return None
     study = corpus if isinstance(corpus, Study) else default_study(corpus)
     with _study_environment(study, cache_dir):
         try:
@@ -309,9 +343,24 @@ def warm_load(corpus, cache_dir: Path | str | None = None, progress: bool = True
                 loaded = (study.corpus(progress=progress) if study.sources
                           else load_corpus(errors="skip", progress=progress))
             paras = paragraphs(loaded)
-            paragraph_term_matrix(paras["text"], progress=progress)  # tokens and counts, cached
             code_paragraphs(paras)  # the coding notebook 03 and the explorer read (theme cache)
         except Exception:  # noqa: BLE001 - whatever it is, each notebook meets it in its first cell and says so
+            return None
+    if matrix:
+        _warm_matrix(study, cache_dir, paras, progress)
+    return paras
+
+
+def _warm_matrix(corpus, cache_dir, paras, progress: bool) -> None:
+    """The paragraphs' tokens and term counts (`paragraph_term_matrix`), cached for the notebooks."""
+    from .study import Study, default_study
+    from .terms.matrix import paragraph_term_matrix
+
+    study = corpus if isinstance(corpus, Study) else default_study(corpus)
+    with _study_environment(study, cache_dir):
+        try:
+            paragraph_term_matrix(paras["text"], progress=progress)
+        except Exception:  # noqa: BLE001 - the notebooks that read the matrix meet it and say so
             pass
 
 

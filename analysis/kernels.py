@@ -88,6 +88,15 @@ def find_notebooks(selectors=None, notebooks_dir: Path | str | None = None) -> l
     return sorted(chosen)
 
 
+def notebook_needs(path: Path | str) -> set[str]:
+    """What a notebook reads of what the build's warm load computes, from its metadata (`"analysis": {"needs":
+    ["corpus", "coding"]}`; the stages are corpus, coding and matrix): all three when it does not say. A parallel
+    build starts a notebook that needs no term matrix while the matrix is still being made."""
+    meta = nbformat.read(path, as_version=4).metadata.get("analysis", {})
+    needs = meta.get("needs") if isinstance(meta, dict) else None
+    return set(needs) if isinstance(needs, list) else {"corpus", "coding", "matrix"}
+
+
 def _first_line(source: str) -> str:
     for line in source.splitlines():
         if line.strip():
