@@ -322,3 +322,19 @@ def test_removals_past_the_time_budget_are_placed_by_the_server(corpus, tmp_path
     texts = [r[2] for r in article["removed"]]
     assert texts[:2] == ["奋勇投身疫情防控第一线 为保人民群众平安作贡献", "2020-12-22 消费日报网"]
     assert {"政协北京市平谷区委员会办公室", "2020年2月15日", "相关焦点"} <= set(texts)
+
+
+def test_pair_index_lists_each_pair_of_adjacent_characters_in_code_point_order_with_ascending_positions():
+    """Worked by hand: "政协\\n政协委员" has 政协 at 0 and 3, 协委 at 4, 委员 at 5 (none across the line end);
+    by code point 协 U+534F < 委 U+59D4 < 政 U+653F. Text with no pair at all gives an empty index, not an error."""
+    import numpy as np
+
+    from analysis.explorer.index import bigram_index
+
+    keys, starts, positions = bigram_index("政协\n政协委员")
+    assert keys.tolist() == [0x534F << 16 | 0x59D4, 0x59D4 << 16 | 0x5458, 0x653F << 16 | 0x534F]
+    assert starts.tolist() == [0, 1, 2, 4] and positions.tolist() == [4, 5, 0, 3]
+    assert (keys.dtype, starts.dtype, positions.dtype) == (np.uint32, np.int64, np.int32)
+    for text in ("", "政", "政\n协", "\n\n"):
+        keys, starts, positions = bigram_index(text)
+        assert (keys.tolist(), starts.tolist(), positions.tolist()) == ([], [0], [])

@@ -53,21 +53,26 @@ def para_starts(texts: list[str]) -> np.ndarray:
 
 
 def bigram_index(big: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(keys, starts, positions): every pair of adjacent characters of `big` (none across "\\n"), sorted
-    by pair with two stable radix passes (16-bit), positions ascending within a pair."""
+    """(keys, starts, positions): every pair of adjacent characters of `big` (none across "\\n"), sorted by pair,
+    positions ascending within a pair. Each pair and its position are packed in one 64-bit number (first << 48 |
+    second << 32 | position) and those numbers sorted in place: a third of the memory two stable argsorts took, and
+    on this machine fresh memory is what costs (the 26 million pairs of the 58,063 CCTV items: 3.0 s instead of
+    4.3-7.1 s, most of the difference system time)."""
     a = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
-    if len(a) < 2:
-        return np.zeros(0, np.uint32), np.zeros(1, np.int64), np.zeros(0, np.int32)
     valid = (a[:-1] != 10) & (a[1:] != 10)
-    pos = np.flatnonzero(valid).astype(np.int32)
-    u = np.minimum(a, NOT_BMP).astype(np.uint16)
-    first, second = u[:-1][valid], u[1:][valid]
-    del a, u, valid
-    order = np.argsort(second, kind="stable")
-    order = order[np.argsort(first[order], kind="stable")]
-    key = (first[order].astype(np.uint32) << 16) | second[order]
-    positions = pos[order]
-    del order, first, second, pos
+    if not valid.any():  # no pair: an empty string, one character, one-character paragraphs
+        return np.zeros(0, np.uint32), np.zeros(1, np.int64), np.zeros(0, np.int32)
+    u = np.minimum(a, NOT_BMP).astype(np.uint64)
+    del a
+    packed = (u[:-1] << 48) | (u[1:] << 32)
+    del u
+    packed |= np.arange(len(packed), dtype=np.uint64)
+    packed = packed[valid]
+    del valid
+    packed.sort()
+    key = (packed >> 32).astype(np.uint32)
+    positions = (packed & 0xFFFFFFFF).astype(np.int32)
+    del packed
     cut = np.flatnonzero(key[1:] != key[:-1]) + 1
     starts = np.concatenate([[0], cut, [len(key)]]).astype(np.int64)
     return key[starts[:-1]].copy(), starts, positions
