@@ -490,6 +490,22 @@ def test_counts_default_to_articles_and_uncoded_keeps_its_columns(coded):
     assert rest.index.tolist() == list(range(len(rest)))
 
 
+def many_themes(tmp_path, n):
+    """A codebook of n made themes t1 ... tn, theme i coded by the keyword 主题i号 (主题1号 is no part of 主题11号)."""
+    return write(tmp_path, "".join(f'[[theme]]\nid = "t{i}"\nzh = "主题{i}"\nen = "Theme {i}"\ndefinition = "Made."\n'
+                                   f'keywords = ["主题{i}号"]\n\n' for i in range(1, n + 1)))
+
+
+def test_a_paragraph_lists_the_first_and_the_sixtieth_theme_of_a_sixty_theme_codebook(tmp_path):
+    """Themes 1 and 60 of one paragraph are both in its `themes`, next to a paragraph of theme 2 alone and one of
+    none (a set of themes held as 2**0 + 2**59 in a float would lose theme 1)."""
+    paras = pd.DataFrame({"text": ["会上提到主题1号和主题60号。", "主题2号。", "会议结束。"]})
+    coded = code_paragraphs(paras, many_themes(tmp_path, 60))
+    assert coded["themes"].tolist() == [("t1", "t60"), ("t2",), ()]
+    assert coded["n_themes"].tolist() == [2, 1, 0]
+    assert coded["t60"].tolist() == [True, False, False]
+
+
 # ---------------------------------------------------------------- the rules (issue 12) on made sentences
 
 
