@@ -506,6 +506,21 @@ def test_a_paragraph_lists_the_first_and_the_sixtieth_theme_of_a_sixty_theme_cod
     assert coded["t60"].tolist() == [True, False, False]
 
 
+def test_themes_past_the_sixty_fourth_of_a_seventy_theme_codebook_are_listed(tmp_path):
+    """Theme 65 next to theme 1 is in the paragraph's `themes`, and theme 64 alone is theme 64 alone (not 64 to 70):
+    a set of themes is no 64-bit number."""
+    paras = pd.DataFrame({"text": ["主题1号。主题65号。", "主题64号。", "主题70号，主题69号。"]})
+    coded = code_paragraphs(paras, many_themes(tmp_path, 70))
+    assert coded["themes"].tolist() == [("t1", "t65"), ("t64",), ("t69", "t70")]
+    assert coded["n_themes"].tolist() == [2, 1, 2]
+
+
+def test_a_codebook_table_without_themes_codes_every_paragraph_with_none():
+    empty = load_codebook().iloc[:0]
+    coded = code_paragraphs(pd.DataFrame({"text": ["区政协委员捐款5万元。", "会议结束。"]}), empty)
+    assert coded["themes"].tolist() == [(), ()] and coded["n_themes"].tolist() == [0, 0]
+
+
 # ---------------------------------------------------------------- the rules (issue 12) on made sentences
 
 
