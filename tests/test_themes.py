@@ -479,6 +479,16 @@ def test_texts_without_ids_are_numbered_from_1_and_a_word_is_listed_once_per_the
     assert match_themes(" \u3000 ") == {} and match_themes("") == {}
 
 
+def test_integer_article_ids_are_carried_to_the_matches_of_their_own_paragraphs(tmp_path):
+    """Articles 7 and 9: 捐款 is the 6th character of article 7's second paragraph and the 5th of article 9's first."""
+    paras = pd.DataFrame({"doc_id": [7, 7, 9], "para_no": [1, 2, 1],
+                          "text": ["会议结束。", "区政协委员捐款5万元。", "民建会员捐款。"]})
+    m = theme_matches(paras, write(tmp_path, GOOD))
+    assert m[["doc_id", "para_no", "theme", "keyword", "position"]].values.tolist() == [
+        [7, 2, "donation", "捐款", 5], [9, 1, "donation", "捐款", 4]]
+    assert m["doc_id"].dtype == "int64"
+
+
 def test_counts_default_to_articles_and_uncoded_keeps_its_columns(coded):
     """By default the groups are the articles: 12, 11, 6, 13 and 39 paragraphs (000 ... 004); the uncoded
     paragraphs come with doc_id, para_no, section and text, numbered from 0."""
