@@ -489,6 +489,18 @@ def test_integer_article_ids_are_carried_to_the_matches_of_their_own_paragraphs(
     assert m["doc_id"].dtype == "int64"
 
 
+def test_a_match_table_without_matches_has_the_column_types_of_one_with_matches(tmp_path):
+    """No keyword of the two-theme codebook in 会议结束。: an empty table whose doc_id is of the paragraphs' type and
+    whose every column is of the type it has when 捐款 matches."""
+    codebook = write(tmp_path, GOOD)
+    paras = pd.DataFrame({"doc_id": ["a"], "para_no": [1], "text": ["会议结束。"]})
+    none = theme_matches(paras, codebook)
+    some = theme_matches(paras.assign(text=["区政协委员捐款5万元。"]), codebook)
+    assert len(none) == 0 and len(some) == 1
+    assert none["doc_id"].dtype == paras["doc_id"].dtype
+    assert none.dtypes.to_dict() == some.dtypes.to_dict()
+
+
 def test_counts_default_to_articles_and_uncoded_keeps_its_columns(coded):
     """By default the groups are the articles: 12, 11, 6, 13 and 39 paragraphs (000 ... 004); the uncoded
     paragraphs come with doc_id, para_no, section and text, numbered from 0."""

@@ -49,8 +49,10 @@ def _hits_chunk(job, texts) -> pd.DataFrame:
 
 
 def _hit_frame(rows: list[tuple]) -> pd.DataFrame:
+    """(keyword and sentence as "str" also when there are no rows, as pandas infers them when there are.)"""
     return pd.DataFrame(rows, columns=_HIT_COLUMNS).astype(
-        {"row": "int64", "theme_index": "int64", "position": "int64", "sentence_no": "int64"})
+        {"row": "int64", "theme_index": "int64", "keyword": "str", "position": "int64", "sentence_no": "int64",
+         "sentence": "str"})
 
 
 def _codebook_key(cb: pd.DataFrame) -> str:
