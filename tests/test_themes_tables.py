@@ -127,3 +127,11 @@ def test_evidence_without_by_has_no_group_column_even_when_the_paragraphs_have_o
     assert list(ev.columns) == ["doc_id", "para_no", "section", "matched", "sentence", "text"]
     grouped = theme_evidence(own, "donation", by="group", group="y", codebook=codebook)
     assert grouped[["doc_id", "para_no", "group"]].values.tolist() == [["a", 2, "y"]]
+
+
+def test_the_evidence_of_one_year_leaves_out_an_undated_article(coded, codebook):
+    """Article b without a date: the 2021 cell of donation is article a's second paragraph (捐款), as theme_counts
+    counts it, and the undated paragraphs raise nothing."""
+    undated = CORPUS.assign(date=pd.to_datetime(["2021-05-01", None]))
+    ev = theme_evidence(coded, "donation", by="year", group=2021, corpus=undated, codebook=codebook)
+    assert ev[["doc_id", "para_no", "matched", "group"]].values.tolist() == [["a", 2, "捐款", 2021]]
