@@ -479,6 +479,28 @@ def test_texts_without_ids_are_numbered_from_1_and_a_word_is_listed_once_per_the
     assert match_themes(" \u3000 ") == {} and match_themes("") == {}
 
 
+def test_integer_article_ids_are_carried_to_the_matches_of_their_own_paragraphs(tmp_path):
+    """Articles 7 and 9: 捐款 is the 6th character of article 7's second paragraph and the 5th of article 9's first."""
+    paras = pd.DataFrame({"doc_id": [7, 7, 9], "para_no": [1, 2, 1],
+                          "text": ["会议结束。", "区政协委员捐款5万元。", "民建会员捐款。"]})
+    m = theme_matches(paras, write(tmp_path, GOOD))
+    assert m[["doc_id", "para_no", "theme", "keyword", "position"]].values.tolist() == [
+        [7, 2, "donation", "捐款", 5], [9, 1, "donation", "捐款", 4]]
+    assert m["doc_id"].dtype == "int64"
+
+
+def test_a_match_table_without_matches_has_the_column_types_of_one_with_matches(tmp_path):
+    """No keyword of the two-theme codebook in 会议结束。: an empty table whose doc_id is of the paragraphs' type and
+    whose every column is of the type it has when 捐款 matches."""
+    codebook = write(tmp_path, GOOD)
+    paras = pd.DataFrame({"doc_id": ["a"], "para_no": [1], "text": ["会议结束。"]})
+    none = theme_matches(paras, codebook)
+    some = theme_matches(paras.assign(text=["区政协委员捐款5万元。"]), codebook)
+    assert len(none) == 0 and len(some) == 1
+    assert none["doc_id"].dtype == paras["doc_id"].dtype
+    assert none.dtypes.to_dict() == some.dtypes.to_dict()
+
+
 def test_counts_default_to_articles_and_uncoded_keeps_its_columns(coded):
     """By default the groups are the articles: 12, 11, 6, 13 and 39 paragraphs (000 ... 004); the uncoded
     paragraphs come with doc_id, para_no, section and text, numbered from 0."""
@@ -488,6 +510,37 @@ def test_counts_default_to_articles_and_uncoded_keeps_its_columns(coded):
     rest = uncoded(coded)
     assert list(rest.columns) == ["doc_id", "para_no", "section", "text"]
     assert rest.index.tolist() == list(range(len(rest)))
+
+
+def many_themes(tmp_path, n):
+    """A codebook of n made themes t1 ... tn, theme i coded by the keyword 主题i号 (主题1号 is no part of 主题11号)."""
+    return write(tmp_path, "".join(f'[[theme]]\nid = "t{i}"\nzh = "主题{i}"\nen = "Theme {i}"\ndefinition = "Made."\n'
+                                   f'keywords = ["主题{i}号"]\n\n' for i in range(1, n + 1)))
+
+
+def test_a_paragraph_lists_the_first_and_the_sixtieth_theme_of_a_sixty_theme_codebook(tmp_path):
+    """Themes 1 and 60 of one paragraph are both in its `themes`, next to a paragraph of theme 2 alone and one of
+    none (a set of themes held as 2**0 + 2**59 in a float would lose theme 1)."""
+    paras = pd.DataFrame({"text": ["会上提到主题1号和主题60号。", "主题2号。", "会议结束。"]})
+    coded = code_paragraphs(paras, many_themes(tmp_path, 60))
+    assert coded["themes"].tolist() == [("t1", "t60"), ("t2",), ()]
+    assert coded["n_themes"].tolist() == [2, 1, 0]
+    assert coded["t60"].tolist() == [True, False, False]
+
+
+def test_themes_past_the_sixty_fourth_of_a_seventy_theme_codebook_are_listed(tmp_path):
+    """Theme 65 next to theme 1 is in the paragraph's `themes`, and theme 64 alone is theme 64 alone (not 64 to 70):
+    a set of themes is no 64-bit number."""
+    paras = pd.DataFrame({"text": ["主题1号。主题65号。", "主题64号。", "主题70号，主题69号。"]})
+    coded = code_paragraphs(paras, many_themes(tmp_path, 70))
+    assert coded["themes"].tolist() == [("t1", "t65"), ("t64",), ("t69", "t70")]
+    assert coded["n_themes"].tolist() == [2, 1, 2]
+
+
+def test_a_codebook_table_without_themes_codes_every_paragraph_with_none():
+    empty = load_codebook().iloc[:0]
+    coded = code_paragraphs(pd.DataFrame({"text": ["区政协委员捐款5万元。", "会议结束。"]}), empty)
+    assert coded["themes"].tolist() == [(), ()] and coded["n_themes"].tolist() == [0, 0]
 
 
 # ---------------------------------------------------------------- the rules (issue 12) on made sentences

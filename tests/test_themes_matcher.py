@@ -149,6 +149,19 @@ def test_a_hit_past_the_first_2000_paragraphs_belongs_to_its_own_paragraph():
     assert coded.at[2000, "themes"] == ("donation",) and coded.at[2002, "themes"] == ("religion",)
 
 
+def test_more_than_32000_paragraphs_are_coded_in_sixteen_chunks_each_hit_in_its_own_paragraph():
+    """32,017 paragraphs make 16 chunks of 2,002 (a sixteenth, rounded up, once that is more than 2,000): the last
+    paragraph of the first chunk (row 2001), the first of the second (row 2002) and the very last carry the
+    keywords."""
+    n = 32_017
+    texts = ["无关的话。"] * n
+    texts[2001], texts[2002], texts[n - 1] = "区政协委员捐款5万元。", "委员捐款。", "292个宗教活动场所严格履行防疫主体责任。"
+    paras = pd.DataFrame({"doc_id": ["d"] * n, "para_no": range(1, n + 1), "text": texts})
+    m = theme_matches(paras)
+    assert m[["para_no", "theme", "keyword", "position"]].values.tolist() == [
+        [2002, "donation", "捐款", 5], [2003, "donation", "捐款", 2], [32_017, "religion", "宗教活动场所", 4]]
+
+
 # ---------------------------------------------------------------- sentences
 
 

@@ -117,3 +117,21 @@ def test_years_are_whole_numbers_and_an_undated_article_is_in_no_year(coded, cod
     counts = theme_counts(coded, "year", undated, codebook)
     assert counts.to_dict("index") == {"vaccination": {2021: 1}, "donation": {2021: 1}}
     assert [str(y) for y in theme_counts(coded, "year", CORPUS, codebook).columns] == ["2021", "2022"]
+
+
+def test_evidence_without_by_has_no_group_column_even_when_the_paragraphs_have_one(coded, codebook):
+    """The paragraphs' own column named group (a researcher's) is no grouping: without `by` the evidence has the six
+    columns; grouped by it, it is the `group` column."""
+    own = coded.assign(group=["x", "y", "x", "y"])
+    ev = theme_evidence(own, "donation", codebook=codebook)
+    assert list(ev.columns) == ["doc_id", "para_no", "section", "matched", "sentence", "text"]
+    grouped = theme_evidence(own, "donation", by="group", group="y", codebook=codebook)
+    assert grouped[["doc_id", "para_no", "group"]].values.tolist() == [["a", 2, "y"]]
+
+
+def test_the_evidence_of_one_year_leaves_out_an_undated_article(coded, codebook):
+    """Article b without a date: the 2021 cell of donation is article a's second paragraph (捐款), as theme_counts
+    counts it, and the undated paragraphs raise nothing."""
+    undated = CORPUS.assign(date=pd.to_datetime(["2021-05-01", None]))
+    ev = theme_evidence(coded, "donation", by="year", group=2021, corpus=undated, codebook=codebook)
+    assert ev[["doc_id", "para_no", "matched", "group"]].values.tolist() == [["a", 2, "捐款", 2021]]

@@ -49,8 +49,10 @@ def _hits_chunk(job, texts) -> pd.DataFrame:
 
 
 def _hit_frame(rows: list[tuple]) -> pd.DataFrame:
+    """(keyword and sentence as "str" also when there are no rows, as pandas infers them when there are.)"""
     return pd.DataFrame(rows, columns=_HIT_COLUMNS).astype(
-        {"row": "int64", "theme_index": "int64", "position": "int64", "sentence_no": "int64"})
+        {"row": "int64", "theme_index": "int64", "keyword": "str", "position": "int64", "sentence_no": "int64",
+         "sentence": "str"})
 
 
 def _codebook_key(cb: pd.DataFrame) -> str:
@@ -161,9 +163,11 @@ def code_paragraphs(paras: pd.DataFrame, codebook: pd.DataFrame | str | Path | N
     flags = np.zeros((len(paras), len(ids)), dtype=bool)
     flags[hits["row"].to_numpy(), hits["theme"].cat.codes.to_numpy()] = True
     out = paras.copy()
-    bits = flags.astype(np.int64) @ (1 << np.arange(len(ids), dtype=np.int64))  # each row's set of themes as a number
-    combos, inverse = np.unique(bits, return_inverse=True)
-    as_tuple = [tuple(t for j, t in enumerate(ids) if int(c) >> j & 1) for c in combos]
+    # each row's set of themes as bytes (8 themes a byte, so any number of themes), one tuple made per distinct set
+    packed = np.packbits(flags, axis=1) if ids else np.zeros((len(paras), 1), dtype=np.uint8)
+    keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    as_tuple = [tuple(t for t, f in zip(ids, flags[i]) if f) for i in first]
     out["themes"] = [as_tuple[k] for k in inverse.ravel()]
     out["n_themes"] = flags.sum(axis=1)
     for j, tid in enumerate(ids):

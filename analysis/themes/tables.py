@@ -139,7 +139,7 @@ def _theme_evidence(coded, theme, by, group, corpus, cb, hits=None) -> pd.DataFr
     rows = coded if by is None else _with_group(coded, by, corpus)
     keep = rows[tid].to_numpy(dtype=bool, copy=True)
     if by is not None and group is not None:
-        keep &= (rows["group"] == group).to_numpy(dtype=bool)
+        keep &= (rows["group"] == group).to_numpy(dtype=bool, na_value=False)  # (an undated article is in no year)
     pos = np.flatnonzero(keep)
     rows = rows.iloc[pos].join(_evidence(coded, pos, tid, cb, hits))
     cols = ["doc_id", "para_no", "section", "matched", "sentence", "text"] + (["group"] if by is not None else [])
