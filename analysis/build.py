@@ -29,6 +29,7 @@ from .kernels import (  # noqa: F401
     CELL_TIMEOUT,
     REPORT_FILE,
     REPORT_NOTEBOOK_PREFIX,
+    WARM_UP_ANALYSIS,
     BuildError,
     NotebookRun,
     _shutdown,
@@ -123,7 +124,7 @@ def build(
         # Each analysis notebook's kernel starts and imports while the corpus is cleaned (one core is free for
         # much of that time), instead of on the cores the notebooks then share
         kernel_pool = ThreadPoolExecutor(max_workers=len(first))
-        prestarted = {p: kernel_pool.submit(prestart_kernel, p, **options) for p in first}
+        prestarted = {p: kernel_pool.submit(prestart_kernel, p, warm_up=WARM_UP_ANALYSIS, **options) for p in first}
     try:
         if len(first) > 1 and corpus is not None:
             paras = warm_load(corpus, cache_dir, progress=progress, matrix=False)

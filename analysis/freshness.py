@@ -100,9 +100,11 @@ def _module_file(name: str) -> Path | None:
     return file if file.is_file() else None
 
 
-def _imports(file: Path, name: str) -> set[str]:
+@lru_cache(maxsize=None)
+def _imports(file: Path, name: str) -> frozenset[str]:
     """The analysis modules `file` (module `name`) imports, as names relative to the package. `from . import x`
-    counts as importing x (not the package's __init__, which Python runs first but which is no part of x)."""
+    counts as importing x (not the package's __init__, which Python runs first but which is no part of x).
+    Parsed once per process (the closures of the stages share most modules), like code_files."""
     package = name if file.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
     for node in ast.walk(ast.parse(file.read_bytes())):
@@ -121,7 +123,7 @@ def _imports(file: Path, name: str) -> set[str]:
         elif isinstance(node, ast.Import):
             found.update(a.name.partition(".")[2] for a in node.names if a.name.startswith("analysis."))
     found.discard("")
-    return found
+    return frozenset(found)
 
 
 @lru_cache(maxsize=None)
