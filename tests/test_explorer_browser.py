@@ -246,3 +246,21 @@ def test_cells_stay_clickable_one_after_another(browser, page, coded, corpus):
 
         wait_for(browser, shown)
         assert len(browser.find_elements(CSS, "[data-doc-id][data-para-no]")) == counts.at[theme, group]
+
+
+def test_hits_by_group_list_the_articles_without_a_group_so_the_rows_add_up(browser, tmp_path):
+    """Counted by hand: 社区 stands twice in the 北京市 article, once in the 上海市 one and twice in the one with no
+    province; the table of hits by province lists all three rows (the last as "(none)") and they add up to 5."""
+    rows = [{"id": "a", "title": "甲", "date": "2020-03-01", "province": "北京市",
+             "text": "区政协委员深入社区开展值守。\n社区志愿者坚守一线。"},
+            {"id": "b", "title": "乙", "date": "2020-04-01", "province": "上海市", "text": "统战部组织社区服务活动。"},
+            {"id": "c", "title": "丙", "date": "2020-05-01", "text": "侨联捐赠物资支援社区,社区工作者表示感谢。"}]
+    src = tmp_path / "groups.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    html = write_explorer(tmp_path / "out", load_corpus(src), group_fields=["province"], intervals=False)
+    open_page(browser, html.as_uri())
+    assert search(browser, "社区") == (5, 3)
+    table = browser.find_element(CSS, 'table.bygroup[data-by="province"]')
+    got = [tuple(td.text for td in tr.find_elements(CSS, "td")) for tr in table.find_elements(CSS, "tr")]
+    assert sorted(got) == [("(none)", "2"), ("上海市", "1"), ("北京市", "2")]
+    assert errors(browser) == []

@@ -181,6 +181,8 @@ async function renderSearch(run) {
   $('by-group').replaceChildren(...HEAD.fields.map((f) => {
     const counts = (res.by_field || {})[f.name] || {};
     const rows = f.groups.filter((g) => counts[g]).map((g) => h('tr', { 'data-group': g }, h('td', null, g), h('td', { class: 'num' }, fmtInt(counts[g]))));
+    // hits in articles without a value of the field (no province, no date): listed, so the rows add up to the total
+    if (counts['']) rows.push(h('tr', { 'data-group': '' }, h('td', null, '(none)'), h('td', { class: 'num' }, fmtInt(counts['']))));
     return h('table', { class: 'bygroup', 'data-by': f.name }, h('caption', null, `hits by ${f.title}`), h('tbody', null, rows));
   }));
   const list = $('kwic');
