@@ -406,7 +406,8 @@ def test_build_of_a_study_carries_its_title_question_and_themes_only(tmp_path):
     assert (folder / "build" / "figures" / "03_themes_by_group.png").exists()
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="the term matrix's process is forked (inherits the stand-in) on Linux")
+@pytest.mark.skipif(sys.platform != "linux",
+                    reason="the term matrix's process is forked (inherits the stand-in) on Linux")
 def test_a_notebook_that_needs_no_term_matrix_runs_while_the_matrix_is_made(tmp_path, monkeypatch):
     """With a corpus and jobs > 1 the build cleans and codes the corpus, then makes the term matrix in a process of
     its own: a notebook whose metadata says it needs only the corpus runs meanwhile; one that says nothing waits

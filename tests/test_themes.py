@@ -595,7 +595,8 @@ def test_names_titles_and_lists_of_national_news_do_not_code():
     assert code_one("全国人大常委会副委员长、民进中央主席蔡达峰代表各民主党派中央和全国工商联致贺词。") == {"parties"}
     assert "economy" in code_one("区工商联组织民营企业复工复产。")  # the federation's business work still codes
     # a guest list names no act of the guests, whatever their titles; an international organisation is no organiser
-    assert code_one("在京功勋荣誉获得者代表、全国脱贫攻坚先进集体和先进个人代表，首都各界群众代表等参加了仪式。") == set()
+    assert code_one("在京功勋荣誉获得者代表、全国脱贫攻坚先进集体和先进个人代表，"
+                    "首都各界群众代表等参加了仪式。") == set()
     assert code_one("各民主党派中央、全国工商联负责人和无党派人士代表，港澳同胞、台湾同胞、海外侨胞及归侨、侨眷代表，"
                     "国际组织驻华代表等约3000人参加大会。") == set()
     # words inside names: a democratic party named after Taiwan, Islamabad, the Conference Board
@@ -604,7 +605,8 @@ def test_names_titles_and_lists_of_national_news_do_not_code():
     assert code_one("美国经济咨商会28日公布的数据显示，美国7月份消费者信心指数再度下挫。") == set()
     assert code_one("全国政协主席汪洋23日在北京以视频方式会见阿曼协商会议主席马瓦利。") == set()
     # a list of sectors says who the people are
-    assert "religion" not in code_one("来自香港政界、法律、工商、金融、教育、科技、文化、宗教、青年、劳工等界别的120名代表人士参加座谈会。")
+    assert "religion" not in code_one("来自香港政界、法律、工商、金融、教育、科技、文化、宗教、青年、劳工等界别的"
+                                      "120名代表人士参加座谈会。")
     # the premier's thanks greet the united front at once, like the new-year greeting
     assert "parties" not in code_one("李克强感谢各民主党派、全国工商联、无党派人士对政府工作的支持。")
 
@@ -621,10 +623,11 @@ def test_subjects_achievements_and_visits_are_not_the_work_itself():
     # market confidence is economic sentiment, not morale
     assert "publicity" not in code_one("通过减税降费等支持市场主体纾困发展，提振市场信心，稳定宏观经济大盘。")
     # visiting an exhibition, and a principle carried into all decisions, are not publicity or mobilisation
-    assert code_one("当天下午，主席会议成员还参观了“全国政协委员庆祝中国共产党成立100周年书画作品展”，以及“旗帜飘扬——党旗"
-                    "国旗军旗诞生珍贵史料展”。") == set()
+    assert code_one("当天下午，主席会议成员还参观了“全国政协委员庆祝中国共产党成立100周年书画作品展”，"
+                    "以及“旗帜飘扬——党旗国旗军旗诞生珍贵史料展”。") == set()
     assert "mobilisation" not in code_one("必须坚持人民至上，并落实到各项决策部署和实际工作之中。")
-    assert "mobilisation" not in code_one("全国政协党组11月12日举行理论学习中心组集体学习，专题学习贯彻党的十九届六中全会精神。")
+    assert "mobilisation" not in code_one("全国政协党组11月12日举行理论学习中心组集体学习，"
+                                          "专题学习贯彻党的十九届六中全会精神。")
     # spring ploughing is farms restarting production
     assert "economy" in code_one("各地坚持疫情防控和春耕备耕两手抓，全力组织春耕生产，确保不误农时。")
 

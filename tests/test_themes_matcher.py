@@ -155,7 +155,8 @@ def test_more_than_32000_paragraphs_are_coded_in_sixteen_chunks_each_hit_in_its_
     keywords."""
     n = 32_017
     texts = ["无关的话。"] * n
-    texts[2001], texts[2002], texts[n - 1] = "区政协委员捐款5万元。", "委员捐款。", "292个宗教活动场所严格履行防疫主体责任。"
+    texts[2001], texts[2002] = "区政协委员捐款5万元。", "委员捐款。"
+    texts[n - 1] = "292个宗教活动场所严格履行防疫主体责任。"
     paras = pd.DataFrame({"doc_id": ["d"] * n, "para_no": range(1, n + 1), "text": texts})
     m = theme_matches(paras)
     assert m[["para_no", "theme", "keyword", "position"]].values.tolist() == [

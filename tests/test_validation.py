@@ -351,7 +351,8 @@ def test_codebook_agreement_on_the_cctv3_fixture(capsys):
     0.70 -> 0.92, advice 0.78 -> 0.90, parties 0.80 -> 0.91. It is no longer held out; the counts pin the
     measured coding (human, codebook, over, under) and the floors guard the level. The fifth revision (branch
     codebook5) made spring ploughing (春耕) economy: one paragraph more agrees, one more is over-coded (village
-    cadres helping with 春耕生产, which the coders left to community): codebook 94 -> 96, over 13 -> 14, under 20 -> 19."""
+    cadres helping with 春耕生产, which the coders left to community): codebook 94 -> 96, over 13 -> 14,
+    under 20 -> 19."""
     t = _agreement_of_a_cctv_set("cctv3", CCTV3, "CCTV fixture 3", capsys)
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [101, 96, 14, 19]
     assert t.loc["pooled", "kappa"] >= 0.81 and t.loc["religion", "kappa"] >= 0.90
