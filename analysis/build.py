@@ -32,6 +32,7 @@ from .kernels import (  # noqa: F401
     WARM_UP_ANALYSIS,
     BuildError,
     NotebookRun,
+    _kernel_env,
     _shutdown,
     _study_env,
     execute_notebook,
@@ -40,6 +41,7 @@ from .kernels import (  # noqa: F401
     prestart_kernel,
 )
 from .outputs import default_out, output_dirs, write_tables_readme
+from .parallel import Background
 from .paths import NOTEBOOKS_DIR, REPORTS_DIR  # noqa: F401 (re-exported)
 from .render import _report_title, html_text, render_html  # noqa: F401 (re-exported)
 
@@ -124,7 +126,9 @@ def build(
         # Each analysis notebook's kernel starts and imports while the corpus is cleaned (one core is free for
         # much of that time), instead of on the cores the notebooks then share
         kernel_pool = ThreadPoolExecutor(max_workers=len(first))
-        prestarted = {p: kernel_pool.submit(prestart_kernel, p, warm_up=WARM_UP_ANALYSIS, **options) for p in first}
+        env = _kernel_env(_study_env(corpus, figures_dir, tables_dir))  # here: the warm load changes os.environ
+        prestarted = {p: kernel_pool.submit(prestart_kernel, p, warm_up=WARM_UP_ANALYSIS, env=env, **options)
+                      for p in first}
     try:
         if len(first) > 1 and corpus is not None:
             paras = warm_load(corpus, cache_dir, progress=progress, matrix=False)
@@ -139,7 +143,7 @@ def build(
     if paras is not None:
         # The term matrix in a process of its own: meanwhile the notebooks that need only the clean corpus and its
         # coding (their metadata says so, `notebook_needs`) run, so that no core waits for the other
-        matrix_job = _Background(_warm_matrix, (corpus, cache_dir, paras, progress), "term matrix")
+        matrix_job = Background(_warm_matrix, (corpus, cache_dir, paras, progress), "term matrix")
     early = [p for p in first if matrix_job is not None and notebook_needs(p) <= {"corpus", "coding"}]
 
     def finish_first():
@@ -231,55 +235,9 @@ def _shutdown_prestarted(prestarted: dict) -> None:
     prestarted.clear()
 
 
-class _Background:
-    """func(*args) in a forked process while the notebooks run, or here (`parallel=False`) when its result is
-    asked for; an error it raises is raised by `result`."""
-
-    def __init__(self, func, args: tuple, name: str, parallel: bool = True):
-        self.func, self.args, self.process = func, args, None
-        if parallel:
-            import multiprocessing as mp
-
-            context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-            self.conn, child = context.Pipe(duplex=False)
-            self.process = context.Process(target=_background_process, args=(child, func, args), name=name)
-            self.process.start()
-            child.close()
-
-    def result(self) -> None:
-        """Wait for the process (or run func here); its error, if any, is raised here."""
-        if self.process is None:
-            self.func(*self.args)
-            return
-        while not self.conn.poll(0.5):
-            if not self.process.is_alive() and not self.conn.poll():
-                raise RuntimeError(f"the {self.process.name}'s process ended (exit code {self.process.exitcode})")
-        error = self.conn.recv()
-        self.process.join()
-        if error is not None:
-            raise error
-
-    def stop(self) -> None:
-        """The build failed: the result is not wanted."""
-        if self.process is not None and self.process.is_alive():
-            self.process.terminate()
-            self.process.join()
-
-
-def _background_process(conn, func, args) -> None:
-    try:
-        func(*args)
-        conn.send(None)
-    except BaseException as exc:  # noqa: BLE001 - sent to the build, which raises it
-        try:
-            conn.send(exc)
-        except Exception:  # noqa: BLE001 - an exception that does not pickle
-            conn.send(RuntimeError(f"the {func.__name__} process failed: {exc!r}"))
-
-
-def _start_explorer(corpus, out_dir, figures_dir, cache_dir, progress: bool, parallel: bool) -> _Background:
+def _start_explorer(corpus, out_dir, figures_dir, cache_dir, progress: bool, parallel: bool) -> Background:
     # in a process of its own no progress bar: it would tangle with the notebooks'
-    return _Background(write_study_explorer, (corpus, out_dir, figures_dir, cache_dir, progress and not parallel),
+    return Background(write_study_explorer, (corpus, out_dir, figures_dir, cache_dir, progress and not parallel),
                        "evidence explorer", parallel)
 
 

@@ -214,23 +214,28 @@ def execute_notebook(
     return nb, run, error
 
 
-def prestart_kernel(path: Path | str, *, corpus=None, figures_dir=None, tables_dir=None, warm_up: str = WARM_UP, **_):
+def prestart_kernel(path: Path | str, *, corpus=None, figures_dir=None, tables_dir=None, warm_up: str = WARM_UP,
+                    env: dict[str, str] | None = None, **_):
     """Start the kernel `execute_notebook(path, kernel=...)` would start (same interpreter, folder and
     environment) and run `warm_up` in it silently (no history, no execution count); return its manager,
     or None when that fails (the notebook then starts its own kernel and meets the problem itself).
+    `env`: the kernel's environment, `kernel_env(...)` worked out beforehand by a caller that starts the kernel
+    on a thread while it changes its own environment (the build's warm load does).
 
-    The build starts the report's kernel this way while the last analysis notebooks still run, so the
-    report, which must wait for their tables, does not also wait for a kernel and its imports."""
+    The build starts the analysis notebooks' kernels this way while it cleans the corpus, and the report's while
+    the last analysis notebooks still run, so the report, which must wait for their tables, does not also wait
+    for a kernel and its imports."""
     import asyncio
 
     path = Path(path)
+    if env is None:
+        env = _kernel_env(_study_env(corpus, figures_dir, tables_dir))
 
     async def start():
         km = _ThisInterpreterKernelManager(kernel_name="python3")
         kc = None
         try:
-            await km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=str(path.parent.resolve()),
-                                  env=_kernel_env(_study_env(corpus, figures_dir, tables_dir)))
+            await km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=str(path.parent.resolve()), env=env)
             kc = km.client()
             kc.start_channels()
             await kc.wait_for_ready(timeout=60)

@@ -62,3 +62,49 @@ def _set_worker_shared(value) -> None:
 
 def _with_worker_shared(func, chunk):
     return func(chunk, _WORKER_SHARED)
+
+
+class Background:
+    """func(*args) in a forked process while the caller goes on (the build: while the notebooks run), or here
+    (`parallel=False`) when its result is asked for; an error it raises is raised by `result`."""
+
+    def __init__(self, func, args: tuple, name: str, parallel: bool = True):
+        self.func, self.args, self.process = func, args, None
+        if parallel:
+            import multiprocessing as mp
+
+            context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+            self.conn, child = context.Pipe(duplex=False)
+            self.process = context.Process(target=_background_process, args=(child, func, args), name=name)
+            self.process.start()
+            child.close()
+
+    def result(self) -> None:
+        """Wait for the process (or run func here); its error, if any, is raised here."""
+        if self.process is None:
+            self.func(*self.args)
+            return
+        while not self.conn.poll(0.5):
+            if not self.process.is_alive() and not self.conn.poll():
+                raise RuntimeError(f"the {self.process.name}'s process ended (exit code {self.process.exitcode})")
+        error = self.conn.recv()
+        self.process.join()
+        if error is not None:
+            raise error
+
+    def stop(self) -> None:
+        """The result is not wanted (the caller failed): the process is ended."""
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+def _background_process(conn, func, args) -> None:
+    try:
+        func(*args)
+        conn.send(None)
+    except BaseException as exc:  # noqa: BLE001 - sent to the build, which raises it
+        try:
+            conn.send(exc)
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            conn.send(RuntimeError(f"the {func.__name__} process failed: {exc!r}"))
