@@ -173,7 +173,10 @@ def build(
 
                 futures = {p: pool.submit(run_one, p, i) for i, p in enumerate(order) if p in early}
                 if matrix_job is not None:
-                    matrix_job.result()  # the rest read the matrix
+                    try:
+                        matrix_job.result()  # the rest read the matrix
+                    except Exception:  # noqa: BLE001 - its process died (memory?): each notebook makes it itself
+                        pass
                 futures.update({p: pool.submit(run_one, p, i) for i, p in enumerate(order) if p not in early})
                 # The report's kernel starts in the first slot that frees after every analysis notebook started.
                 report = [p for p in paths if p not in first and p.name.startswith(REPORT_NOTEBOOK_PREFIX)]

@@ -437,3 +437,28 @@ def test_a_notebook_that_needs_no_term_matrix_runs_while_the_matrix_is_made(tmp_
     assert (nbs / "a.saw").read_text() == "False"  # 01 ran while the matrix was made
     assert (nbs / "b.saw").read_text() == "True"  # 02 waited for it
     assert marker.read_text() == "81"
+
+
+@pytest.mark.skipif(sys.platform != "linux",
+                    reason="the term matrix's process is forked (inherits the stand-in) on Linux")
+def test_a_build_whose_matrix_process_dies_still_runs_its_notebooks(tmp_path, monkeypatch):
+    """The term matrix's process ends without a word (as when the system kills it for memory): the notebooks
+    still run (each one that reads the matrix makes it itself) and the build succeeds."""
+    import analysis.build as build_module
+    from analysis.paths import RAW_DIR
+
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    _notebook(nbs, "01_a.ipynb", "open('a.ran', 'w').close()")
+    _notebook(nbs, "02_b.ipynb", "open('b.ran', 'w').close()")
+
+    def dying_matrix(corpus, cache_dir, paras, progress):
+        import os
+
+        os._exit(9)
+
+    monkeypatch.setattr(build_module, "_warm_matrix", dying_matrix)
+    runs = build(notebooks_dir=nbs, out=tmp_path / "out", corpus=str(RAW_DIR), cache_dir=tmp_path / "cache",
+                 progress=False, jobs=2, html=False, explorer=False)
+    assert [r.name for r in runs] == ["01_a", "02_b"]
+    assert (nbs / "a.ran").exists() and (nbs / "b.ran").exists()
