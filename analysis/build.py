@@ -129,21 +129,26 @@ def build(
         env = _kernel_env(_study_env(corpus, figures_dir, tables_dir))  # here: the warm load changes os.environ
         prestarted = {p: kernel_pool.submit(prestart_kernel, p, warm_up=WARM_UP_ANALYSIS, env=env, **options)
                       for p in first}
+    explorer_job = matrix_job = None
     try:
         if len(first) > 1 and corpus is not None:
             paras = warm_load(corpus, cache_dir, progress=progress, matrix=False)
+        if explorer if explorer is not None else (html and not selectors):
+            # The explorer reads what the warm load cached, not what the notebooks make: it is written in a process
+            # of its own while the notebooks run (the cores are not both busy all the time: kernels start, wait)
+            explorer_job = _start_explorer(corpus, out_dir, figures_dir, cache_dir, progress,
+                                           parallel=len(first) > 1)
+        if paras is not None:
+            # The term matrix in a process of its own: meanwhile the notebooks that need only the clean corpus and
+            # its coding (their metadata says so, `notebook_needs`) run, so that no core waits for the other
+            matrix_job = Background(_warm_matrix, (corpus, cache_dir, paras, progress), "term matrix")
     except BaseException:
+        if explorer_job is not None:
+            explorer_job.stop()
         _shutdown_prestarted(prestarted)
+        if kernel_pool is not None:
+            kernel_pool.shutdown(cancel_futures=True)
         raise
-    explorer_job = matrix_job = None
-    if explorer if explorer is not None else (html and not selectors):
-        # The explorer reads what the warm load cached, not what the notebooks make: it is written in a process
-        # of its own while the notebooks run (the cores are not both busy all the time: kernels start, wait)
-        explorer_job = _start_explorer(corpus, out_dir, figures_dir, cache_dir, progress, parallel=len(first) > 1)
-    if paras is not None:
-        # The term matrix in a process of its own: meanwhile the notebooks that need only the clean corpus and its
-        # coding (their metadata says so, `notebook_needs`) run, so that no core waits for the other
-        matrix_job = Background(_warm_matrix, (corpus, cache_dir, paras, progress), "term matrix")
     early = [p for p in first if matrix_job is not None and notebook_needs(p) <= {"corpus", "coding"}]
 
     def finish_first():
@@ -184,7 +189,7 @@ def build(
                 try:
                     results.update({p: f.result() for p, f in futures.items()})
                 except BaseException:  # interrupted: no kernel is started for a report that will not run
-                    for f in prestarted.values():
+                    for f in list(prestarted.values()):  # (a copy: the notebooks' threads take theirs out)
                         f.cancel()
                     raise
             if any(result[2] is not None for result, _ in results.values()):

@@ -255,10 +255,12 @@ def prestart_kernel(path: Path | str, *, corpus=None, figures_dir=None, tables_d
         kc.stop_channels()
         return km
 
-    try:
-        return asyncio.run(start())
-    except Exception:  # noqa: BLE001 - the notebook starts its own kernel and reports what goes wrong
-        return None
+    for _ in range(3):  # kernels started at once can pick the same free port ("Address already in use"): again
+        try:
+            return asyncio.run(start())
+        except Exception:  # noqa: BLE001 - in the end the notebook starts its own kernel and reports what goes wrong
+            continue
+    return None
 
 
 def _study_env(corpus, figures_dir, tables_dir) -> dict[str, str]:
