@@ -257,9 +257,8 @@ def write_study_explorer(corpus, out_dir: Path, figures_dir: Path, cache_dir=Non
 
     from .explorer import screenshot_explorer, write_explorer
     from .explorer.shots import why_no_browser
-    from .study import Study, default_study
 
-    study = corpus if isinstance(corpus, Study) else default_study(corpus)
+    study = _as_study(corpus)
     with _study_environment(study, cache_dir), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # notebook 01 shows the load's warnings
         articles = study.corpus(progress=progress)
@@ -268,6 +267,13 @@ def write_study_explorer(corpus, out_dir: Path, figures_dir: Path, cache_dir=Non
     if why_no_browser() is None:
         screenshot_explorer(page, figures_dir)
     return page
+
+
+def _as_study(corpus):
+    """The build's study: `corpus` itself when it is a Study, else the default study on that source."""
+    from .study import Study, default_study
+
+    return corpus if isinstance(corpus, Study) else default_study(corpus)
 
 
 @contextmanager
@@ -297,12 +303,11 @@ def warm_load(corpus, cache_dir: Path | str | None = None, progress: bool = True
     import warnings
 
     from .corpus import load_corpus, paragraphs
-    from .study import Study, default_study
     from .themes import code_paragraphs
 
     if os.environ.get("ANALYSIS_SCHEDULER"):  # a cluster cleans it (and caches its dataset) itself
         return None
-    study = corpus if isinstance(corpus, Study) else default_study(corpus)
+    study = _as_study(corpus)
     with _study_environment(study, cache_dir):
         try:
             with warnings.catch_warnings():
@@ -320,10 +325,9 @@ def warm_load(corpus, cache_dir: Path | str | None = None, progress: bool = True
 
 def _warm_matrix(corpus, cache_dir, paras, progress: bool) -> None:
     """The paragraphs' tokens and term counts (`paragraph_term_matrix`), cached for the notebooks."""
-    from .study import Study, default_study
     from .terms.matrix import paragraph_term_matrix
 
-    study = corpus if isinstance(corpus, Study) else default_study(corpus)
+    study = _as_study(corpus)
     with _study_environment(study, cache_dir):
         try:
             paragraph_term_matrix(paras["text"], progress=progress)
