@@ -41,7 +41,7 @@ from .kernels import (  # noqa: F401
     prestart_kernel,
 )
 from .outputs import default_out, output_dirs, write_tables_readme
-from .parallel import Background
+from .parallel import EXPLORER_NICE, Background, small_pages
 from .paths import NOTEBOOKS_DIR, REPORTS_DIR  # noqa: F401 (re-exported)
 from .render import _report_title, html_text, render_html  # noqa: F401 (re-exported)
 
@@ -80,6 +80,7 @@ def build(
     """
     if jobs is None:
         jobs = default_jobs()
+    small_pages()  # here, in the forked processes and (through the environment) in the kernels
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
     from .study import Study
 
@@ -246,7 +247,7 @@ def _shutdown_prestarted(prestarted: dict) -> None:
 def _start_explorer(corpus, out_dir, figures_dir, cache_dir, progress: bool, parallel: bool) -> Background:
     # in a process of its own no progress bar: it would tangle with the notebooks'
     return Background(write_study_explorer, (corpus, out_dir, figures_dir, cache_dir, progress and not parallel),
-                       "evidence explorer", parallel)
+                       "evidence explorer", parallel, nice=EXPLORER_NICE)
 
 
 def write_study_explorer(corpus, out_dir: Path, figures_dir: Path, cache_dir=None, progress: bool = True) -> Path:

@@ -5,6 +5,37 @@ Past one machine the same per-file and per-chunk functions run as Dask tasks (an
 from __future__ import annotations
 
 PARALLEL_MIN_ITEMS = 2000  # articles; below this, starting a second process costs more than it saves
+EXPLORER_NICE = 19  # the build's explorer yields the cores to the notebooks (whose last one the report waits for)
+
+
+def small_pages() -> dict[str, str]:
+    """Allocate memory in small pages in this process and in the processes it starts (the returned variables, to
+    put in their environment): numpy's large arrays and pyarrow's default pool (mimalloc) ask for transparent huge
+    pages, and in a virtual machine such as this project's 2-core one a fresh huge page costs far more than the
+    small pages it replaces (1 GB of arrow strings: 5.8 s with mimalloc, 1.7 s with jemalloc; notebook 02 on the
+    58,063 CCTV items 8 % faster, see benchmarks/bench_memory.py). Variables the caller set are kept."""
+    import os
+
+    import numpy as np
+    import pyarrow as pa
+
+    env = {}
+    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+        for name in ("jemalloc", "system"):
+            try:
+                pa.set_memory_pool(getattr(pa, f"{name}_memory_pool")())
+            except (NotImplementedError, AttributeError):  # a pyarrow built without jemalloc
+                continue
+            env["ARROW_DEFAULT_MEMORY_POOL"] = name
+            break
+    if "NUMPY_MADVISE_HUGEPAGE" not in os.environ:
+        multiarray = getattr(np, "_core", None) or np.core
+        setter = getattr(multiarray.multiarray, "_set_madvise_hugepage", None)
+        if setter is not None:
+            setter(False)
+            env["NUMPY_MADVISE_HUGEPAGE"] = "0"
+    os.environ.update(env)
+    return env
 
 
 def workers_for(n_items: int) -> int:
@@ -68,14 +99,14 @@ class Background:
     """func(*args) in a forked process while the caller goes on (the build: while the notebooks run), or here
     (`parallel=False`) when its result is asked for; an error it raises is raised by `result`."""
 
-    def __init__(self, func, args: tuple, name: str, parallel: bool = True):
+    def __init__(self, func, args: tuple, name: str, parallel: bool = True, nice: int = 0):
         self.func, self.args, self.process = func, args, None
         if parallel:
             import multiprocessing as mp
 
             context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
             self.conn, child = context.Pipe(duplex=False)
-            self.process = context.Process(target=_background_process, args=(child, func, args), name=name)
+            self.process = context.Process(target=_background_process, args=(child, func, args, nice), name=name)
             self.process.start()
             child.close()
 
@@ -99,8 +130,12 @@ class Background:
             self.process.join()
 
 
-def _background_process(conn, func, args) -> None:
+def _background_process(conn, func, args, nice: int = 0) -> None:
     try:
+        if nice:
+            import os
+
+            os.nice(nice)
         func(*args)
         conn.send(None)
     except BaseException as exc:  # noqa: BLE001 - sent to the build, which raises it

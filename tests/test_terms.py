@@ -585,6 +585,20 @@ def test_kwic_takes_a_list_of_terms_skips_rows_without_text_and_names_an_empty_p
     assert start[["from", "pre", "post"]].values.tolist() == [[1, "社区", "带头"]]
 
 
+def test_kwic_limit_keeps_the_first_matches_of_each_pattern(paras):
+    """limit=3: the phrase's first three occurrences (000 ¶3, 000 ¶12, 001 ¶2, read off above), and per pattern:
+    十户长's two hits (fewer than the limit) then 打赢疫情防控阻击战's first two; limit=0 finds nothing."""
+    phrase = kwic(paras, "打赢疫情防控阻击战", window=2, limit=3)
+    assert [(d[:3], n) for d, n in zip(phrase["doc_id"], phrase["para_no"])] == [("000", 3), ("000", 12), ("001", 2)]
+    assert phrase["pre"].tolist() == ["为全力", ",力争", "为全区"]
+    both = kwic(paras, ["十户长", "打赢疫情防控阻击战"], window=2, limit=2)
+    assert both["pattern"].tolist() == ["十户长", "十户长", "打赢疫情防控阻击战", "打赢疫情防控阻击战"]
+    assert both["from"].tolist()[:2] == [9, 15] and both["pre"].tolist()[2:] == ["为全力", ",力争"]
+    # two hits in one paragraph and a limit of one: the first only
+    assert kwic(paras, "十户长", limit=1)["from"].tolist() == [9]
+    assert kwic(paras, "十户长", limit=0).empty
+
+
 def test_kwic_segments_pattern_and_text_with_the_given_user_dictionary(paras, tmp_path):
     """Without 十户长 in the dictionary (one of 政协委员 only), jieba cuts it into 十户 / 长, in the pattern as
     in the text: the same two hits of 004's paragraph 20, each two tokens long (from 9 to 10, 16 to 17)."""

@@ -270,7 +270,7 @@ def key_terms_in_context(ctx: Context, by_group: Shown, by_period: Shown, corpus
         tables.append(by_period.data["table"])
     candidates = [t for table in tables for t in _significant(table, 3)["term"]]
     terms = list(dict.fromkeys(candidates))[:n] or list(corpus_terms.data["freq"]["term"].head(n))
-    parts = [kwic(ctx.paras, term, window=window)[["doc_id", "pre", "keyword", "post"]].head(lines) for term in terms]
+    parts = [kwic(ctx.paras, term, window=window, limit=lines)[["doc_id", "pre", "keyword", "post"]] for term in terms]
     table = pd.concat(parts, ignore_index=True) if parts else None
     return Shown("Key terms: " + ", ".join(f"**{t}**" for t in terms) + "." if terms else "No terms.", table)
 

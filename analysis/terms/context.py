@@ -22,6 +22,7 @@ def kwic(
     text_col: str = "text",
     id_cols: Sequence[str] | None = None,
     user_dict=None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Keyword in context, like quanteda's kwic(): every occurrence of `term` as whole token(s).
 
@@ -29,14 +30,16 @@ def kwic(
     does not match inside 疫情防控; a multi-token term (e.g. 社区 志愿者) matches as a sequence.
     Columns: the id columns (default doc_id, para_no, section where present), from, to (token
     positions in the row), pre, keyword, post (`window` tokens each side, joined without spaces),
-    pattern. One row per match, in data order.
+    pattern. One row per match, in data order; `limit`: the first `limit` matches of each pattern only (the rows
+    after them are not read: a few lines of a common term in a large corpus).
     """
     df = _as_frame(data)
     patterns = [term] if isinstance(term, str) else list(term)
     if id_cols is None:
         id_cols = [c for c in ("doc_id", "para_no", "section") if c in df.columns]
     tk = get_tokenizer(user_dict, "rjieba")  # once, not per row (segment() looks it up on every call)
-    texts = [_normalize(t) if isinstance(t, str) else "" for t in df[text_col].tolist()]
+    raw = df[text_col].tolist()
+    texts: dict[int, str] = {}  # normalized as they are read (with a limit, the rows after the last match are not)
     ids = {c: df[c].tolist() for c in id_cols}
     segmented: dict[int, list[str]] = {}  # rows segmented for one pattern serve the next
     rows = []
@@ -46,14 +49,21 @@ def kwic(
             raise ValueError(f"empty KWIC pattern {pattern!r}")
         joined = "".join(needle)
         k = len(needle)
-        for r, text in enumerate(texts):
+        found = 0
+        for r in range(len(raw)):
+            if limit is not None and found >= limit:
+                break
+            text = texts.get(r)
+            if text is None:
+                text = texts[r] = _normalize(raw[r]) if isinstance(raw[r], str) else ""
             if joined not in text:
                 continue  # only rows that contain the string are segmented
             tokens = segmented.get(r)
             if tokens is None:
                 tokens = segmented[r] = [t for t in tk.cut(text) if t.strip()]
             for i in range(len(tokens) - k + 1):
-                if tokens[i : i + k] == needle:
+                if tokens[i : i + k] == needle and (limit is None or found < limit):
+                    found += 1
                     row = {c: ids[c][r] for c in id_cols}
                     row.update(
                         {

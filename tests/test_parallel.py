@@ -1,0 +1,62 @@
+"""analysis.parallel: the build's background processes and the memory settings it gives its processes."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from analysis.paths import PROJECT_ROOT
+
+PROBE = """
+import json, os
+import numpy as np, pyarrow as pa
+from analysis.parallel import small_pages
+env = small_pages()
+multiarray = getattr(np, "_core", None) or np.core
+print(json.dumps({"env": env, "pool": pa.default_memory_pool().backend_name,
+                  "advice": multiarray.multiarray._get_madvise_hugepage(),
+                  "inherited": {k: os.environ.get(k)
+                                for k in ("ARROW_DEFAULT_MEMORY_POOL", "NUMPY_MADVISE_HUGEPAGE")}}))
+"""
+
+
+def _probe(**env) -> dict:
+    base = {k: v for k, v in os.environ.items() if k not in ("ARROW_DEFAULT_MEMORY_POOL", "NUMPY_MADVISE_HUGEPAGE")}
+    out = subprocess.run([sys.executable, "-c", PROBE], env={**base, **env, "PYTHONPATH": str(PROJECT_ROOT)},
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_small_pages_switches_this_process_and_its_children_off_huge_pages():
+    """With the libraries' defaults (pyarrow's mimalloc pool, numpy's huge-page advice on), small_pages() moves
+    this process to jemalloc (pyarrow's Linux wheels carry it) and numpy's advice off, and puts both in the
+    environment the kernels inherit."""
+    got = _probe()
+    assert got["pool"] == "jemalloc" and got["advice"] is False
+    assert got["env"] == got["inherited"] == {"ARROW_DEFAULT_MEMORY_POOL": "jemalloc", "NUMPY_MADVISE_HUGEPAGE": "0"}
+
+
+def test_small_pages_keeps_what_the_caller_set():
+    """A pool or advice the caller chose in the environment is left alone (and not reported as set)."""
+    got = _probe(ARROW_DEFAULT_MEMORY_POOL="system", NUMPY_MADVISE_HUGEPAGE="1")
+    assert got["pool"] == "system" and got["advice"] is True and got["env"] == {}
+    assert got["inherited"] == {"ARROW_DEFAULT_MEMORY_POOL": "system", "NUMPY_MADVISE_HUGEPAGE": "1"}
+
+
+def _write_niceness(path):
+    with open(path, "w") as f:
+        f.write(str(os.nice(0)))
+
+
+def test_background_process_runs_at_the_niceness_asked(tmp_path):
+    """The build's explorer yields the cores: its process runs `nice` steps above the caller's niceness; run here
+    (parallel=False) the caller's niceness is not changed."""
+    from analysis.parallel import Background
+
+    base = os.nice(0)
+    job = Background(_write_niceness, (tmp_path / "child",), "probe", nice=7)
+    job.result()
+    assert int((tmp_path / "child").read_text()) == min(base + 7, 19)
+    Background(_write_niceness, (tmp_path / "here",), "probe", parallel=False, nice=7).result()
+    assert int((tmp_path / "here").read_text()) == base == os.nice(0)
