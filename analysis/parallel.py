@@ -12,7 +12,7 @@ def small_pages() -> dict[str, str]:
     """Allocate memory in small pages in this process and in the processes it starts (the returned variables, to
     put in their environment): numpy's large arrays and pyarrow's default pool (mimalloc) ask for transparent huge
     pages, and in a virtual machine such as this project's 2-core one a fresh huge page costs far more than the
-    small pages it replaces (1 GB of arrow strings: 5.8 s with mimalloc, 1.7 s with jemalloc; notebook 02 on the
+    small pages it replaces (2,000,000 strings into an arrow column: 5.2-6.5 s with mimalloc, 1.6 s with jemalloc; notebook 02 on the
     58,063 CCTV items 8 % faster, see benchmarks/bench_memory.py). Variables the caller set are kept."""
     import os
 
@@ -132,9 +132,9 @@ class Background:
 
 def _background_process(conn, func, args, nice: int = 0) -> None:
     try:
-        if nice:
-            import os
+        import os
 
+        if nice and hasattr(os, "nice"):  # (no niceness on Windows: there it runs as the caller does)
             os.nice(nice)
         func(*args)
         conn.send(None)
