@@ -12,8 +12,9 @@ def small_pages() -> dict[str, str]:
     """Allocate memory in small pages in this process and in the processes it starts (the returned variables, to
     put in their environment): numpy's large arrays and pyarrow's default pool (mimalloc) ask for transparent huge
     pages, and in a virtual machine such as this project's 2-core one a fresh huge page costs far more than the
-    small pages it replaces (2,000,000 strings into an arrow column: 5.2-6.5 s with mimalloc, 1.6 s with jemalloc; notebook 02 on the
-    58,063 CCTV items 8 % faster, see benchmarks/bench_memory.py). Variables the caller set are kept."""
+    small pages it replaces (2,000,000 strings into an arrow column: 5.2-6.5 s with mimalloc, 1.6 s with
+    jemalloc; notebook 02 on the 58,063 CCTV items 8 % faster, see benchmarks/bench_memory.py). Variables the
+    caller set are kept."""
     import os
 
     import numpy as np
