@@ -20,6 +20,7 @@ first source line) and the error; the partly executed copy is still written for 
 from __future__ import annotations
 
 import os
+from concurrent.futures import wait as futures_wait
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -126,6 +127,9 @@ def build(
 
         # Each analysis notebook's kernel starts and imports while the corpus is cleaned (one core is free for
         # much of that time), instead of on the cores the notebooks then share
+        import tempfile
+
+        tempfile.gettempdir()  # found once here: finding it on a thread holds a lock a forked process would inherit
         kernel_pool = ThreadPoolExecutor(max_workers=len(first))
         env = _kernel_env(_study_env(corpus, figures_dir, tables_dir))  # here: the warm load changes os.environ
         prestarted = {p: kernel_pool.submit(prestart_kernel, p, warm_up=WARM_UP_ANALYSIS, env=env, **options)
@@ -134,6 +138,10 @@ def build(
     try:
         if len(first) > 1 and corpus is not None:
             paras = warm_load(corpus, cache_dir, progress=progress, matrix=False)
+        # The explorer's and the matrix's processes are forked: a lock another thread holds at that moment stays
+        # held in the child for ever (a kernel starting on a thread held tempfile's, and the explorer's process
+        # waited in mkdtemp). So the kernels finish starting first; on a large corpus they long have.
+        futures_wait(list(prestarted.values()))
         if explorer if explorer is not None else (html and not selectors):
             # The explorer reads what the warm load cached, not what the notebooks make: it is written in a process
             # of its own while the notebooks run (the cores are not both busy all the time: kernels start, wait)

@@ -441,6 +441,43 @@ def test_a_notebook_that_needs_no_term_matrix_runs_while_the_matrix_is_made(tmp_
 
 @pytest.mark.skipif(sys.platform != "linux",
                     reason="the term matrix's process is forked (inherits the stand-in) on Linux")
+def test_the_build_forks_no_process_while_a_kernel_is_still_starting(tmp_path, monkeypatch):
+    """A lock a kernel-starting thread holds when the matrix's (or the explorer's) process is forked stays held in
+    that process for ever: a seed build hung so, its explorer waiting in tempfile.mkdtemp. Here the stand-in kernel
+    start holds a lock for 2 s (the seed's warm load takes well under that); the matrix's process, forked after it,
+    must find the lock free."""
+    import threading
+
+    import analysis.build as build_module
+    from analysis.paths import RAW_DIR
+
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    _notebook(nbs, "01_a.ipynb", "1")
+    _notebook(nbs, "02_b.ipynb", "2")
+    held = threading.Lock()
+    marker = tmp_path / "lock.txt"
+
+    def slow_start(path, **kwargs):
+        import time
+
+        with held:
+            time.sleep(2)
+        return None  # the notebook starts its own kernel
+
+    def matrix(corpus, cache_dir, paras, progress):
+        got = held.acquire(timeout=5)
+        marker.write_text("free" if got else "held")
+
+    monkeypatch.setattr(build_module, "prestart_kernel", slow_start)
+    monkeypatch.setattr(build_module, "_warm_matrix", matrix)
+    build(notebooks_dir=nbs, out=tmp_path / "out", corpus=str(RAW_DIR), cache_dir=tmp_path / "cache",
+          progress=False, jobs=2, html=False, explorer=False)
+    assert marker.read_text() == "free"
+
+
+@pytest.mark.skipif(sys.platform != "linux",
+                    reason="the term matrix's process is forked (inherits the stand-in) on Linux")
 def test_a_build_whose_matrix_process_dies_still_runs_its_notebooks(tmp_path, monkeypatch):
     """The term matrix's process ends without a word (as when the system kills it for memory): the notebooks
     still run (each one that reads the matrix makes it itself) and the build succeeds."""
