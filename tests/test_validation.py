@@ -404,3 +404,22 @@ def test_codebook_agreement_on_the_held_out_cctv5_fixture(capsys):
     t = _agreement_of_a_cctv_set("cctv5", CCTV5, "CCTV held-out fixture 5", capsys, n=200)
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [133, 118, 28, 43]
     assert t.loc["pooled", "kappa"] >= 0.69 and t.loc["overseas", "kappa"] >= 0.80
+
+
+CCTV6 = load_theme_labels("cctv6")
+
+
+@pytest.mark.skipif(CCTV6 is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
+def test_codebook_agreement_on_the_held_out_cctv6_fixture(capsys):
+    """200 CCTV paragraphs of 2020-2022 drawn like cctv5 (130 from items naming united-front actors, 70 on the
+    epidemic) from items in no other fixture, sampled while the sixth revision was made and never shown to its
+    maker; two blind coders who saw only the definitions (K and L: pooled κ 0.889 between them, 24 differing theme
+    cells) and a third who adjudicated from the definitions. Human cells 109 (the adjudicator's counts: 3 + 2 + 2 +
+    18 + 18 + 7 + 9 + 10 + 21 + 2 + 9 + 8). Measured once held out: the fifth revision 0.65, the sixth 0.65 (its
+    recovery words coded the world economy's recovery of diplomatic talks as economy: 0.71 -> 0.64); with the
+    formula that followed (世界/全球……经济复苏 is no firm's work, so held out no longer) 0.66 [0.58, 0.73]: codebook
+    111 cells, over 37 (mobilisation 9: loyalty and study lines; overseas 7: Taiwan as a question of sovereignty),
+    under 35 (publicity 8, economy 7, testing 6). The target of 0.80 on unseen news is NOT met."""
+    t = _agreement_of_a_cctv_set("cctv6", CCTV6, "CCTV held-out fixture 6", capsys, n=200)
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [109, 111, 37, 35]
+    assert t.loc["pooled", "kappa"] >= 0.65 and t.loc["advice", "kappa"] >= 0.80 and t.loc["economy", "kappa"] >= 0.70
