@@ -84,6 +84,13 @@ def plot_wordcloud(freqs, ax=None, max_words: int = 100, title: str | None = Non
     return ax.figure
 
 
+def bar_label(value) -> str:
+    """A bar's value as its label: whole numbers (counts) in full with thousands separators (9,634, not 9.63e+03),
+    other values (tf-idf weights, rates) to three significant digits."""
+    v = float(value)
+    return f"{v:,.0f}" if v.is_integer() else f"{v:.3g}"
+
+
 def plot_top_terms(freqs, n: int = 20, ax=None, title: str | None = None, value: str = "count",
                    xlabel: str = "Occurrences (count)", colour: str = "#2471a3"):
     """Ranked horizontal bars of the `n` most frequent terms, most frequent on top, value at bar end."""
@@ -94,7 +101,7 @@ def plot_top_terms(freqs, n: int = 20, ax=None, title: str | None = None, value:
     ax.barh(range(len(series)), series.to_numpy(), color=colour)
     ax.set_yticks(range(len(series)), series.index)
     for i, v in enumerate(series.to_numpy()):
-        ax.text(v, i, f" {v:.3g}", va="center", fontsize=8)
+        ax.text(v, i, " " + bar_label(v), va="center", fontsize=8)
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", alpha=0)
     ax.margins(x=0.12)
