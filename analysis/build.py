@@ -123,13 +123,12 @@ def build(
     first = [p for p in paths if not p.name.startswith(REPORT_NOTEBOOK_PREFIX)] if jobs > 1 else []
     paras, results, prestarted, html_pool, kernel_pool = None, {}, {}, None, None
     if len(first) > 1:
+        import tempfile
         from concurrent.futures import ThreadPoolExecutor  # kernels are processes: threads only wait
 
+        tempfile.gettempdir()  # found once here: finding it on a thread holds a lock a forked process would inherit
         # Each analysis notebook's kernel starts and imports while the corpus is cleaned (one core is free for
         # much of that time), instead of on the cores the notebooks then share
-        import tempfile
-
-        tempfile.gettempdir()  # found once here: finding it on a thread holds a lock a forked process would inherit
         kernel_pool = ThreadPoolExecutor(max_workers=len(first))
         env = _kernel_env(_study_env(corpus, figures_dir, tables_dir))  # here: the warm load changes os.environ
         prestarted = {p: kernel_pool.submit(prestart_kernel, p, warm_up=WARM_UP_ANALYSIS, env=env, **options)
