@@ -49,8 +49,15 @@ def _write_niceness(path):
         f.write(str(os.nice(0)))
 
 
+def _write_autogroup(path):
+    with open(path, "w") as f:
+        f.write(open("/proc/self/autogroup").read())
+
+
 def test_background_process_runs_at_the_niceness_asked(tmp_path):
-    """The build's explorer yields the cores: its process runs `nice` steps above the caller's niceness; run here
+    """The build's explorer yields the cores: its process runs `nice` steps above the caller's niceness, and where
+    Linux schedules by session groups (autogroup: each kernel has a session of its own) in a group of its own at
+    that niceness (in the caller's group it took half a core from the notebooks at nice 19); run here
     (parallel=False) the caller's niceness is not changed."""
     from analysis.parallel import Background
 
@@ -58,5 +65,9 @@ def test_background_process_runs_at_the_niceness_asked(tmp_path):
     job = Background(_write_niceness, (tmp_path / "child",), "probe", nice=7)
     job.result()
     assert int((tmp_path / "child").read_text()) == min(base + 7, 19)
+    if os.path.exists("/proc/self/autogroup"):  # Linux with autogroup: the process's own group, at that niceness
+        Background(_write_autogroup, (tmp_path / "group",), "probe", nice=7).result()
+        group, here = (tmp_path / "group").read_text().split(), open("/proc/self/autogroup").read().split()
+        assert group[0] != here[0] and group[-2:] == ["nice", "7"]
     Background(_write_niceness, (tmp_path / "here",), "probe", parallel=False, nice=7).result()
     assert int((tmp_path / "here").read_text()) == base == os.nice(0)
