@@ -262,18 +262,33 @@ def write_study_explorer(corpus, out_dir: Path, figures_dir: Path, cache_dir=Non
     its views in the figures folder (when a browser is installed). The corpus and its coding come from the caches
     the notebooks filled."""
     import warnings
+    from concurrent.futures import ThreadPoolExecutor
 
     from .explorer import screenshot_explorer, write_explorer
-    from .explorer.shots import why_no_browser
+    from .explorer.shots import start_browser, why_no_browser
 
     study = _as_study(corpus)
-    with _study_environment(study, cache_dir), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # notebook 01 shows the load's warnings
-        articles = study.corpus(progress=progress)
-        page = write_explorer(out_dir, articles, group_fields=list(study.group_by) or None,
-                              period=study.period or "year", title=study.title)
-    if why_no_browser() is None:
-        screenshot_explorer(page, figures_dir)
+    # The browser for the screenshots (selenium's import and Chromium's start, 1.3 s) starts on a thread while
+    # the explorer is written: in the build the explorer is the last to finish
+    starter = ThreadPoolExecutor(max_workers=1) if why_no_browser() is None else None
+    browser = starter.submit(start_browser) if starter is not None else None
+    try:
+        with _study_environment(study, cache_dir), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # notebook 01 shows the load's warnings
+            articles = study.corpus(progress=progress)
+            page = write_explorer(out_dir, articles, group_fields=list(study.group_by) or None,
+                                  period=study.period or "year", title=study.title)
+        if browser is not None:
+            driver, browser = browser.result(), None
+            screenshot_explorer(page, figures_dir, driver=driver)  # (quits it)
+    finally:
+        if browser is not None:  # the explorer failed: the browser is not wanted
+            try:
+                browser.result().quit()
+            except Exception:  # noqa: BLE001 - it did not start either: nothing to quit
+                pass
+        if starter is not None:
+            starter.shutdown()
     return page
 
 

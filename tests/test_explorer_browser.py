@@ -264,3 +264,52 @@ def test_hits_by_group_list_the_articles_without_a_group_so_the_rows_add_up(brow
     got = [tuple(td.text for td in tr.find_elements(CSS, "td")) for tr in table.find_elements(CSS, "tr")]
     assert sorted(got) == [("(none)", "2"), ("上海市", "1"), ("北京市", "2")]
     assert errors(browser) == []
+
+
+def test_the_build_takes_the_screenshots_with_the_browser_it_started_beforehand(tmp_path, monkeypatch):
+    """write_study_explorer starts the browser on a thread while it writes the explorer, and the screenshots use
+    that browser: one start, three PNGs, and the browser is quit."""
+    import analysis.explorer.shots as shots
+    from analysis.build import write_study_explorer
+    from analysis.paths import RAW_DIR
+
+    started, quit_ = [], []
+
+    def counted():
+        driver = start_browser()
+        started.append(driver)
+        real = driver.quit
+        driver.quit = lambda: (quit_.append(1), real())
+        return driver
+
+    monkeypatch.setattr(shots, "start_browser", counted)
+    write_study_explorer(str(RAW_DIR), tmp_path / "out", tmp_path / "figures", cache_dir=tmp_path / "cache",
+                         progress=False)
+    assert len(started) == 1 and quit_ == [1]
+    assert sorted(p.name for p in (tmp_path / "figures").glob("*.png")) == [
+        "explorer_article.png", "explorer_heatmap.png", "explorer_search.png"]
+
+
+def test_a_failed_explorer_quits_the_browser_started_for_it(tmp_path, monkeypatch):
+    """When writing the explorer fails, the browser started beforehand is quit (no Chromium left behind) and the
+    error reaches the caller."""
+    import analysis.explorer as explorer_module
+    import analysis.explorer.shots as shots
+    from analysis.build import write_study_explorer
+    from analysis.paths import RAW_DIR
+
+    quit_ = []
+
+    class Driver:
+        def quit(self):
+            quit_.append(1)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the explorer could not be written")
+
+    monkeypatch.setattr(shots, "start_browser", Driver)
+    monkeypatch.setattr(explorer_module, "write_explorer", broken)
+    with pytest.raises(RuntimeError, match="could not be written"):
+        write_study_explorer(str(RAW_DIR), tmp_path / "out", tmp_path / "figures", cache_dir=tmp_path / "cache",
+                             progress=False)
+    assert quit_ == [1]

@@ -120,31 +120,34 @@ def _common_trigger(payload: dict) -> str:
     return counts.most_common(1)[0][0] if counts else "的"
 
 
-def screenshot_explorer(html, out_dir, *, query: str | None = None, prefix: str = "explorer") -> list[Path]:
+def screenshot_explorer(html, out_dir, *, query: str | None = None, prefix: str = "explorer",
+                        driver=None) -> list[Path]:
     """PNG screenshots of the explorer's three views: out_dir/<prefix>_heatmap.png (with a cell's
     paragraphs), _search.png (KWIC lines of `query`, default the commonest trigger word) and _article.png
     (the first hit's article with what cleaning removed). A page that holds the heatmap only is served
-    (explore) for the screenshots."""
+    (explore) for the screenshots. `driver`: a browser `start_browser` gave (the build starts it while the
+    explorer is written); it is quit here either way."""
+    from urllib.parse import urlencode
+
     from .page import payload_from_page
     from .server import serve_in_thread
 
     html, out_dir = Path(html).resolve(), Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    payload = payload_from_page(html)
-    server, url = (None, html.as_uri()) if payload.get("body") else serve_in_thread(html.parent)
-    if server is not None:
-        url += html.name
-    if query is None:
-        query = _common_trigger(payload) if payload.get("body") else "疫情"
-    heat = payload["head"]["heat"]
-    first = payload["head"]["fields"][0]
-    best = max(heat[first["name"]], key=lambda c: (c[6] or 0) * (c[3] >= 5))
-    theme, group = payload["head"]["themes"][best[0]]["id"], first["groups"][best[1]]
-    driver = start_browser()
-    out = []
+    server, out = None, []
     try:
-        from urllib.parse import urlencode
-
+        out_dir.mkdir(parents=True, exist_ok=True)
+        payload = payload_from_page(html)
+        server, url = (None, html.as_uri()) if payload.get("body") else serve_in_thread(html.parent)
+        if server is not None:
+            url += html.name
+        if query is None:
+            query = _common_trigger(payload) if payload.get("body") else "疫情"
+        heat = payload["head"]["heat"]
+        first = payload["head"]["fields"][0]
+        best = max(heat[first["name"]], key=lambda c: (c[6] or 0) * (c[3] >= 5))
+        theme, group = payload["head"]["themes"][best[0]]["id"], first["groups"][best[1]]
+        if driver is None:
+            driver = start_browser()
         views = (("heatmap", {"theme": theme, "group": group, "by": first["name"]}), ("search", {"q": query}))
         for name, fragment in views:
             open_page(driver, url + "#" + urlencode(fragment))
@@ -154,7 +157,8 @@ def screenshot_explorer(html, out_dir, *, query: str | None = None, prefix: str 
         open_page(driver, url + "#" + urlencode({"doc": doc, "para": para, "cleaning": "1", "q": query}))
         out.append(_shot(driver, out_dir / f"{prefix}_article.png"))
     finally:
-        driver.quit()
+        if driver is not None:
+            driver.quit()
         if server is not None:
             server.shutdown()
             server.server_close()
