@@ -125,9 +125,19 @@ class Background:
             raise error
 
     def stop(self) -> None:
-        """The result is not wanted (the caller failed): the process is ended."""
+        """The result is not wanted (the caller failed): the process is ended, and with it what it started when it
+        leads a process group of its own (`nice`: the explorer's browser and its driver, orphaned otherwise)."""
         if self.process is not None and self.process.is_alive():
-            self.process.terminate()
+            import os
+            import signal
+
+            try:
+                if hasattr(os, "killpg") and os.getpgid(self.process.pid) == self.process.pid:
+                    os.killpg(self.process.pid, signal.SIGTERM)
+                else:
+                    self.process.terminate()
+            except ProcessLookupError:  # it ended meanwhile
+                pass
             self.process.join()
 
 

@@ -71,3 +71,48 @@ def test_background_process_runs_at_the_niceness_asked(tmp_path):
         assert group[0] != here[0] and group[-2:] == ["nice", "7"]
     Background(_write_niceness, (tmp_path / "here",), "probe", parallel=False, nice=7).result()
     assert int((tmp_path / "here").read_text()) == base == os.nice(0)
+
+
+def _start_a_child_and_wait(path):
+    import subprocess
+    import time
+
+    child = subprocess.Popen(["sleep", "120"])  # as the explorer's process starts chromedriver and Chromium
+    with open(path, "w") as f:
+        f.write(str(child.pid))
+    time.sleep(120)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+
+
+def test_stopping_a_background_process_also_ends_what_it_started(tmp_path):
+    """A build that fails stops the explorer's process; the browser it had started (and its driver) went on
+    running, orphaned, one pair per failed build. A niced background process leads a process group of its own,
+    and stop ends the whole group."""
+    import time
+
+    from analysis.parallel import Background
+
+    if not os.path.exists("/proc/self/stat") or not hasattr(os, "killpg"):
+        import pytest
+
+        pytest.skip("needs Linux /proc")
+    job = Background(_start_a_child_and_wait, (tmp_path / "pid",), "probe", nice=3)
+    for _ in range(100):
+        if (tmp_path / "pid").exists() and (tmp_path / "pid").read_text():
+            break
+        time.sleep(0.05)
+    child = int((tmp_path / "pid").read_text())
+    assert _alive(child)
+    job.stop()
+    for _ in range(40):
+        if not _alive(child):
+            break
+        time.sleep(0.05)
+    assert not _alive(child) and not job.process.is_alive()
