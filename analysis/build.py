@@ -133,8 +133,21 @@ def build(
         env = _kernel_env(_study_env(corpus, figures_dir, tables_dir))  # here: the warm load changes os.environ
         prestarted = {p: kernel_pool.submit(prestart_kernel, p, warm_up=WARM_UP_ANALYSIS, env=env, **options)
                       for p in first}
+
+    def finish_first():
+        """Write the parallel notebooks' copies and HTML in notebook order (raises at the first failure;
+        nothing after it is kept)."""
+        try:
+            while results:
+                path = next(p for p in first if p in results)
+                result, html_future = results.pop(path)
+                finish(path, result, html_future.result())
+        except BaseException:
+            results.clear()
+            raise
+
     explorer_job = matrix_job = None
-    try:
+    try:  # (a failure anywhere below stops the background jobs and shuts down the prestarted kernels)
         if len(first) > 1 and corpus is not None:
             paras = warm_load(corpus, cache_dir, progress=progress, matrix=False)
         # The explorer's and the matrix's processes are forked: a lock another thread holds at that moment stays
@@ -150,28 +163,7 @@ def build(
             # The term matrix in a process of its own: meanwhile the notebooks that need only the clean corpus and
             # its coding (their metadata says so, `notebook_needs`) run, so that no core waits for the other
             matrix_job = Background(_warm_matrix, (corpus, cache_dir, paras, progress), "term matrix")
-    except BaseException:
-        if explorer_job is not None:
-            explorer_job.stop()
-        _shutdown_prestarted(prestarted)
-        if kernel_pool is not None:
-            kernel_pool.shutdown(cancel_futures=True)
-        raise
-    early = [p for p in first if matrix_job is not None and notebook_needs(p) <= {"corpus", "coding"}]
-
-    def finish_first():
-        """Write the parallel notebooks' copies and HTML in notebook order (raises at the first failure;
-        nothing after it is kept)."""
-        try:
-            while results:
-                path = next(p for p in first if p in results)
-                result, html_future = results.pop(path)
-                finish(path, result, html_future.result())
-        except BaseException:
-            results.clear()
-            raise
-
-    try:
+        early = [p for p in first if matrix_job is not None and notebook_needs(p) <= {"corpus", "coding"}]
         if len(first) > 1:
             # Longest first (by the last build's time) so the slowest notebook does not start last. A finished
             # notebook's HTML is made on a thread of its own while the other kernels (and then the report) run,
