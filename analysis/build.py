@@ -268,11 +268,12 @@ def write_study_explorer(corpus, out_dir: Path, figures_dir: Path, cache_dir=Non
         with _study_environment(study, cache_dir), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # notebook 01 shows the load's warnings
             articles = study.corpus(progress=progress)
+            written: dict = {}
             page = write_explorer(out_dir, articles, group_fields=list(study.group_by) or None,
-                                  period=study.period or "year", title=study.title)
+                                  period=study.period or "year", title=study.title, keep=written)
         if browser is not None:
             driver, browser = browser.result(), None
-            screenshot_explorer(page, figures_dir, driver=driver)  # (quits it)
+            screenshot_explorer(page, figures_dir, driver=driver, explorer=written.get("explorer"))  # (quits it)
     finally:
         if browser is not None:  # the explorer failed: the browser is not wanted
             try:

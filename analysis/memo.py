@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -103,12 +104,44 @@ def memo_frame(kind: str, parts, compute):
         return read_arrow(path)
     except (FileNotFoundError, OSError, ValueError):
         pass
-    frame = compute()
-    if not frame.index.equals(pd.RangeIndex(len(frame))):
-        return frame  # Arrow IPC files hold columns only: a frame with its own index is not kept
-    try:
-        write_arrow(frame, path)
-    except (OSError, ValueError, TypeError):
-        pass  # a result that cannot be cached is still the result
+    with _computing(path):  # another process computing the same result: wait for it and read it
+        try:
+            return read_arrow(path)
+        except (FileNotFoundError, OSError, ValueError):
+            pass
+        frame = compute()
+        if not frame.index.equals(pd.RangeIndex(len(frame))):
+            return frame  # Arrow IPC files hold columns only: a frame with its own index is not kept
+        try:
+            write_arrow(frame, path)
+        except (OSError, ValueError, TypeError):
+            pass  # a result that cannot be cached is still the result
     prune(path.parent, KEEP_MEMOS)
     return frame
+
+
+@contextmanager
+def _computing(path: Path):
+    """Held while this process computes the result kept at `path`: the build's processes ask for the same
+    results at the same time (notebook 03 and the explorer each resampled the same 30,680 articles), and the
+    second waits for the first's file instead of computing it again. An advisory lock (fcntl) on a file beside
+    it, removed when the result is written (a process that opens it afterwards finds the result: nothing is
+    computed twice and nothing waits for ever); where there is no fcntl, or no lock, each computes its own."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    lock_path, lock = path.with_name(path.name + ".lock"), None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(lock_path, "a+b")
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    except OSError:
+        pass
+    try:
+        yield
+    finally:
+        if lock is not None:
+            lock_path.unlink(missing_ok=True)  # (before the lock is released: see above)
+            lock.close()

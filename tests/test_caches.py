@@ -345,3 +345,43 @@ def test_settled_reads_a_files_digest_once_and_sees_an_edit_after_it(tmp_path):
         rules.write_text("a,b\nc,d\n", encoding="utf-8")
         assert freshness.file_digest(rules) == first  # inside the stretch: the digest read at its start
     assert freshness.file_digest(rules) == hashlib.sha1(b"a,b\nc,d\n").hexdigest()
+
+
+def _memo_in_a_process(folder, log, start):
+    """memo_frame of one key in a process of its own, once `start` is set; the compute logs its pid and takes
+    a second (the time a second process needs to ask for the same result meanwhile)."""
+    import time
+
+    from analysis.memo import memo_frame
+
+    os.environ["ANALYSIS_CACHE_DIR"] = str(folder)
+
+    def compute():
+        with open(log, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        time.sleep(1.0)
+        return pd.DataFrame({"pid": [os.getpid()]})
+
+    start.wait()
+    print(memo_frame("probe", ["the same input"], compute)["pid"].iloc[0], file=open(f"{log}.{os.getpid()}", "w"))
+
+
+def test_two_processes_asking_for_one_memo_at_once_compute_it_once(tmp_path):
+    """The build's processes ask for the same result at the same time (notebook 03 and the explorer resampled
+    the same articles, 2 s each): the second waits for the first's result and reads it; no lock file is left."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    start, log = ctx.Event(), tmp_path / "computed"
+    procs = [ctx.Process(target=_memo_in_a_process, args=(tmp_path / "cache", log, start)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    start.set()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0]
+    computed = log.read_text().split()
+    assert len(computed) == 1  # without the lock both miss the cache and both compute
+    got = {Path(f"{log}.{p.pid}").read_text().strip() for p in procs}
+    assert got == {computed[0]}  # both have the one result
+    assert [p.suffix for p in (tmp_path / "cache" / "probe").iterdir()] == [".arrow"]

@@ -236,6 +236,25 @@ def test_a_page_past_max_mb_leaves_the_paragraphs_to_the_index(corpus, tmp_path)
     assert article["places"] and article["amounts"] is not None
 
 
+def test_the_explorer_kept_in_memory_answers_what_its_sqlite_file_answers(corpus, tmp_path):
+    """write_explorer(keep=) hands the build's screenshots the Explorer of the data it has just written (not read
+    back: 1.3 s on 58k articles); every kind of query gets the same answer as from the file."""
+    kept: dict = {}
+    write_explorer(tmp_path, corpus, max_mb=0.02, keep=kept)
+    mem, disk = kept["explorer"], Explorer(tmp_path / INDEX)
+    assert mem.doc_ids == disk.doc_ids and mem.texts == disk.texts and len(mem.texts) > 50
+    doc = corpus["doc_id"].iloc[1]
+    for ask in (lambda e: e.search("疫情", limit=50), lambda e: e.search("防控", by="province"),
+                lambda e: e.search("社区", filters={"theme": "community"}), lambda e: e.search("[捐募]款", regex=True),
+                lambda e: e.cell("donation", BEIJING, by="province"),
+                lambda e: e.heat("province", {"theme": "donation"}),
+                lambda e: e.article(doc), lambda e: e.paragraph(7)):
+        a, b = ask(mem), ask(disk)
+        a.pop("ms", None), b.pop("ms", None)  # (the time the search took)
+        assert a == b
+    assert mem.search("疫情")["total"] > 0 and mem.article(doc)["removed"]
+
+
 # ---------------------------------------------------------------- the server
 
 

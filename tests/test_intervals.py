@@ -263,3 +263,25 @@ def test_a_real_difference_is_found(cctv, cctv_corpus):
     assert d.loc["medical", "diff"] > 0.02 and d.loc["medical", "q"] < 0.01 and d.loc["medical", "lo"] > 0
     strong = d[d["q"] < 0.01]
     assert ((strong["lo"] > 0) | (strong["hi"] < 0)).all()  # the interval agrees with the test
+
+
+def test_intervals_of_a_large_table_are_read_back_from_the_cache(cctv, cctv_corpus, monkeypatch, tmp_path):
+    """Of 2,000 articles or more the intervals are kept in the cache (the build's explorer and notebook 03 ask
+    for the same ones): asked again, the same table comes back without resampling; a table that differs in one
+    article's count is resampled."""
+    import analysis.intervals as iv
+
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    first = theme_share_intervals(cctv, by="year", corpus=cctv_corpus)
+    assert cctv["doc_id"].nunique() >= iv.MEMO_ARTICLES and len(list((tmp_path / "intervals").iterdir())) == 1
+    real = iv._intervals_from_table
+    monkeypatch.setattr(iv, "_intervals_from_table", lambda *a, **k: pytest.fail("resampled again"))
+    pd.testing.assert_frame_equal(theme_share_intervals(cctv, by="year", corpus=cctv_corpus), first)
+    calls = []
+    monkeypatch.setattr(iv, "_intervals_from_table", lambda *a, **k: calls.append(1) or real(*a, **k))
+    i = cctv.index[~cctv["economy"].to_numpy(dtype=bool)][0]
+    edited = cctv.copy()
+    edited.loc[i, "economy"] = True
+    other = theme_share_intervals(edited, by="year", corpus=cctv_corpus)
+    assert calls == [1] and not other.equals(first)
+    assert (other["share"] - first["share"]).abs().max() > 0

@@ -82,9 +82,10 @@ def pair_key(a: str, b: str) -> int:
     return (min(ord(a), NOT_BMP) << 16) | min(ord(b), NOT_BMP)
 
 
-def write_index(data: dict, path: Path | str, corpus=None) -> Path:
+def write_index(data: dict, path: Path | str, corpus=None, keep: dict | None = None) -> Path:
     """Write the payload `data` (build_data) to a new SQLite file at `path` (replacing it). `corpus` (with
-    raw, format) is stored compressed when the payload does not place cleaning removals itself."""
+    raw, format) is stored compressed when the payload does not place cleaning removals itself. `keep`: a dict
+    that receives the index of character pairs written (keep["bigrams"]: keys, starts, positions)."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     for p in (tmp, Path(f"{tmp}-journal")):
@@ -116,6 +117,8 @@ def write_index(data: dict, path: Path | str, corpus=None) -> Path:
         db.close()
         raise bigrams["error"]
     keys, starts, positions = bigrams["index"]
+    if keep is not None:
+        keep["bigrams"] = bigrams["index"]
     db.execute("INSERT INTO bigrams VALUES (?,?,?)", (keys.tobytes(), starts.tobytes(), positions.tobytes()))
     db.commit()
     db.close()

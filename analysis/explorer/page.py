@@ -71,7 +71,7 @@ def _write(path: Path, text: str) -> None:
 
 def write_explorer(out_dir, corpus: pd.DataFrame, *, paras=None, coded=None, matches=None, audit=None,
                    group_fields=None, period="year", intervals=None, max_mb: float = 15, places=None,
-                   amounts=None, title: str = "Evidence explorer", codebook=None) -> Path:
+                   amounts=None, title: str = "Evidence explorer", codebook=None, keep: dict | None = None) -> Path:
     """Write out_dir/explorer.html (and, past `max_mb`, out_dir/explorer.sqlite); returns the page's path.
 
     corpus: the study corpus (load_corpus/study_corpus). paras, coded, matches, audit: paragraphs(corpus),
@@ -83,6 +83,8 @@ def write_explorer(out_dir, corpus: pd.DataFrame, *, paras=None, coded=None, mat
     grouping (a cluster bootstrap over articles), False = none, or {field: table with theme, <field>, lo, hi}.
     places/amounts: place_mentions / amounts tables to list per article (read here for up to READ_LIMIT articles,
     else by the server when an article is opened). max_mb: the largest page that embeds every paragraph.
+    keep: a dict that receives, for a page served from explorer.sqlite, keep["explorer"]: the Explorer that
+    answers its queries from the data in memory (the build's screenshots serve it instead of reading it back).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -102,6 +104,11 @@ def write_explorer(out_dir, corpus: pd.DataFrame, *, paras=None, coded=None, mat
                 index_path.unlink()  # a stale index of an earlier, larger build
             return page_path
     data["head"]["meta"]["mode"] = "server"
-    write_index(data, index_path, corpus=corpus)
+    written: dict = {}
+    write_index(data, index_path, corpus=corpus, keep=written)
     _write(page_path, render_page({"head": data["head"], "body": None}, title))
+    if keep is not None:
+        from .search import Explorer
+
+        keep["explorer"] = Explorer(index_path, payload=data, bigrams=written["bigrams"])
     return page_path

@@ -33,34 +33,47 @@ class QueryError(ValueError):
 class Explorer:
     """The explorer's data from one explorer.sqlite, ready to answer queries (thread-safe)."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, payload: dict | None = None, bigrams: tuple | None = None):
+        """From the SQLite file at `path`; or, where the build has just written it, from the `payload` it was
+        written from and its `bigrams` (keys, starts, positions of write_index), read back for an article only
+        (the build's screenshots start at once instead of reading 263k paragraphs again: 1.3 s)."""
         self.path = Path(path)
         self._local = threading.local()
         self._lock = threading.Lock()
-        db = self._db()
-        self.head = json.loads(db.execute("SELECT json FROM head").fetchone()[0])
+        if payload is None or bigrams is None:
+            db = self._db()
+            head = json.loads(db.execute("SELECT json FROM head").fetchone()[0])
+            rows = db.execute("SELECT d, n, th, m, t FROM paras ORDER BY i").fetchall()
+            paras = [[r[k] for r in rows] for k in range(5)]
+            docs = db.execute("SELECT i, doc_id, title, date, province, city, label, groups FROM docs ORDER BY i"
+                              ).fetchall()
+            docs = [[r[k] for r in docs] for k in range(1, 7)] + [[json.loads(r[7]) for r in docs]]
+            bigrams = db.execute("SELECT keys, starts, positions FROM bigrams").fetchone()
+        else:
+            head, body = payload["head"], payload["body"]
+            p, d = body["paras"], body["docs"]
+            paras = [p["d"], p["n"], p["th"], p["m"], p["t"]]
+            labels = d.get("label") or [""] * len(d["id"])
+            groups = list(zip(*d["g"].values())) if d["g"] else [()] * len(d["id"])
+            docs = [d["id"], d["title"], d["date"], d["province"], d["city"], labels, groups]
+        self.head = head
         self.themes = [t["id"] for t in self.head["themes"]]
         self.fields = {f["name"]: f["groups"] for f in self.head["fields"]}
-        rows = db.execute("SELECT d, n, th, m, t FROM paras ORDER BY i").fetchall()
-        self.para_doc = np.array([r[0] for r in rows], dtype=np.int64)
-        self.para_no = [r[1] for r in rows]
-        bits = np.array([r[2] for r in rows], dtype=np.int64)
-        self.flags = ((bits[:, None] >> np.arange(len(self.themes))) & 1).astype(bool) if len(rows) else \
+        para_doc, self.para_no, bits, self.marks, self.texts = paras
+        self.para_doc = np.array(para_doc, dtype=np.int64)
+        bits = np.array(bits, dtype=np.int64)
+        self.flags = ((bits[:, None] >> np.arange(len(self.themes))) & 1).astype(bool) if len(bits) else \
             np.zeros((0, len(self.themes)), dtype=bool)
-        self.marks = [r[3] for r in rows]
-        self.texts = [r[4] for r in rows]
         self.big = joined(self.texts)
         self.starts = para_starts(self.texts)
-        docs = db.execute("SELECT i, doc_id, title, date, province, city, label, groups FROM docs ORDER BY i"
-                          ).fetchall()
-        self.doc_ids = [r[1] for r in docs]
-        self.doc_info = [{"title": r[2], "date": r[3], "place": " ".join(p for p in (r[4], r[5]) if p), "label": r[6]}
-                         for r in docs]
+        self.doc_ids, titles, dates, provinces, cities, labels, groups = docs
+        self.doc_info = [{"title": t, "date": dt, "place": " ".join(x for x in (p, c) if x), "label": lb}
+                         for t, dt, p, c, lb in zip(titles, dates, provinces, cities, labels)]
         self.doc_index = {d: i for i, d in enumerate(self.doc_ids)}
-        codes = np.array([json.loads(r[7]) for r in docs], dtype=np.int64).reshape(len(docs), len(self.fields))
+        codes = np.array(groups, dtype=np.int64).reshape(len(self.doc_ids), len(self.fields))
         self.doc_code = {f: codes[:, j] for j, f in enumerate(self.fields)}
         self.para_code = {f: c[self.para_doc] if len(self.para_doc) else c[:0] for f, c in self.doc_code.items()}
-        keys, starts, positions = db.execute("SELECT keys, starts, positions FROM bigrams").fetchone()
+        keys, starts, positions = bigrams
         self.bi_keys = np.frombuffer(keys, dtype=np.uint32)
         self.bi_starts = np.frombuffer(starts, dtype=np.int64)
         self.bi_pos = np.frombuffer(positions, dtype=np.int32)
@@ -270,7 +283,8 @@ class Explorer:
 
     def paragraph(self, i: int, theme: int | None = None, group: str | None = None) -> dict:
         d = int(self.para_doc[i])
-        spans = json.loads(self.marks[i]) if self.marks[i] else []
+        spans = self.marks[i] or []
+        spans = json.loads(spans) if isinstance(spans, str) else spans  # (JSON in the SQLite file)
         marks = [s for s in spans if theme is None or s[2] == theme]
         return {"doc_id": self.doc_ids[d], "para_no": self.para_no[i], "text": self.texts[i], "marks": marks,
                 "themes": np.flatnonzero(self.flags[i]).tolist(), **self.doc_info[d],

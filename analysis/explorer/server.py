@@ -153,10 +153,12 @@ class Handler(BaseHTTPRequestHandler):
         return real
 
 
-def make_server(folder: Path | str, host: str = "127.0.0.1", port: int = 8765) -> ThreadingHTTPServer:
-    """An HTTP server for a build folder (not started: call serve_forever, shutdown, server_close)."""
+def make_server(folder: Path | str, host: str = "127.0.0.1", port: int = 8765,
+                explorer: Explorer | None = None) -> ThreadingHTTPServer:
+    """An HTTP server for a build folder (not started: call serve_forever, shutdown, server_close); `explorer`:
+    the folder's Explorer where the caller has it (write_explorer's keep=), else it is opened here."""
     root = Path(folder).resolve()
-    explorer, tmp = open_explorer(root)
+    explorer, tmp = (explorer, None) if explorer is not None else open_explorer(root)
     handler = type("ExplorerHandler", (Handler,), {"explorer": explorer, "root": root})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
@@ -164,10 +166,10 @@ def make_server(folder: Path | str, host: str = "127.0.0.1", port: int = 8765) -
     return server
 
 
-def serve_in_thread(folder: Path | str, host: str = "127.0.0.1", port: int = 0):
+def serve_in_thread(folder: Path | str, host: str = "127.0.0.1", port: int = 0, explorer: Explorer | None = None):
     """(server, base URL): a running server on a free port (for tests and notebooks); stop it with
-    server.shutdown(); server.server_close()."""
-    server = make_server(folder, host, port)
+    server.shutdown(); server.server_close(). `explorer`: as make_server's."""
+    server = make_server(folder, host, port, explorer)
     threading.Thread(target=server.serve_forever, name="explorer-server", daemon=True).start()
     h, p = server.server_address[:2]
     return server, f"http://{h}:{p}/"

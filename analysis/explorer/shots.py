@@ -121,12 +121,13 @@ def _common_trigger(payload: dict) -> str:
 
 
 def screenshot_explorer(html, out_dir, *, query: str | None = None, prefix: str = "explorer",
-                        driver=None) -> list[Path]:
+                        driver=None, explorer=None) -> list[Path]:
     """PNG screenshots of the explorer's three views: out_dir/<prefix>_heatmap.png (with a cell's
     paragraphs), _search.png (KWIC lines of `query`, default the commonest trigger word) and _article.png
     (the first hit's article with what cleaning removed). A page that holds the heatmap only is served
     (explore) for the screenshots. `driver`: a browser `start_browser` gave (the build starts it while the
-    explorer is written); it is quit here either way."""
+    explorer is written); it is quit here either way. `explorer`: the served page's Explorer where the caller
+    has it (write_explorer's keep=), else its server opens explorer.sqlite."""
     from urllib.parse import urlencode
 
     from .page import payload_from_page
@@ -137,7 +138,7 @@ def screenshot_explorer(html, out_dir, *, query: str | None = None, prefix: str 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         payload = payload_from_page(html)
-        server, url = (None, html.as_uri()) if payload.get("body") else serve_in_thread(html.parent)
+        server, url = (None, html.as_uri()) if payload.get("body") else serve_in_thread(html.parent, explorer=explorer)
         if server is not None:
             url += html.name
         if query is None:
@@ -166,7 +167,9 @@ def screenshot_explorer(html, out_dir, *, query: str | None = None, prefix: str 
 
 
 def _shot(driver, path: Path, height: int = 1000) -> Path:
-    driver.set_window_size(1400, height)
-    time.sleep(0.2)
+    size = driver.get_window_size()
+    if (size.get("width"), size.get("height")) != (1400, height):  # (start_browser's size: no resize, no wait)
+        driver.set_window_size(1400, height)
+        time.sleep(0.2)  # the page laid out again
     path.write_bytes(driver.get_screenshot_as_png())
     return path
