@@ -137,11 +137,28 @@ def _computing(path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = open(lock_path, "a+b")
         fcntl.flock(lock, fcntl.LOCK_EX)
+        _HELD.add(lock)
     except OSError:
         pass
     try:
         yield
     finally:
         if lock is not None:
+            _HELD.discard(lock)
             lock_path.unlink(missing_ok=True)  # (before the lock is released: see above)
             lock.close()
+
+
+# the locks this process holds: a process forked meanwhile (the build's explorer) closes its copies, or it would
+# hold the lock until it ends and wait for ever if it asked for the same result itself
+_HELD: set = set()
+
+
+def _close_held() -> None:
+    for f in list(_HELD):
+        f.close()
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_held)

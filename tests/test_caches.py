@@ -385,3 +385,34 @@ def test_two_processes_asking_for_one_memo_at_once_compute_it_once(tmp_path):
     got = {Path(f"{log}.{p.pid}").read_text().strip() for p in procs}
     assert got == {computed[0]}  # both have the one result
     assert [p.suffix for p in (tmp_path / "cache" / "probe").iterdir()] == [".arrow"]
+
+
+def test_a_process_forked_while_a_memo_is_computed_does_not_keep_its_lock(tmp_path, monkeypatch):
+    """A process forked while this one computes a memo (the build forks its explorer) closes its copy of the
+    memo's lock: had it kept it, the lock would stay held as long as that process runs, and it would wait for
+    ever if it asked for the same result itself."""
+    import multiprocessing
+    import time
+
+    from analysis.memo import memo_frame
+
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("no /proc to list a process's open files")
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    ctx = multiprocessing.get_context("fork")
+    children = []
+
+    def compute():
+        children.append(ctx.Process(target=time.sleep, args=(30,)))
+        children[0].start()
+        return pd.DataFrame({"x": [1]})
+
+    try:
+        memo_frame("probe", ["forked"], compute)
+        fds = f"/proc/{children[0].pid}/fd"
+        links = [os.readlink(f"{fds}/{fd}") for fd in os.listdir(fds)]
+        assert links and not [link for link in links if ".arrow.lock" in link]  # (a removed one: "... (deleted)")
+    finally:
+        for c in children:
+            c.kill()
+            c.join()
