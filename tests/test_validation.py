@@ -355,7 +355,8 @@ def test_codebook_agreement_on_the_cctv3_fixture(capsys):
     under 20 -> 19. The sixth revision (branch codebook6) codes consultation meetings (负责人作了互动交流, 等专题进行
     讨论) as advice, recovery news as economy, and keeps 驻华商务 from coding overseas: codebook 96 -> 97,
     over 14 -> 13, under 19 -> 17 (pooled 0.82 -> 0.84). The seventh revision (branch codebook7) keeps sentences
-    naming a foreign country from coding advice (英国政府紧急情况科学咨询小组发出呼吁): codebook 97 -> 96, over 13 -> 12."""
+    naming a foreign country from coding advice (英国政府紧急情况科学咨询小组发出呼吁): codebook 97 -> 96,
+    over 13 -> 12."""
     t = _agreement_of_a_cctv_set("cctv3", CCTV3, "CCTV fixture 3", capsys)
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [101, 96, 12, 17]
     assert t.loc["pooled", "kappa"] >= 0.81 and t.loc["religion", "kappa"] >= 0.90
@@ -404,8 +405,8 @@ def test_codebook_agreement_on_the_held_out_cctv5_fixture(capsys):
     117 -> 118, over 36 -> 28, under 52 -> 43; publicity 0.33 -> 0.48, advice 0.64 -> 0.76, economy 0.62 -> 0.78,
     overseas 0.79 -> 0.84, mobilisation 0.57 -> 0.61). The seventh revision (branch codebook7): the loyalty slogans
     count as one weak word (a rocket launch's 增强“四个意识”、坚定“四个自信”、做到“两个维护” no longer codes
-    mobilisation), 保持高度一致 is a weak word of it, 外防输入 is testing, foreign bodies' appeals and the plan's 建议 are
-    not advice: codebook 118, over 28 -> 26, under 43 -> 41 (mobilisation 0.61 -> 0.70, testing 0.28 -> 0.43, pooled
+    mobilisation), 保持高度一致 is a weak word of it, 外防输入 is testing, foreign bodies' appeals and the plan's 建议
+    are not advice: codebook 118, over 28 -> 26, under 43 -> 41 (mobilisation 0.61 -> 0.70, testing 0.28 -> 0.43, pooled
     0.72); one paragraph more is over-coded (testing: 外防输入 as the named strategy of border checks)."""
     t = _agreement_of_a_cctv_set("cctv5", CCTV5, "CCTV held-out fixture 5", capsys, n=200)
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [133, 118, 26, 41]
@@ -428,8 +429,8 @@ def test_codebook_agreement_on_the_held_out_cctv6_fixture(capsys):
     under 35 (publicity 8, economy 7, testing 6). The target of 0.80 on unseen news is NOT met. The seventh revision
     (branch codebook7) used it as development data with cctv4 and cctv5: TV series episodes (本集, 第六集《…》) are
     publicity, 外防输入 is testing, the loyalty slogans count once, sentences naming a foreign country (白宫, 世卫组织,
-    巴基斯坦农工党) code no mobilisation, advice or parties, cited media with long names (另据美国《纽约时报》3月31日报道)
-    no publicity: codebook 111 -> 109, over 37 -> 31, under 35 -> 31 (publicity 0.24 -> 0.57, pooled 0.70)."""
+    巴基斯坦农工党) code no mobilisation, advice or parties, cited media with long names
+    (另据美国《纽约时报》3月31日报道) no publicity: codebook 111 -> 109, over 37 -> 31, under 35 -> 31 (publicity 0.24 -> 0.57, pooled 0.70)."""
     t = _agreement_of_a_cctv_set("cctv6", CCTV6, "CCTV held-out fixture 6", capsys, n=200)
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [109, 109, 31, 31]
     assert t.loc["pooled", "kappa"] >= 0.65 and t.loc["advice", "kappa"] >= 0.80 and t.loc["economy", "kappa"] >= 0.70
