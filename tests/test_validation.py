@@ -430,7 +430,8 @@ def test_codebook_agreement_on_the_held_out_cctv6_fixture(capsys):
     (branch codebook7) used it as development data with cctv4 and cctv5: TV series episodes (本集, 第六集《…》) are
     publicity, 外防输入 is testing, the loyalty slogans count once, sentences naming a foreign country (白宫, 世卫组织,
     巴基斯坦农工党) code no mobilisation, advice or parties, cited media with long names
-    (另据美国《纽约时报》3月31日报道) no publicity: codebook 111 -> 109, over 37 -> 31, under 35 -> 31 (publicity 0.24 -> 0.57, pooled 0.70)."""
+    (另据美国《纽约时报》3月31日报道) no publicity: codebook 111 -> 109, over 37 -> 31, under 35 -> 31
+    (publicity 0.24 -> 0.57, pooled 0.70)."""
     t = _agreement_of_a_cctv_set("cctv6", CCTV6, "CCTV held-out fixture 6", capsys, n=200)
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [109, 109, 31, 31]
     assert t.loc["pooled", "kappa"] >= 0.65 and t.loc["advice", "kappa"] >= 0.80 and t.loc["economy", "kappa"] >= 0.70
