@@ -435,3 +435,21 @@ def test_codebook_agreement_on_the_held_out_cctv6_fixture(capsys):
     t = _agreement_of_a_cctv_set("cctv6", CCTV6, "CCTV held-out fixture 6", capsys, n=200)
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [109, 109, 31, 31]
     assert t.loc["pooled", "kappa"] >= 0.65 and t.loc["advice", "kappa"] >= 0.80 and t.loc["economy", "kappa"] >= 0.70
+
+
+CCTV7 = load_theme_labels("cctv7")
+
+
+@pytest.mark.skipif(CCTV7 is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
+def test_codebook_agreement_on_the_held_out_cctv7_fixture(capsys):
+    """200 CCTV paragraphs of 2020-2022 drawn like cctv6 (130 from items naming united-front actors, 70 on the
+    epidemic) from items in no other fixture, sampled while the seventh revision was made and never shown to its
+    maker; two blind coders who saw only the definitions (M and N: pooled κ 0.923 between them, 17 differing theme
+    cells) and a third who adjudicated from the definitions. Human cells 110 (the adjudicator's counts: 2 + 1 + 3 +
+    20 + 21 + 3 + 6 + 3 + 21 + 7 + 14 + 9). Measured once held out: the sixth revision 0.72, the seventh 0.72
+    [0.64, 0.79] (codebook 121 cells, over 36: mobilisation 10, publicity 8, livelihood 7, parties 5; under 25:
+    economy 6, livelihood 6). The revisions gain on the sets they are made on and not on the next set; the target
+    of 0.80 on unseen news is NOT met."""
+    t = _agreement_of_a_cctv_set("cctv7", CCTV7, "CCTV held-out fixture 7", capsys, n=200)
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [110, 121, 36, 25]
+    assert t.loc["pooled", "kappa"] >= 0.70 and t.loc["overseas", "kappa"] >= 0.90 and t.loc["advice", "kappa"] >= 0.85
