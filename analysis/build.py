@@ -24,8 +24,6 @@ from concurrent.futures import wait as futures_wait
 from contextlib import contextmanager
 from pathlib import Path
 
-import nbformat
-
 from .kernels import (  # noqa: F401
     CELL_TIMEOUT,
     REPORT_FILE,
@@ -111,6 +109,8 @@ def build(
         """Write the executed copy (also of a failed notebook, for inspection) and its HTML; raise on failure."""
         nb, run, error = result
         run.executed = out_dir / "executed" / path.name
+        from .kernels import nbformat  # (imported there first: see the note on rfc3987_syntax)
+
         nbformat.write(nb, run.executed)
         for target, body in html_pages.items():
             target.write_text(body, encoding="utf-8")
@@ -357,6 +357,8 @@ def previous_seconds(executed: Path) -> float:
     from datetime import datetime
 
     try:
+        from .kernels import nbformat
+
         cells = nbformat.read(executed, as_version=4).cells
         stamps = [c.metadata["execution"] for c in cells if c.cell_type == "code" and "execution" in c.metadata]
         start = datetime.fromisoformat(stamps[0]["iopub.status.busy"].replace("Z", "+00:00"))
