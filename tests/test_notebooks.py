@@ -22,6 +22,7 @@ from analysis.build import (
     find_notebooks,
     render_html,
 )
+from analysis.paths import RAW_DIR
 
 NOTEBOOKS = find_notebooks()
 ANALYSIS_NOTEBOOKS = [p for p in NOTEBOOKS if not p.name.startswith(REPORT_NOTEBOOK_PREFIX)]
@@ -244,7 +245,7 @@ def test_parallel_build_writes_the_explorer_beside_the_notebooks_and_raises_its_
     _notebook(nbs, "01_a.ipynb", "import time\ntime.sleep(3)\nopen('a.done', 'w').close()")
     _notebook(nbs, "02_b.ipynb", "x = 1")
 
-    def broken(corpus, out_dir, figures_dir, cache_dir=None, progress=True):
+    def broken(corpus, out_dir, figures_dir, cache_dir=None, progress=True, articles=None, coded=None):
         (Path(out_dir) / "explorer.started").write_text(str((nbs / "a.done").exists()))
         raise ValueError("the explorer broke")
 
@@ -253,6 +254,30 @@ def test_parallel_build_writes_the_explorer_beside_the_notebooks_and_raises_its_
         build(notebooks_dir=nbs, reports_dir=tmp_path / "reports", progress=False, jobs=2)
     assert (tmp_path / "reports" / "explorer.started").read_text() == "False"  # began while 01 still ran
     assert (tmp_path / "reports" / "executed" / "01_a.ipynb").exists()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the explorer's process is forked (inherits the stand-in) on Linux")
+def test_the_explorer_takes_the_warm_loads_corpus_and_coding_as_they_are(tmp_path, monkeypatch):
+    """The explorer's forked process gets the corpus and the coded paragraphs the warm load made (reading them
+    from the caches again was about 2 s of its work on 58k articles): the five seed articles and their coding."""
+    import analysis.build as build_module
+    from analysis.corpus import load_corpus, paragraphs
+
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    _notebook(nbs, "01_a.ipynb", "x = 1")
+    _notebook(nbs, "02_b.ipynb", "x = 2")
+
+    def record(corpus, out_dir, figures_dir, cache_dir=None, progress=True, articles=None, coded=None):
+        got = [len(articles), len(coded), sorted(articles["doc_id"]) == sorted(coded["doc_id"].unique()),
+               "mobilisation" in coded.columns]
+        (Path(out_dir) / "explorer.got").write_text(repr(got))
+
+    monkeypatch.setattr(build_module, "write_study_explorer", record)
+    build(notebooks_dir=nbs, reports_dir=tmp_path / "reports", progress=False, jobs=2, corpus=str(RAW_DIR),
+          cache_dir=tmp_path / "cache")
+    n_paras = len(paragraphs(load_corpus(RAW_DIR, progress=False)))
+    assert (tmp_path / "reports" / "explorer.got").read_text() == repr([5, n_paras, True, True])
 
 
 def test_find_notebooks_selects_by_prefix(tmp_path):
