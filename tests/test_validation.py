@@ -440,12 +440,12 @@ def test_codebook_agreement_on_the_held_out_cctv6_fixture(capsys):
     巴基斯坦农工党) code no mobilisation, advice or parties, cited media with long names
     (另据美国《纽约时报》3月31日报道) no publicity: codebook 111 -> 109, over 37 -> 31, under 35 -> 31
     (publicity 0.24 -> 0.57, pooled 0.70). The eighth revision (branch codebook8): 决策部署 and 统一部署 are weak
-    words, 重要指示精神和党中央决策部署 one statement, names of poverty-relief bodies (扶贫基金会) no help given:
-    codebook 109 -> 104, over 31 -> 27, under 31 -> 32 (one call to the united front to carry out the decisions,
-    统一战线要坚决贯彻党中央决策部署, no longer codes; mobilisation 0.32 -> 0.24, livelihood 0.48 -> 0.52, pooled
-    0.702 -> 0.710)."""
+    words, 重要指示精神和党中央决策部署 one statement, titles in title marks (a speech's booklet) name a publication,
+    names of poverty-relief bodies (扶贫基金会) no help given: codebook 109 -> 103, over 31 -> 26, under 31 -> 32
+    (one call to the united front to carry out the decisions, 统一战线要坚决贯彻党中央决策部署, no longer codes;
+    mobilisation 0.32 -> 0.27, livelihood 0.48 -> 0.52, pooled 0.702 -> 0.714)."""
     t = _agreement_of_a_cctv_set("cctv6", CCTV6, "CCTV held-out fixture 6", capsys, n=200)
-    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [109, 104, 27, 32]
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [109, 103, 26, 32]
     assert t.loc["pooled", "kappa"] >= 0.65 and t.loc["advice", "kappa"] >= 0.80 and t.loc["economy", "kappa"] >= 0.70
 
 
