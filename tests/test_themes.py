@@ -563,7 +563,8 @@ def test_a_stock_statement_of_following_the_party_codes_mobilisation_only_beside
     # paragraph says (eighth revision: weak words); beside a political task or an appeal it codes
     assert "mobilisation" in code_one("区政协坚决贯彻落实党中央决策部署,把疫情防控作为最重要的政治任务。")
     assert "mobilisation" not in code_one("全省统一战线按照省委、省政府统一部署,全力投身疫情防控。")
-    assert "mobilisation" not in code_one("深入贯彻落实习近平总书记重要指示精神和党中央决策部署,把疫情防控作为最重要工作。")
+    stock = "深入贯彻落实习近平总书记重要指示精神和党中央决策部署,把疫情防控作为最重要工作。"
+    assert "mobilisation" not in code_one(stock)
     assert "mobilisation" in code_one("市委统战部按照市委统一部署,向全市统战成员发出倡议。")
     # Party members sent down to the communities are members mobilised
     assert "mobilisation" in code_one("全市9万余名党员干部下沉社区一线,41万在职党员回到社区报到。")

@@ -468,3 +468,21 @@ def test_codebook_agreement_on_the_held_out_cctv7_fixture(capsys):
     t = _agreement_of_a_cctv_set("cctv7", CCTV7, "CCTV held-out fixture 7", capsys, n=200)
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [110, 118, 33, 25]
     assert t.loc["pooled", "kappa"] >= 0.70 and t.loc["overseas", "kappa"] >= 0.90 and t.loc["advice", "kappa"] >= 0.85
+
+
+CCTV8 = load_theme_labels("cctv8")
+
+
+@pytest.mark.skipif(CCTV8 is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
+def test_codebook_agreement_on_the_held_out_cctv8_fixture(capsys):
+    """200 CCTV paragraphs of 2020-2022 drawn like cctv7 (130 from items naming united-front actors, 70 on the
+    epidemic) from items in no other fixture, sampled while the eighth revision was made and never shown to its
+    maker; two blind coders who saw only the definitions (P and Q: pooled κ 0.939 between them, 16 differing theme
+    cells) and a third who adjudicated from the definitions. Human cells 138 (the adjudicator's counts: 9 + 6 + 4 +
+    19 + 20 + 9 + 7 + 15 + 27 + 3 + 9 + 10). Measured once held out: the seventh revision 0.73 [0.67, 0.79]; the
+    eighth (stock statements of following the Party, 决策部署 and 统一部署, code mobilisation only beside a concrete
+    act) 0.74 [0.67, 0.80]: codebook 138 cells, over 34, under 34 (mobilisation 0.47 -> 0.55). The target of 0.80
+    on unseen news is NOT met."""
+    t = _agreement_of_a_cctv_set("cctv8", CCTV8, "CCTV held-out fixture 8", capsys, n=200)
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [138, 138, 34, 34]
+    assert t.loc["pooled", "kappa"] >= 0.72 and t.loc["overseas", "kappa"] >= 0.85 and t.loc["advice", "kappa"] >= 0.75
