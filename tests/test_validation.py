@@ -494,3 +494,22 @@ def test_codebook_agreement_on_the_held_out_cctv8_fixture(capsys):
     t = _agreement_of_a_cctv_set("cctv8", CCTV8, "CCTV held-out fixture 8", capsys, n=200)
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [138, 139, 34, 33]
     assert t.loc["pooled", "kappa"] >= 0.72 and t.loc["overseas", "kappa"] >= 0.85 and t.loc["advice", "kappa"] >= 0.75
+
+
+CCTV9 = load_theme_labels("cctv9")
+
+
+@pytest.mark.skipif(CCTV9 is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
+def test_codebook_agreement_on_the_held_out_cctv9_fixture(capsys):
+    """200 CCTV paragraphs of 2012-2022 (130 from items of both corpora naming united-front actors, 70 naming an
+    epidemic: the 2020-2022 items of the genre were nearly all used by the earlier sets) from items in no other
+    fixture, sampled while the ninth revision was made and never shown to its maker; two blind coders who saw only
+    the definitions (R and S: pooled κ 0.911 between them, 18 differing theme cells) and a third who adjudicated
+    from the definitions. Human cells 112 (the adjudicator's counts: 11 + 0 + 1 + 15 + 16 + 3 + 8 + 7 + 15 + 8 +
+    18 + 10). Measured once held out: the eighth revision 0.68 [0.61, 0.74], the ninth the same (its rules fire on
+    no paragraph of it): codebook 110 cells, over 33, under 35 (mobilisation: the adjudicator coded party plenums
+    that study CPC decisions as mobilisation, which the seed coders do not; livelihood, religion and economy
+    under-coded). The target of 0.80 on unseen news is NOT met."""
+    t = _agreement_of_a_cctv_set("cctv9", CCTV9, "CCTV held-out fixture 9", capsys, n=200)
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [112, 110, 33, 35]
+    assert t.loc["pooled", "kappa"] >= 0.65 and t.loc["parties", "kappa"] >= 0.90 and t.loc["advice", "kappa"] >= 0.75
