@@ -19,6 +19,7 @@ first source line) and the error; the partly executed copy is still written for 
 """
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 from concurrent.futures import wait as futures_wait
 from contextlib import contextmanager
@@ -147,7 +148,10 @@ def build(
             raise
 
     explorer_job = matrix_job = None
-    loaded: dict = {}  # the warm load's corpus and coding, which the explorer's forked process takes as they are
+    want_explorer = explorer if explorer is not None else (html and not selectors)
+    # the warm load's corpus and coding, which the explorer's process takes as they are where it is forked (sent
+    # through a pipe they would cost more than reading the caches)
+    loaded: dict | None = {} if want_explorer and "fork" in mp.get_all_start_methods() else None
     try:  # (a failure anywhere below stops the background jobs and shuts down the prestarted kernels)
         if len(first) > 1 and corpus is not None:
             paras = warm_load(corpus, cache_dir, progress=progress, matrix=False, keep=loaded)
@@ -155,11 +159,12 @@ def build(
         # held in the child for ever (a kernel starting on a thread held tempfile's, and the explorer's process
         # waited in mkdtemp). So the kernels finish starting first; on a large corpus they long have.
         futures_wait(list(prestarted.values()))
-        if explorer if explorer is not None else (html and not selectors):
+        if want_explorer:
             # The explorer reads what the warm load cached, not what the notebooks make: it is written in a process
             # of its own while the notebooks run (the cores are not both busy all the time: kernels start, wait)
             explorer_job = _start_explorer(corpus, out_dir, figures_dir, cache_dir, progress,
-                                           parallel=len(first) > 1, **loaded)
+                                           parallel=len(first) > 1, **(loaded or {}))
+            loaded = None  # (the forked process has its copy; this one lets them go)
         if paras is not None:
             # The term matrix in a process of its own: meanwhile the notebooks that need only the clean corpus and
             # its coding (their metadata says so, `notebook_needs`) run, so that no core waits for the other

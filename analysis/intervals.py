@@ -198,7 +198,7 @@ def intervals_from_table(table: pd.DataFrame, by: str, level: float = 0.95, n_bo
     cluster): the long table by, theme, share, lo, hi, n_paragraphs, n_articles.
     Of a large table (MEMO_ARTICLES articles or more) the result is kept in the cache (.cache/intervals) under a
     digest of the table, the options and this code: the build's explorer and notebook 03 resample the same
-    groups of 56,812 articles (2 s each time), and whichever comes second reads the other's intervals."""
+    groups of 56,812 articles (2 s each time), and the explorer reads notebook 03's intervals (see memo_frame)."""
     _check(n_boot, method)
     _percentiles(level)
     if len(table) < MEMO_ARTICLES:

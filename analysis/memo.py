@@ -15,6 +15,8 @@ import pandas as pd
 from .paths import cache_dir
 
 KEEP_MEMOS = 32  # results kept per kind of memo_frame
+# set in a process that yields the cores to others (parallel.Background(nice=...)): it takes no memo lock
+BACKGROUND_ENV = "ANALYSIS_BACKGROUND"
 
 
 def write_arrow(frame: pd.DataFrame, path: Path) -> None:
@@ -124,9 +126,12 @@ def memo_frame(kind: str, parts, compute):
 def _computing(path: Path):
     """Held while this process computes the result kept at `path`: the build's processes ask for the same
     results at the same time (notebook 03 and the explorer each resampled the same 30,680 articles), and the
-    second waits for the first's file instead of computing it again. An advisory lock (fcntl) on a file beside
-    it, removed when the result is written (a process that opens it afterwards finds the result: nothing is
-    computed twice and nothing waits for ever); where there is no fcntl, or no lock, each computes its own."""
+    second waits for the first's file instead of computing the same again. An advisory lock (fcntl) on a file
+    beside it, removed once the result is written: a process that opens it afterwards finds the result. A result
+    that is not written (its compute failed, or it cannot be kept) is computed by the next process again.
+    A background process (`BACKGROUND_ENV` set: the build's explorer at nice 19) waits for a lock another holds
+    but takes none itself, so a notebook never waits for it. Where there is no fcntl, or no lock can be taken,
+    each process computes its own."""
     try:
         import fcntl
     except ImportError:  # Windows
@@ -136,10 +141,17 @@ def _computing(path: Path):
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = open(lock_path, "a+b")
+        _HELD.add(lock)  # (before it is taken: a fork in between must not keep it)
         fcntl.flock(lock, fcntl.LOCK_EX)
-        _HELD.add(lock)
-    except OSError:
-        pass
+        if os.environ.get(BACKGROUND_ENV):  # waited for whoever held it; holds it no longer
+            _HELD.discard(lock)
+            lock.close()
+            lock = None
+    except OSError:  # no lock here (a file system without them): compute without one
+        if lock is not None:
+            _HELD.discard(lock)
+            lock.close()
+            lock = None
     try:
         yield
     finally:

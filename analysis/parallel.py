@@ -148,7 +148,10 @@ def _yield_cores(nice: int) -> None:
     group's niceness (the explorer at nice 19 still took half a core from notebooks 02 and 03 before)."""
     import os
 
+    from .memo import BACKGROUND_ENV
+
     os.nice(nice)
+    os.environ[BACKGROUND_ENV] = "1"  # a notebook must not wait for a result this process computes (memo_frame)
     try:
         os.setsid()
         with open("/proc/self/autogroup", "w") as f:

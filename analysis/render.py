@@ -5,10 +5,12 @@ import copy
 import threading
 from functools import lru_cache
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from .paths import NOTEBOOKS_DIR
+
+if TYPE_CHECKING:  # (imported by kernels.py, whose guard keeps jsonschema's IRI grammar out: see there)
+    import nbformat
 
 
 def render_html(nb: nbformat.NotebookNode, out: Path | str, *, code: bool = True, title: str | None = None,

@@ -347,14 +347,17 @@ def test_settled_reads_a_files_digest_once_and_sees_an_edit_after_it(tmp_path):
     assert freshness.file_digest(rules) == hashlib.sha1(b"a,b\nc,d\n").hexdigest()
 
 
-def _memo_in_a_process(folder, log, start):
-    """memo_frame of one key in a process of its own, once `start` is set; the compute logs its pid and takes
-    a second (the time a second process needs to ask for the same result meanwhile)."""
+def _memo_in_a_process(folder, log, barrier, background=False):
+    """memo_frame of one key in a process of its own, once both processes are ready; the compute logs its pid and
+    takes a second (the time the other process needs to ask for the same result meanwhile). `background`: as the
+    build's niced explorer (parallel.Background(nice=...)) marks itself."""
     import time
 
-    from analysis.memo import memo_frame
+    from analysis.memo import BACKGROUND_ENV, memo_frame
 
     os.environ["ANALYSIS_CACHE_DIR"] = str(folder)
+    if background:
+        os.environ[BACKGROUND_ENV] = "1"
 
     def compute():
         with open(log, "a") as f:
@@ -362,29 +365,64 @@ def _memo_in_a_process(folder, log, start):
         time.sleep(1.0)
         return pd.DataFrame({"pid": [os.getpid()]})
 
-    start.wait()
+    barrier.wait()
+    if background:
+        time.sleep(0.3)  # (the other process asks first and is computing)
     print(memo_frame("probe", ["the same input"], compute)["pid"].iloc[0], file=open(f"{log}.{os.getpid()}", "w"))
+
+
+def _two_processes(tmp_path, background=(False, False)):
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    barrier, log = ctx.Barrier(2), tmp_path / "computed"
+    procs = [ctx.Process(target=_memo_in_a_process, args=(tmp_path / "cache", log, barrier, b)) for b in background]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0]
+    return log.read_text().split(), [Path(f"{log}.{p.pid}").read_text().strip() for p in procs]
 
 
 def test_two_processes_asking_for_one_memo_at_once_compute_it_once(tmp_path):
     """The build's processes ask for the same result at the same time (notebook 03 and the explorer resampled
     the same articles, 2 s each): the second waits for the first's result and reads it; no lock file is left."""
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("spawn")
-    start, log = ctx.Event(), tmp_path / "computed"
-    procs = [ctx.Process(target=_memo_in_a_process, args=(tmp_path / "cache", log, start)) for _ in range(2)]
-    for p in procs:
-        p.start()
-    start.set()
-    for p in procs:
-        p.join(60)
-    assert [p.exitcode for p in procs] == [0, 0]
-    computed = log.read_text().split()
+    pytest.importorskip("fcntl")  # (without it each process computes its own)
+    computed, got = _two_processes(tmp_path)
     assert len(computed) == 1  # without the lock both miss the cache and both compute
-    got = {Path(f"{log}.{p.pid}").read_text().strip() for p in procs}
-    assert got == {computed[0]}  # both have the one result
+    assert set(got) == {computed[0]}  # both have the one result
     assert [p.suffix for p in (tmp_path / "cache" / "probe").iterdir()] == [".arrow"]
+
+
+def test_a_background_process_waits_for_a_memo_but_never_makes_a_notebook_wait(tmp_path):
+    """The niced explorer waits for a result a notebook is computing and reads it; a result it computes itself it
+    computes without the lock, so that no notebook waits for a process running at nice 19."""
+    pytest.importorskip("fcntl")
+    computed, got = _two_processes(tmp_path, background=(False, True))
+    assert len(computed) == 1 and set(got) == {computed[0]}  # the explorer waited for the notebook's result
+    import fcntl
+
+    from analysis.memo import BACKGROUND_ENV, _computing
+
+    path = tmp_path / "mine.arrow"
+    os.environ[BACKGROUND_ENV] = "1"
+    try:
+        with _computing(path):
+            with open(path.with_name(path.name + ".lock"), "a+b") as other:  # a notebook asking meanwhile
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # is not kept waiting (BlockingIOError if it were)
+    finally:
+        del os.environ[BACKGROUND_ENV]
+    with _computing(path):  # a notebook's compute holds it
+        with open(path.with_name(path.name + ".lock"), "a+b") as other, pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _signal_and_sleep(ready):
+    import time
+
+    ready.set()  # (the at-fork handlers have run by now)
+    time.sleep(30)
 
 
 def test_a_process_forked_while_a_memo_is_computed_does_not_keep_its_lock(tmp_path, monkeypatch):
@@ -392,7 +430,6 @@ def test_a_process_forked_while_a_memo_is_computed_does_not_keep_its_lock(tmp_pa
     memo's lock: had it kept it, the lock would stay held as long as that process runs, and it would wait for
     ever if it asked for the same result itself."""
     import multiprocessing
-    import time
 
     from analysis.memo import memo_frame
 
@@ -400,15 +437,16 @@ def test_a_process_forked_while_a_memo_is_computed_does_not_keep_its_lock(tmp_pa
         pytest.skip("no /proc to list a process's open files")
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
     ctx = multiprocessing.get_context("fork")
-    children = []
+    ready, children = ctx.Event(), []
 
     def compute():
-        children.append(ctx.Process(target=time.sleep, args=(30,)))
+        children.append(ctx.Process(target=_signal_and_sleep, args=(ready,)))
         children[0].start()
         return pd.DataFrame({"x": [1]})
 
     try:
         memo_frame("probe", ["forked"], compute)
+        assert ready.wait(30)
         fds = f"/proc/{children[0].pid}/fd"
         links = [os.readlink(f"{fds}/{fd}") for fd in os.listdir(fds)]
         assert links and not [link for link in links if ".arrow.lock" in link]  # (a removed one: "... (deleted)")

@@ -529,11 +529,11 @@ def test_a_build_whose_matrix_process_dies_still_runs_its_notebooks(tmp_path, mo
 def test_the_build_command_does_not_build_jsonschemas_iri_grammar():
     """nbformat imports jsonschema, which imports rfc3987_syntax for an IRI format check notebooks never need, and
     that import builds about 35 Earley parsers (1 s of every build's start here; python-jsonschema/jsonschema#1428).
-    The build command's modules keep it out whichever of them imports nbformat first (build.py did, before
-    kernels.py could)."""
+    The build command's modules (render, cli, build, kernels) import nbformat only through kernels.py, which keeps it
+    out (build.py imported nbformat itself, before kernels.py could)."""
     import subprocess
 
-    code = ("import sys, analysis.cli, analysis.render; from analysis.kernels import nbformat; "
+    code = ("import sys, analysis.render, analysis.cli; from analysis.kernels import nbformat; "
             "print(nbformat.__name__, sys.modules.get('rfc3987_syntax', 'absent'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          cwd=Path(__file__).resolve().parents[1])
