@@ -14,13 +14,15 @@ LABEL_FILES = {"seed": "theme_labels_seed.csv", "seed_e": "theme_labels_seed_e.c
                "cctv2": "theme_labels_cctv2.csv", "cctv3": "theme_labels_cctv3.csv",
                "cctv4": "theme_labels_cctv4.csv", "cctv5": "theme_labels_cctv5.csv",
                "cctv6": "theme_labels_cctv6.csv", "cctv7": "theme_labels_cctv7.csv",
-               "cctv8": "theme_labels_cctv8.csv", "cctv9": "theme_labels_cctv9.csv"}
+               "cctv8": "theme_labels_cctv8.csv", "cctv9": "theme_labels_cctv9.csv",
+               "cctv10": "theme_labels_cctv10.csv"}
 XWLB_FILE = "xwlb_2020_2022.jsonl.xz"
 # the ../shared/corpora files the CCTV fixtures' paragraphs are read from
 CORPORA_FILES = {"corpora": (XWLB_FILE,), "cctv": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE),
                  "cctv2": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE), "cctv3": (XWLB_FILE,),
                  "cctv4": (XWLB_FILE,), "cctv5": (XWLB_FILE,), "cctv6": (XWLB_FILE,),
-                 "cctv7": (XWLB_FILE,), "cctv8": (XWLB_FILE,), "cctv9": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE)}
+                 "cctv7": (XWLB_FILE,), "cctv8": (XWLB_FILE,), "cctv9": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE),
+                 "cctv10": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE)}
 
 
 def _split_themes(value) -> tuple[str, ...]:
