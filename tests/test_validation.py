@@ -473,8 +473,9 @@ def test_codebook_agreement_on_the_held_out_cctv7_fixture(capsys):
     (在疫情防控、脱贫攻坚等大战大考中) no help given: codebook 121 -> 118, over 36 -> 33 (mobilisation 0.27 -> 0.32,
     livelihood 0.28 -> 0.30, pooled 0.723 -> 0.733). The ninth revision (branch codebook9): 动态清零 (testing),
     daily necessities kept supplied (生活必需品供应, livelihood) and 社区工作者 (community): codebook 118 -> 122, under
-    25 -> 21 (testing 0.83 -> 0.92, livelihood 0.30 -> 0.47, community 0.39 -> 0.66, pooled 0.733 -> 0.755). The tenth (branch codebook10): a sentence of
-    diplomacy (中方已倡议……) codes no mobilisation: codebook 122 -> 121, over 33 -> 32 (pooled 0.755 -> 0.759)."""
+    25 -> 21 (testing 0.83 -> 0.92, livelihood 0.30 -> 0.47, community 0.39 -> 0.66, pooled 0.733 -> 0.755). The
+    tenth (branch codebook10): a sentence of diplomacy (中方已倡议……) codes no mobilisation: codebook 122 -> 121, over
+    33 -> 32 (pooled 0.755 -> 0.759)."""
     t = _agreement_of_a_cctv_set("cctv7", CCTV7, "CCTV held-out fixture 7", capsys, n=200)
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [110, 121, 32, 21]
     assert t.loc["pooled", "kappa"] >= 0.70 and t.loc["overseas", "kappa"] >= 0.90 and t.loc["advice", "kappa"] >= 0.85
@@ -519,3 +520,20 @@ def test_codebook_agreement_on_the_held_out_cctv9_fixture(capsys):
     t = _agreement_of_a_cctv_set("cctv9", CCTV9, "CCTV held-out fixture 9", capsys, n=200)
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [112, 111, 33, 34]
     assert t.loc["pooled", "kappa"] >= 0.65 and t.loc["parties", "kappa"] >= 0.90 and t.loc["advice", "kappa"] >= 0.75
+
+
+CCTV10 = load_theme_labels("cctv10")
+
+
+@pytest.mark.skipif(CCTV10 is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
+def test_codebook_agreement_on_the_held_out_cctv10_fixture(capsys):
+    """200 CCTV paragraphs of 2012-2022 drawn like cctv9 from items in no other fixture, sampled while the tenth
+    revision was made and never shown to its maker; two blind coders who saw only the definitions (T and U: pooled κ
+    0.927 between them, 15 differing theme cells) and a third who adjudicated from the definitions. Human cells 109
+    (the adjudicator's counts: 8 + 0 + 1 + 11 + 17 + 7 + 12 + 3 + 14 + 9 + 18 + 9). Measured once held out: the
+    ninth revision 0.70 [0.62, 0.77], the tenth the same (its rules fire on no paragraph of it): codebook 111
+    cells, over 33, under 31 (livelihood 6 and 6, advice over 6, economy, medical and religion under-coded). The
+    target of 0.80 on unseen news is NOT met."""
+    t = _agreement_of_a_cctv_set("cctv10", CCTV10, "CCTV held-out fixture 10", capsys, n=200)
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [109, 111, 33, 31]
+    assert t.loc["pooled", "kappa"] >= 0.66 and t.loc["parties", "kappa"] >= 0.85 and t.loc["overseas", "kappa"] >= 0.80
