@@ -424,116 +424,38 @@ def test_codebook_agreement_on_the_held_out_cctv5_fixture(capsys):
     assert t.loc["pooled", "kappa"] >= 0.69 and t.loc["overseas", "kappa"] >= 0.80
 
 
-CCTV6 = load_theme_labels("cctv6")
+# The held-out CCTV sets from cctv6 on: 200 paragraphs each from items in no other fixture, coded blind by two coders
+# who saw only the definitions and adjudicated by a third, each drawn while a codebook revision was made and never
+# shown to its maker. How each was drawn, the coders' agreement and what each revision scored on it held out:
+# tests/fixtures/README.md; what each later revision changed on it (it was development data then):
+# reports/codebook7_errors.md to codebook10_errors.md. The target of 0.80 on unseen news is NOT met on any.
+# Per set: the pooled cells of the current codebook (human, codebook, over, under), the pooled κ floor and the
+# floors of the themes it codes best.
+HELD_OUT_SETS = {
+    # 2020-2022; coders K, L (κ 0.889); human cells by theme 3+2+2+18+18+7+9+10+21+2+9+8; held out 0.65 (revisions
+    # 5 and 6), 0.66 with the world-economy formula
+    "cctv6": ([109, 105, 25, 29], 0.65, {"advice": 0.80, "economy": 0.70}),
+    # 2020-2022; coders M, N (κ 0.923); 2+1+3+20+21+3+6+3+21+7+14+9; held out 0.72 (revisions 6 and 7)
+    "cctv7": ([110, 121, 32, 21], 0.70, {"overseas": 0.90, "advice": 0.85}),
+    # 2020-2022; coders P, Q (κ 0.939); 9+6+4+19+20+9+7+15+27+3+9+10; held out 0.73 (revision 7), 0.74 (revision 8)
+    "cctv8": ([138, 137, 32, 33], 0.72, {"overseas": 0.85, "advice": 0.75}),
+    # 2012-2022, both corpora; coders R, S (κ 0.911); 11+0+1+15+16+3+8+7+15+8+18+10; held out 0.68 (revisions 8, 9)
+    "cctv9": ([112, 111, 33, 34], 0.65, {"parties": 0.90, "advice": 0.75}),
+    # 2012-2022; coders T, U (κ 0.927); 8+0+1+11+17+7+12+3+14+9+18+9; held out 0.70 (revisions 9 and 10)
+    "cctv10": ([109, 111, 33, 31], 0.66, {"parties": 0.85, "overseas": 0.80}),
+}
 
 
-@pytest.mark.skipif(CCTV6 is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
-def test_codebook_agreement_on_the_held_out_cctv6_fixture(capsys):
-    """200 CCTV paragraphs of 2020-2022 drawn like cctv5 (130 from items naming united-front actors, 70 on the
-    epidemic) from items in no other fixture, sampled while the sixth revision was made and never shown to its
-    maker; two blind coders who saw only the definitions (K and L: pooled κ 0.889 between them, 24 differing theme
-    cells) and a third who adjudicated from the definitions. Human cells 109 (the adjudicator's counts: 3 + 2 + 2 +
-    18 + 18 + 7 + 9 + 10 + 21 + 2 + 9 + 8). Measured once held out: the fifth revision 0.65, the sixth 0.65 (its
-    recovery words coded the world economy's recovery of diplomatic talks as economy: 0.71 -> 0.64); with the
-    formula that followed (世界/全球……经济复苏 is no firm's work, so held out no longer) 0.66 [0.58, 0.73]: codebook
-    111 cells, over 37 (mobilisation 9: loyalty and study lines; overseas 7: Taiwan as a question of sovereignty),
-    under 35 (publicity 8, economy 7, testing 6). The target of 0.80 on unseen news is NOT met. The seventh revision
-    (branch codebook7) used it as development data with cctv4 and cctv5: TV series episodes (本集, 第六集《…》) are
-    publicity, 外防输入 is testing, the loyalty slogans count once, sentences naming a foreign country (白宫, 世卫组织,
-    巴基斯坦农工党) code no mobilisation, advice or parties, cited media with long names
-    (另据美国《纽约时报》3月31日报道) no publicity: codebook 111 -> 109, over 37 -> 31, under 35 -> 31
-    (publicity 0.24 -> 0.57, pooled 0.70). The eighth revision (branch codebook8): 决策部署 and 统一部署 are weak
-    words, 重要指示精神和党中央决策部署 one statement, titles in title marks (a speech's booklet) name a publication,
-    names of poverty-relief bodies (扶贫基金会) no help given: codebook 109 -> 103, over 31 -> 26, under 31 -> 32
-    (one call to the united front to carry out the decisions, 统一战线要坚决贯彻党中央决策部署, no longer codes;
-    mobilisation 0.32 -> 0.27, livelihood 0.48 -> 0.52, pooled 0.702 -> 0.714). The ninth revision (branch
-    codebook9): the zero-COVID strategy (动态清零) is testing, community workers on epidemic duty (社区工作者) are
-    community: codebook 103 -> 106, under 32 -> 29 (testing 0.56 -> 0.65, community -0.01 -> 0.66, pooled 0.714 ->
-    0.732). The tenth (branch codebook10): a sentence of diplomacy (中方, 双方, 两国, 国际社会, 联合国) codes no
-    mobilisation: codebook 106 -> 105, over 26 -> 25 (pooled 0.732 -> 0.736)."""
-    t = _agreement_of_a_cctv_set("cctv6", CCTV6, "CCTV held-out fixture 6", capsys, n=200)
-    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [109, 105, 25, 29]
-    assert t.loc["pooled", "kappa"] >= 0.65 and t.loc["advice", "kappa"] >= 0.80 and t.loc["economy", "kappa"] >= 0.70
-
-
-CCTV7 = load_theme_labels("cctv7")
-
-
-@pytest.mark.skipif(CCTV7 is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
-def test_codebook_agreement_on_the_held_out_cctv7_fixture(capsys):
-    """200 CCTV paragraphs of 2020-2022 drawn like cctv6 (130 from items naming united-front actors, 70 on the
-    epidemic) from items in no other fixture, sampled while the seventh revision was made and never shown to its
-    maker; two blind coders who saw only the definitions (M and N: pooled κ 0.923 between them, 17 differing theme
-    cells) and a third who adjudicated from the definitions. Human cells 110 (the adjudicator's counts: 2 + 1 + 3 +
-    20 + 21 + 3 + 6 + 3 + 21 + 7 + 14 + 9). Measured once held out: the sixth revision 0.72, the seventh 0.72
-    [0.64, 0.79] (codebook 121 cells, over 36: mobilisation 10, publicity 8, livelihood 7, parties 5; under 25:
-    economy 6, livelihood 6). The revisions gain on the sets they are made on and not on the next set; the target
-    of 0.80 on unseen news is NOT met. The eighth revision (branch codebook8) used it, with all fixtures, to find
-    keywords of low precision: 决策部署 weak, diplomatic initiatives (缓债倡议) no appeal, the poverty battle in a list
-    (在疫情防控、脱贫攻坚等大战大考中) no help given: codebook 121 -> 118, over 36 -> 33 (mobilisation 0.27 -> 0.32,
-    livelihood 0.28 -> 0.30, pooled 0.723 -> 0.733). The ninth revision (branch codebook9): 动态清零 (testing),
-    daily necessities kept supplied (生活必需品供应, livelihood) and 社区工作者 (community): codebook 118 -> 122, under
-    25 -> 21 (testing 0.83 -> 0.92, livelihood 0.30 -> 0.47, community 0.39 -> 0.66, pooled 0.733 -> 0.755). The
-    tenth (branch codebook10): a sentence of diplomacy (中方已倡议……) codes no mobilisation: codebook 122 -> 121, over
-    33 -> 32 (pooled 0.755 -> 0.759)."""
-    t = _agreement_of_a_cctv_set("cctv7", CCTV7, "CCTV held-out fixture 7", capsys, n=200)
-    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [110, 121, 32, 21]
-    assert t.loc["pooled", "kappa"] >= 0.70 and t.loc["overseas", "kappa"] >= 0.90 and t.loc["advice", "kappa"] >= 0.85
-
-
-CCTV8 = load_theme_labels("cctv8")
-
-
-@pytest.mark.skipif(CCTV8 is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
-def test_codebook_agreement_on_the_held_out_cctv8_fixture(capsys):
-    """200 CCTV paragraphs of 2020-2022 drawn like cctv7 (130 from items naming united-front actors, 70 on the
-    epidemic) from items in no other fixture, sampled while the eighth revision was made and never shown to its
-    maker; two blind coders who saw only the definitions (P and Q: pooled κ 0.939 between them, 16 differing theme
-    cells) and a third who adjudicated from the definitions. Human cells 138 (the adjudicator's counts: 9 + 6 + 4 +
-    19 + 20 + 9 + 7 + 15 + 27 + 3 + 9 + 10). Measured once held out: the seventh revision 0.73 [0.67, 0.79]; the
-    eighth (stock statements of following the Party, 决策部署 and 统一部署, code mobilisation only beside a concrete
-    act) 0.74 [0.67, 0.80]: codebook 138 cells, over 34, under 34 (mobilisation 0.47 -> 0.55). The target of 0.80
-    on unseen news is NOT met. The ninth revision (branch codebook9) used it with all fixtures: 动态清零 codes
-    testing, codebook 138 -> 139, under 34 -> 33 (testing 0.60 -> 0.70, pooled 0.739 -> 0.743). The tenth (branch
-    codebook10): sentences of diplomacy (双方……“一带一路”倡议同“草原之路”倡议对接; 全球安全倡议……国际社会) code no
-    mobilisation: codebook 139 -> 137, over 34 -> 32 (pooled 0.743 -> 0.749)."""
-    t = _agreement_of_a_cctv_set("cctv8", CCTV8, "CCTV held-out fixture 8", capsys, n=200)
-    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [138, 137, 32, 33]
-    assert t.loc["pooled", "kappa"] >= 0.72 and t.loc["overseas", "kappa"] >= 0.85 and t.loc["advice", "kappa"] >= 0.75
-
-
-CCTV9 = load_theme_labels("cctv9")
-
-
-@pytest.mark.skipif(CCTV9 is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
-def test_codebook_agreement_on_the_held_out_cctv9_fixture(capsys):
-    """200 CCTV paragraphs of 2012-2022 (130 from items of both corpora naming united-front actors, 70 naming an
-    epidemic: the 2020-2022 items of the genre were nearly all used by the earlier sets) from items in no other
-    fixture, sampled while the ninth revision was made and never shown to its maker; two blind coders who saw only
-    the definitions (R and S: pooled κ 0.911 between them, 18 differing theme cells) and a third who adjudicated
-    from the definitions. Human cells 112 (the adjudicator's counts: 11 + 0 + 1 + 15 + 16 + 3 + 8 + 7 + 15 + 8 +
-    18 + 10). Measured once held out: the eighth revision 0.68 [0.61, 0.74], the ninth the same (its rules fire on
-    no paragraph of it): codebook 110 cells, over 33, under 35 (mobilisation: the adjudicator coded party plenums
-    that study CPC decisions as mobilisation, which the seed coders do not; livelihood, religion and economy
-    under-coded). The target of 0.80 on unseen news is NOT met. The tenth revision (branch codebook10) used it with
-    all fixtures: 生活服务保障 is livelihood, codebook 110 -> 111, under 35 -> 34 (pooled 0.679 -> 0.685)."""
-    t = _agreement_of_a_cctv_set("cctv9", CCTV9, "CCTV held-out fixture 9", capsys, n=200)
-    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [112, 111, 33, 34]
-    assert t.loc["pooled", "kappa"] >= 0.65 and t.loc["parties", "kappa"] >= 0.90 and t.loc["advice", "kappa"] >= 0.75
-
-
-CCTV10 = load_theme_labels("cctv10")
-
-
-@pytest.mark.skipif(CCTV10 is None, reason="../shared/corpora is absent (a fresh clone has no ../shared)")
-def test_codebook_agreement_on_the_held_out_cctv10_fixture(capsys):
-    """200 CCTV paragraphs of 2012-2022 drawn like cctv9 from items in no other fixture, sampled while the tenth
-    revision was made and never shown to its maker; two blind coders who saw only the definitions (T and U: pooled κ
-    0.927 between them, 15 differing theme cells) and a third who adjudicated from the definitions. Human cells 109
-    (the adjudicator's counts: 8 + 0 + 1 + 11 + 17 + 7 + 12 + 3 + 14 + 9 + 18 + 9). Measured once held out: the
-    ninth revision 0.70 [0.62, 0.77], the tenth the same (its rules fire on no paragraph of it): codebook 111
-    cells, over 33, under 31 (livelihood 6 and 6, advice over 6, economy, medical and religion under-coded). The
-    target of 0.80 on unseen news is NOT met."""
-    t = _agreement_of_a_cctv_set("cctv10", CCTV10, "CCTV held-out fixture 10", capsys, n=200)
-    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [109, 111, 33, 31]
-    assert t.loc["pooled", "kappa"] >= 0.66 and t.loc["parties", "kappa"] >= 0.85 and t.loc["overseas", "kappa"] >= 0.80
+@pytest.mark.parametrize("which", list(HELD_OUT_SETS))
+def test_codebook_agreement_on_a_held_out_cctv_set(which, capsys):
+    """The codebook against one held-out CCTV set: its pooled cells as pinned, its pooled κ and its best themes'
+    κ at or above their floors."""
+    labels = load_theme_labels(which)
+    if labels is None:
+        pytest.skip("../shared/corpora is absent (a fresh clone has no ../shared)")
+    cells, pooled, themes = HELD_OUT_SETS[which]
+    t = _agreement_of_a_cctv_set(which, labels, f"CCTV held-out fixture {which[4:]}", capsys, n=200)
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == cells
+    assert t.loc["pooled", "kappa"] >= pooled
+    for theme, floor in themes.items():
+        assert t.loc[theme, "kappa"] >= floor, theme
