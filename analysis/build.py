@@ -37,6 +37,7 @@ from .kernels import (  # noqa: F401
     _study_env,
     execute_notebook,
     find_notebooks,
+    nbformat,  # (through kernels.py, whose guard keeps jsonschema's unused IRI grammar out: see there)
     notebook_needs,
     prestart_kernel,
 )
@@ -110,8 +111,6 @@ def build(
         """Write the executed copy (also of a failed notebook, for inspection) and its HTML; raise on failure."""
         nb, run, error = result
         run.executed = out_dir / "executed" / path.name
-        from .kernels import nbformat  # (imported there first: see the note on rfc3987_syntax)
-
         nbformat.write(nb, run.executed)
         for target, body in html_pages.items():
             target.write_text(body, encoding="utf-8")
@@ -372,8 +371,6 @@ def previous_seconds(executed: Path) -> float:
     from datetime import datetime
 
     try:
-        from .kernels import nbformat
-
         cells = nbformat.read(executed, as_version=4).cells
         stamps = [c.metadata["execution"] for c in cells if c.cell_type == "code" and "execution" in c.metadata]
         start = datetime.fromisoformat(stamps[0]["iopub.status.busy"].replace("Z", "+00:00"))

@@ -137,25 +137,22 @@ def _computing(path: Path):
     except ImportError:  # Windows
         yield
         return
-    lock_path, lock = path.with_name(path.name + ".lock"), None
+    lock_path, lock, held = path.with_name(path.name + ".lock"), None, False
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = open(lock_path, "a+b")
         _HELD.add(lock)  # (before it is taken: a fork in between must not keep it)
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if os.environ.get(BACKGROUND_ENV):  # waited for whoever held it; holds it no longer
-            _HELD.discard(lock)
-            lock.close()
-            lock = None
+        held = not os.environ.get(BACKGROUND_ENV)  # (a background process waited for whoever held it, no more)
     except OSError:  # no lock here (a file system without them): compute without one
-        if lock is not None:
-            _HELD.discard(lock)
-            lock.close()
-            lock = None
+        pass
+    if lock is not None and not held:
+        _HELD.discard(lock)
+        lock.close()
     try:
         yield
     finally:
-        if lock is not None:
+        if held:
             _HELD.discard(lock)
             lock_path.unlink(missing_ok=True)  # (before the lock is released: see above)
             lock.close()
