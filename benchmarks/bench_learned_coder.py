@@ -46,7 +46,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from analysis import code_paragraphs, codebook_agreement  # noqa: E402
-from analysis.agreement import LABEL_FILES, load_theme_labels  # noqa: E402
+from analysis.agreement import LABEL_FILES, RECODINGS, load_theme_labels  # noqa: E402
 from analysis.codebook import _codebook  # noqa: E402
 from analysis.validation import _kappa  # noqa: E402
 
@@ -67,7 +67,7 @@ def load_all() -> tuple[pd.DataFrame, list[str]]:
             continue
         lab = lab[["doc_id", "para_no", "themes", "text"]].copy()
         lab.insert(0, "fixture", which)
-        lab.insert(1, "group", "seed" if which == "seed_e" else which)
+        lab.insert(1, "group", RECODINGS.get(which, which))
         frames.append(lab)
     data = pd.concat(frames, ignore_index=True)
     data["flat"] = data["text"].str.replace(r"\s+", "", regex=True)
@@ -273,7 +273,7 @@ def main(argv=None) -> int:
                 if m != "rules":
                     deltas[(fixture, m)] = paired_delta(rows, Y[te][sel], preds["rules"][sel], preds[m][sel],
                                                         args.n_boot)
-            if fixture != "seed_e":
+            if fixture not in RECODINGS:
                 all_rows.append(rows)
                 for m in METHODS:
                     all_pred[m].append(preds[m][sel])

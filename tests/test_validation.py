@@ -360,10 +360,13 @@ def test_codebook_agreement_on_the_cctv3_fixture(capsys):
     naming a foreign country from coding advice (英国政府紧急情况科学咨询小组发出呼吁) and a foreign country's restart
     from coding economy (西班牙部分行业已开始复工): codebook 97 -> 95, over 13 -> 11. The eighth revision (branch
     codebook8) codes Party members sent down to the communities (党员干部下沉, 在职党员) as mobilisation: codebook
-    95 -> 96, under 17 -> 16 (pooled 0.849 -> 0.856)."""
+    95 -> 96, under 17 -> 16 (pooled 0.849 -> 0.856). The eleventh revision (reports/codebook11_errors.md) codes
+    an autonomous region's anniversary and the central delegation greeting its peoples (中央代表团……各族各界干部群众)
+    as ethnic affairs, as the coders of cctv5 and cctv9-cctv12 do; these coders left the delegation's Tibet visits
+    uncoded: codebook 96 -> 98, over 11 -> 13 (religion 0.94 -> 0.83, pooled 0.856 -> 0.846)."""
     t = _agreement_of_a_cctv_set("cctv3", CCTV3, "CCTV fixture 3", capsys)
-    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [101, 96, 11, 16]
-    assert t.loc["pooled", "kappa"] >= 0.81 and t.loc["religion", "kappa"] >= 0.90
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [101, 98, 13, 16]
+    assert t.loc["pooled", "kappa"] >= 0.81 and t.loc["religion", "kappa"] >= 0.80
     assert t.loc["publicity", "kappa"] >= 0.90 and t.loc["parties", "kappa"] >= 0.90
 
 
@@ -418,9 +421,11 @@ def test_codebook_agreement_on_the_held_out_cctv5_fixture(capsys):
     0.72); one paragraph more is over-coded (testing: 外防输入 as the named strategy of border checks). The eighth
     revision (branch codebook8) makes 决策部署 and 统一部署 weak words: codebook 118 -> 117, over 26 -> 25
     (mobilisation 0.70 -> 0.73, pooled 0.718 -> 0.722). The tenth (branch codebook10): 生活保障 is livelihood
-    (失业人员生活保障): codebook 117 -> 118, under 41 -> 40 (pooled 0.722 -> 0.727)."""
+    (失业人员生活保障): codebook 117 -> 118, under 41 -> 40 (pooled 0.722 -> 0.727). The eleventh: clergy and
+    religious bodies (班禅, 活佛, 天主教, 道教), the autonomous regions' anniversaries and Taiwan's parties (中国国民党)
+    and the Straits Forum: codebook 118 -> 122, under 40 -> 36 (pooled 0.727 -> 0.747)."""
     t = _agreement_of_a_cctv_set("cctv5", CCTV5, "CCTV held-out fixture 5", capsys, n=200)
-    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [133, 118, 25, 40]
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [133, 122, 25, 36]
     assert t.loc["pooled", "kappa"] >= 0.69 and t.loc["overseas", "kappa"] >= 0.80
 
 
@@ -428,7 +433,7 @@ def test_codebook_agreement_on_the_held_out_cctv5_fixture(capsys):
 # who saw only the definitions and adjudicated by a third, each drawn while a codebook revision was made and never
 # shown to its maker. How each was drawn, the coders' agreement and what each revision scored on it held out:
 # tests/fixtures/README.md; what each later revision changed on it (it was development data then):
-# reports/codebook7_errors.md to codebook10_errors.md. The target of 0.80 on unseen news is NOT met on any.
+# reports/codebook7_errors.md to codebook11_errors.md. The target of 0.80 on unseen news is NOT met on any.
 # Per set: the pooled cells of the current codebook (human, codebook, over, under), the pooled κ floor and the
 # floors of the themes it codes best.
 HELD_OUT_SETS = {
@@ -438,11 +443,16 @@ HELD_OUT_SETS = {
     # 2020-2022; coders M, N (κ 0.923); 2+1+3+20+21+3+6+3+21+7+14+9; held out 0.72 (revisions 6 and 7)
     "cctv7": ([110, 121, 32, 21], 0.70, {"overseas": 0.90, "advice": 0.85}),
     # 2020-2022; coders P, Q (κ 0.939); 9+6+4+19+20+9+7+15+27+3+9+10; held out 0.73 (revision 7), 0.74 (revision 8)
-    "cctv8": ([138, 137, 32, 33], 0.72, {"overseas": 0.85, "advice": 0.75}),
+    "cctv8": ([138, 139, 33, 32], 0.72, {"overseas": 0.85, "advice": 0.75}),
     # 2012-2022, both corpora; coders R, S (κ 0.911); 11+0+1+15+16+3+8+7+15+8+18+10; held out 0.68 (revisions 8, 9)
-    "cctv9": ([112, 111, 33, 34], 0.65, {"parties": 0.90, "advice": 0.75}),
+    "cctv9": ([112, 116, 34, 30], 0.65, {"parties": 0.90, "advice": 0.75}),
     # 2012-2022; coders T, U (κ 0.927); 8+0+1+11+17+7+12+3+14+9+18+9; held out 0.70 (revisions 9 and 10)
-    "cctv10": ([109, 111, 33, 31], 0.66, {"parties": 0.85, "overseas": 0.80}),
+    "cctv10": ([109, 115, 33, 27], 0.66, {"parties": 0.85, "overseas": 0.80}),
+    # 2012-2022; coders V, W (κ 0.908); 5+3+1+16+21+5+8+10+20+12+12+10; held out 0.62 (revision 10), 0.65 (revision
+    # 11's religion words; its Taiwan words were then made on it)
+    "cctv11": ([123, 107, 29, 45], 0.64, {"parties": 0.85, "overseas": 0.85, "religion": 0.80}),
+    # 2012-2022; coders X, Y (κ 0.869); 4+0+1+12+16+6+4+8+25+7+12+4; held out 0.66 (revision 10), 0.67 (revision 11)
+    "cctv12": ([99, 103, 34, 30], 0.65, {"parties": 0.85, "overseas": 0.85}),
 }
 
 
@@ -459,3 +469,19 @@ def test_codebook_agreement_on_a_held_out_cctv_set(which, capsys):
     assert t.loc["pooled", "kappa"] >= pooled
     for theme, floor in themes.items():
         assert t.loc[theme, "kappa"] >= floor, theme
+
+
+def test_a_second_team_recoding_cctv10_agrees_with_the_first_as_coders_do():
+    """cctv10b: the 200 paragraphs of cctv10 coded again, blind, by a second team (two coders and an adjudicator,
+    the same instructions). The two consensus codings differ on 12 paragraph-theme cells: team 1 alone 2 (religion:
+    a Xinjiang anniversary exhibition and a gift ceremony), team 2 alone 10; pooled κ 0.944, counted by hand from
+    the two files before `intercoder_agreement` was run on them. It would catch misaligned fixtures (the same item
+    ids and line numbers must name the same paragraphs) and a pooled κ that miscounts; the codebook agrees with
+    either team at only 0.72 (reports/codebook11_errors.md)."""
+    a, b = load_theme_labels("cctv10"), load_theme_labels("cctv10b")
+    if a is None or b is None:
+        pytest.skip("../shared/corpora is absent (a fresh clone has no ../shared)")
+    t = intercoder_agreement(a, b, n_boot=0).set_index("theme")
+    assert t.loc["pooled", ["n", "a", "b", "both", "only_a", "only_b"]].tolist() == [200, 109, 117, 107, 2, 10]
+    assert t.loc["religion", ["only_a", "only_b"]].tolist() == [2, 0]
+    assert round(t.loc["pooled", "kappa"], 3) == 0.944
