@@ -10,7 +10,8 @@ from .memo import memo_frame
 from .paths import FIXTURES_DIR, SHARED_CORPORA
 
 LABEL_FILES = {"seed": "theme_labels_seed.csv", "seed_e": "theme_labels_seed_e.csv",
-               "corpora": "theme_labels_corpora.csv", "cctv": "theme_labels_cctv.csv",
+               "seed_f": "theme_labels_seed_f.csv", "corpora": "theme_labels_corpora.csv",
+               "cctv": "theme_labels_cctv.csv",
                "cctv2": "theme_labels_cctv2.csv", "cctv3": "theme_labels_cctv3.csv",
                "cctv4": "theme_labels_cctv4.csv", "cctv5": "theme_labels_cctv5.csv",
                "cctv6": "theme_labels_cctv6.csv", "cctv7": "theme_labels_cctv7.csv",
@@ -18,7 +19,7 @@ LABEL_FILES = {"seed": "theme_labels_seed.csv", "seed_e": "theme_labels_seed_e.c
                "cctv10": "theme_labels_cctv10.csv", "cctv10b": "theme_labels_cctv10b.csv",
                "cctv11": "theme_labels_cctv11.csv", "cctv12": "theme_labels_cctv12.csv"}
 # fixtures that recode another fixture's paragraphs (a second coder or team): never train on one and test on the other
-RECODINGS = {"seed_e": "seed", "cctv10b": "cctv10"}
+RECODINGS = {"seed_e": "seed", "seed_f": "seed", "cctv10b": "cctv10"}
 XWLB_FILE = "xwlb_2020_2022.jsonl.xz"
 # the ../shared/corpora files the CCTV fixtures' paragraphs are read from
 CORPORA_FILES = {"corpora": (XWLB_FILE,), "cctv": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE),
@@ -58,6 +59,7 @@ def load_theme_labels(which: str = "seed", corpora_dir: str | Path | None = None
     - "seed": paragraphs of the seed articles (data/raw, numbered as `paragraphs(load_corpus())`).
     - "seed_e": the same 81 paragraphs coded later by another blind coder (E), who read "following the
       Party's instructions" in the mobilisation definition literally where the first coders did not.
+    - "seed_f": the same paragraphs coded by a third team (two blind coders and an adjudicator), who read it as E.
     - "corpora": 75 CCTV paragraphs of 2020-2022; the fixture holds only ids and labels (item_id, line_no,
       sha), the text is read from ../shared/corpora/xwlb_2020_2022.jsonl.xz and checked against `sha`.
     - "cctv": 156 CCTV paragraphs of 2012-2022 naming united-front actors, the adjudicated consensus of
@@ -76,7 +78,7 @@ def load_theme_labels(which: str = "seed", corpora_dir: str | Path | None = None
     if which not in LABEL_FILES:
         raise ValueError(f"which must be one of {sorted(LABEL_FILES)}, not {which!r}")
     labels = pd.read_csv(FIXTURES_DIR / LABEL_FILES[which], dtype=str, keep_default_na=False)
-    if which in ("seed", "seed_e"):
+    if which in ("seed", "seed_e", "seed_f"):
         from .corpus import load_corpus, paragraphs
 
         paras = paragraphs(load_corpus())

@@ -14,9 +14,9 @@ import pandas as pd
 from .lexicon import CODEBOOK_FILE, codebook_file  # noqa: F401 (CODEBOOK_FILE re-exported)
 
 REQUIRED_KEYS = ("id", "zh", "en", "definition", "keywords")
-OPTIONAL_KEYS = ("actors", "weak", "require", "exclude")
-CODEBOOK_COLUMNS = ["id", "zh", "en", "label", "definition", "keywords", "actors", "weak", "require", "exclude",
-                    "formulas", "list_others", "list_min_kinds"]
+OPTIONAL_KEYS = ("actors", "weak", "contextual", "context", "require", "exclude")
+CODEBOOK_COLUMNS = ["id", "zh", "en", "label", "definition", "keywords", "actors", "weak", "contextual", "context",
+                    "require", "exclude", "formulas", "list_others", "list_min_kinds"]
 FORMULA_KEYS = ("pattern", "reason", "themes")
 LIST_KEYS = ("others", "min_kinds", "reason")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -65,6 +65,13 @@ def _word_list(value, where: str, key: str, required: bool) -> tuple[str, ...]:
     if dupes:
         raise CodebookError(f"{where}: key '{key}' lists {', '.join(dupes)} more than once")
     return words
+
+
+def _context(value, where: str) -> tuple[tuple[str, ...], ...]:
+    """`context`: one list of words (one of them in the sentence), or a list of such lists (one word of each)."""
+    groups = value if value and all(isinstance(g, list) for g in value) else [value]
+    groups = tuple(_word_list(g, where, "context", False) for g in groups)
+    return tuple(g for g in groups if g)
 
 
 def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
@@ -129,11 +136,17 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
             raise CodebookError(f"{where('id')}: id '{tid}' already used by the theme at line {seen[tid]}")
         seen[tid] = start
         keywords = _word_list(theme["keywords"], where("keywords"), "keywords", True)
-        lists = {k: _word_list(theme.get(k, []), where(k), k, False) for k in OPTIONAL_KEYS}
-        coding = keywords + lists["actors"] + lists["weak"]
+        lists = {k: _word_list(theme.get(k, []), where(k), k, False) for k in OPTIONAL_KEYS if k != "context"}
+        lists["context"] = _context(theme.get("context", []), where("context"))
+        coding = keywords + lists["actors"] + lists["weak"] + lists["contextual"]
         dupes = sorted({w for w in coding if coding.count(w) > 1})
         if dupes:
-            raise CodebookError(f"{where('keywords')}: {', '.join(dupes)} listed twice among keywords/actors/weak")
+            raise CodebookError(
+                f"{where('keywords')}: {', '.join(dupes)} listed twice among keywords/actors/weak/contextual"
+            )
+        if lists["contextual"] and not lists["context"]:
+            raise CodebookError(f"{where('contextual')}: 'contextual' words code only beside a 'context' word; "
+                                "the theme has no 'context' list")
         both = sorted(set(coding) & set(lists["exclude"]))
         if both:
             raise CodebookError(f"{where('exclude')}: {', '.join(both)} is both a keyword and excluded")

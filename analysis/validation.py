@@ -142,8 +142,8 @@ def intercoder_agreement(sheet_a, sheet_b, codebook=None, *, paras: pd.DataFrame
 
 
 def _theme_words(cb: pd.DataFrame) -> dict[str, tuple[str, ...]]:
-    return {r["id"]: tuple(r["keywords"]) + tuple(r.get("actors", ()) or ()) + tuple(r.get("weak", ()) or ())
-            for r in cb.to_dict("records")}
+    roles = ("keywords", "actors", "weak", "contextual")
+    return {r["id"]: sum((tuple(r.get(k, ()) or ()) for k in roles), ()) for r in cb.to_dict("records")}
 
 
 def _closest(words: tuple[str, ...], text: str, top: int = 3) -> tuple[str, str]:

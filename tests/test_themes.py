@@ -337,7 +337,9 @@ def test_counts_shares_and_denominators_are_separate(coded, corpus):
     """Paragraphs per province by hand: 北京市 12 + 11 + 13 = 36 (000, 001, 003), 吉林省 6, 四川省 39. Religion
     codes 000's 民族宗教界 paragraph and 004's 江阳 少数民族 paragraph and its four 阿坝州 paragraphs; overseas
     codes 001's two 侨联 paragraphs and 004's 南充 侨联 paragraph. The whole table is checked against the
-    bool columns counted row by row here."""
+    bool columns counted row by row here. Testing codes 23 of 四川省's 39: 004/14 joined them with the eleventh
+    revision (its list of work done, 搬运物资、核酸检测、执勤值守……等各条战线上都能看到他们的忙碌身影, is no
+    longer taken for the rhetoric of places)."""
     counts = theme_counts(coded, "province", corpus=corpus)
     assert list(counts.index) == list(load_codebook()["id"])  # theme rows only
     assert list(counts.columns) == ["北京市", "吉林省", "四川省"]
@@ -355,7 +357,7 @@ def test_counts_shares_and_denominators_are_separate(coded, corpus):
     assert shares.at["religion", "北京市"] == pytest.approx(1 / 36)
     assert shares.at["overseas", "北京市"] == pytest.approx(2 / 36) and shares.at["overseas", "吉林省"] == 0
     assert shares.at["testing", "吉林省"] == pytest.approx(3 / 6)
-    assert shares.at["testing", "四川省"] == pytest.approx(22 / 39)
+    assert shares.at["testing", "四川省"] == pytest.approx(23 / 39)
     by_doc = theme_shares(coded, "doc_id")  # each cell: the theme's paragraphs of the article over its paragraphs
     per_doc = {"000": 12, "001": 11, "002": 6, "003": 13, "004": 39}
     for d in by_doc.columns:
@@ -558,11 +560,18 @@ def test_stock_formulas_are_not_mobilisation():
     assert "mobilisation" not in code_one("该组织将于22号召开会议。")
 
 
-def test_a_stock_statement_of_following_the_party_codes_mobilisation_only_beside_a_concrete_act():
-    # the seed coders and the CCTV coders leave 按照……统一部署 / 贯彻落实……决策部署 uncoded when it is all a
-    # paragraph says (eighth revision: weak words); beside a political task or an appeal it codes
+def test_following_the_partys_deployment_codes_mobilisation_where_a_united_front_body_turns_to_the_epidemic():
+    # where a united-front body reports its own epidemic work in the sentence, following the Party's deployment is
+    # the definition's first act (seed 004: E and the third team code it; eleventh revision: a contextual word)
+    assert "mobilisation" in code_one("全省统一战线按照省委、省政府统一部署,全力投身疫情防控。")
     assert "mobilisation" in code_one("区政协坚决贯彻落实党中央决策部署,把疫情防控作为最重要的政治任务。")
-    assert "mobilisation" not in code_one("全省统一战线按照省委、省政府统一部署,全力投身疫情防控。")
+    # elsewhere it is stock framing, one weak word: a year's summary of a body (CCTV, coded no), the regions'
+    # economic work, a leader's call with no body acting
+    summary = "过去一年，全国政协坚决贯彻落实中共中央决策部署，紧紧围绕党和国家中心任务凝心聚力。"
+    assert "mobilisation" not in code_one(summary)
+    assert "mobilisation" not in code_one("各地区各部门贯彻落实党中央决策部署,坚持稳字当头、稳中求进。")
+    # the epidemic in another sentence
+    assert "mobilisation" not in code_one("统战部按照统一部署开展工作。疫情防控形势严峻。")
     stock = "深入贯彻落实习近平总书记重要指示精神和党中央决策部署,把疫情防控作为最重要工作。"
     assert "mobilisation" not in code_one(stock)
     assert "mobilisation" in code_one("市委统战部按照市委统一部署,向全市统战成员发出倡议。")
@@ -658,6 +667,35 @@ def test_require_and_exclude_hold_within_a_sentence(tmp_path):
     assert match_themes("收集意见并报送。报送统计表。", cb) == {"advice": ("意见",)}  # exclude elsewhere
 
 
+def test_contextual_words_code_alone_only_beside_a_word_of_each_context_list(tmp_path):
+    """A contextual word codes alone where its sentence holds a word of every context list; elsewhere it is a weak
+    word (it codes beside another word of the theme); context words code nothing themselves."""
+    path = tmp_path / "themes.toml"
+    path.write_text(
+        '[[theme]]\nid = "mobilisation"\nzh = "动员"\nen = "Mobilisation"\ndefinition = "d"\n'
+        'keywords = ["倡议"]\nweak = ["党旗"]\ncontextual = ["统一部署"]\n'
+        'context = [["疫情", "防控"], ["统战部", "政协"]]\n',
+        encoding="utf-8",
+    )
+    cb = load_codebook(path)
+    # the seeds' sentence (004, 成都): a united-front body and the epidemic in the sentence
+    assert match_themes("成都市委统战部始终严格按照中央、省委、市委统一部署,积极开展疫情防控相关工作。", cb) == {
+        "mobilisation": ("统一部署",)}
+    assert match_themes("统战部按照统一部署开展工作。", cb) == {}  # no epidemic word
+    assert match_themes("各地按照统一部署做好疫情防控。", cb) == {}  # no united-front body
+    assert match_themes("统战部按照统一部署开展工作。疫情防控有力。", cb) == {}  # the epidemic in another sentence
+    weak_pair = match_themes("统战部按照统一部署开展工作,党旗飘扬。", cb)
+    assert weak_pair == {"mobilisation": ("统一部署", "党旗")}
+    assert match_themes("政协开展疫情防控。", cb) == {}  # context words alone code nothing
+    # one list of words, not nested, is one context list
+    path.write_text(path.read_text(encoding="utf-8").replace('[["疫情", "防控"], ["统战部", "政协"]]', '["疫情"]'),
+                    encoding="utf-8")
+    assert match_themes("各地按照统一部署做好疫情防控。", load_codebook(path)) == {"mobilisation": ("统一部署",)}
+    path.write_text(path.read_text(encoding="utf-8").replace('context = ["疫情"]\n', ''), encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"theme 'mobilisation'.*'contextual' words code only beside a 'context'"):
+        load_codebook(path)
+
+
 def test_formula_blocks_are_checked(tmp_path):
     bad = GOOD + '\n[[formula]]\npattern = "在(都能"\nreason = "r"\n'
     with pytest.raises(CodebookError, match=r"line 16: formula #1: pattern is not a valid regular expression"):
@@ -678,27 +716,28 @@ SEED_LABELS_E = load_theme_labels("seed_e")
 
 
 def test_codebook_agrees_with_blind_coding_of_the_seeds(coded, capsys):
-    """Two blind codings of the 81 seed paragraphs. They agree on every theme but mobilisation (coding against
-    coding: pooled kappa 0.88, mobilisation 0.60): the first coders left statements of following the Party's
-    deployment (按照……统一部署, 贯彻落实……决策部署) uncoded, coder E coded them. From the second to the seventh
-    revision the rules followed E (mobilisation 0.90 with E, 0.70 with the first coding); the eighth follows the
-    first coders, whom the CCTV coders and the hidden checks agree with: such a statement is one weak word
-    (0.79 with the first coding, 0.80 with E). One paragraph the first coders coded mobilisation is missed since
-    (004/15: 迅速响应区委决策部署, all volunteers dispatched, with no word of mobilising)."""
+    """Three blind codings of the 81 seed paragraphs: the first coders, coder E, and a third team (two coders and
+    an adjudicator). They agree on every theme but mobilisation: the first coders left statements of following the
+    Party's deployment (按照……统一部署, 贯彻落实……决策部署) uncoded, E and the third team coded them. The eighth to
+    tenth revisions followed the first coders (a weak word); the eleventh follows the two later codings where a
+    united-front body reports its own epidemic work in the sentence (0.85 with E and the third team, 0.75 with the
+    first coding)."""
     table = codebook_agreement(coded, SEED_LABELS).set_index("theme")
     table_e = codebook_agreement(coded, SEED_LABELS_E).set_index("theme")
+    table_f = codebook_agreement(coded, load_theme_labels("seed_f")).set_index("theme")
     with capsys.disabled():
         print("\n[themes] agreement with blind coding, seed paragraphs:\n"
-              + pd.concat({"first": table["kappa"], "E": table_e["kappa"]}, axis=1).round(2).to_string())
-    assert table.loc["pooled", "n"] == 81 and table_e.loc["pooled", "n"] == 81
+              + pd.concat({"first": table["kappa"], "E": table_e["kappa"], "third": table_f["kappa"]},
+                          axis=1).round(2).to_string())
+    assert table.loc["pooled", "n"] == 81 and table_e.loc["pooled", "n"] == 81 and table_f.loc["pooled", "n"] == 81
     assert table.loc["pooled", "kappa"] >= 0.90
     assert (table.drop(index=["pooled", "mobilisation"])["kappa"] >= 0.80).all()
-    assert table.loc["mobilisation", "kappa"] >= 0.75
-    # recall: the keyword rules before issue 12 missed 5 of the coders' 186 codes; 6 now (004/15, above)
-    assert table.loc["pooled", "under"] <= 6
-    # the fresh coder, on the two themes the hidden coders disagreed with the rules on (issue 23)
-    assert table_e.loc["pooled", "kappa"] >= 0.87
-    assert table_e.loc["mobilisation", "kappa"] >= 0.78 and table_e.loc["community", "kappa"] >= 0.80
+    assert table.loc["mobilisation", "kappa"] >= 0.74
+    # recall: the keyword rules before issue 12 missed 5 of the first coders' 186 codes; 4 now
+    assert table.loc["pooled", "under"] <= 4
+    assert table_e.loc["pooled", "kappa"] >= 0.88 and table_f.loc["pooled", "kappa"] >= 0.92
+    assert table_e.loc["mobilisation", "kappa"] >= 0.85 and table_f.loc["mobilisation", "kappa"] >= 0.85
+    assert table_e.loc["community", "kappa"] >= 0.80 and table_f.loc["community", "kappa"] >= 0.80
 
 
 MUST = [(r.doc_id, r.para_no, t) for r in SEED_LABELS.itertuples() for t in r.themes]
@@ -707,17 +746,19 @@ NO_THEME_E = {(r.doc_id, r.para_no) for r in SEED_LABELS_E.itertuples() if not r
 
 
 def test_rhetoric_paragraphs_stay_uncoded(coded):
-    """Paragraphs both blind codings gave no theme (stock rhetoric, lists of actors, summaries): 6; the keyword
-    rules before issue 12 coded them all; now one is (004/13, a summary list). The first coders left 10 more
-    uncoded: lead statements of following the Party's deployment, which coder E coded mobilisation (issue 23).
-    Since the eighth revision the codebook leaves 6 of them uncoded (the stock statement alone is one weak word)
-    and codes the rest mobilisation and at most one other theme."""
+    """Paragraphs both the first coders and E gave no theme (stock rhetoric, lists of actors, summaries): 6; the
+    keyword rules before issue 12 coded them all; now one is (004/13, a summary list). The first coders left 10 more
+    uncoded: lead statements of following the Party's deployment, which E and the third team (seed_f) coded
+    mobilisation, all ten. The codebook codes 7 of them mobilisation and nothing else, and leaves 3 uncoded (a
+    stock statement with no body acting on the epidemic in its sentence, 000/1, 003/2, 003/5)."""
     rows = coded.set_index(["doc_id", "para_no"])
     both = [k for k in MUST_NOT if k in NO_THEME_E]
     assert len(MUST_NOT) == 16 and len(both) == 6
     assert (rows.loc[both, "n_themes"] > 0).sum() <= 1, rows.loc[both, "themes"]
     leads = rows.loc[[k for k in MUST_NOT if k not in NO_THEME_E]]
-    assert (leads["n_themes"] == 0).sum() >= 6 and (leads["n_themes"] <= 2).all(), leads["themes"]
+    third = load_theme_labels("seed_f").set_index(["doc_id", "para_no"])["themes"]
+    assert all("mobilisation" in third[k] for k in leads.index)
+    assert leads["mobilisation"].sum() == 7 and (leads["n_themes"] <= 2).all(), leads["themes"]
     assert (leads["n_themes"] == 0).sum() + leads["mobilisation"].sum() == 10, leads["themes"]
 
 

@@ -12,7 +12,7 @@ from .literals import required_literals
 from .sentences import sentence_spans
 
 _CLAUSE_END = re.compile(r"[，,；;。！？!?：:…]")
-_CODING = ("keywords", "actors", "weak")
+_CODING = ("keywords", "actors", "weak", "contextual")
 
 
 class _Matcher:
@@ -23,7 +23,8 @@ class _Matcher:
     2. it is an `actors` word in a clause that names actors of `list_min_kinds` or more kinds (a mixed
        list of united-front actors: each theme's actors are one kind, each of `list_others` another);
     3. the theme has `require` words and none is in the hit's sentence, or an `exclude` word is;
-    4. it is a `weak` word and no other distinct word of the theme is left in the paragraph.
+    4. it is a `weak` word, or a `contextual` word whose sentence lacks a word of one of the theme's `context`
+       lists, and no other distinct word of the theme is left in the paragraph.
     A word found inside a longer word of the same theme (部署 in 迅速部署) is not a hit of its own.
     """
 
@@ -33,10 +34,15 @@ class _Matcher:
         self.ids = list(cb["id"])
         self.roles: dict[str, list[tuple[int, str]]] = {}
         self.has_require = [bool(r) for r in cb["require"]]
+        # per theme, its context lists (role "context0", "context1", ...): a contextual word needs one word of each
+        self.contexts = [len(c) for c in cb["context"]] if "context" in cb.columns else [0] * len(cb)
         for j, row in enumerate(cb.itertuples(index=False)):
             for role in _CODING + ("require", "exclude"):
                 for w in getattr(row, role, ()) if role in cb.columns else ():
                     self.roles.setdefault(w, []).append((j, role))
+            for g, group in enumerate(getattr(row, "context", ()) if "context" in cb.columns else ()):
+                for w in group:
+                    self.roles.setdefault(w, []).append((j, f"context{g}"))
         others = cb["list_others"].iloc[0] if "list_others" in cb.columns and len(cb) else ()
         for w in others:
             self.roles.setdefault(w, []).append((-1, "other"))
@@ -118,20 +124,21 @@ class _Matcher:
         # 3. require / exclude in the same sentence
         spans = sentence_spans(flat)
         ends = [b for _, b in spans]
-        required, excluded = set(), set()
+        near: dict[str, set] = {"require": set(), "exclude": set()}
         for end, w in found:
             for j, role in roles[w]:
-                if role == "require":
-                    required.add((j, bisect_right(ends, end - len(w) + 1)))
-                elif role == "exclude":
-                    excluded.add((j, bisect_right(ends, end - len(w) + 1)))
+                if role in near or role.startswith("context"):
+                    near.setdefault(role, set()).add((j, bisect_right(ends, end - len(w) + 1)))
         kept = []
         for j, w, pos, role in coding:
             s = bisect_right(ends, pos)
-            if self.has_require[j] and (j, s) not in required:
+            if self.has_require[j] and (j, s) not in near["require"]:
                 continue
-            if (j, s) in excluded:
+            if (j, s) in near["exclude"]:
                 continue
+            if role == "contextual":  # codes alone beside a word of each context list, else it is a weak word
+                ctx = all((j, s) in near.get(f"context{g}", ()) for g in range(self.contexts[j]))
+                role = "keywords" if ctx else "weak"
             kept.append((j, w, pos, role, s))
         # a word inside a longer word of the same theme (部署 in 迅速部署) is the same hit
         spans_j = {(j, pos, pos + len(w)) for j, w, pos, _, _ in kept}
