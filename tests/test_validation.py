@@ -257,6 +257,8 @@ def test_codebook_meets_the_kappa_targets_on_the_seeds(coded, capsys):
     assert t.loc["mobilisation", "kappa"] >= 0.74
     assert e.loc["pooled", "kappa"] >= 0.88 and e.loc["mobilisation", "kappa"] >= 0.85
     assert f.loc["pooled", "kappa"] >= 0.92 and f.loc["mobilisation", "kappa"] >= 0.85
+    # against the third team every theme is at 0.80 or more (community and livelihood 0.82 the lowest)
+    assert (f.drop(index="pooled")["kappa"] >= 0.80).all(), f["kappa"]
     assert e.loc["community", "kappa"] >= 0.80 and f.loc["community", "kappa"] >= 0.80
 
 
