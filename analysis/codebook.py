@@ -78,8 +78,9 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
     """Read and check the theme codebook (default: the active study's, else themes.toml of the lexicon).
 
     Returns one row per theme, in file order: id, zh, en, label ("捐款捐物 Donations of money & goods"),
-    definition, keywords, require, exclude (tuples of strings). A malformed file raises CodebookError
-    naming the file and line (and the theme and key for a structural problem).
+    definition, keywords, actors, weak, contextual, require, exclude (tuples of strings), context (a tuple of
+    word tuples), and the formulas and list rule that concern it (CODEBOOK_COLUMNS). A malformed file raises
+    CodebookError naming the file and line (and the theme and key for a structural problem).
     """
     path = Path(path) if path is not None else codebook_file()
     try:
@@ -147,6 +148,10 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
         if lists["contextual"] and not lists["context"]:
             raise CodebookError(f"{where('contextual')}: 'contextual' words code only beside a 'context' word; "
                                 "the theme has no 'context' list")
+        own = sorted({c for g in lists["context"] for c in g for w in lists["contextual"] if c in w or w in c})
+        if own:
+            raise CodebookError(f"{where('context')}: context word(s) {', '.join(own)} overlap a contextual word, "
+                                "which would then always code alone")
         both = sorted(set(coding) & set(lists["exclude"]))
         if both:
             raise CodebookError(f"{where('exclude')}: {', '.join(both)} is both a keyword and excluded")

@@ -173,7 +173,7 @@ def disagreements(coded: pd.DataFrame, labels: pd.DataFrame, codebook=None) -> p
     theme, the coder does not; `words` are the keywords that coded it and `sentence` the sentence(s) they
     are in (theme_matches). kind "under": the coder gives the theme, the codebook does not; `words` are the
     theme's closest words with a score (1 = in the text but kept out by a rule: formula, list, require,
-    exclude or weak; below 1 = share of the word's character pairs in the text) and `sentence` the
+    exclude, weak or contextual; below 1 = share of the word's character pairs in the text) and `sentence` the
     sentence holding a word of score 1. `note` is the coder's note, if the labels have one.
     """
     cb = _codebook(codebook)

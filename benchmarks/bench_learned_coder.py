@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from analysis import code_paragraphs, codebook_agreement  # noqa: E402
 from analysis.agreement import LABEL_FILES, RECODINGS, load_theme_labels  # noqa: E402
 from analysis.codebook import _codebook  # noqa: E402
-from analysis.validation import _kappa  # noqa: E402
+from analysis.validation import _kappa, _theme_words  # noqa: E402
 
 GROUPS = [name for name in LABEL_FILES if name not in RECODINGS]
 METHODS = ["rules", "clf", "clf_pt", "or", "veto", "stack", "rulelr"]
@@ -78,14 +78,13 @@ def load_all() -> tuple[pd.DataFrame, list[str]]:
 
 def rule_features(data: pd.DataFrame, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(rule codes, raw word presence): bool matrices paragraphs x themes. Raw presence: any of the theme's
-    keywords, actors or weak words occurs in the text, whatever the codebook's rules say."""
+    words (keywords, actors, weak and contextual words) occurs in the text, whatever the codebook's rules say."""
     coded = code_paragraphs(data[["doc_id", "para_no", "text"]].reset_index(drop=True))
     codes = coded[ids].to_numpy(bool)
-    cb = _codebook(None).set_index("id")
+    words = _theme_words(_codebook(None))
     raw = np.zeros_like(codes)
     for j, t in enumerate(ids):
-        words = [w for key in ("keywords", "actors", "weak") for w in (cb.at[t, key] or ())]
-        raw[:, j] = [any(w in s for w in words) for s in data["flat"]]
+        raw[:, j] = [any(w in s for w in words[t]) for s in data["flat"]]
     return codes, raw
 
 
@@ -264,7 +263,7 @@ def main(argv=None) -> int:
         if held == "cctv5":
             preds_cctv5 = preds
         te = (data["group"] == held).to_numpy()
-        for fixture in data.loc[te, "fixture"].unique():  # seed and seed_e scored separately
+        for fixture in data.loc[te, "fixture"].unique():  # a set and its recodings (RECODINGS) scored separately
             sel = (data.loc[te, "fixture"] == fixture).to_numpy()
             rows = data.loc[te].loc[sel]
             for m in METHODS:
@@ -278,8 +277,7 @@ def main(argv=None) -> int:
                 all_rows.append(rows)
                 for m in METHODS:
                     all_pred[m].append(preds[m][sel])
-    recoded = [r for r, g in RECODINGS.items() if g == "seed"]
-    fixtures = [f for f in ["seed", *recoded, *GROUPS[1:]] if (f, "rules") in pooled]
+    fixtures = [f for g in GROUPS for f in [g, *[r for r, o in RECODINGS.items() if o == g]] if (f, "rules") in pooled]
     cctv = [f for f in fixtures if f.startswith("cctv") or f == "corpora"]
     rows = pd.concat([r for r in all_rows if r["fixture"].iat[0] in cctv])
     sel_pred = {m: np.vstack([p for r, p in zip(all_rows, all_pred[m]) if r["fixture"].iat[0] in cctv])

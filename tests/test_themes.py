@@ -575,6 +575,9 @@ def test_following_the_partys_deployment_codes_mobilisation_where_a_united_front
     stock = "深入贯彻落实习近平总书记重要指示精神和党中央决策部署,把疫情防控作为最重要工作。"
     assert "mobilisation" not in code_one(stock)
     assert "mobilisation" in code_one("市委统战部按照市委统一部署,向全市统战成员发出倡议。")
+    # a known error: a speech summing up the CPPCC's year that names its epidemic work codes it (cctv7's coders: no)
+    year = "过去一年，全国政协坚决贯彻落实中共中央决策部署，在抗击新冠肺炎疫情中积极履职。"
+    assert "mobilisation" in code_one(year)
     # Party members sent down to the communities are members mobilised
     assert "mobilisation" in code_one("全市9万余名党员干部下沉社区一线,41万在职党员回到社区报到。")
     assert "mobilisation" in code_one("区政协广泛动员全体委员,全力支持区委做好疫情防控工作。")
@@ -694,7 +697,11 @@ def test_contextual_words_code_alone_only_beside_a_word_of_each_context_list(tmp
     path.write_text(path.read_text(encoding="utf-8").replace('[["疫情", "防控"], ["统战部", "政协"]]', '["疫情"]'),
                     encoding="utf-8")
     assert match_themes("各地按照统一部署做好疫情防控。", load_codebook(path)) == {"mobilisation": ("统一部署",)}
-    path.write_text(path.read_text(encoding="utf-8").replace('context = ["疫情"]\n', ''), encoding="utf-8")
+    overlap = path.read_text(encoding="utf-8").replace('context = ["疫情"]', 'context = ["部署"]')
+    path.write_text(overlap, encoding="utf-8")  # a context word inside the contextual word would always be there
+    with pytest.raises(CodebookError, match=r"context word\(s\) 部署 overlap a contextual word"):
+        load_codebook(path)
+    path.write_text(overlap.replace('context = ["部署"]\n', ''), encoding="utf-8")
     with pytest.raises(CodebookError, match=r"theme 'mobilisation'.*'contextual' words code only beside a 'context'"):
         load_codebook(path)
 
@@ -723,8 +730,8 @@ def test_codebook_agrees_with_blind_coding_of_the_seeds(coded, capsys):
     an adjudicator). They agree on every theme but mobilisation: the first coders left statements of following the
     Party's deployment (按照……统一部署, 贯彻落实……决策部署) uncoded, E and the third team coded them. The eighth to
     tenth revisions followed the first coders (a weak word); the eleventh follows the two later codings where a
-    united-front body reports its own epidemic work in the sentence (0.85 with E and the third team, 0.75 with the
-    first coding)."""
+    united-front body reports its own epidemic work in the sentence (0.85 with E and the third team, 0.749 with the
+    first coding: the floor below is 0.74 for this choice)."""
     table = codebook_agreement(coded, SEED_LABELS).set_index("theme")
     table_e = codebook_agreement(coded, SEED_LABELS_E).set_index("theme")
     table_f = codebook_agreement(coded, load_theme_labels("seed_f")).set_index("theme")
@@ -752,7 +759,8 @@ def test_rhetoric_paragraphs_stay_uncoded(coded):
     """Paragraphs both the first coders and E gave no theme (stock rhetoric, lists of actors, summaries): 6; the
     keyword rules before issue 12 coded them all; now one is (004/13, a summary list). The first coders left 10 more
     uncoded: lead statements of following the Party's deployment, which E and the third team (seed_f) coded
-    mobilisation, all ten. The codebook codes 7 of them mobilisation and nothing else, and leaves 3 uncoded (a
+    mobilisation, all ten. The codebook codes 7 of them mobilisation (one, 004/9, parties too: the parties' base
+    organisations are named acting), and leaves 3 uncoded (a
     stock statement with no body acting on the epidemic in its sentence, 000/1, 003/2, 003/5)."""
     rows = coded.set_index(["doc_id", "para_no"])
     both = [k for k in MUST_NOT if k in NO_THEME_E]
@@ -761,7 +769,8 @@ def test_rhetoric_paragraphs_stay_uncoded(coded):
     leads = rows.loc[[k for k in MUST_NOT if k not in NO_THEME_E]]
     third = load_theme_labels("seed_f").set_index(["doc_id", "para_no"])["themes"]
     assert all("mobilisation" in third[k] for k in leads.index)
-    assert leads["mobilisation"].sum() == 7 and (leads["n_themes"] <= 2).all(), leads["themes"]
+    coded_leads = leads.loc[leads["mobilisation"], "n_themes"]
+    assert len(coded_leads) == 7 and coded_leads.tolist().count(2) == 1 and coded_leads.max() == 2, leads["themes"]
     assert (leads["n_themes"] == 0).sum() + leads["mobilisation"].sum() == 10, leads["themes"]
 
 
