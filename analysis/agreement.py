@@ -22,14 +22,12 @@ LABEL_FILES = {"seed": "theme_labels_seed.csv", "seed_e": "theme_labels_seed_e.c
 # fixtures that recode another fixture's paragraphs (a second coder or team): never train on one and test on the other
 RECODINGS = {"seed_e": "seed", "seed_f": "seed", "cctv10b": "cctv10"}
 XWLB_FILE = "xwlb_2020_2022.jsonl.xz"
+_BOTH = ("xwlb_2012_2019.jsonl.xz", XWLB_FILE)
 # the ../shared/corpora files the CCTV fixtures' paragraphs are read from
-CORPORA_FILES = {"corpora": (XWLB_FILE,), "cctv": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE),
-                 "cctv2": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE), "cctv3": (XWLB_FILE,),
-                 "cctv4": (XWLB_FILE,), "cctv5": (XWLB_FILE,), "cctv6": (XWLB_FILE,),
-                 "cctv7": (XWLB_FILE,), "cctv8": (XWLB_FILE,), "cctv9": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE),
-                 "cctv10": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE), "cctv10b": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE),
-                 "cctv11": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE), "cctv12": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE),
-                 "cctv13": ("xwlb_2012_2019.jsonl.xz", XWLB_FILE)}
+CORPORA_FILES = {"corpora": (XWLB_FILE,), "cctv": _BOTH, "cctv2": _BOTH, "cctv3": (XWLB_FILE,),
+                 "cctv4": (XWLB_FILE,), "cctv5": (XWLB_FILE,), "cctv6": (XWLB_FILE,), "cctv7": (XWLB_FILE,),
+                 "cctv8": (XWLB_FILE,), "cctv9": _BOTH, "cctv10": _BOTH, "cctv10b": _BOTH, "cctv11": _BOTH,
+                 "cctv12": _BOTH, "cctv13": _BOTH}
 
 
 def _split_themes(value) -> tuple[str, ...]:
@@ -80,7 +78,7 @@ def load_theme_labels(which: str = "seed", corpora_dir: str | Path | None = None
     if which not in LABEL_FILES:
         raise ValueError(f"which must be one of {sorted(LABEL_FILES)}, not {which!r}")
     labels = pd.read_csv(FIXTURES_DIR / LABEL_FILES[which], dtype=str, keep_default_na=False)
-    if which in ("seed", "seed_e", "seed_f"):
+    if which == "seed" or RECODINGS.get(which) == "seed":  # the seed paragraphs, read from data/raw
         from .corpus import load_corpus, paragraphs
 
         paras = paragraphs(load_corpus())

@@ -15,6 +15,7 @@ from .lexicon import CODEBOOK_FILE, codebook_file  # noqa: F401 (CODEBOOK_FILE r
 
 REQUIRED_KEYS = ("id", "zh", "en", "definition", "keywords")
 OPTIONAL_KEYS = ("actors", "weak", "contextual", "context", "require", "exclude")
+CODING_KEYS = ("keywords", "actors", "weak", "contextual")  # keys whose words code a theme (the others qualify)
 CODEBOOK_COLUMNS = ["id", "zh", "en", "label", "definition", "keywords", "actors", "weak", "contextual", "context",
                     "require", "exclude", "formulas", "list_others", "list_min_kinds"]
 FORMULA_KEYS = ("pattern", "reason", "themes")
@@ -139,7 +140,7 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
         keywords = _word_list(theme["keywords"], where("keywords"), "keywords", True)
         lists = {k: _word_list(theme.get(k, []), where(k), k, False) for k in OPTIONAL_KEYS if k != "context"}
         lists["context"] = _context(theme.get("context", []), where("context"))
-        coding = keywords + lists["actors"] + lists["weak"] + lists["contextual"]
+        coding = sum((lists[k] for k in CODING_KEYS[1:]), keywords)
         dupes = sorted({w for w in coding if coding.count(w) > 1})
         if dupes:
             raise CodebookError(

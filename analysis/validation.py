@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .agreement import _split_themes
-from .codebook import _codebook
+from .codebook import CODING_KEYS, _codebook
 from .sheets import coding_sheet, read_coding_sheet
 from .themes import theme_ids, theme_matches
 
@@ -142,8 +142,7 @@ def intercoder_agreement(sheet_a, sheet_b, codebook=None, *, paras: pd.DataFrame
 
 
 def _theme_words(cb: pd.DataFrame) -> dict[str, tuple[str, ...]]:
-    roles = ("keywords", "actors", "weak", "contextual")
-    return {r["id"]: sum((tuple(r.get(k, ()) or ()) for k in roles), ()) for r in cb.to_dict("records")}
+    return {r["id"]: sum((tuple(r.get(k, ()) or ()) for k in CODING_KEYS), ()) for r in cb.to_dict("records")}
 
 
 def _closest(words: tuple[str, ...], text: str, top: int = 3) -> tuple[str, str]:

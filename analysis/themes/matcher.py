@@ -8,11 +8,12 @@ from bisect import bisect_right
 
 import pandas as pd
 
+from ..codebook import CODING_KEYS
 from .literals import required_literals
 from .sentences import sentence_spans
 
 _CLAUSE_END = re.compile(r"[，,；;。！？!?：:…]")
-_CODING = ("keywords", "actors", "weak", "contextual")
+_CODING = CODING_KEYS
 
 
 class _Matcher:
@@ -34,7 +35,7 @@ class _Matcher:
         self.ids = list(cb["id"])
         self.roles: dict[str, list[tuple[int, str]]] = {}
         self.has_require = [bool(r) for r in cb["require"]]
-        # per theme, its context lists (role "context0", "context1", ...): a contextual word needs one word of each
+        # per theme, its context lists (role "context:0", "context:1", ...): a contextual word needs a word of each
         self.contexts = [len(c) for c in cb["context"]] if "context" in cb.columns else [0] * len(cb)
         for j, row in enumerate(cb.itertuples(index=False)):
             for role in _CODING + ("require", "exclude"):
@@ -42,7 +43,7 @@ class _Matcher:
                     self.roles.setdefault(w, []).append((j, role))
             for g, group in enumerate(getattr(row, "context", ()) if "context" in cb.columns else ()):
                 for w in group:
-                    self.roles.setdefault(w, []).append((j, f"context{g}"))
+                    self.roles.setdefault(w, []).append((j, f"context:{g}"))
         others = cb["list_others"].iloc[0] if "list_others" in cb.columns and len(cb) else ()
         for w in others:
             self.roles.setdefault(w, []).append((-1, "other"))
@@ -127,7 +128,7 @@ class _Matcher:
         near: dict[str, set] = {"require": set(), "exclude": set()}
         for end, w in found:
             for j, role in roles[w]:
-                if role in near or role.startswith("context"):
+                if role in near or role.startswith("context:"):
                     near.setdefault(role, set()).add((j, bisect_right(ends, end - len(w) + 1)))
         kept = []
         for j, w, pos, role in coding:
@@ -137,7 +138,7 @@ class _Matcher:
             if (j, s) in near["exclude"]:
                 continue
             if role == "contextual":  # codes alone beside a word of each context list, else it is a weak word
-                ctx = all((j, s) in near.get(f"context{g}", ()) for g in range(self.contexts[j]))
+                ctx = all((j, s) in near.get(f"context:{g}", ()) for g in range(self.contexts[j]))
                 role = "keywords" if ctx else "weak"
             kept.append((j, w, pos, role, s))
         # a word inside a longer word of the same theme (部署 in 迅速部署) is the same hit
