@@ -253,9 +253,12 @@ def test_codebook_meets_the_kappa_targets_on_the_seeds(coded, capsys):
     with capsys.disabled():
         for name, table in (("first coding", t), ("coder E", e), ("third team", f)):
             print(f"\n[validation] seed paragraphs, {name}:\n" + table[cols].round(2).to_string())
-    assert t.loc["pooled", "n"] == 81 and t.loc["pooled", "kappa"] >= 0.90
+    assert t.loc["pooled", "n"] == 81 and e.loc["pooled", "n"] == 81 and f.loc["pooled", "n"] == 81
+    assert t.loc["pooled", "kappa"] >= 0.90
     assert (t.drop(index=["pooled", "mobilisation"])["kappa"] >= 0.80).all(), t["kappa"]
     assert t.loc["mobilisation", "kappa"] >= 0.74
+    # recall: the keyword rules before issue 12 missed 5 of the first coders' 186 codes; 4 now
+    assert t.loc["pooled", "under"] <= 4
     assert e.loc["pooled", "kappa"] >= 0.88 and e.loc["mobilisation", "kappa"] >= 0.85
     assert f.loc["pooled", "kappa"] >= 0.92 and f.loc["mobilisation", "kappa"] >= 0.85
     # against the third team every theme is at 0.80 or more (community and livelihood 0.82 the lowest)
