@@ -7,6 +7,10 @@ study's own codebook, through $ANALYSIS_CODEBOOK as the build sets it) is measur
         # paragraphs it fires in, how many the coders coded THEME; and the same where it is the only trigger
     .venv/bin/python benchmarks/codebook_fixtures.py --word THEME REGEX [REGEX ...]   # fixture paragraphs
         # matching REGEX: how many the coders and the codebook code THEME (a candidate word's evidence)
+    .venv/bin/python benchmarks/codebook_fixtures.py --genre [SET ...]   # the CCTV sets split: paragraphs of items
+        # whose title or text names 政协, 统战, 民主党派, 工商联 or 侨联 (the study's genre) and the others, pooled
+    ANALYSIS_CODEBOOK=other.toml .venv/bin/python benchmarks/codebook_fixtures.py ...  # another codebook (an older
+        # revision: git show REV:analysis/resources/lexicon/themes.toml), measured the same way
 
 The fixtures are tests/fixtures/theme_labels_*.csv (`analysis.agreement.LABEL_FILES`); the CCTV ones hold ids
 only and are read from ../shared/corpora (skipped without it). Which sets were held out when, and what each
@@ -26,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analysis import code_paragraphs, codebook_agreement  # noqa: E402
-from analysis.agreement import LABEL_FILES, load_theme_labels  # noqa: E402
+from analysis.agreement import CORPORA_FILES, LABEL_FILES, RECODINGS, load_theme_labels  # noqa: E402
+from analysis.paths import SHARED_CORPORA  # noqa: E402
 from analysis.themes import theme_matches  # noqa: E402
 
 
@@ -51,6 +56,43 @@ def agreement(names, per_theme: bool) -> None:
         if per_theme:
             cols = ["human", "codebook", "over", "under", "kappa", "precision", "recall"]
             print(table[cols].round(2).to_string(), "\n")
+
+
+GENRE = re.compile("政协|统战|民主党派|工商联|侨联")
+
+
+def genre(names) -> None:
+    """Pooled κ of the CCTV sets' paragraphs from items of the study's genre (title or text names one of the
+    issue's five bodies) and from the other items, each set and all of them together."""
+    import json
+    import lzma
+
+    import pandas as pd
+
+    in_genre = {}
+    for file in sorted({f for files in CORPORA_FILES.values() for f in files}):
+        with lzma.open(SHARED_CORPORA / file, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                item = json.loads(line)
+                in_genre[item["id"]] = bool(GENRE.search((item.get("title") or "") + (item.get("text") or "")))
+    pooled = {True: ([], []), False: ([], [])}
+    default = [n for n in LABEL_FILES if n in CORPORA_FILES and n not in RECODINGS]  # (each paragraph once)
+    for name, labels, _, coded in _fixtures(names or default):
+        mask = labels["doc_id"].map(in_genre).fillna(False).astype(bool).to_numpy()
+        cells = []
+        for part in (True, False):
+            if mask[mask == part].size:
+                pooled[part][0].append(coded[mask == part])
+                pooled[part][1].append(labels[mask == part])
+                table = codebook_agreement(coded[mask == part], labels[mask == part], n_boot=0).set_index("theme")
+                kappa = table.loc["pooled", "kappa"]
+                cells.append(f"{'genre' if part else 'other'} {int((mask == part).sum()):4d} κ {kappa:.3f}")
+        print(f"{name:8s} " + "   ".join(cells))
+    for part, (coded, labels) in pooled.items():
+        if coded:
+            table = codebook_agreement(pd.concat(coded), pd.concat(labels), n_boot=0).set_index("theme")
+            print(f"all {'genre' if part else 'other'} paragraphs: {sum(map(len, coded))}, "
+                  f"pooled κ {table.loc['pooled', 'kappa']:.3f}")
 
 
 def keywords(theme: str) -> None:
@@ -92,12 +134,15 @@ def main(argv=None) -> int:
     parser.add_argument("--themes", nargs="*", metavar="SET", help="per-theme tables (of these sets; default all)")
     parser.add_argument("--keywords", metavar="THEME")
     parser.add_argument("--word", nargs="+", metavar=("THEME", "REGEX"))
+    parser.add_argument("--genre", nargs="*", metavar="SET", help="CCTV sets split into genre and other items")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")  # (the corpora's empty items)
     if args.keywords:
         keywords(args.keywords)
     elif args.word:
         word(args.word[0], args.word[1:])
+    elif args.genre is not None:
+        genre(args.genre)
     else:
         agreement(args.themes, per_theme=args.themes is not None)
     return 0
