@@ -607,6 +607,32 @@ def test_rhetoric_and_objects_of_others_do_not_code():
     assert "overseas" not in code_one("中华人民共和国成立以来。")
 
 
+def test_local_united_front_sites_words_twelfth_revision():
+    """The twelfth revision's rules, read off the first real local CPPCC and united-front text (reports/
+    codebook12_local.md), on made sentences of that genre; each assertion fails without its rule."""
+    # members answering an appeal and then giving report a donation (the appeal formula keeps only the appeal's
+    # content out); the content itself still does not code
+    assert "donation" in code_one("各界委员积极响应号召,无私奉献,累计捐款捐物50余万元。")
+    assert "donation" not in code_one("区政协号召委员或献计献策、或捐资捐物。")
+    # consolation money handed over, a school built by donation, donated goods
+    assert "donation" in code_one("市侨联领导为老归侨、侨眷发放了慰问金。")
+    assert "donation" in code_one("致公党市委会为山区捐建了一所希望小学。")
+    assert "donation" in code_one("一箱箱爱心物资送到了社区。")
+    # free clinics are doctors treating patients
+    assert "medical" in code_one("八位专家为社区200多位居民进行了义诊。")
+    # the parties' short names for their committees and members
+    assert "parties" in code_one("社市委组织广大社员参加志愿服务。")
+    assert "parties" in code_one("盟市委为村民送去温暖和健康。")
+    # a research group alone is a study visit (a department's, a party's), beside another advice word it reports
+    assert "advice" not in code_one("省纪委派出调研组分赴各县进行督察。")
+    assert "advice" in code_one("调研组发现养老服务存在的问题,并形成报告。")
+    # a list of nominees proposes people, not advice; an institution named after overseas Chinese is a name
+    assert "advice" not in code_one("会议讨论了常务委员建议人选名单。")
+    assert "overseas" not in code_one("演出在深圳华侨城上演。")
+    assert "overseas" not in code_one("助学活动在信宜华侨中学举行。")
+    assert "overseas" in code_one("海外华侨踊跃捐款支持家乡抗疫。")
+
+
 def test_names_titles_and_lists_of_national_news_do_not_code():
     # fifth revision (issue 23 item 5), sentences of CCTV items 2020-2022; expected themes read off the definitions
     # the federation beside the democratic parties acts in multiparty cooperation, not as business
