@@ -1,0 +1,86 @@
+"""The codebook against blind coding of real local CPPCC and united-front web text (issue 23 item 5, third genre).
+
+    .venv/bin/python benchmarks/local_pages.py PAGES.jsonl [PAGES.jsonl ...]
+    ANALYSIS_CODEBOOK=old.toml .venv/bin/python benchmarks/local_pages.py ...   # another revision, the same way
+
+PAGES: JSON lines {"url": ..., "text": ...}, the pages as saved (on the machine that made the fixtures:
+/work/localcppcc/pages_cppcc.jsonl and pages_uf.jsonl, 269 pages of local CPPCC, united-front department,
+democratic-party, federation and overseas-Chinese-federation sites found through a web-page search). Their text
+is third-party and is not stored in the repository; the fixtures hold the labels only: `url`, `para_no` (the
+paragraph's number in `paragraphs(load_corpus(...))`), `sha` (first 12 hex digits of sha1 of the paragraph) and
+`themes`, plus `half` for local1 (the half of the pages the twelfth revision was tuned on, "dev", and the other).
+
+The pages go through the study's own pipeline (load_corpus: script conversion, pinyin and page debris removed;
+paragraphs), the labelled paragraphs are found by url and number and checked against `sha`, and the codebook is
+measured with codebook_agreement (κ with an article-level bootstrap interval, per theme and pooled).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis import code_paragraphs, codebook_agreement, load_corpus, paragraphs  # noqa: E402
+from analysis.paths import FIXTURES_DIR  # noqa: E402
+
+SETS = {"local1": "theme_labels_local1.csv", "local2": "theme_labels_local2.csv"}
+
+
+def sha(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def labelled_paragraphs(pages: list[Path]) -> dict[str, pd.DataFrame]:
+    """Each fixture's labels joined to its paragraphs' text (url, para_no, themes, half, text)."""
+    rows = [json.loads(line) for path in pages for line in path.read_text(encoding="utf-8").splitlines() if line]
+    with tempfile.TemporaryDirectory() as tmp:
+        table = Path(tmp) / "pages.jsonl"
+        table.write_text("".join(json.dumps({"id": f"p{i:04d}", "url": r["url"], "text": r["text"]},
+                                            ensure_ascii=False) + "\n" for i, r in enumerate(rows)), encoding="utf-8")
+        corpus = load_corpus(table, cache=False, progress=False)
+    paras = paragraphs(corpus).merge(corpus[["doc_id", "url"]], on="doc_id")
+    out = {}
+    for name, file in SETS.items():
+        labels = pd.read_csv(FIXTURES_DIR / file, dtype={"sha": str}, keep_default_na=False)
+        found = labels.merge(paras[["url", "para_no", "doc_id", "text"]], on=["url", "para_no"], how="left")
+        bad = found[found["text"].isna() | (found["text"].fillna("").map(sha) != found["sha"])]
+        if len(bad):
+            raise SystemExit(f"{name}: {len(bad)} labelled paragraphs missing or changed in the pages given, e.g. "
+                             f"{bad[['url', 'para_no']].head(3).values.tolist()}")
+        found["themes"] = found["themes"].map(lambda t: tuple(x for x in t.split(";") if x))
+        out[name] = found
+    return out
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__)
+        return 2
+    warnings.simplefilter("ignore")
+    for name, labels in labelled_paragraphs([Path(a) for a in argv]).items():
+        coded = code_paragraphs(labels[["doc_id", "para_no", "text"]])
+        parts = [("all", labels["url"].notna())]
+        if "half" in labels:
+            parts += [(h, labels["half"] == h) for h in ("dev", "heldout")]
+        for part, mask in parts:
+            table = codebook_agreement(coded[mask.to_numpy()], labels[mask.to_numpy()]).set_index("theme")
+            row = table.loc["pooled"]
+            print(f"{name} {part:8s} {int(mask.sum()):4d} paragraphs of {labels.loc[mask, 'url'].nunique():3d} pages"
+                  f"  pooled κ {row['kappa']:.3f} [{row['kappa_lo']:.2f}, {row['kappa_hi']:.2f}]"
+                  f"  human {int(row['human'])} codebook {int(row['codebook'])} over {int(row['over'])}"
+                  f" under {int(row['under'])}")
+            if part == "all":
+                print(table[["human", "codebook", "over", "under", "kappa"]].round(2).to_string(), "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
