@@ -631,6 +631,11 @@ def test_local_united_front_sites_words_twelfth_revision():
     assert "overseas" not in code_one("演出在深圳华侨城上演。")
     assert "overseas" not in code_one("助学活动在信宜华侨中学举行。")
     assert "overseas" in code_one("海外华侨踊跃捐款支持家乡抗疫。")
+    # a byline, answering the press and new-media workers as a social group are no publicity; a media report is
+    assert "publicity" not in code_one("云上大冶报道（记者 余霄）11月20日，市工商联与黄埔区工商联签订友好协议。")
+    assert "publicity" not in code_one("五位全国政协委员就提高民生保障水平回应媒体关切。")
+    assert "publicity" not in code_one("全区有民营企业8000余家，新媒体公司8家。")
+    assert "publicity" in code_one("多家媒体对委员们的抗疫事迹进行了报道。")
 
 
 def test_names_titles_and_lists_of_national_news_do_not_code():
