@@ -623,6 +623,9 @@ def test_local_united_front_sites_words_twelfth_revision():
     # the parties' short names for their committees and members
     assert "parties" in code_one("社市委组织广大社员参加志愿服务。")
     assert "parties" in code_one("盟市委为村民送去温暖和健康。")
+    assert "parties" in code_one("市委会召开2018年参政议政工作会议,表彰优秀调研成果。")
+    assert "parties" not in code_one("市委会议研究部署了防汛工作。")
+    assert "donation" in code_one("新春暖心包里有防疫喷雾和春联,已陆续发放。")
     # a research group alone is a study visit (a department's, a party's), beside another advice word it reports
     assert "advice" not in code_one("省纪委派出调研组分赴各县进行督察。")
     assert "advice" in code_one("调研组发现养老服务存在的问题,并形成报告。")
