@@ -625,6 +625,7 @@ def test_local_united_front_sites_words_twelfth_revision():
     assert "parties" in code_one("盟市委为村民送去温暖和健康。")
     assert "parties" in code_one("市委会召开2018年参政议政工作会议,表彰优秀调研成果。")
     assert "parties" not in code_one("市委会议研究部署了防汛工作。")
+    assert "parties" in code_one("受中共中央委托，中央统战部部长向党外人士通报中央经济工作会议精神。")
     assert "donation" in code_one("新春暖心包里有防疫喷雾和春联,已陆续发放。")
     # a research group alone is a study visit (a department's, a party's), beside another advice word it reports
     assert "advice" not in code_one("省纪委派出调研组分赴各县进行督察。")
