@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 from analysis import code_paragraphs, codebook_agreement, load_corpus, paragraphs  # noqa: E402
 from analysis.paths import FIXTURES_DIR  # noqa: E402
 
-SETS = {"local1": "theme_labels_local1.csv", "local2": "theme_labels_local2.csv", "local3": "theme_labels_local3.csv"}
+SETS = {"local1": "theme_labels_local1.csv", "local2": "theme_labels_local2.csv", "local3": "theme_labels_local3.csv",
+        "local4": "theme_labels_local4.csv"}
 
 
 def sha(text: str) -> str:
