@@ -627,6 +627,9 @@ def test_local_united_front_sites_words_twelfth_revision():
     assert "parties" not in code_one("市委会议研究部署了防汛工作。")
     assert "parties" in code_one("受中共中央委托，中央统战部部长向党外人士通报中央经济工作会议精神。")
     assert "donation" in code_one("新春暖心包里有防疫喷雾和春联,已陆续发放。")
+    assert "economy" in code_one("甘肃省陇商联合会7日在兰州宣布成立。")
+    assert "economy" in code_one("首届川商返乡发展大会在成都召开,四川省川商总会副会长出席。")
+    assert "economy" not in code_one("政协召开专题协商大会。")
     # a research group alone is a study visit (a department's, a party's), beside another advice word it reports
     assert "advice" not in code_one("省纪委派出调研组分赴各县进行督察。")
     assert "advice" in code_one("调研组发现养老服务存在的问题,并形成报告。")
