@@ -74,14 +74,14 @@ def genre(names) -> None:
         with lzma.open(SHARED_CORPORA / file, "rt", encoding="utf-8") as fh:
             for line in fh:
                 item = json.loads(line)
-                in_genre[item["id"]] = bool(GENRE.search((item.get("title") or "") + (item.get("text") or "")))
+                in_genre[item["id"]] = bool(GENRE.search((item.get("title") or "") + "\n" + (item.get("text") or "")))
     pooled = {True: ([], []), False: ([], [])}
     default = [n for n in LABEL_FILES if n in CORPORA_FILES and n not in RECODINGS]  # (each paragraph once)
     for name, labels, _, coded in _fixtures(names or default):
         mask = labels["doc_id"].map(in_genre).fillna(False).astype(bool).to_numpy()
         cells = []
         for part in (True, False):
-            if mask[mask == part].size:
+            if (mask == part).any():
                 pooled[part][0].append(coded[mask == part])
                 pooled[part][1].append(labels[mask == part])
                 table = codebook_agreement(coded[mask == part], labels[mask == part], n_boot=0).set_index("theme")
