@@ -433,7 +433,8 @@ def test_codebook_agreement_on_the_held_out_cctv5_fixture(capsys):
     (失业人员生活保障): codebook 117 -> 118, under 41 -> 40 (pooled 0.722 -> 0.727). The eleventh: clergy and
     religious bodies (班禅, 活佛, 天主教, 道教), the autonomous regions' anniversaries and Taiwan's parties (中国国民党)
     and the Straits Forum: codebook 118 -> 122, under 40 -> 36 (pooled 0.727 -> 0.747). The twelfth: the Party's
-    briefing of non-party people (向党外人士通报) is parties: codebook 122 -> 124, under 36 -> 34 (pooled 0.747 -> 0.757)."""
+    briefing of non-party people (向党外人士通报) is parties: codebook 122 -> 124, under 36 -> 34 (pooled 0.747 ->
+    0.757)."""
     t = _agreement_of_a_cctv_set("cctv5", CCTV5, "CCTV held-out fixture 5", capsys, n=200)
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [133, 124, 25, 34]
     assert t.loc["pooled", "kappa"] >= 0.69 and t.loc["overseas", "kappa"] >= 0.80
