@@ -641,6 +641,8 @@ TWELFTH_REVISION = [
     ("调研组发现养老服务存在的问题,并形成报告。", "advice", True),
     # a list of nominees proposes people, not advice
     ("会议讨论了常务委员建议人选名单。", "advice", False),
+    # departments' heads in consultative exchange with the members at a consultation meeting
+    ("中央宣传部、教育部、财政部等部门负责人现场作了协商交流。", "advice", True),
     # an institution named after overseas Chinese is a name
     ("演出在深圳华侨城上演。", "overseas", False),
     ("助学活动在信宜华侨中学举行。", "overseas", False),
