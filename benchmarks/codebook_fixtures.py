@@ -81,12 +81,12 @@ def genre(names) -> None:
         mask = labels["doc_id"].map(in_genre).fillna(False).astype(bool).to_numpy()
         cells = []
         for part in (True, False):
-            if (mask == part).any():
-                pooled[part][0].append(coded[mask == part])
-                pooled[part][1].append(labels[mask == part])
-                table = codebook_agreement(coded[mask == part], labels[mask == part], n_boot=0).set_index("theme")
-                kappa = table.loc["pooled", "kappa"]
-                cells.append(f"{'genre' if part else 'other'} {int((mask == part).sum()):4d} κ {kappa:.3f}")
+            sel = mask == part
+            if sel.any():
+                pooled[part][0].append(coded[sel])
+                pooled[part][1].append(labels[sel])
+                table = codebook_agreement(coded[sel], labels[sel], n_boot=0).set_index("theme")
+                cells.append(f"{'genre' if part else 'other'} {int(sel.sum()):4d} κ {table.loc['pooled', 'kappa']:.3f}")
         print(f"{name:8s} " + "   ".join(cells))
     for part, (coded, labels) in pooled.items():
         if coded:

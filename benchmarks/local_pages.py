@@ -20,7 +20,6 @@ pages were given is skipped with a message.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 import tempfile
@@ -33,14 +32,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analysis import code_paragraphs, codebook_agreement, load_corpus, paragraphs  # noqa: E402
+from analysis.agreement import _split_themes, line_sha  # noqa: E402
 from analysis.paths import FIXTURES_DIR  # noqa: E402
 
 SETS = {"local1": "theme_labels_local1.csv", "local2": "theme_labels_local2.csv", "local3": "theme_labels_local3.csv",
         "local4": "theme_labels_local4.csv"}
-
-
-def sha(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
 def labelled_paragraphs(pages: list[Path]) -> dict[str, pd.DataFrame]:
@@ -72,12 +68,12 @@ def labelled_paragraphs(pages: list[Path]) -> dict[str, pd.DataFrame]:
         found = labels.merge(paras[["url", "para_no", "doc_id", "text"]], on=["url", "para_no"], how="left",
                              validate="one_to_one")
         missing = found[found["text"].isna()]
-        changed = found[found["text"].notna() & (found["text"].fillna("").map(sha) != found["sha"])]
+        changed = found[found["text"].notna() & (found["text"].fillna("").map(line_sha) != found["sha"])]
         if len(missing) or len(changed):
             raise SystemExit(f"{name}: of its {len(labels)} labelled paragraphs, {len(missing)} are not in the pages "
                              f"given and {len(changed)} have other text (e.g. "
                              f"{pd.concat([missing, changed])[['url', 'para_no']].head(3).values.tolist()})")
-        found["themes"] = found["themes"].map(lambda t: tuple(x for x in t.split(";") if x))
+        found["themes"] = found["themes"].map(_split_themes)
         out[name] = found
     return out
 

@@ -13,7 +13,6 @@ from .literals import required_literals
 from .sentences import sentence_spans
 
 _CLAUSE_END = re.compile(r"[，,；;。！？!?：:…]")
-_CODING = CODING_KEYS
 
 
 class _Matcher:
@@ -38,7 +37,7 @@ class _Matcher:
         # per theme, its context lists (role "context:0", "context:1", ...): a contextual word needs a word of each
         self.contexts = [len(c) for c in cb["context"]] if "context" in cb.columns else [0] * len(cb)
         for j, row in enumerate(cb.itertuples(index=False)):
-            for role in _CODING + ("require", "exclude"):
+            for role in CODING_KEYS + ("require", "exclude"):
                 for w in getattr(row, role, ()) if role in cb.columns else ():
                     self.roles.setdefault(w, []).append((j, role))
             for g, group in enumerate(getattr(row, "context", ()) if "context" in cb.columns else ()):
@@ -64,7 +63,7 @@ class _Matcher:
         self._formulas_for: dict[frozenset, list] = {}  # the formulas that concern a set of coded themes
         words = list(self.roles) + [a for a in anchored if a not in self.roles]
         # per word: the word, its length, whether it codes, whether it has roles, the formulas it anchors
-        self.values = [(w, len(w), any(role in _CODING for _, role in self.roles.get(w, ())), w in self.roles,
+        self.values = [(w, len(w), any(role in CODING_KEYS for _, role in self.roles.get(w, ())), w in self.roles,
                         frozenset(anchored.get(w, ()))) for w in words]
         # every occurrence, overlaps included (部署 inside 迅速部署 too): the standard match kind
         # (a DFA: built once per codebook, it scans the paragraphs in half the time of the default NFA)
@@ -86,7 +85,8 @@ class _Matcher:
         roles = self.roles
         found = [(end, v[0]) for end, v in raw if v[3]]
         coding = [
-            (j, w, end - n + 1, role) for end, (w, n, c, _, _) in raw if c for j, role in roles[w] if role in _CODING
+            (j, w, end - n + 1, role)
+            for end, (w, n, c, _, _) in raw if c for j, role in roles[w] if role in CODING_KEYS
         ]
 
         # 1. set phrases
