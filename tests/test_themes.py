@@ -660,6 +660,23 @@ def test_twelfth_revision_rules_on_local_sites_sentences(text, theme, coded):
     assert (theme in code_one(text)) is coded
 
 
+THIRTEENTH_REVISION = [
+    # an appeal that was answered (得到……支持，大家纷纷捐款; 已经募集) reports the giving; its content alone does not
+    ("倡议也得到商会会员们的大力支持,大家纷纷捐款。", "donation", True),
+    ("向社会发出倡议,三年来已经募集捐款27万元。", "donation", True),
+    ("市工商联倡议会员企业踊跃捐款捐物。", "donation", False),
+    # a member's proposal stated as reported speech (委员提出，……) is a suggestion made; a document's is not
+    ("针对物流成本偏高的问题,委员提出,应加快建设多式联运枢纽。", "advice", True),
+    ("有委员提出,当前一些地方新农村建设缺乏统筹规划。", "advice", True),
+    ("《意见》提出,要健全县、乡、村寄递服务体系。", "advice", False),
+]
+
+
+@pytest.mark.parametrize("text, theme, coded", THIRTEENTH_REVISION)
+def test_thirteenth_revision_answered_appeals_and_members_proposals(text, theme, coded):
+    assert (theme in code_one(text)) is coded
+
+
 def test_names_titles_and_lists_of_national_news_do_not_code():
     # fifth revision (issue 23 item 5), sentences of CCTV items 2020-2022; expected themes read off the definitions
     # the federation beside the democratic parties acts in multiparty cooperation, not as business
