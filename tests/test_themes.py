@@ -669,6 +669,11 @@ THIRTEENTH_REVISION = [
     ("针对物流成本偏高的问题,委员提出,应加快建设多式联运枢纽。", "advice", True),
     ("有委员提出,当前一些地方新农村建设缺乏统筹规划。", "advice", True),
     ("《意见》提出,要健全县、乡、村寄递服务体系。", "advice", False),
+    # the speech opening a training course or a study campaign is part of the ceremony; a mobilisation meeting is not
+    ("区政协主席胡文炜出席开班式并作动员讲话。", "mobilisation", False),
+    ("区政协主席作开班动员,他说,学习是人民政协的优良传统。", "mobilisation", False),
+    ("县政协召开疫情防控工作动员会,号召全体委员投身防控一线。", "mobilisation", True),
+    ("区委统战部召开疫情防控工作动员会。", "mobilisation", True),
 ]
 
 
