@@ -674,6 +674,10 @@ THIRTEENTH_REVISION = [
     ("区政协主席作开班动员,他说,学习是人民政协的优良传统。", "mobilisation", False),
     ("县政协召开疫情防控工作动员会,号召全体委员投身防控一线。", "mobilisation", True),
     ("区委统战部召开疫情防控工作动员会。", "mobilisation", True),
+    # a body's own work plans are stock framing unless a united-front body reports its epidemic work with them
+    ("区政协文教卫体委负责人就今年的协商调研活动和社情民意信息做了安排部署。", "mobilisation", False),
+    ("国家防总分析会商雨情汛情灾情,进一步安排部署防汛抗旱救灾工作。", "mobilisation", False),
+    ("区委统战部坚决贯彻落实上级各项安排部署,全力做好疫情防控工作。", "mobilisation", True),
 ]
 
 

@@ -468,8 +468,9 @@ HELD_OUT_SETS = {
     "cctv11": ([123, 108, 29, 44], 0.64, {"parties": 0.85, "overseas": 0.85, "religion": 0.80}),
     # 2012-2022; coders X, Y (κ 0.869); 4+0+1+12+16+6+4+8+25+7+12+4; held out 0.66 (revision 10), 0.67 (revision 11)
     # (revision 12: the press conference's answers to the media are no publicity, and the briefing of non-party
-    # people, 向党外人士通报, is parties, as the coders read them)
-    "cctv12": ([99, 103, 33, 29], 0.65, {"parties": 0.85, "overseas": 0.85}),
+    # people, 向党外人士通报, is parties, as the coders read them; revision 13: the flood-control headquarters'
+    # work plan, 安排部署防汛抗旱救灾工作, is no mobilisation, as the coders read it)
+    "cctv12": ([99, 102, 32, 29], 0.65, {"parties": 0.85, "overseas": 0.85}),
     # 2012-2022; coders G1, G2 (κ 0.853); 3+2+0+20+15+4+2+14+17+7+7+6; held out 0.656 (revision 10), 0.660 (revision
     # 11 as finished); 0.663 once a review narrowed 天主教 to Chinese Catholic bodies (a foreign Catholic item, -1 over)
     "cctv13": ([97, 98, 32, 31], 0.63, {"economy": 0.80, "overseas": 0.80}),
