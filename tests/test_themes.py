@@ -669,6 +669,10 @@ THIRTEENTH_REVISION = [
     ("针对物流成本偏高的问题,委员提出,应加快建设多式联运枢纽。", "advice", True),
     ("有委员提出,当前一些地方新农村建设缺乏统筹规划。", "advice", True),
     ("《意见》提出,要健全县、乡、村寄递服务体系。", "advice", False),
+    # members' views in a session's discussion are suggestions to Party and government; deputies' are not this theme
+    ("政协委员在讨论中认为,要继续加快发展教育、就业、社会保障等民生事业。", "advice", True),
+    ("委员们认为,实施乡村振兴战略,要着力提高农村公共服务水平。", "advice", True),
+    ("代表们分组讨论时认为,“三个自信”将引领全国人民迈出更加坚定的步伐。", "advice", False),
     # the speech opening a training course or a study campaign is part of the ceremony; a mobilisation meeting is not
     ("区政协主席胡文炜出席开班式并作动员讲话。", "mobilisation", False),
     ("区政协主席作开班动员,他说,学习是人民政协的优良传统。", "mobilisation", False),
