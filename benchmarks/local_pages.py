@@ -5,9 +5,10 @@
 
 PAGES: JSON lines {"url": ..., "text": ...}, the pages as saved. On the machine that made the fixtures these are
 /work/localcppcc/pages_cppcc.jsonl and pages_uf.jsonl (269 pages: local1-local3) and pages_cppcc2.jsonl and
-pages_uf2.jsonl (247 more pages found later by searches that skipped every earlier URL: local4), all four for all
-sets: local CPPCC, united-front department, democratic-party, federation and overseas-Chinese-federation sites found
-through a web-page search. Their text is third-party and is not stored in the repository; the fixtures hold the
+pages_uf2.jsonl (247 more pages found later by searches that skipped every earlier URL: local4), and
+pages_cppcc5a.jsonl and pages_cppcc5b.jsonl (266 pages of city and county CPPCCs only, found by two later searches
+that skipped every earlier URL: local5), all six for all sets: local CPPCC, united-front department,
+democratic-party, federation and overseas-Chinese-federation sites found through a web-page search. Their text is third-party and is not stored in the repository; the fixtures hold the
 labels only: `url`, `para_no` (the paragraph's number in `paragraphs(load_corpus(...))`), `sha` (first 12 hex digits
 of sha1 of the paragraph) and `themes`, plus `half` for local1 ("dev", the half of its pages the twelfth revision's
 first rules were read off, and "heldout").
@@ -36,7 +37,7 @@ from analysis.agreement import _split_themes, line_sha  # noqa: E402
 from analysis.paths import FIXTURES_DIR  # noqa: E402
 
 SETS = {"local1": "theme_labels_local1.csv", "local2": "theme_labels_local2.csv", "local3": "theme_labels_local3.csv",
-        "local4": "theme_labels_local4.csv"}
+        "local4": "theme_labels_local4.csv", "local5": "theme_labels_local5.csv"}
 
 
 def labelled_paragraphs(pages: list[Path]) -> dict[str, pd.DataFrame]:
