@@ -8,10 +8,11 @@ PAGES: JSON lines {"url": ..., "text": ...}, the pages as saved. On the machine 
 pages_uf2.jsonl (247 more pages found later by searches that skipped every earlier URL: local4), and
 pages_cppcc5a.jsonl and pages_cppcc5b.jsonl (266 pages of city and county CPPCCs only, found by two later searches
 that skipped every earlier URL: local5), all six for all sets: local CPPCC, united-front department,
-democratic-party, federation and overseas-Chinese-federation sites found through a web-page search. Their text is third-party and is not stored in the repository; the fixtures hold the
-labels only: `url`, `para_no` (the paragraph's number in `paragraphs(load_corpus(...))`), `sha` (first 12 hex digits
-of sha1 of the paragraph) and `themes`, plus `half` for local1 ("dev", the half of its pages the twelfth revision's
-first rules were read off, and "heldout").
+democratic-party, federation and overseas-Chinese-federation sites found through a web-page search. Their text is
+third-party and is not stored in the repository; the fixtures hold the labels only: `url`, `para_no` (the
+paragraph's number in `paragraphs(load_corpus(...))`), `sha` (first 12 hex digits of sha1 of the paragraph) and
+`themes`, plus `half` for local1 ("dev", the half of its pages the twelfth revision's first rules were read off, and
+"heldout").
 
 The pages go through the study's own pipeline (load_corpus: script conversion, pinyin and page debris removed;
 paragraphs), the labelled paragraphs are found by url and number and checked against `sha`, and the codebook is

@@ -682,6 +682,10 @@ THIRTEENTH_REVISION = [
     ("区政协文教卫体委负责人就今年的协商调研活动和社情民意信息做了安排部署。", "mobilisation", False),
     ("国家防总分析会商雨情汛情灾情,进一步安排部署防汛抗旱救灾工作。", "mobilisation", False),
     ("区委统战部坚决贯彻落实上级各项安排部署,全力做好疫情防控工作。", "mobilisation", True),
+    # help given to firms or an industry is business support; help for needy households and villages is livelihood
+    ("该县政协对县内73家委员企业实现了联系帮扶全覆盖。", "livelihood", False),
+    ("市政协调研组围绕开展全市农村产业帮扶工作进行专题调研。", "livelihood", False),
+    ("全县151名政协委员与215户贫困户结对帮扶。", "livelihood", True),
 ]
 
 
