@@ -682,6 +682,10 @@ THIRTEENTH_REVISION = [
     ("区政协文教卫体委负责人就今年的协商调研活动和社情民意信息做了安排部署。", "mobilisation", False),
     ("国家防总分析会商雨情汛情灾情,进一步安排部署防汛抗旱救灾工作。", "mobilisation", False),
     ("区委统战部坚决贯彻落实上级各项安排部署,全力做好疫情防控工作。", "mobilisation", True),
+    # supervision is mobilisation only where a united-front body's epidemic work is in the sentence
+    ("中央扫黑除恶第一督导组进驻河北省进行为期一个月的试点督导。", "mobilisation", False),
+    ("县政协委员、县中医院副院长陈先琴督导预检分诊工作。", "mobilisation", False),
+    ("各区政协主席全力以赴做好街道以及社区的疫情督导检查工作。", "mobilisation", True),
     # help given to firms or an industry is business support; help for needy households and villages is livelihood
     ("该县政协对县内73家委员企业实现了联系帮扶全覆盖。", "livelihood", False),
     ("市政协调研组围绕开展全市农村产业帮扶工作进行专题调研。", "livelihood", False),

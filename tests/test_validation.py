@@ -456,7 +456,8 @@ HELD_OUT_SETS = {
     # mobilisation; revision 12: the 三下乡 fair's free clinics, 义诊, code medical as the coders did)
     "cctv7": ([110, 123, 33, 20], 0.70, {"overseas": 0.90, "advice": 0.85}),
     # 2020-2022; coders P, Q (κ 0.939); 9+6+4+19+20+9+7+15+27+3+9+10; held out 0.73 (revision 7), 0.74 (revision 8)
-    "cctv8": ([138, 139, 33, 32], 0.72, {"overseas": 0.85, "advice": 0.75}),
+    # (revision 13: a vaccination drive's supervision, 督导, is no mobilisation, as the coders read it)
+    "cctv8": ([138, 138, 32, 32], 0.72, {"overseas": 0.85, "advice": 0.75}),
     # 2012-2022, both corpora; coders R, S (κ 0.911); 11+0+1+15+16+3+8+7+15+8+18+10; held out 0.68 (revisions 8, 9)
     # (revision 12: members answering the press, 回应媒体关切, are no publicity, as the coders read it)
     "cctv9": ([112, 115, 33, 30], 0.65, {"parties": 0.90, "advice": 0.75}),
@@ -475,8 +476,9 @@ HELD_OUT_SETS = {
     "cctv12": ([99, 102, 32, 29], 0.65, {"parties": 0.85, "overseas": 0.85}),
     # 2012-2022; coders G1, G2 (κ 0.853); 3+2+0+20+15+4+2+14+17+7+7+6; held out 0.656 (revision 10), 0.660 (revision
     # 11 as finished); 0.663 once a review narrowed 天主教 to Chinese Catholic bodies (a foreign Catholic item,
-    # -1 over); revision 13: members' views in discussion (政协委员在讨论中认为，要……) are advice, as coded
-    "cctv13": ([97, 99, 32, 30], 0.63, {"economy": 0.80, "overseas": 0.80}),
+    # -1 over); revision 13: members' views in discussion (政协委员在讨论中认为，要……) are advice, and two
+    # inspections (督导组) no mobilisation, as coded
+    "cctv13": ([97, 97, 30, 30], 0.63, {"economy": 0.80, "overseas": 0.80}),
     # 2020-2022, the study's genre only (items naming 政协, 统战, 民主党派, 工商联 or 侨联; paragraphs no other
     # set used); coders H1, H2 (κ 0.886); 5+1+0+55+12+5+0+7+23+11+31+11; held out 0.74 [0.68, 0.80] (revision
     # 11; the issue's first rules 0.64); revision 12 (its 向党外人士通报 and 作了协商交流 read off this set): 0.754
