@@ -682,6 +682,9 @@ THIRTEENTH_REVISION = [
     ("区政协文教卫体委负责人就今年的协商调研活动和社情民意信息做了安排部署。", "mobilisation", False),
     ("国家防总分析会商雨情汛情灾情,进一步安排部署防汛抗旱救灾工作。", "mobilisation", False),
     ("区委统战部坚决贯彻落实上级各项安排部署,全力做好疫情防控工作。", "mobilisation", True),
+    # gathering public opinion in its set phrases; help with a plan in general is not advice
+    ("通过委员工作室,委员能更好地倾听民声,收集民意,反映民情。", "advice", True),
+    ("中国银行上海市分行正在为这家企业融资方案出谋划策。", "advice", False),
     # supervision is mobilisation only where a united-front body's epidemic work is in the sentence
     ("中央扫黑除恶第一督导组进驻河北省进行为期一个月的试点督导。", "mobilisation", False),
     ("县政协委员、县中医院副院长陈先琴督导预检分诊工作。", "mobilisation", False),
