@@ -685,6 +685,9 @@ THIRTEENTH_REVISION = [
     # gathering public opinion in its set phrases; help with a plan in general is not advice
     ("通过委员工作室,委员能更好地倾听民声,收集民意,反映民情。", "advice", True),
     ("中国银行上海市分行正在为这家企业融资方案出谋划策。", "advice", False),
+    # a byline naming a media centre's reporter is no media report
+    ("本报讯 全媒体记者黄华 通讯员程飞 3月22日上午,我市举行2024年第九场政企早餐会。", "publicity", False),
+    ("神农架新闻网(神农架融媒体中心)(记者 吴冠宇)8月2日,林区政协组织委员开展读书分享会。", "publicity", False),
     # supervision is mobilisation only where a united-front body's epidemic work is in the sentence
     ("中央扫黑除恶第一督导组进驻河北省进行为期一个月的试点督导。", "mobilisation", False),
     ("县政协委员、县中医院副院长陈先琴督导预检分诊工作。", "mobilisation", False),
