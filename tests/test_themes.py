@@ -688,6 +688,10 @@ THIRTEENTH_REVISION = [
     # a byline naming a media centre's reporter is no media report
     ("本报讯 全媒体记者黄华 通讯员程飞 3月22日上午,我市举行2024年第九场政企早餐会。", "publicity", False),
     ("神农架新闻网(神农架融媒体中心)(记者 吴冠宇)8月2日,林区政协组织委员开展读书分享会。", "publicity", False),
+    # a sentence ending with the attendance lists guests; an organiser's own meeting still codes
+    ("各民主党派、工商联、有关人民团体和市政协各专委会负责人参加了会议。", "parties", False),
+    ("全国政协副主席、全国工商联主席高云龙出席座谈会。", "economy", False),
+    ("民盟市委召开全委会,盟员代表参加会议。", "parties", True),
     # supervision is mobilisation only where a united-front body's epidemic work is in the sentence
     ("中央扫黑除恶第一督导组进驻河北省进行为期一个月的试点督导。", "mobilisation", False),
     ("县政协委员、县中医院副院长陈先琴督导预检分诊工作。", "mobilisation", False),
