@@ -696,6 +696,10 @@ THIRTEENTH_REVISION = [
     ("中央扫黑除恶第一督导组进驻河北省进行为期一个月的试点督导。", "mobilisation", False),
     ("县政协委员、县中医院副院长陈先琴督导预检分诊工作。", "mobilisation", False),
     ("各区政协主席全力以赴做好街道以及社区的疫情督导检查工作。", "mobilisation", True),
+    # staff seconded and task teams are mobilisation beside a united-front body's epidemic work only
+    ("交通运输部将会同14个部门和单位成立春运专班。", "mobilisation", False),
+    ("江苏从全省9个设区市抽调180多名流调人员集结扬州。", "mobilisation", False),
+    ("区政协机关抽调3名党员干部组成疫情防控专班,下沉社区值守。", "mobilisation", True),
     # help given to firms or an industry is business support; help for needy households and villages is livelihood
     ("该县政协对县内73家委员企业实现了联系帮扶全覆盖。", "livelihood", False),
     ("市政协调研组围绕开展全市农村产业帮扶工作进行专题调研。", "livelihood", False),

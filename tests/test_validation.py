@@ -400,9 +400,10 @@ def test_codebook_agreement_on_the_held_out_cctv4_fixture(capsys):
     决策部署 and 统一部署 weak words (a stock statement of following the Party codes only beside a concrete act):
     codebook 98 -> 97, over 28 -> 27 (mobilisation 0.70 -> 0.76, pooled 0.762 -> 0.767). The ninth revision
     (branch codebook9) codes community workers on epidemic duty (社区工作者): codebook 97 -> 98, under 13 -> 12
-    (community -0.01 -> 0.49, pooled 0.767 -> 0.774)."""
+    (community -0.01 -> 0.49, pooled 0.767 -> 0.774). The thirteenth: the State Council's staff seconded (抽调)
+    to hear deputies' opinions is no mobilisation: codebook 98 -> 97, over 27 -> 26."""
     t = _agreement_of_a_cctv_set("cctv4", CCTV4, "CCTV held-out fixture 4", capsys)
-    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [83, 98, 27, 12]
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [83, 97, 26, 12]
     assert t.loc["pooled", "kappa"] >= 0.73 and t.loc["parties", "kappa"] >= 0.90
 
 
@@ -469,8 +470,8 @@ HELD_OUT_SETS = {
     # 11's religion words; its Taiwan words were then made on it)
     # (revision 12: the World Chinese Entrepreneurs Convention, 世界华商大会, is economy, as the coders coded it;
     # revision 13: members' views in their group discussion, 委员们认为, are advice, and help for small firms,
-    # 帮扶中小微企业, no livelihood, as the coders coded them)
-    "cctv11": ([123, 108, 28, 43], 0.64, {"parties": 0.85, "overseas": 0.85, "religion": 0.80}),
+    # 帮扶中小微企业, no livelihood, and the ministry's task team, 农资保供专班, no mobilisation, as coded)
+    "cctv11": ([123, 107, 27, 43], 0.64, {"parties": 0.85, "overseas": 0.85, "religion": 0.80}),
     # 2012-2022; coders X, Y (κ 0.869); 4+0+1+12+16+6+4+8+25+7+12+4; held out 0.66 (revision 10), 0.67 (revision 11)
     # (revision 12: the press conference's answers to the media are no publicity, and the briefing of non-party
     # people, 向党外人士通报, is parties, as the coders read them; revision 13: the flood-control headquarters'
@@ -479,8 +480,8 @@ HELD_OUT_SETS = {
     # 2012-2022; coders G1, G2 (κ 0.853); 3+2+0+20+15+4+2+14+17+7+7+6; held out 0.656 (revision 10), 0.660 (revision
     # 11 as finished); 0.663 once a review narrowed 天主教 to Chinese Catholic bodies (a foreign Catholic item,
     # -1 over); revision 13: members' views in discussion (政协委员在讨论中认为，要……) are advice, and two
-    # inspections (督导组) no mobilisation, as coded
-    "cctv13": ([97, 97, 30, 30], 0.63, {"economy": 0.80, "overseas": 0.80}),
+    # inspections (督导组) and staff seconded by the State Council (抽调) no mobilisation, as coded
+    "cctv13": ([97, 96, 29, 30], 0.63, {"economy": 0.80, "overseas": 0.80}),
     # 2020-2022, the study's genre only (items naming 政协, 统战, 民主党派, 工商联 or 侨联; paragraphs no other
     # set used); coders H1, H2 (κ 0.886); 5+1+0+55+12+5+0+7+23+11+31+11; held out 0.74 [0.68, 0.80] (revision
     # 11; the issue's first rules 0.64); revision 12 (its 向党外人士通报 and 作了协商交流 read off this set): 0.754
