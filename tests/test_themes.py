@@ -676,6 +676,7 @@ THIRTEENTH_REVISION = [
     # the speech opening a training course or a study campaign is part of the ceremony; a mobilisation meeting is not
     ("区政协主席胡文炜出席开班式并作动员讲话。", "mobilisation", False),
     ("区政协主席作开班动员,他说,学习是人民政协的优良传统。", "mobilisation", False),
+    ("县政协党组书记、主席李劲涛作学习动员讲话。", "mobilisation", False),
     ("县政协召开疫情防控工作动员会,号召全体委员投身防控一线。", "mobilisation", True),
     ("区委统战部召开疫情防控工作动员会。", "mobilisation", True),
     # a body's own work plans are stock framing unless a united-front body reports its epidemic work with them
