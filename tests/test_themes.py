@@ -701,6 +701,10 @@ THIRTEENTH_REVISION = [
     ("交通运输部将会同14个部门和单位成立春运专班。", "mobilisation", False),
     ("江苏从全省9个设区市抽调180多名流调人员集结扬州。", "mobilisation", False),
     ("区政协机关抽调3名党员干部组成疫情防控专班,下沉社区值守。", "mobilisation", True),
+    # elderly care and students in hardship are the definition's elderly and needy; care homes abroad are not
+    ("调研组深入乡镇敬老院进行实地调研,看望了敬老院的老人。", "livelihood", True),
+    ("新密市政协累计资助近500个优秀困难学子圆梦大学。", "livelihood", True),
+    ("美国养老院死亡病例数4周内翻倍。", "livelihood", False),
     # help given to firms or an industry is business support; help for needy households and villages is livelihood
     ("该县政协对县内73家委员企业实现了联系帮扶全覆盖。", "livelihood", False),
     ("市政协调研组围绕开展全市农村产业帮扶工作进行专题调研。", "livelihood", False),
