@@ -705,6 +705,12 @@ THIRTEENTH_REVISION = [
     ("调研组深入乡镇敬老院进行实地调研,看望了敬老院的老人。", "livelihood", True),
     ("新密市政协累计资助近500个优秀困难学子圆梦大学。", "livelihood", True),
     ("美国养老院死亡病例数4周内翻倍。", "livelihood", False),
+    # a bare 宣传 codes beside the epidemic, a policy, knowledge or morale; propaganda in passing does not
+    ("志愿者入户宣传疫情防控知识。", "publicity", True),
+    ("委员们深入村组宣传扶贫政策。", "publicity", True),
+    ("希望商会的企业家们积极宣传开化,推介开化。", "publicity", False),
+    ("县委统战部切实把统战宣传纳入重要日程。", "publicity", False),
+    ("第二届国家网络安全宣传周启动。", "publicity", True),
     # help given to firms or an industry is business support; help for needy households and villages is livelihood
     ("该县政协对县内73家委员企业实现了联系帮扶全覆盖。", "livelihood", False),
     ("市政协调研组围绕开展全市农村产业帮扶工作进行专题调研。", "livelihood", False),

@@ -402,9 +402,10 @@ def test_codebook_agreement_on_the_held_out_cctv4_fixture(capsys):
     (branch codebook9) codes community workers on epidemic duty (社区工作者): codebook 97 -> 98, under 13 -> 12
     (community -0.01 -> 0.49, pooled 0.767 -> 0.774). The thirteenth: the State Council's staff seconded (抽调)
     to hear deputies' opinions is no mobilisation: codebook 98 -> 97, over 27 -> 26; US care homes' deaths
-    (纽约市一家养老院) code livelihood, which the coders did not: codebook 97 -> 98, over 26 -> 27."""
+    (纽约市一家养老院) code livelihood, which the coders did not: codebook 97 -> 98, over 26 -> 27; a bare 宣传 in
+    passing is no publicity: codebook 98 -> 97, over 27 -> 26."""
     t = _agreement_of_a_cctv_set("cctv4", CCTV4, "CCTV held-out fixture 4", capsys)
-    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [83, 98, 27, 12]
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [83, 97, 26, 12]
     assert t.loc["pooled", "kappa"] >= 0.73 and t.loc["parties", "kappa"] >= 0.90
 
 
@@ -438,9 +439,10 @@ def test_codebook_agreement_on_the_held_out_cctv5_fixture(capsys):
     briefing of non-party people (向党外人士通报) is parties: codebook 122 -> 124, under 36 -> 34 (pooled 0.747 ->
     0.757). The thirteenth: a sentence ending with the attendance (……有关企业负责人……参加会议。) lists guests:
     codebook 124 -> 123, over 25 -> 24; elderly care (养老服务) in a list of the economy's tasks codes livelihood,
-    which the coders did not: codebook 123 -> 124, over 24 -> 25."""
+    which the coders did not: codebook 123 -> 124, over 24 -> 25; a bare 宣传 in passing is no publicity (one
+    cell right, one wrong): codebook 124 -> 122, over 25 -> 24, under 34 -> 35."""
     t = _agreement_of_a_cctv_set("cctv5", CCTV5, "CCTV held-out fixture 5", capsys, n=200)
-    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [133, 124, 25, 34]
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [133, 122, 24, 35]
     assert t.loc["pooled", "kappa"] >= 0.69 and t.loc["overseas", "kappa"] >= 0.80
 
 
@@ -464,8 +466,9 @@ HELD_OUT_SETS = {
     # (revision 13: a vaccination drive's supervision, 督导, is no mobilisation, as the coders read it)
     "cctv8": ([138, 138, 32, 32], 0.72, {"overseas": 0.85, "advice": 0.75}),
     # 2012-2022, both corpora; coders R, S (κ 0.911); 11+0+1+15+16+3+8+7+15+8+18+10; held out 0.68 (revisions 8, 9)
-    # (revision 12: members answering the press, 回应媒体关切, are no publicity, as the coders read it)
-    "cctv9": ([112, 115, 33, 30], 0.65, {"parties": 0.90, "advice": 0.75}),
+    # (revision 12: members answering the press, 回应媒体关切, are no publicity, as the coders read it; revision 13:
+    # a bare 宣传 in passing is no publicity, one cell right and one wrong)
+    "cctv9": ([112, 113, 32, 31], 0.65, {"parties": 0.90, "advice": 0.75}),
     # 2012-2022; coders T, U (κ 0.927); 8+0+1+11+17+7+12+3+14+9+18+9; held out 0.70 (revisions 9 and 10)
     "cctv10": ([109, 115, 33, 27], 0.66, {"parties": 0.85, "overseas": 0.80}),
     # 2012-2022; coders V, W (κ 0.908); 5+3+1+16+21+5+8+10+20+12+12+10; held out 0.62 (revision 10), 0.65 (revision
@@ -484,11 +487,13 @@ HELD_OUT_SETS = {
     # 11 as finished); 0.663 once a review narrowed 天主教 to Chinese Catholic bodies (a foreign Catholic item,
     # -1 over); revision 13: members' views in discussion (政协委员在讨论中认为，要……) are advice, and two
     # inspections (督导组) and staff seconded by the State Council (抽调) no mobilisation, as coded
-    "cctv13": ([97, 96, 29, 30], 0.63, {"economy": 0.80, "overseas": 0.80}),
+    # and a bare 宣传 in passing no publicity
+    "cctv13": ([97, 94, 27, 30], 0.63, {"economy": 0.80, "overseas": 0.80}),
     # 2020-2022, the study's genre only (items naming 政协, 统战, 民主党派, 工商联 or 侨联; paragraphs no other
     # set used); coders H1, H2 (κ 0.886); 5+1+0+55+12+5+0+7+23+11+31+11; held out 0.74 [0.68, 0.80] (revision
     # 11; the issue's first rules 0.64); revision 12 (its 向党外人士通报 and 作了协商交流 read off this set): 0.754
-    "cctv14": ([161, 143, 26, 44], 0.73, {"overseas": 0.90, "religion": 0.90, "advice": 0.75, "parties": 0.75}),
+    # (revision 13: a bare 宣传 in passing is no publicity: two cells right, one wrong)
+    "cctv14": ([161, 140, 24, 45], 0.73, {"overseas": 0.90, "religion": 0.90, "advice": 0.75, "parties": 0.75}),
     # 2020-2022, the study's genre only, paragraphs no other set used (as cctv14); coders H1, H2 (κ 0.876, 39 cells
     # differing, adjudicated); 9+1+0+56+18+3+0+11+17+12+23+8; held out 0.822 [0.77, 0.87] (revision 13 at ec639d1;
     # revision 12 0.818; the issue's first rules 0.697)
