@@ -711,6 +711,9 @@ THIRTEENTH_REVISION = [
     ("希望商会的企业家们积极宣传开化,推介开化。", "publicity", False),
     ("县委统战部切实把统战宣传纳入重要日程。", "publicity", False),
     ("第二届国家网络安全宣传周启动。", "publicity", True),
+    # a CPPCC sector named after ethnic and religious affairs names who acts
+    ("江津区政协侨台民宗界别委员工作室为小园村搭建电商平台。", "religion", False),
+    ("区民宗局开展宗教场所安全检查。", "religion", True),
     # help given to firms or an industry is business support; help for needy households and villages is livelihood
     ("该县政协对县内73家委员企业实现了联系帮扶全覆盖。", "livelihood", False),
     ("市政协调研组围绕开展全市农村产业帮扶工作进行专题调研。", "livelihood", False),
