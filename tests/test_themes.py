@@ -665,6 +665,8 @@ THIRTEENTH_REVISION = [
     ("倡议也得到商会会员们的大力支持,大家纷纷捐款。", "donation", True),
     ("向社会发出倡议,三年来已经募集捐款27万元。", "donation", True),
     ("市工商联倡议会员企业踊跃捐款捐物。", "donation", False),
+    ("倡议广大会员让困难群众得到温暖,踊跃捐款捐物。", "donation", False),
+    ("向社会发出倡议,三年来募集捐款27万元。", "donation", True),
     # a member's proposal stated as reported speech (委员提出，……) is a suggestion made; a document's is not
     ("针对物流成本偏高的问题,委员提出,应加快建设多式联运枢纽。", "advice", True),
     ("有委员提出,当前一些地方新农村建设缺乏统筹规划。", "advice", True),
@@ -673,11 +675,13 @@ THIRTEENTH_REVISION = [
     ("政协委员在讨论中认为,要继续加快发展教育、就业、社会保障等民生事业。", "advice", True),
     ("委员们认为,实施乡村振兴战略,要着力提高农村公共服务水平。", "advice", True),
     ("代表们分组讨论时认为,“三个自信”将引领全国人民迈出更加坚定的步伐。", "advice", False),
+    ("全国人大常委会分组审议民法典草案,有的委员提出,应进一步完善相关规定。", "advice", False),
     # the speech opening a training course or a study campaign is part of the ceremony; a mobilisation meeting is not
     ("区政协主席胡文炜出席开班式并作动员讲话。", "mobilisation", False),
     ("区政协主席作开班动员,他说,学习是人民政协的优良传统。", "mobilisation", False),
     ("县政协党组书记、主席李劲涛作学习动员讲话。", "mobilisation", False),
-    ("县政协召开疫情防控工作动员会,号召全体委员投身防控一线。", "mobilisation", True),
+    ("县政协召开疫情防控工作动员会,全体委员投身防控一线。", "mobilisation", True),
+    ("区政协加强协作动员全体委员参与疫情防控。", "mobilisation", True),
     ("区委统战部召开疫情防控工作动员会。", "mobilisation", True),
     # a body's own work plans are stock framing unless a united-front body reports its epidemic work with them
     ("区政协文教卫体委负责人就今年的协商调研活动和社情民意信息做了安排部署。", "mobilisation", False),
@@ -693,6 +697,7 @@ THIRTEENTH_REVISION = [
     ("各民主党派、工商联、有关人民团体和市政协各专委会负责人参加了会议。", "parties", False),
     ("全国政协副主席、全国工商联主席高云龙出席座谈会。", "economy", False),
     ("民盟市委召开全委会,盟员代表参加会议。", "parties", True),
+    ("致公党市委开展送医下乡义诊,20余名党员医生参加活动。", "parties", True),
     # supervision is mobilisation only where a united-front body's epidemic work is in the sentence
     ("中央扫黑除恶第一督导组进驻河北省进行为期一个月的试点督导。", "mobilisation", False),
     ("县政协委员、县中医院副院长陈先琴督导预检分诊工作。", "mobilisation", False),
@@ -700,29 +705,32 @@ THIRTEENTH_REVISION = [
     # staff seconded and task teams are mobilisation beside a united-front body's epidemic work only
     ("交通运输部将会同14个部门和单位成立春运专班。", "mobilisation", False),
     ("江苏从全省9个设区市抽调180多名流调人员集结扬州。", "mobilisation", False),
-    ("区政协机关抽调3名党员干部组成疫情防控专班,下沉社区值守。", "mobilisation", True),
+    ("区政协机关抽调3名党员干部支援疫情防控工作。", "mobilisation", True),
     # elderly care and students in hardship are the definition's elderly and needy; care homes abroad are not
     ("调研组深入乡镇敬老院进行实地调研,看望了敬老院的老人。", "livelihood", True),
     ("新密市政协累计资助近500个优秀困难学子圆梦大学。", "livelihood", True),
     ("美国养老院死亡病例数4周内翻倍。", "livelihood", False),
     # a bare 宣传 codes beside the epidemic, a policy, knowledge or morale; propaganda in passing does not
-    ("志愿者入户宣传疫情防控知识。", "publicity", True),
+    ("志愿者入户宣传疫情防控措施。", "publicity", True),
     ("委员们深入村组宣传扶贫政策。", "publicity", True),
     ("希望商会的企业家们积极宣传开化,推介开化。", "publicity", False),
     ("县委统战部切实把统战宣传纳入重要日程。", "publicity", False),
     ("第二届国家网络安全宣传周启动。", "publicity", True),
     # a CPPCC sector named after ethnic and religious affairs names who acts
     ("江津区政协侨台民宗界别委员工作室为小园村搭建电商平台。", "religion", False),
-    ("区民宗局开展宗教场所安全检查。", "religion", True),
+    ("区民宗局开展安全检查。", "religion", True),
     # help given to firms or an industry is business support; help for needy households and villages is livelihood
     ("该县政协对县内73家委员企业实现了联系帮扶全覆盖。", "livelihood", False),
     ("市政协调研组围绕开展全市农村产业帮扶工作进行专题调研。", "livelihood", False),
     ("全县151名政协委员与215户贫困户结对帮扶。", "livelihood", True),
+    ("企业家委员结对帮扶村民。", "livelihood", True),
+    ("委员帮扶贫困户发展特色产业。", "livelihood", True),
+    ("天津通过提供金融支持等措施,帮扶实体经济企业做强做大对外贸易。", "livelihood", False),
 ]
 
 
 @pytest.mark.parametrize("text, theme, coded", THIRTEENTH_REVISION)
-def test_thirteenth_revision_answered_appeals_and_members_proposals(text, theme, coded):
+def test_thirteenth_revision_rules_on_city_and_county_cppcc_sentences(text, theme, coded):
     assert (theme in code_one(text)) is coded
 
 

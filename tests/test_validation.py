@@ -486,8 +486,8 @@ HELD_OUT_SETS = {
     # 2012-2022; coders G1, G2 (κ 0.853); 3+2+0+20+15+4+2+14+17+7+7+6; held out 0.656 (revision 10), 0.660 (revision
     # 11 as finished); 0.663 once a review narrowed 天主教 to Chinese Catholic bodies (a foreign Catholic item,
     # -1 over); revision 13: members' views in discussion (政协委员在讨论中认为，要……) are advice, and two
-    # inspections (督导组) and staff seconded by the State Council (抽调) no mobilisation, as coded
-    # and a bare 宣传 in passing no publicity
+    # inspections (督导组) and staff seconded by the State Council (抽调) no mobilisation, as coded; a bare 宣传
+    # in passing no publicity
     "cctv13": ([97, 94, 27, 30], 0.63, {"economy": 0.80, "overseas": 0.80}),
     # 2020-2022, the study's genre only (items naming 政协, 统战, 民主党派, 工商联 or 侨联; paragraphs no other
     # set used); coders H1, H2 (κ 0.886); 5+1+0+55+12+5+0+7+23+11+31+11; held out 0.74 [0.68, 0.80] (revision
