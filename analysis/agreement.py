@@ -19,7 +19,8 @@ LABEL_FILES = {"seed": "theme_labels_seed.csv", "seed_e": "theme_labels_seed_e.c
                "cctv10": "theme_labels_cctv10.csv", "cctv10b": "theme_labels_cctv10b.csv",
                "cctv11": "theme_labels_cctv11.csv", "cctv12": "theme_labels_cctv12.csv",
                "cctv13": "theme_labels_cctv13.csv",
-               "cctv14": "theme_labels_cctv14.csv", "cctv15": "theme_labels_cctv15.csv"}
+               "cctv14": "theme_labels_cctv14.csv", "cctv15": "theme_labels_cctv15.csv",
+               "cctv16": "theme_labels_cctv16.csv"}
 # fixtures that recode another fixture's paragraphs (a second coder or team): never train on one and test on the other
 RECODINGS = {"seed_e": "seed", "seed_f": "seed", "cctv10b": "cctv10"}
 XWLB_FILE = "xwlb_2020_2022.jsonl.xz"
@@ -28,7 +29,8 @@ _BOTH = ("xwlb_2012_2019.jsonl.xz", XWLB_FILE)
 CORPORA_FILES = {"corpora": (XWLB_FILE,), "cctv": _BOTH, "cctv2": _BOTH, "cctv3": (XWLB_FILE,),
                  "cctv4": (XWLB_FILE,), "cctv5": (XWLB_FILE,), "cctv6": (XWLB_FILE,), "cctv7": (XWLB_FILE,),
                  "cctv8": (XWLB_FILE,), "cctv9": _BOTH, "cctv10": _BOTH, "cctv10b": _BOTH, "cctv11": _BOTH,
-                 "cctv12": _BOTH, "cctv13": _BOTH, "cctv14": (XWLB_FILE,), "cctv15": (XWLB_FILE,)}
+                 "cctv12": _BOTH, "cctv13": _BOTH, "cctv14": (XWLB_FILE,), "cctv15": (XWLB_FILE,),
+                 "cctv16": (XWLB_FILE,)}
 
 
 def _split_themes(value) -> tuple[str, ...]:
