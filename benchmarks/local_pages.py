@@ -7,8 +7,8 @@ PAGES: JSON lines {"url": ..., "text": ...}, the pages as saved. On the machine 
 /work/localcppcc/pages_cppcc.jsonl and pages_uf.jsonl (269 pages: local1-local3) and pages_cppcc2.jsonl and
 pages_uf2.jsonl (247 more pages found later by searches that skipped every earlier URL: local4), and
 pages_cppcc5a.jsonl and pages_cppcc5b.jsonl (266 pages of city and county CPPCCs only, found by two later searches
-that skipped every earlier URL: local5), pages_cppcc6a.jsonl and pages_cppcc6b.jsonl (267 more: local6), all of them
-for all sets: local CPPCC, united-front department,
+that skipped every earlier URL: local5), pages_cppcc6a.jsonl and pages_cppcc6b.jsonl (267 more: local6),
+pages_cppcc7a.jsonl and pages_cppcc7b.jsonl (264 more: local7), all of them for all sets: local CPPCC, united-front department,
 democratic-party, federation and overseas-Chinese-federation sites found through a web-page search. Their text is
 third-party and is not stored in the repository; the fixtures hold the labels only: `url`, `para_no` (the
 paragraph's number in `paragraphs(load_corpus(...))`), `sha` (first 12 hex digits of sha1 of the paragraph) and
@@ -40,7 +40,7 @@ from analysis.paths import FIXTURES_DIR  # noqa: E402
 
 SETS = {"local1": "theme_labels_local1.csv", "local2": "theme_labels_local2.csv", "local3": "theme_labels_local3.csv",
         "local4": "theme_labels_local4.csv", "local5": "theme_labels_local5.csv",
-        "local6": "theme_labels_local6.csv"}
+        "local6": "theme_labels_local6.csv", "local7": "theme_labels_local7.csv"}
 
 
 def labelled_paragraphs(pages: list[Path]) -> dict[str, pd.DataFrame]:
