@@ -8,10 +8,10 @@ PAGES: JSON lines {"url": ..., "text": ...}, the pages as saved. On the machine 
 pages_uf2.jsonl (247 more pages found later by searches that skipped every earlier URL: local4), and
 pages_cppcc5a.jsonl and pages_cppcc5b.jsonl (266 pages of city and county CPPCCs only, found by two later searches
 that skipped every earlier URL: local5), pages_cppcc6a.jsonl and pages_cppcc6b.jsonl (267 more: local6),
-pages_cppcc7a.jsonl and pages_cppcc7b.jsonl (264 more: local7), all of them for all sets: local CPPCC, united-front department,
-democratic-party, federation and overseas-Chinese-federation sites found through a web-page search. Their text is
-third-party and is not stored in the repository; the fixtures hold the labels only: `url`, `para_no` (the
-paragraph's number in `paragraphs(load_corpus(...))`), `sha` (first 12 hex digits of sha1 of the paragraph) and
+pages_cppcc7a.jsonl and pages_cppcc7b.jsonl (264 more: local7), all of them for all sets: local CPPCC, united-front
+department, democratic-party, federation and overseas-Chinese-federation sites found through a web-page search.
+Their text is third-party and is not stored in the repository; the fixtures hold the labels only: `url`, `para_no`
+(the paragraph's number in `paragraphs(load_corpus(...))`), `sha` (first 12 hex digits of sha1 of the paragraph) and
 `themes`, plus `half` for local1 ("dev", the half of its pages the twelfth revision's first rules were read off, and
 "heldout").
 
