@@ -716,6 +716,9 @@ THIRTEENTH_REVISION = [
     ("希望商会的企业家们积极宣传开化,推介开化。", "publicity", False),
     ("县委统战部切实把统战宣传纳入重要日程。", "publicity", False),
     ("第二届国家网络安全宣传周启动。", "publicity", True),
+    # calligraphy and painting named as an academy, a show opened or a member's trade is no art work spreading a message
+    ("定西市委书记为市政协书画院揭牌。", "publicity", False),
+    ("书画家们挥毫泼墨,创作出一幅幅作品,表达了全市人民坚决打赢疫情防控保卫战的决心和信心。", "publicity", True),
     # a CPPCC sector named after ethnic and religious affairs names who acts
     ("江津区政协侨台民宗界别委员工作室为小园村搭建电商平台。", "religion", False),
     ("区民宗局开展安全检查。", "religion", True),
