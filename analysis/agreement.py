@@ -9,28 +9,17 @@ import pandas as pd
 from .memo import memo_frame
 from .paths import FIXTURES_DIR, SHARED_CORPORA
 
-LABEL_FILES = {"seed": "theme_labels_seed.csv", "seed_e": "theme_labels_seed_e.csv",
-               "seed_f": "theme_labels_seed_f.csv", "corpora": "theme_labels_corpora.csv",
-               "cctv": "theme_labels_cctv.csv",
-               "cctv2": "theme_labels_cctv2.csv", "cctv3": "theme_labels_cctv3.csv",
-               "cctv4": "theme_labels_cctv4.csv", "cctv5": "theme_labels_cctv5.csv",
-               "cctv6": "theme_labels_cctv6.csv", "cctv7": "theme_labels_cctv7.csv",
-               "cctv8": "theme_labels_cctv8.csv", "cctv9": "theme_labels_cctv9.csv",
-               "cctv10": "theme_labels_cctv10.csv", "cctv10b": "theme_labels_cctv10b.csv",
-               "cctv11": "theme_labels_cctv11.csv", "cctv12": "theme_labels_cctv12.csv",
-               "cctv13": "theme_labels_cctv13.csv",
-               "cctv14": "theme_labels_cctv14.csv", "cctv15": "theme_labels_cctv15.csv",
-               "cctv16": "theme_labels_cctv16.csv"}
+# the blind label fixtures, tests/fixtures/theme_labels_<name>.csv, in the order reports list them
+LABEL_FILES = {name: f"theme_labels_{name}.csv" for name in (
+    "seed", "seed_e", "seed_f", "corpora", "cctv", "cctv2", "cctv3", "cctv4", "cctv5", "cctv6", "cctv7", "cctv8",
+    "cctv9", "cctv10", "cctv10b", "cctv11", "cctv12", "cctv13", "cctv14", "cctv15", "cctv16")}
 # fixtures that recode another fixture's paragraphs (a second coder or team): never train on one and test on the other
 RECODINGS = {"seed_e": "seed", "seed_f": "seed", "cctv10b": "cctv10"}
 XWLB_FILE = "xwlb_2020_2022.jsonl.xz"
-_BOTH = ("xwlb_2012_2019.jsonl.xz", XWLB_FILE)
-# the ../shared/corpora files the CCTV fixtures' paragraphs are read from
-CORPORA_FILES = {"corpora": (XWLB_FILE,), "cctv": _BOTH, "cctv2": _BOTH, "cctv3": (XWLB_FILE,),
-                 "cctv4": (XWLB_FILE,), "cctv5": (XWLB_FILE,), "cctv6": (XWLB_FILE,), "cctv7": (XWLB_FILE,),
-                 "cctv8": (XWLB_FILE,), "cctv9": _BOTH, "cctv10": _BOTH, "cctv10b": _BOTH, "cctv11": _BOTH,
-                 "cctv12": _BOTH, "cctv13": _BOTH, "cctv14": (XWLB_FILE,), "cctv15": (XWLB_FILE,),
-                 "cctv16": (XWLB_FILE,)}
+# the ../shared/corpora files the CCTV fixtures' paragraphs are read from: 2020-2022, or both corpora (2012-2022)
+_BOTH_CORPORA = {"cctv", "cctv2", "cctv9", "cctv10", "cctv10b", "cctv11", "cctv12", "cctv13"}
+CORPORA_FILES = {name: ("xwlb_2012_2019.jsonl.xz", XWLB_FILE) if name in _BOTH_CORPORA else (XWLB_FILE,)
+                 for name in LABEL_FILES if name != "seed" and RECODINGS.get(name) != "seed"}
 
 
 def _split_themes(value) -> tuple[str, ...]:

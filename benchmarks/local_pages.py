@@ -38,9 +38,7 @@ from analysis import code_paragraphs, codebook_agreement, load_corpus, paragraph
 from analysis.agreement import _split_themes, line_sha  # noqa: E402
 from analysis.paths import FIXTURES_DIR  # noqa: E402
 
-SETS = {"local1": "theme_labels_local1.csv", "local2": "theme_labels_local2.csv", "local3": "theme_labels_local3.csv",
-        "local4": "theme_labels_local4.csv", "local5": "theme_labels_local5.csv",
-        "local6": "theme_labels_local6.csv", "local7": "theme_labels_local7.csv"}
+SETS = {f"local{i}": f"theme_labels_local{i}.csv" for i in range(1, 8)}
 
 
 def labelled_paragraphs(pages: list[Path]) -> dict[str, pd.DataFrame]:
