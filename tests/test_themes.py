@@ -727,10 +727,25 @@ THIRTEENTH_REVISION = [
 ]
 
 
-@pytest.mark.parametrize("text, theme, coded", TWELFTH_REVISION + THIRTEENTH_REVISION)
+FOURTEENTH_REVISION = [
+    # answering the Party's or a CPPCC body's call in the epidemic is following instructions, members mobilised; outside
+    # the epidemic the answer stays the object of the caller's act (the study's period, not a 1950s biography)
+    ("疫情发生以来,全县政协委员积极响应县委号召,投身疫情防控一线。", "mobilisation", True),
+    ("响应党中央号召,全国广大共产党员踊跃捐款,支持新冠肺炎疫情防控工作。", "mobilisation", True),
+    ("1958年,他响应党中央号召,来到青海支援大西北建设。", "mobilisation", False),
+    ("在区政协的倡议下,委员们为村里修了一条路。", "mobilisation", False),
+    # the needy the definition names, as local sites name them; a "特困" industry is no family in difficulty
+    ("春节前夕,县政协机关干部走访特困家庭,送去米面油。", "livelihood", True),
+    ("对餐饮、零售等5个特困行业实施阶段性缓缴社会保险费。", "livelihood", False),
+    ("民建市委会开展“送温暖”活动,为空巢老人送去生活用品。", "livelihood", True),
+    ("仪式上,爱心企业为受助学生发放了助学金。", "livelihood", True),
+]
+
+
+@pytest.mark.parametrize("text, theme, coded", TWELFTH_REVISION + THIRTEENTH_REVISION + FOURTEENTH_REVISION)
 def test_local_site_revisions_code_made_sentences_as_their_rules_say(text, theme, coded):
-    """The twelfth revision's rules (local CPPCC and united-front sites) and the thirteenth's (city and county CPPCC
-    sites): each made sentence codes, or does not code, its theme as the rule it illustrates says."""
+    """The twelfth revision's rules (local CPPCC and united-front sites), the thirteenth's and the fourteenth's (city
+    and county CPPCC sites): each made sentence codes, or does not code, its theme as the rule it illustrates says."""
     assert (theme in code_one(text)) is coded
 
 
