@@ -8,8 +8,9 @@ PAGES: JSON lines {"url": ..., "text": ...}, the pages as saved. On the machine 
 pages_uf2.jsonl (247 more pages found later by searches that skipped every earlier URL: local4), and
 pages_cppcc5a.jsonl and pages_cppcc5b.jsonl (266 pages of city and county CPPCCs only, found by two later searches
 that skipped every earlier URL: local5), pages_cppcc6a.jsonl and pages_cppcc6b.jsonl (267 more: local6),
-pages_cppcc7a.jsonl and pages_cppcc7b.jsonl (264 more: local7), all of them for all sets: local CPPCC, united-front
-department, democratic-party, federation and overseas-Chinese-federation sites found through a web-page search.
+pages_cppcc7a.jsonl and pages_cppcc7b.jsonl (264 more: local7), and local8 (paragraphs of all these pages that no
+other set labelled), all of them for all sets: local CPPCC, united-front department, democratic-party, federation
+and overseas-Chinese-federation sites found through a web-page search.
 Their text is third-party and is not stored in the repository; the fixtures hold the labels only: `url`, `para_no`
 (the paragraph's number in `paragraphs(load_corpus(...))`), `sha` (first 12 hex digits of sha1 of the paragraph) and
 `themes`, plus `half` for local1 ("dev", the half of its pages the twelfth revision's first rules were read off, and
@@ -38,7 +39,7 @@ from analysis import code_paragraphs, codebook_agreement, load_corpus, paragraph
 from analysis.agreement import _split_themes, line_sha  # noqa: E402
 from analysis.paths import FIXTURES_DIR  # noqa: E402
 
-SETS = {f"local{i}": f"theme_labels_local{i}.csv" for i in range(1, 8)}
+SETS = {f"local{i}": f"theme_labels_local{i}.csv" for i in range(1, 9)}
 
 
 def labelled_paragraphs(pages: list[Path]) -> dict[str, pd.DataFrame]:
