@@ -15,9 +15,12 @@ from .lexicon import CODEBOOK_FILE, codebook_file  # noqa: F401 (CODEBOOK_FILE r
 
 REQUIRED_KEYS = ("id", "zh", "en", "definition", "keywords")
 OPTIONAL_KEYS = ("actors", "weak", "contextual", "context", "require", "exclude")
+# a codebook's guidance for human coders, after MacQueen et al. (1998, "Codebook development for team-based qualitative
+# analysis"): when to use the theme and when not; sentences shown beside the definition, never used for coding
+GUIDANCE_KEYS = ("when_to_use", "when_not_to_use")
 CODING_KEYS = ("keywords", "actors", "weak", "contextual")  # keys whose words code a theme (the others qualify)
 CODEBOOK_COLUMNS = ["id", "zh", "en", "label", "definition", "keywords", "actors", "weak", "contextual", "context",
-                    "require", "exclude", "formulas", "list_others", "list_min_kinds"]
+                    "require", "exclude", "formulas", "list_others", "list_min_kinds", *GUIDANCE_KEYS]
 FORMULA_KEYS = ("pattern", "reason", "themes")
 LIST_KEYS = ("others", "min_kinds", "reason")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -75,12 +78,20 @@ def _context(value, where: str) -> tuple[tuple[str, ...], ...]:
     return tuple(g for g in groups if g)
 
 
+def _guidance(value, where: str, key: str) -> tuple[str, ...]:
+    """`when_to_use` / `when_not_to_use`: a list of sentences for the coders, kept as written."""
+    if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+        raise CodebookError(f"{where}: key '{key}' must be a list of non-empty strings (sentences for the coders)")
+    return tuple(x.strip() for x in value)
+
+
 def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
     """Read and check the theme codebook (default: the active study's, else themes.toml of the lexicon).
 
     Returns one row per theme, in file order: id, zh, en, label ("捐款捐物 Donations of money & goods"),
     definition, keywords, actors, weak, contextual, require, exclude (tuples of strings), context (a tuple of
-    word tuples), and the formulas and list rule that concern it (CODEBOOK_COLUMNS). A malformed file raises
+    word tuples), the formulas and list rule that concern it, and the coders' guidance when_to_use and
+    when_not_to_use (tuples of sentences; they do not code) (CODEBOOK_COLUMNS). A malformed file raises
     CodebookError naming the file and line (and the theme and key for a structural problem).
     """
     path = Path(path) if path is not None else codebook_file()
@@ -120,11 +131,10 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
         for key in REQUIRED_KEYS:
             if key not in theme:
                 raise CodebookError(f"{where()}: missing key '{key}' (required: {', '.join(REQUIRED_KEYS)})")
-        unknown = sorted(set(theme) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
+        unknown = sorted(set(theme) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS) - set(GUIDANCE_KEYS))
         if unknown:
-            raise CodebookError(
-                f"{where(unknown[0])}: unknown key(s) {unknown}; allowed: {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}"
-            )
+            raise CodebookError(f"{where(unknown[0])}: unknown key(s) {unknown}; allowed: "
+                                f"{', '.join(REQUIRED_KEYS + OPTIONAL_KEYS + GUIDANCE_KEYS)}")
         for key in ("id", "zh", "en", "definition"):
             if not isinstance(theme[key], str) or not theme[key].strip():
                 raise CodebookError(f"{where(key)}: key '{key}' must be a non-empty string")
@@ -168,6 +178,7 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
                 "formulas": tuple(f["pattern"] for f in formulas if tid in f["themes"]),
                 "list_others": others,
                 "list_min_kinds": min_kinds,
+                **{k: _guidance(theme.get(k, []), where(k), k) for k in GUIDANCE_KEYS},
             }
         )
     unknown = sorted({t for f in formulas for t in f["themes"]} - set(seen))

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .codebook import _codebook
+from .codebook import GUIDANCE_KEYS, _codebook
 from .themes import theme_ids
 
 ID_COLUMNS = ["doc_id", "para_no"]
@@ -17,9 +17,14 @@ NOTE_COLUMN = "note"
 INSTRUCTIONS = (
     "Read each paragraph (with its article's title and the paragraph before it for context) and put 1 in the "
     "column of every theme whose definition the paragraph is about, 0 or nothing otherwise; a paragraph may "
-    "carry several themes or none. Use only the definitions below. Write a reason for hard cases in `note`. "
+    "carry several themes or none. Use only the definitions below (and, where the codebook gives them, its notes on "
+    "when to use a theme and when not). Write a reason for hard cases in `note`. "
     "Do not change doc_id or para_no."
 )
+
+
+def _bullets(sentences) -> str:
+    return "\n".join(f"- {x}" for x in sentences or ())
 
 
 def _has_openpyxl() -> bool:
@@ -89,8 +94,9 @@ def coding_sheet(coded: pd.DataFrame, n: int = 100, *, stratify_by: str | None =
     describe the codebook where it matters, on the rare themes too.
 
     Files: `path` as CSV (UTF-8 with BOM, so spreadsheet programs show the Chinese) with the definitions
-    in `<stem>_definitions.csv` beside it, and `<stem>.xlsx` (sheets "paragraphs" and "definitions") when
-    openpyxl is installed. The written paths are in the returned frame's `attrs["files"]`.
+    (and the codebook's `when_to_use` / `when_not_to_use` notes, where it has them) in `<stem>_definitions.csv`
+    beside it, and `<stem>.xlsx` (sheets "paragraphs" and "definitions") when openpyxl is installed.
+    The written paths are in the returned frame's `attrs["files"]`.
     """
     cb = _codebook(codebook)
     ids = theme_ids(coded, cb) or list(cb["id"])
@@ -115,6 +121,10 @@ def coding_sheet(coded: pd.DataFrame, n: int = 100, *, stratify_by: str | None =
     sheet[NOTE_COLUMN] = ""
     definitions = pd.DataFrame({"theme": ["(how to code)"] + list(cb["id"]), "zh": [""] + list(cb["zh"]),
                                 "en": [""] + list(cb["en"]), "definition": [INSTRUCTIONS] + list(cb["definition"])})
+    for key in GUIDANCE_KEYS:  # the codebook's notes for coders, one "- " line each (columns only when it has some)
+        notes = [_bullets(x) for x in cb.get(key, pd.Series([()] * len(cb)))]
+        if any(notes):
+            definitions[key] = [""] + notes
     path = Path(path)
     base = path.with_suffix("")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -256,6 +256,27 @@ def test_duplicate_id_and_empty_keywords(tmp_path):
         load_codebook(path)
 
 
+def test_guidance_for_coders_is_kept_as_written_and_checked(tmp_path):
+    """when_to_use / when_not_to_use: sentences for human coders, kept with their spaces (unlike keywords, whose
+    whitespace is removed); absent, an empty tuple; a string or an empty sentence is an error naming key and line."""
+    text = GOOD.replace('definition = "Giving money."\n', 'definition = "Giving money."\n'
+                        'when_to_use = ["Money given by the members (捐款)."]\n'
+                        'when_not_to_use = ["What an appeal asks for.", "Gifts of ceremony (纪念品)."]\n')
+    cb = load_codebook(write(tmp_path, text)).set_index("id")
+    assert cb.loc["donation", "when_to_use"] == ("Money given by the members (捐款).",)
+    assert cb.loc["donation", "when_not_to_use"] == ("What an appeal asks for.", "Gifts of ceremony (纪念品).")
+    assert cb.loc["advice", "when_to_use"] == () and cb.loc["advice", "when_not_to_use"] == ()
+    with pytest.raises(CodebookError, match=r"line 7: theme 'donation': key 'when_to_use' must be a list"):
+        load_codebook(write(tmp_path, text.replace('["Money given by the members (捐款)."]', '"Money."')))
+    with pytest.raises(CodebookError, match=r"line 8: theme 'donation': key 'when_not_to_use' must be a list"):
+        load_codebook(write(tmp_path, text.replace('"What an appeal asks for.", ', '" ", ')))
+
+
+def test_the_study_codebook_tells_coders_when_to_use_each_theme_and_when_not():
+    cb = load_codebook()
+    assert all(len(x) >= 1 for x in cb["when_to_use"]) and all(len(x) >= 1 for x in cb["when_not_to_use"])
+
+
 def test_no_themes_and_missing_file(tmp_path):
     with pytest.raises(CodebookError, match="no \\[\\[theme\\]\\] blocks"):
         load_codebook(write(tmp_path, "# only a comment\n"))
@@ -739,6 +760,12 @@ FOURTEENTH_REVISION = [
     ("对餐饮、零售等5个特困行业实施阶段性缓缴社会保险费。", "livelihood", False),
     ("民建市委会开展“送温暖”活动,为空巢老人送去生活用品。", "livelihood", True),
     ("仪式上,爱心企业为受助学生发放了助学金。", "livelihood", True),
+    # a media body named as such is where people work; media work done still codes
+    ("调研组前往区融媒体中心、食品工业园区调研。", "publicity", False),
+    ("委员们通过新媒体平台宣传防疫知识。", "publicity", True),
+    # what a proposal asks for is advice, also when it asks for a campaign word (宣传引导)
+    ("委员建议加强宣传引导。", "publicity", False),
+    ("委员建议加强宣传引导。", "advice", True),
 ]
 
 

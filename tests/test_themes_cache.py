@@ -93,14 +93,16 @@ def new_release(distribution):
 
 
 def test_the_cache_key_of_a_codebook_is_its_rules_the_coding_code_and_the_automaton_library(tmp_path):
-    """The same rules in two files give one key; one keyword more, an edit of the matcher (a module the coding imports)
-    or another ahocorasick-rs release give another; an edit of a module the coding does not import (topics) does
-    not, and undoing an edit gives the first key back."""
+    """The same rules in two files give one key, also with notes for coders added; one keyword more, an edit of the
+    matcher (a module the coding imports) or another ahocorasick-rs release give another; an edit of a module the
+    coding does not import (topics) does not, and undoing an edit gives the first key back."""
     first, second = tmp_path / "a.toml", tmp_path / "b.toml"
     first.write_text(DONATION, encoding="utf-8")
     second.write_text(DONATION, encoding="utf-8")
     key = _codebook_key(_codebook(first))
     assert _codebook_key(_codebook(second)) == key
+    second.write_text(DONATION.replace('["捐款"]', '["捐款"]\nwhen_to_use = ["Money given."]'), encoding="utf-8")
+    assert _codebook_key(_codebook(second)) == key  # notes for coders code nothing: the coded table stays valid
     second.write_text(DONATION.replace('["捐款"]', '["捐款", "捐物"]'), encoding="utf-8")
     assert _codebook_key(_codebook(second)) != key
     cb = _codebook(first)

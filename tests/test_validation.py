@@ -111,6 +111,17 @@ def test_sheet_is_blind_with_context_and_definitions(coded, corpus, tmp_path):
     assert defs.loc[defs["theme"] == "donation", "definition"].item() == load_codebook().set_index("id").loc[
         "donation", "definition"]
     assert pd.ExcelFile(tmp_path / "sheet.xlsx").sheet_names == ["paragraphs", "definitions"]
+    # the codebook's notes for coders, one "- " line per sentence, beside each definition
+    assert defs.columns.tolist() == ["theme", "zh", "en", "definition", "when_to_use", "when_not_to_use"]
+    notes = load_codebook().set_index("id").loc["donation", "when_not_to_use"]
+    assert defs.loc[defs["theme"] == "donation", "when_not_to_use"].item() == "\n".join("- " + x for x in notes)
+
+
+def test_a_codebook_without_notes_for_coders_writes_only_its_definitions(coded, tmp_path):
+    cb = load_codebook().assign(when_to_use=[()] * 12, when_not_to_use=[()] * 12)
+    coding_sheet(coded, n=10, path=tmp_path / "sheet.csv", codebook=cb)
+    defs = pd.read_csv(tmp_path / "sheet_definitions.csv", encoding="utf-8-sig")
+    assert defs.columns.tolist() == ["theme", "zh", "en", "definition"]
 
 
 def test_sheet_gives_rare_themes_positives_and_is_reproducible(coded, tmp_path):

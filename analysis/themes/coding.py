@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..codebook import _codebook, theme_labels
+from ..codebook import GUIDANCE_KEYS, _codebook, theme_labels
 from ..dispatch import call, is_dask
 from ..freshness import code_digest
 from ..memo import column_digest
@@ -57,11 +57,12 @@ def _hit_frame(rows: list[tuple]) -> pd.DataFrame:
 
 def _codebook_key(cb: pd.DataFrame) -> str:
     """What the hits depend on besides the texts: the codebook's rules (as read: the default or the active
-    study's codebook), the code of the coding and what it imports, and the automaton library's version."""
+    study's codebook; not the coders' guidance, which codes nothing), the code of the coding and what it imports,
+    and the automaton library's version."""
     from importlib.metadata import version
 
     h = hashlib.sha1(f"{code_digest('themes.coding')}|{version('ahocorasick-rs')}".encode())
-    h.update(repr(cb.to_dict("list")).encode("utf-8"))
+    h.update(repr(cb.drop(columns=list(GUIDANCE_KEYS), errors="ignore").to_dict("list")).encode("utf-8"))
     return h.hexdigest()[:16]
 
 
