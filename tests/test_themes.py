@@ -766,6 +766,9 @@ FOURTEENTH_REVISION = [
     # what a proposal asks for is advice, also when it asks for a campaign word (宣传引导)
     ("委员建议加强宣传引导。", "publicity", False),
     ("委员建议加强宣传引导。", "advice", True),
+    # those on duty visited or given to do no community duty by the visitors; staffing a checkpoint does
+    ("县政协副主席深入一线慰问疫情防控值守人员。", "community", False),
+    ("县政协委员在高速路口卡点值守,登记过往人员。", "community", True),
 ]
 
 
