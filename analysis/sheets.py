@@ -24,7 +24,12 @@ INSTRUCTIONS = (
 
 
 def _bullets(sentences) -> str:
-    return "\n".join(f"- {x}" for x in sentences or ())
+    """Notes as one "- " line each: a tuple of sentences, one sentence, or nothing (None, NaN)."""
+    if isinstance(sentences, str):
+        sentences = [sentences]
+    elif not isinstance(sentences, (list, tuple)):
+        sentences = ()
+    return "\n".join(f"- {x}" for x in sentences)
 
 
 def _has_openpyxl() -> bool:
@@ -122,7 +127,7 @@ def coding_sheet(coded: pd.DataFrame, n: int = 100, *, stratify_by: str | None =
     definitions = pd.DataFrame({"theme": ["(how to code)"] + list(cb["id"]), "zh": [""] + list(cb["zh"]),
                                 "en": [""] + list(cb["en"]), "definition": [INSTRUCTIONS] + list(cb["definition"])})
     for key in GUIDANCE_KEYS:  # the codebook's notes for coders, one "- " line each (columns only when it has some)
-        notes = [_bullets(x) for x in cb.get(key, pd.Series([()] * len(cb)))]
+        notes = [_bullets(x) for x in (cb[key] if key in cb.columns else [()] * len(cb))]
         if any(notes):
             definitions[key] = [""] + notes
     path = Path(path)

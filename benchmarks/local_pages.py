@@ -8,9 +8,10 @@ PAGES: JSON lines {"url": ..., "text": ...}, the pages as saved. On the machine 
 pages_uf2.jsonl (247 more pages found later by searches that skipped every earlier URL: local4), and
 pages_cppcc5a.jsonl and pages_cppcc5b.jsonl (266 pages of city and county CPPCCs only, found by two later searches
 that skipped every earlier URL: local5), pages_cppcc6a.jsonl and pages_cppcc6b.jsonl (267 more: local6),
-pages_cppcc7a.jsonl and pages_cppcc7b.jsonl (264 more: local7), and local8 (paragraphs of all these pages that no
-other set labelled), all of them for all sets: local CPPCC, united-front department, democratic-party, federation
-and overseas-Chinese-federation sites found through a web-page search.
+pages_cppcc7a.jsonl and pages_cppcc7b.jsonl (264 more: local7), and local8, local9 and local10 (paragraphs of all
+these pages that no other set labelled; local9n and local10n are local9's and local10's paragraphs coded by a second
+team that also saw the codebook's notes for coders), all of them for all sets: local CPPCC, united-front department,
+democratic-party, federation and overseas-Chinese-federation sites found through a web-page search.
 Their text is third-party and is not stored in the repository; the fixtures hold the labels only: `url`, `para_no`
 (the paragraph's number in `paragraphs(load_corpus(...))`), `sha` (first 12 hex digits of sha1 of the paragraph) and
 `themes`, plus `half` for local1 ("dev", the half of its pages the twelfth revision's first rules were read off, and

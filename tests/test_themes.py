@@ -755,6 +755,11 @@ FOURTEENTH_REVISION = [
     ("响应党中央号召,全国广大共产党员踊跃捐款,支持新冠肺炎疫情防控工作。", "mobilisation", True),
     ("1958年,他响应党中央号召,来到青海支援大西北建设。", "mobilisation", False),
     ("在区政协的倡议下,委员们为村里修了一条路。", "mobilisation", False),
+    # the call must name who called (a bare 积极响应号召 stays the object); two answers in one sentence are both
+    # answers; the words of the sentence before the answer still count
+    ("疫情发生后,委员们积极响应号召,下沉社区一线。", "mobilisation", False),
+    ("在县委的号召下,县政协机关干部响应市政协倡议,参加植树。", "mobilisation", False),
+    ("2021年,县政协召开动员大会,成立乡村振兴工作领导小组,按照县委号召开展帮扶。", "mobilisation", True),
     # the needy the definition names, as local sites name them; a "特困" industry is no family in difficulty
     ("春节前夕,县政协机关干部走访特困家庭,送去米面油。", "livelihood", True),
     ("对餐饮、零售等5个特困行业实施阶段性缓缴社会保险费。", "livelihood", False),
@@ -876,6 +881,18 @@ def test_contextual_words_code_alone_only_beside_a_word_of_each_context_list(tmp
     path.write_text(overlap.replace('context = ["部署"]\n', ''), encoding="utf-8")
     with pytest.raises(CodebookError, match=r"theme 'mobilisation'.*'contextual' words code only beside a 'context'"):
         load_codebook(path)
+
+
+def test_a_formula_may_look_behind_by_a_variable_length(tmp_path):
+    """Python's re cannot look behind by a variable length; such a formula is compiled by the regex module, so a
+    rule can ask about the whole sentence before its match (here: no 疫 earlier in the sentence masks 捐款)."""
+    text = GOOD + '\n[[formula]]\npattern = "(?<!疫[^。]*)捐款"\nreason = "r"\nthemes = ["donation"]\n'
+    cb = load_codebook(write(tmp_path, text))
+    assert match_themes("县政协委员捐款。", cb) == {}
+    assert match_themes("抗疫期间,县政协委员捐款。", cb) == {"donation": ("捐款",)}
+    assert match_themes("抗疫期间,县政协开会。委员捐款。", cb) == {}  # another sentence's 疫 does not count
+    with pytest.raises(CodebookError, match=r"formula #1: pattern is not a valid regular expression"):
+        load_codebook(write(tmp_path, text.replace("(?<!疫[^。]*)捐款", "(?<!疫[^。]*捐款")))
 
 
 def test_formula_blocks_are_checked(tmp_path):

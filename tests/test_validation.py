@@ -113,15 +113,27 @@ def test_sheet_is_blind_with_context_and_definitions(coded, corpus, tmp_path):
     assert pd.ExcelFile(tmp_path / "sheet.xlsx").sheet_names == ["paragraphs", "definitions"]
     # the codebook's notes for coders, one "- " line per sentence, beside each definition
     assert defs.columns.tolist() == ["theme", "zh", "en", "definition", "when_to_use", "when_not_to_use"]
-    notes = load_codebook().set_index("id").loc["donation", "when_not_to_use"]
-    assert defs.loc[defs["theme"] == "donation", "when_not_to_use"].item() == "\n".join("- " + x for x in notes)
+    assert defs.loc[defs["theme"] == "donation", "when_not_to_use"].item() == (
+        "- What an appeal asks people to give, where no giving is reported (倡议会员企业踊跃捐款捐物).\n"
+        "- Ceremonial and diplomatic gifts (纪念品, 题词, 自传).")
 
 
 def test_a_codebook_without_notes_for_coders_writes_only_its_definitions(coded, tmp_path):
-    cb = load_codebook().assign(when_to_use=[()] * 12, when_not_to_use=[()] * 12)
-    coding_sheet(coded, n=10, path=tmp_path / "sheet.csv", codebook=cb)
-    defs = pd.read_csv(tmp_path / "sheet_definitions.csv", encoding="utf-8-sig")
-    assert defs.columns.tolist() == ["theme", "zh", "en", "definition"]
+    """A codebook table made before the notes existed (no such columns), or with none written, or with a gap (NaN,
+    as pandas leaves when tables with and without the columns are joined): the definitions file has no empty notes
+    columns, and one theme's note still reaches the sheet."""
+    full = load_codebook()
+    for cb in (full.drop(columns=["when_to_use", "when_not_to_use"]),
+               full.assign(when_to_use=[()] * len(full), when_not_to_use=[()] * len(full))):
+        coding_sheet(coded, n=10, path=tmp_path / "sheet.csv", codebook=cb)
+        defs = pd.read_csv(tmp_path / "sheet_definitions.csv", encoding="utf-8-sig")
+        assert defs.columns.tolist() == ["theme", "zh", "en", "definition"]
+    gappy = full.assign(when_to_use=[float("nan")] * (len(full) - 1) + ["Money given."],
+                        when_not_to_use=[None] * len(full))
+    coding_sheet(coded, n=10, path=tmp_path / "sheet.csv", codebook=gappy)
+    defs = pd.read_csv(tmp_path / "sheet_definitions.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert defs.columns.tolist() == ["theme", "zh", "en", "definition", "when_to_use"]
+    assert defs["when_to_use"].tolist() == [""] * len(full) + ["- Money given."]
 
 
 def test_sheet_gives_rare_themes_positives_and_is_reproducible(coded, tmp_path):

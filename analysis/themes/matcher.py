@@ -8,7 +8,7 @@ from bisect import bisect_right
 
 import pandas as pd
 
-from ..codebook import CODING_KEYS
+from ..codebook import CODING_KEYS, compile_formula
 from .literals import required_literals
 from .sentences import sentence_spans
 
@@ -57,7 +57,7 @@ class _Matcher:
         self.formulas, anchored = [], {}
         for k, (p, themes) in enumerate(patterns.items()):
             anchors = required_literals(p)
-            self.formulas.append((k, re.compile(p), themes, anchors is None))
+            self.formulas.append((k, compile_formula(p), themes, anchors is None))
             for a in anchors or ():
                 anchored.setdefault(a, set()).add(k)
         self._formulas_for: dict[frozenset, list] = {}  # the formulas that concern a set of coded themes
