@@ -774,6 +774,9 @@ FOURTEENTH_REVISION = [
     # those on duty visited or given to do no community duty by the visitors; staffing a checkpoint does
     ("县政协副主席深入一线慰问疫情防控值守人员。", "community", False),
     ("县政协委员在高速路口卡点值守,登记过往人员。", "community", True),
+    # rushing to help (驰援) is medical beside doctors, nurses or patients; goods sent to help are not
+    ("温州市重庆商会发出《抗击疫情驰援家乡》倡议书,组织企业家捐款。", "medical", False),
+    ("县人民医院医疗队驰援武汉。", "medical", True),
 ]
 
 
