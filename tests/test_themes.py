@@ -777,6 +777,12 @@ FOURTEENTH_REVISION = [
     # rushing to help (驰援) is medical beside doctors, nurses or patients; goods sent to help are not
     ("温州市重庆商会发出《抗击疫情驰援家乡》倡议书,组织企业家捐款。", "medical", False),
     ("县人民医院医疗队驰援武汉。", "medical", True),
+    # a door-to-door call and the "urgent matters" slogan alone are no community duty or livelihood; beside another
+    # word of the theme they still code
+    ("市政协委员多次上门做工作,化解矛盾纠纷。", "community", False),
+    ("党员志愿者上门排查返乡人员,入户登记。", "community", True),
+    ("要聚焦群众急难愁盼问题,提出务实建议。", "livelihood", False),
+    ("委员们为困难群众解决急难愁盼问题,送去米面油。", "livelihood", True),
 ]
 
 
