@@ -783,6 +783,14 @@ FOURTEENTH_REVISION = [
     ("党员志愿者上门排查返乡人员,入户登记。", "community", True),
     ("要聚焦群众急难愁盼问题,提出务实建议。", "livelihood", False),
     ("委员们为困难群众解决急难愁盼问题,送去米面油。", "livelihood", True),
+    # words used loosely code only beside another word of their theme: any body's working group, a speech at a
+    # ceremony, a national campaign's 宣传教育, disinfection, doctors named as those thanked
+    ("国务院工作组赶赴灾区指导抢险救灾。", "mobilisation", False),
+    ("县政协成立疫情防控工作领导小组和工作组,号召委员投身一线。", "mobilisation", True),
+    ("获奖者代表在会上发言。", "advice", False),
+    ("加强禁毒宣传教育。", "publicity", False),
+    ("工作人员对车站进行消杀。", "testing", False),
+    ("委员们慰问一线医护人员。", "medical", False),
 ]
 
 

@@ -426,9 +426,10 @@ def test_codebook_agreement_on_the_held_out_cctv4_fixture(capsys):
     (community -0.01 -> 0.49, pooled 0.767 -> 0.774). The thirteenth: the State Council's staff seconded (抽调)
     to hear deputies' opinions is no mobilisation: codebook 98 -> 97, over 27 -> 26; US care homes' deaths
     (纽约市一家养老院) code livelihood, which the coders did not: codebook 97 -> 98, over 26 -> 27; a bare 宣传 in
-    passing is no publicity: codebook 98 -> 97, over 27 -> 26."""
+    passing is no publicity: codebook 98 -> 97, over 27 -> 26. The fourteenth: speaking at a meeting (在会上发言) and
+    disinfection (消杀) as the only word code nothing: codebook 97 -> 95, over 26 -> 24."""
     t = _agreement_of_a_cctv_set("cctv4", CCTV4, "CCTV held-out fixture 4", capsys)
-    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [83, 97, 26, 12]
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [83, 95, 24, 12]
     assert t.loc["pooled", "kappa"] >= 0.73 and t.loc["parties", "kappa"] >= 0.90
 
 
@@ -464,9 +465,10 @@ def test_codebook_agreement_on_the_held_out_cctv5_fixture(capsys):
     codebook 124 -> 123, over 25 -> 24; elderly care (养老服务) in a list of the economy's tasks codes livelihood,
     which the coders did not: codebook 123 -> 124, over 24 -> 25; a bare 宣传 in passing is no publicity (one
     cell right, one wrong): codebook 124 -> 122, over 25 -> 24, under 34 -> 35. The fourteenth: a door-to-door
-    service (上门) as the only word is no community duty: codebook 122 -> 121, over 24 -> 23."""
+    service (上门) as the only word is no community duty: codebook 122 -> 121, over 24 -> 23; publicity and
+    education (宣传教育) as the only word codes nothing, one cell wrong: codebook 121 -> 120, under 35 -> 36."""
     t = _agreement_of_a_cctv_set("cctv5", CCTV5, "CCTV held-out fixture 5", capsys, n=200)
-    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [133, 121, 23, 35]
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [133, 120, 23, 36]
     assert t.loc["pooled", "kappa"] >= 0.69 and t.loc["overseas", "kappa"] >= 0.80
 
 
@@ -480,31 +482,43 @@ def test_codebook_agreement_on_the_held_out_cctv5_fixture(capsys):
 HELD_OUT_SETS = {
     # 2020-2022; coders K, L (κ 0.889); human cells by theme 3+2+2+18+18+7+9+10+21+2+9+8; held out 0.65 (revisions
     # 5 and 6), 0.66 with the world-economy formula
-    "cctv6": ([109, 105, 25, 29], 0.65, {"advice": 0.80, "economy": 0.70}),
+    # (revision 14: 工作组, 在会上发言, 宣传教育, 消杀 and 医护人员 as the only word code nothing:
+    # 2 cells right)
+    "cctv6": ([109, 103, 23, 29], 0.65, {"advice": 0.80, "economy": 0.70}),
     # 2020-2022; coders M, N (κ 0.923); 2+1+3+20+21+3+6+3+21+7+14+9; held out 0.72 (revisions 6 and 7)
     # (revision 11: a speech on the CPPCC's year, 全国政协坚决贯彻落实……决策部署 with its epidemic work, codes
     # mobilisation; revision 12: the 三下乡 fair's free clinics, 义诊, code medical as the coders did)
     # (revision 13: a vice-chair's attendance, 高云龙出席座谈会。, is a guest, as the coders read it; revision 14: a
     # door-to-door call, 上门, as the only word is no community duty, as they read it)
-    "cctv7": ([110, 121, 31, 20], 0.70, {"overseas": 0.90, "advice": 0.85}),
+    # (revision 14: 工作组, 在会上发言, 宣传教育, 消杀 and 医护人员 as the only word code nothing:
+    # 3 cells right)
+    "cctv7": ([110, 118, 28, 20], 0.70, {"overseas": 0.90, "advice": 0.85}),
     # 2020-2022; coders P, Q (κ 0.939); 9+6+4+19+20+9+7+15+27+3+9+10; held out 0.73 (revision 7), 0.74 (revision 8)
     # (revision 13: a vaccination drive's supervision, 督导, is no mobilisation, as the coders read it; revision 14:
     # party members donating in answer to the Party centre's call, 响应党中央号召, is mobilisation, as they read it,
     # and a door-to-door call, 上门, as the only word no community duty)
-    "cctv8": ([138, 138, 31, 31], 0.72, {"overseas": 0.85, "advice": 0.75}),
+    # (revision 14: 工作组, 在会上发言, 宣传教育, 消杀 and 医护人员 as the only word code nothing:
+    # 1 cell right)
+    "cctv8": ([138, 137, 30, 31], 0.72, {"overseas": 0.85, "advice": 0.75}),
     # 2012-2022, both corpora; coders R, S (κ 0.911); 11+0+1+15+16+3+8+7+15+8+18+10; held out 0.68 (revisions 8, 9)
     # (revision 12: members answering the press, 回应媒体关切, are no publicity, as the coders read it; revision 13:
     # a bare 宣传 in passing is no publicity, one cell right and one wrong)
-    "cctv9": ([112, 113, 32, 31], 0.65, {"parties": 0.90, "advice": 0.75}),
+    # (revision 14: 工作组, 在会上发言, 宣传教育, 消杀 and 医护人员 as the only word code nothing:
+    # 6 cells right)
+    "cctv9": ([112, 107, 26, 31], 0.65, {"parties": 0.90, "advice": 0.75}),
     # 2012-2022; coders T, U (κ 0.927); 8+0+1+11+17+7+12+3+14+9+18+9; held out 0.70 (revisions 9 and 10)
-    "cctv10": ([109, 115, 33, 27], 0.66, {"parties": 0.85, "overseas": 0.80}),
+    # (revision 14: 工作组, 在会上发言, 宣传教育, 消杀 and 医护人员 as the only word code nothing:
+    # 2 cells right)
+    "cctv10": ([109, 113, 31, 27], 0.66, {"parties": 0.85, "overseas": 0.80}),
     # 2012-2022; coders V, W (κ 0.908); 5+3+1+16+21+5+8+10+20+12+12+10; held out 0.62 (revision 10), 0.65 (revision
     # 11's religion words; its Taiwan words were then made on it)
     # (revision 12: the World Chinese Entrepreneurs Convention, 世界华商大会, is economy, as the coders coded it;
     # revision 13: members' views in their group discussion, 委员们认为, are advice, and help for small firms,
     # 帮扶中小微企业, no livelihood, the ministry's task team, 农资保供专班, no mobilisation, and elderly care,
     # 养老服务, livelihood, as coded; revision 14: a door-to-door call, 上门, as the only word is no community duty)
-    "cctv11": ([123, 107, 26, 42], 0.64, {"parties": 0.85, "overseas": 0.85, "religion": 0.80}),
+    # (revision 14: 工作组, 在会上发言, 宣传教育, 消杀 and 医护人员 as the only word code nothing:
+    # 1 cell wrong (医护人员 in a hospital's care))
+    "cctv11": ([123, 106, 26, 43], 0.64, {"parties": 0.85, "overseas": 0.85, "religion": 0.80}),
     # 2012-2022; coders X, Y (κ 0.869); 4+0+1+12+16+6+4+8+25+7+12+4; held out 0.66 (revision 10), 0.67 (revision 11)
     # (revision 12: the press conference's answers to the media are no publicity, and the briefing of non-party
     # people, 向党外人士通报, is parties, as the coders read them; revision 13: the flood-control headquarters'
@@ -520,16 +534,22 @@ HELD_OUT_SETS = {
     # set used); coders H1, H2 (κ 0.886); 5+1+0+55+12+5+0+7+23+11+31+11; held out 0.74 [0.68, 0.80] (revision
     # 11; the issue's first rules 0.64); revision 12 (its 向党外人士通报 and 作了协商交流 read off this set): 0.754
     # (revision 13: a bare 宣传 in passing is no publicity: two cells right, one wrong)
-    "cctv14": ([161, 140, 24, 45], 0.73, {"overseas": 0.90, "religion": 0.90, "advice": 0.75, "parties": 0.75}),
+    # (revision 14: 工作组, 在会上发言, 宣传教育, 消杀 and 医护人员 as the only word code nothing:
+    # 2 cells right)
+    "cctv14": ([161, 138, 22, 45], 0.73, {"overseas": 0.90, "religion": 0.90, "advice": 0.75, "parties": 0.75}),
     # 2020-2022, the study's genre only, paragraphs no other set used (as cctv14); coders H1, H2 (κ 0.876, 39 cells
     # differing, adjudicated); 9+1+0+56+18+3+0+11+17+12+23+8; held out 0.822 [0.77, 0.87] (revision 13 at ec639d1;
     # revision 12 0.818; the issue's first rules 0.697)
     # (then development: elderly care, 老龄工作……养老服务, is livelihood, as coded)
-    "cctv15": ([158, 155, 24, 27], 0.80, {"overseas": 0.85, "religion": 0.85, "parties": 0.85}),
+    # (revision 14: 工作组, 在会上发言, 宣传教育, 消杀 and 医护人员 as the only word code nothing:
+    # 1 cell right)
+    "cctv15": ([158, 154, 23, 27], 0.80, {"overseas": 0.85, "religion": 0.85, "parties": 0.85}),
     # 2020-2022, the study's genre only, paragraphs no other set used (as cctv14, cctv15); coders J1, J2 (κ 0.902, 30
     # cells differing, adjudicated); 18+1+0+49+18+3+1+16+20+12+14+9; held out 0.798 [0.75, 0.85] (revision 13 as
     # finished, b1f6742; revision 12 0.794; the issue's first rules 0.634)
-    "cctv16": ([161, 140, 18, 39], 0.78, {"religion": 0.90, "parties": 0.85, "overseas": 0.85}),
+    # (revision 14: 工作组, 在会上发言, 宣传教育, 消杀 and 医护人员 as the only word code nothing:
+    # 3 cells right)
+    "cctv16": ([161, 137, 15, 39], 0.78, {"religion": 0.90, "parties": 0.85, "overseas": 0.85}),
 }
 
 
