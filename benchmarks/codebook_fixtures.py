@@ -96,8 +96,15 @@ def genre(names) -> None:
 
 
 def keywords(theme: str) -> None:
+    print_keyword_counts(theme, [(labels, paras, coded) for _, labels, paras, coded in _fixtures(None)])
+
+
+def print_keyword_counts(theme: str, sets) -> None:
+    """Each keyword of `theme` over `sets` of (labels, paragraphs, coded): the coders' yes / the coded paragraphs it
+    fires in, and the same where it is the theme's only word (a word used loosely codes alone less than half the
+    time: a candidate `weak` word). benchmarks/local_pages.py --keywords THEME prints it for the local sets."""
     fires, alone = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
-    for _, labels, paras, coded in _fixtures(None):
+    for labels, paras, coded in sets:
         human = labels.set_index(["doc_id", "para_no"])["themes"].apply(lambda t: _has(t, theme))
         code = coded.set_index(["doc_id", "para_no"])[theme]
         matches = theme_matches(paras)

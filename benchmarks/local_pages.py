@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/local_pages.py PAGES.jsonl [PAGES.jsonl ...]
     ANALYSIS_CODEBOOK=old.toml .venv/bin/python benchmarks/local_pages.py ...   # another revision, the same way
+    .venv/bin/python benchmarks/local_pages.py --keywords THEME PAGES.jsonl ...  # THEME's keywords, coded alone too
 
 PAGES: JSON lines {"url": ..., "text": ...}, the pages as saved. On the machine that made the fixtures these are
 /work/localcppcc/pages_cppcc.jsonl and pages_uf.jsonl (269 pages: local1-local3) and pages_cppcc2.jsonl and
@@ -83,10 +84,20 @@ def labelled_paragraphs(pages: list[Path]) -> dict[str, pd.DataFrame]:
 
 
 def main(argv: list[str]) -> int:
-    if not argv:
+    if not argv or argv[0] == "--keywords" and len(argv) < 3:
         print(__doc__)
         return 2
     warnings.simplefilter("ignore")
+    if argv[0] == "--keywords":  # each keyword of a theme on the local sets (coded alone: a candidate weak word)
+        from codebook_fixtures import print_keyword_counts
+
+        sets = []
+        for name, labels in labelled_paragraphs([Path(a) for a in argv[2:]]).items():
+            if not name.endswith("n"):  # local9n, local10n: the same paragraphs as local9, local10
+                paras = labels[["doc_id", "para_no", "text"]]
+                sets.append((labels, paras, code_paragraphs(paras)))
+        print_keyword_counts(argv[1], sets)
+        return 0
     for name, labels in labelled_paragraphs([Path(a) for a in argv]).items():
         coded = code_paragraphs(labels[["doc_id", "para_no", "text"]])
         parts = [("all", labels["url"].notna())]
