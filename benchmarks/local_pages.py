@@ -41,7 +41,7 @@ from analysis import code_paragraphs, codebook_agreement, load_corpus, paragraph
 from analysis.agreement import _split_themes, line_sha  # noqa: E402
 from analysis.paths import FIXTURES_DIR  # noqa: E402
 
-SETS = {name: f"theme_labels_{name}.csv" for name in [f"local{i}" for i in range(1, 11)] + ["local9n", "local10n"]}
+SETS = {name: f"theme_labels_{name}.csv" for name in [f"local{i}" for i in range(1, 12)] + ["local9n", "local10n"]}
 
 
 def labelled_paragraphs(pages: list[Path]) -> dict[str, pd.DataFrame]:
