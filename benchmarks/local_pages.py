@@ -41,7 +41,8 @@ from analysis import code_paragraphs, codebook_agreement, load_corpus, paragraph
 from analysis.agreement import _split_themes, line_sha  # noqa: E402
 from analysis.paths import FIXTURES_DIR  # noqa: E402
 
-SETS = {name: f"theme_labels_{name}.csv" for name in [f"local{i}" for i in range(1, 12)] + ["local9n", "local10n"]}
+SECOND_TEAMS = ("local9n", "local10n")  # local9's and local10's paragraphs coded by a second team, with the notes
+SETS = {name: f"theme_labels_{name}.csv" for name in [f"local{i}" for i in range(1, 12)] + list(SECOND_TEAMS)}
 
 
 def labelled_paragraphs(pages: list[Path]) -> dict[str, pd.DataFrame]:
@@ -89,11 +90,17 @@ def main(argv: list[str]) -> int:
         return 2
     warnings.simplefilter("ignore")
     if argv[0] == "--keywords":  # each keyword of a theme on the local sets (coded alone: a candidate weak word)
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
         from codebook_fixtures import print_keyword_counts
 
+        from analysis import load_codebook
+
+        if argv[1] not in set(load_codebook()["id"]):
+            print(f"--keywords: {argv[1]!r} is no theme of the codebook ({', '.join(load_codebook()['id'])})")
+            return 2
         sets = []
         for name, labels in labelled_paragraphs([Path(a) for a in argv[2:]]).items():
-            if not name.endswith("n"):  # local9n, local10n: the same paragraphs as local9, local10
+            if name not in SECOND_TEAMS:  # the same paragraphs as local9, local10: counted once
                 paras = labels[["doc_id", "para_no", "text"]]
                 sets.append((labels, paras, code_paragraphs(paras)))
         print_keyword_counts(argv[1], sets)

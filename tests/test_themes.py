@@ -776,11 +776,14 @@ FOURTEENTH_REVISION = [
     ("县政协委员在高速路口卡点值守,登记过往人员。", "community", True),
     # rushing to help (驰援) is medical beside doctors, nurses or patients; goods sent to help are not
     ("温州市重庆商会发出《抗击疫情驰援家乡》倡议书,组织企业家捐款。", "medical", False),
-    ("县人民医院医疗队驰援武汉。", "medical", True),
+    ("县人民医院医疗队驰援武汉。", "medical", True),  # a control: 医疗队 codes alone
+    ("多名护士驰援武汉。", "medical", True),  # 驰援 beside a nurse, its context
+    ("企业捐赠医用物资驰援武汉。", "medical", False),  # medical goods are no doctors
     # a door-to-door call and the "urgent matters" slogan alone are no community duty or livelihood; beside another
     # word of the theme they still code
     ("市政协委员多次上门做工作,化解矛盾纠纷。", "community", False),
-    ("党员志愿者上门排查返乡人员,入户登记。", "community", True),
+    ("党员志愿者上门排查返乡人员,入户登记。", "community", True),  # a control: 志愿, 入户 code alone
+    ("委员们上门巡查独居老人家中的安全隐患。", "community", True),  # two weak words of the theme
     ("要聚焦群众急难愁盼问题,提出务实建议。", "livelihood", False),
     ("委员们为困难群众解决急难愁盼问题,送去米面油。", "livelihood", True),
     # words used loosely code only beside another word of their theme: any body's working group, a speech at a
