@@ -95,8 +95,9 @@ def main(argv: list[str]) -> int:
 
         from analysis import load_codebook
 
-        if argv[1] not in set(load_codebook()["id"]):
-            print(f"--keywords: {argv[1]!r} is no theme of the codebook ({', '.join(load_codebook()['id'])})")
+        themes = list(load_codebook()["id"])
+        if argv[1] not in themes:
+            print(f"--keywords: {argv[1]!r} is no theme of the codebook ({', '.join(themes)})")
             return 2
         sets = []
         for name, labels in labelled_paragraphs([Path(a) for a in argv[2:]]).items():
