@@ -796,11 +796,51 @@ FOURTEENTH_REVISION = [
     ("委员们慰问一线医护人员。", "medical", False),
 ]
 
+# Revision 15 (reports/codebook15_local.md). Every True case but the controls codes nothing of its theme under
+# revision 14, and every False case but the controls coded it there.
+FIFTEENTH_REVISION = [
+    # a firm in a sentence about its operations or difficulties is the definition's help for firms; a firm's
+    # managers at a ceremony and the difficulties of the needy are not
+    ("调研组走进一家智能制造公司,了解企业发展历程。", "economy", True),
+    ("委员们耐心询问企业当前存在的困难。", "economy", True),
+    ("当地企业家代表参加了开幕式。", "economy", False),  # a control
+    ("会议要求机关干部帮助困难群众解决实际困难。", "economy", False),  # a control: no firm
+    # a visit to the needy is livelihood; a visit to doctors or to all cadres and people is not
+    ("春节前夕,区侨联走访慰问了困难归侨侨眷,送上节日祝福。", "livelihood", True),
+    ("委员们来到敬老院看望慰问孤寡老人。", "livelihood", True),  # a control: 敬老院, 孤寡 code alone
+    ("市政协领导看望慰问奋战在一线的医务人员。", "livelihood", False),
+    ("总书记看望慰问各族干部群众。", "livelihood", False),
+    # goods sent or provided free are given; greetings sent and goods carried are not
+    ("民建会员为卡点值守人员送去口罩和方便面。", "donation", True),
+    ("该公司无偿提供20台额温枪,用于社区防控。", "donation", True),
+    ("侨联干部为侨眷送上节日的问候和祝福。", "donation", False),
+    ("快递员把物资送到各个小区。", "donation", False),
+    # consultation held is advice; its rooms and staff are not
+    ("区政协在街道开展“微协商”活动,围绕老旧小区改造听取居民意见。", "advice", True),
+    ("镇政协联络组召开议事会,讨论停车难问题。", "advice", True),
+    ("委员们参观了社区协商议事室和协商议事骨干的工作台账。", "advice", False),
+    # a party chair acts for the party; Taiwan's MAC chair and an owners' committee are no party chair
+    ("九三学社市委主委带领社员到医院布置防控工作。", "parties", True),  # a control: 九三学社 codes alone
+    ("张主委一行赶赴山区小学,查看校舍。", "parties", True),
+    ("国台办主任与台湾陆委会主委举行会面。", "parties", False),
+    ("小区业主委员会召开会议。", "parties", False),
+    # confidence lifted in any register and a CPPCC sector's name are no publicity work; a sector's members making
+    # songs are
+    ("委员们鼓励企业家提振信心,抢抓发展机遇。", "publicity", False),
+    ("县政协文艺界别委员工作室揭牌成立。", "publicity", False),
+    ("文艺界委员创作抗疫歌曲,为一线人员加油鼓劲。", "publicity", True),  # a control
+    # a page's credit line names who published the page, no act of theirs
+    ("信息来源:民盟某市委员会 发布时间:2022-05-11 浏览次数:1499", "parties", False),
+    ("民盟市委组织盟员开展义诊。", "parties", True),  # a control
+]
 
-@pytest.mark.parametrize("text, theme, coded", TWELFTH_REVISION + THIRTEENTH_REVISION + FOURTEENTH_REVISION)
+
+@pytest.mark.parametrize("text, theme, coded",
+                         TWELFTH_REVISION + THIRTEENTH_REVISION + FOURTEENTH_REVISION + FIFTEENTH_REVISION)
 def test_local_site_revisions_code_made_sentences_as_their_rules_say(text, theme, coded):
-    """The twelfth revision's rules (local CPPCC and united-front sites), the thirteenth's and the fourteenth's (city
-    and county CPPCC sites): each made sentence codes, or does not code, its theme as the rule it illustrates says."""
+    """The twelfth revision's rules (local CPPCC and united-front sites), the thirteenth's, the fourteenth's and the
+    fifteenth's (city and county CPPCC sites): each made sentence codes, or does not code, its theme as the rule it
+    illustrates says."""
     assert (theme in code_one(text)) is coded
 
 
