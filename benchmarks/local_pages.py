@@ -42,7 +42,7 @@ from analysis.agreement import _split_themes, line_sha  # noqa: E402
 from analysis.paths import FIXTURES_DIR  # noqa: E402
 
 SECOND_TEAMS = ("local9n", "local10n")  # local9's and local10's paragraphs coded by a second team, with the notes
-SETS = {name: f"theme_labels_{name}.csv" for name in [f"local{i}" for i in range(1, 13)] + list(SECOND_TEAMS)}
+SETS = {name: f"theme_labels_{name}.csv" for name in [f"local{i}" for i in range(1, 14)] + list(SECOND_TEAMS)}
 
 
 def labelled_paragraphs(pages: list[Path]) -> dict[str, pd.DataFrame]:

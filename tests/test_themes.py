@@ -796,8 +796,9 @@ FOURTEENTH_REVISION = [
     ("委员们慰问一线医护人员。", "medical", False),
 ]
 
-# Revision 15 (reports/codebook15_local.md). Every True case but the controls codes nothing of its theme under
-# revision 14, and every False case but the controls coded it there.
+# Revision 15 (reports/codebook15_local.md). Every True case not marked as a control codes nothing of its theme under
+# revision 14. The False cases are the boundaries of the new rules: sentences a broader rule would take (a formula
+# marked so is what keeps them out), or controls.
 FIFTEENTH_REVISION = [
     # a firm in a sentence about its operations or difficulties is the definition's help for firms; a firm's
     # managers at a ceremony and the difficulties of the needy are not
@@ -805,6 +806,10 @@ FIFTEENTH_REVISION = [
     ("委员们耐心询问企业当前存在的困难。", "economy", True),
     ("当地企业家代表参加了开幕式。", "economy", False),  # a control
     ("会议要求机关干部帮助困难群众解决实际困难。", "economy", False),  # a control: no firm
+    # a firm beside the needy or beside a struggle in general is not the subject (the context is a firm's difficulty,
+    # not any 困难)
+    ("市总工会走访慰问企业困难职工。", "economy", False),
+    ("机关、企业、学校要克服困难,做好疫情防控工作。", "economy", False),
     # a visit to the needy is livelihood; a visit to doctors or to all cadres and people is not
     ("春节前夕,区侨联走访慰问了困难归侨侨眷,送上节日祝福。", "livelihood", True),
     ("委员们来到敬老院看望慰问孤寡老人。", "livelihood", True),  # a control: 敬老院, 孤寡 code alone
@@ -814,23 +819,43 @@ FIFTEENTH_REVISION = [
     ("民建会员为卡点值守人员送去口罩和方便面。", "donation", True),
     ("该公司无偿提供20台额温枪,用于社区防控。", "donation", True),
     ("侨联干部为侨眷送上节日的问候和祝福。", "donation", False),
-    ("快递员把物资送到各个小区。", "donation", False),
+    ("快递员把物资送到各个小区。", "donation", False),  # a control: carrying (送到) is no giving verb
+    ("海外侨胞寄回口罩2万只。", "donation", True),
+    ("爱心企业为隔离点送来方便面和牛奶。", "donation", True),
+    # (formula) cargo carried and delivery to the door are no gift; only the verb is masked, so a gift beside it codes
+    ("天舟货运飞船为空间站送去约6吨补给物资。", "donation", False),
+    ("工作人员将网购的蔬菜水果送上门。", "donation", False),
+    ("某企业捐赠的10万只口罩搭乘中欧班列运往欧洲。", "donation", True),  # a control: 捐赠
     # consultation held is advice; its rooms and staff are not
     ("区政协在街道开展“微协商”活动,围绕老旧小区改造听取居民意见。", "advice", True),
     ("镇政协联络组召开议事会,讨论停车难问题。", "advice", True),
-    ("委员们参观了社区协商议事室和协商议事骨干的工作台账。", "advice", False),
+    ("委员们参观了社区协商议事室和协商议事骨干的工作台账。", "advice", False),  # (formula)
+    # (formula) an institution's own meeting and talks between two sides are no consultation of the CPPCC kind
+    ("县卫健局召开党委议事会议。", "advice", False),
+    ("海协会与海基会达成协商成果。", "advice", False),
     # a party chair acts for the party; Taiwan's MAC chair and an owners' committee are no party chair
     ("九三学社市委主委带领社员到医院布置防控工作。", "parties", True),  # a control: 九三学社 codes alone
     ("张主委一行赶赴山区小学,查看校舍。", "parties", True),
     ("国台办主任与台湾陆委会主委举行会面。", "parties", False),
-    ("小区业主委员会召开会议。", "parties", False),
+    ("小区业主委员会召开会议。", "parties", False),  # (formula)
+    ("台当局金管会主委表示将调查。", "parties", False),  # (formula)
+    # only 主委 is masked: a party named beside a Taiwan compatriot still codes
+    ("台湾同胞、民进市委副主委李华捐款5万元。", "parties", True),  # a control: 民进
     # confidence lifted in any register and a CPPCC sector's name are no publicity work; a sector's members making
     # songs are
     ("委员们鼓励企业家提振信心,抢抓发展机遇。", "publicity", False),
-    ("县政协文艺界别委员工作室揭牌成立。", "publicity", False),
+    ("县政协文艺界别委员工作室揭牌成立。", "publicity", False),  # (formula)
+    ("委员们的行动鼓舞了群众信心。", "publicity", False),  # (formula) two weak words, one set phrase
+    ("医卫、文艺、教育等5个界别80余名委员参加座谈。", "publicity", False),  # (formula)
+    # the list formula takes the list only, not the work named before it (a control)
+    ("市政协组织委员开展义诊和防疫知识宣传活动,医卫、文艺、教育等5个界别80余名委员参加。", "publicity", True),
     ("文艺界委员创作抗疫歌曲,为一线人员加油鼓劲。", "publicity", True),  # a control
     # a page's credit line names who published the page, no act of theirs
-    ("信息来源:民盟某市委员会 发布时间:2022-05-11 浏览次数:1499", "parties", False),
+    ("信息来源:民盟某市委员会 发布时间:2022-05-11 浏览次数:1499", "parties", False),  # (formula)
+    # a worker, the source of money, and the body after a credit line are no credit (controls of the formula)
+    ("社区工作者:坚守防疫一线做好核酸检测。", "testing", True),  # a control
+    ("善款来源:全体盟员自愿捐款。", "donation", True),  # a control
+    ("文章来源:新浪新闻政协机关干部职工到广场社区开展敲门行动。", "community", True),  # a control
     ("民盟市委组织盟员开展义诊。", "parties", True),  # a control
 ]
 

