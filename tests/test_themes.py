@@ -742,7 +742,8 @@ THIRTEENTH_REVISION = [
     ("该县政协对县内73家委员企业实现了联系帮扶全覆盖。", "livelihood", False),
     ("市政协调研组围绕开展全市农村产业帮扶工作进行专题调研。", "livelihood", False),
     ("全县151名政协委员与215户贫困户结对帮扶。", "livelihood", True),
-    ("企业家委员结对帮扶村民。", "livelihood", True),
+    # (revision 15: 帮扶 is a weak word, so help named without the needy, 帮扶村民, no longer codes on its own)
+    ("企业家委员结对帮扶村民。", "livelihood", False),
     ("委员帮扶贫困户发展特色产业。", "livelihood", True),
     ("天津通过提供金融支持等措施,帮扶实体经济企业做强做大对外贸易。", "livelihood", False),
 ]
@@ -815,6 +816,10 @@ FIFTEENTH_REVISION = [
     ("委员们来到敬老院看望慰问孤寡老人。", "livelihood", True),  # a control: 敬老院, 孤寡 code alone
     ("市政协领导看望慰问奋战在一线的医务人员。", "livelihood", False),
     ("总书记看望慰问各族干部群众。", "livelihood", False),
+    # help (帮扶) is livelihood beside the needy, not help for a village, a region or firms
+    ("委员们结对帮扶困难户。", "livelihood", True),  # a control: 困难户
+    ("统一战线组团式帮扶毕节。", "livelihood", False),
+    ("州政协机关干部来到村里开展驻村帮扶工作。", "livelihood", False),
     # goods sent or provided free are given; greetings sent and goods carried are not
     ("民建会员为卡点值守人员送去口罩和方便面。", "donation", True),
     ("该公司无偿提供20台额温枪,用于社区防控。", "donation", True),
@@ -826,6 +831,10 @@ FIFTEENTH_REVISION = [
     ("天舟货运飞船为空间站送去约6吨补给物资。", "donation", False),
     ("工作人员将网购的蔬菜水果送上门。", "donation", False),
     ("某企业捐赠的10万只口罩搭乘中欧班列运往欧洲。", "donation", True),  # a control: 捐赠
+    # student aid, charity funds and free handouts are given
+    ("成立大会上向5名困难儿童发放了助学金。", "donation", True),
+    ("民建区委设立易通慈善基金。", "donation", True),
+    ("义诊现场免费发放常用药品。", "donation", True),
     # consultation held is advice; its rooms and staff are not
     ("区政协在街道开展“微协商”活动,围绕老旧小区改造听取居民意见。", "advice", True),
     ("镇政协联络组召开议事会,讨论停车难问题。", "advice", True),
