@@ -9,7 +9,7 @@ PAGES: JSON lines {"url": ..., "text": ...}, the pages as saved. On the machine 
 pages_uf2.jsonl (247 more pages found later by searches that skipped every earlier URL: local4), and
 pages_cppcc5a.jsonl and pages_cppcc5b.jsonl (266 pages of city and county CPPCCs only, found by two later searches
 that skipped every earlier URL: local5), pages_cppcc6a.jsonl and pages_cppcc6b.jsonl (267 more: local6),
-pages_cppcc7a.jsonl and pages_cppcc7b.jsonl (264 more: local7), and local8 to local12 (paragraphs of all
+pages_cppcc7a.jsonl and pages_cppcc7b.jsonl (264 more: local7), and local8 to local14 (paragraphs of all
 these pages that no other set labelled; local9n and local10n are local9's and local10's paragraphs coded by a second
 team that also saw the codebook's notes for coders), all of them for all sets: local CPPCC, united-front department,
 democratic-party, federation and overseas-Chinese-federation sites found through a web-page search.
@@ -42,7 +42,7 @@ from analysis.agreement import _split_themes, line_sha  # noqa: E402
 from analysis.paths import FIXTURES_DIR  # noqa: E402
 
 SECOND_TEAMS = ("local9n", "local10n")  # local9's and local10's paragraphs coded by a second team, with the notes
-SETS = {name: f"theme_labels_{name}.csv" for name in [f"local{i}" for i in range(1, 14)] + list(SECOND_TEAMS)}
+SETS = {name: f"theme_labels_{name}.csv" for name in [f"local{i}" for i in range(1, 15)] + list(SECOND_TEAMS)}
 
 
 def labelled_paragraphs(pages: list[Path]) -> dict[str, pd.DataFrame]:
