@@ -738,7 +738,8 @@ THIRTEENTH_REVISION = [
     # a CPPCC sector named after ethnic and religious affairs names who acts
     ("江津区政协侨台民宗界别委员工作室为小园村搭建电商平台。", "religion", False),
     ("区民宗局开展安全检查。", "religion", True),
-    # help given to firms or an industry is business support; help for needy households and villages is livelihood
+    # help given to firms or an industry is business support; help for needy households is livelihood (revision 15:
+    # help named beside villagers or a village alone no longer is, see FIFTEENTH_REVISION)
     ("该县政协对县内73家委员企业实现了联系帮扶全覆盖。", "livelihood", False),
     ("市政协调研组围绕开展全市农村产业帮扶工作进行专题调研。", "livelihood", False),
     ("全县151名政协委员与215户贫困户结对帮扶。", "livelihood", True),
@@ -820,6 +821,7 @@ FIFTEENTH_REVISION = [
     ("委员们结对帮扶困难户。", "livelihood", True),  # a control: 困难户
     ("统一战线组团式帮扶毕节。", "livelihood", False),
     ("州政协机关干部来到村里开展驻村帮扶工作。", "livelihood", False),
+    ("结对帮扶残疾人家庭和困境儿童。", "livelihood", True),  # a control
     # goods sent or provided free are given; greetings sent and goods carried are not
     ("民建会员为卡点值守人员送去口罩和方便面。", "donation", True),
     ("该公司无偿提供20台额温枪,用于社区防控。", "donation", True),
@@ -835,6 +837,12 @@ FIFTEENTH_REVISION = [
     ("成立大会上向5名困难儿童发放了助学金。", "donation", True),
     ("民建区委设立易通慈善基金。", "donation", True),
     ("义诊现场免费发放常用药品。", "donation", True),
+    ("致公党党员捐出10万个医用口罩。", "donation", True),
+    ("他把积蓄全部捐给了县红十字会。", "donation", True),
+    ("民进支部设立公益基金,资助贫困学生。", "donation", True),
+    # free handouts code beside goods only; the state's student aid and funding statistics are no gift (formula)
+    ("税务部门向纳税人免费发放税控盘。", "donation", False),
+    ("十年来全国学生资助金额累计超过2万亿元。", "donation", False),
     # consultation held is advice; its rooms and staff are not
     ("区政协在街道开展“微协商”活动,围绕老旧小区改造听取居民意见。", "advice", True),
     ("镇政协联络组召开议事会,讨论停车难问题。", "advice", True),
@@ -861,9 +869,19 @@ FIFTEENTH_REVISION = [
     ("文艺界委员创作抗疫歌曲,为一线人员加油鼓劲。", "publicity", True),  # a control
     # a page's credit line names who published the page, no act of theirs
     ("信息来源:民盟某市委员会 发布时间:2022-05-11 浏览次数:1499", "parties", False),  # (formula)
+    # a credit in brackets ending with 报道 is no media work (formula); media reporting named in brackets still is
+    ("会议选举产生了新一届理事会。(中国台湾网、区台办联合报道)", "publicity", False),
+    ("活动受到广泛关注(人民日报等20余家媒体进行了宣传报道)。", "publicity", True),  # a control: 媒体, 宣传
+    # a hazard or dispute check is no epidemic screening (formula); a check for the epidemic's risks still is
+    ("检查组对宗教活动场所重点排查消防安全、建筑安全隐患。", "testing", False),
+    ("开展矛盾纠纷排查化解工作。", "testing", False),
+    ("全面排查新冠病毒传播风险隐患。", "testing", True),  # a control
+    ("委员们协助社区开展防疫安全排查。", "testing", True),  # a control
+    # pre-triage at a hospital's entrance is duty in a hospital
+    ("县政协委员、县中医院副院长督导预检分诊工作。", "medical", True),
     # a worker, the source of money, and the body after a credit line are no credit (controls of the formula)
     ("社区工作者:坚守防疫一线做好核酸检测。", "testing", True),  # a control
-    ("善款来源:全体盟员自愿捐款。", "donation", True),  # a control
+    ("善款来源:全体盟员自愿捐款。", "parties", True),  # a control: 盟员 after the source of money
     ("文章来源:新浪新闻政协机关干部职工到广场社区开展敲门行动。", "community", True),  # a control
     ("民盟市委组织盟员开展义诊。", "parties", True),  # a control
 ]
