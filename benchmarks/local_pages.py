@@ -41,8 +41,12 @@ from analysis import code_paragraphs, codebook_agreement, load_corpus, paragraph
 from analysis.agreement import _split_themes, line_sha  # noqa: E402
 from analysis.paths import FIXTURES_DIR  # noqa: E402
 
-SECOND_TEAMS = ("local9n", "local10n")  # local9's and local10's paragraphs coded by a second team, with the notes
-SETS = {name: f"theme_labels_{name}.csv" for name in [f"local{i}" for i in range(1, 15)] + list(SECOND_TEAMS)}
+# every local fixture there is (a new set needs no edit here), local1, local2, ... in order, then the sets a second
+# team coded, named with a trailing n (local9n, local10n: local9's and local10's paragraphs, coded with the notes)
+SETS = {p.name.removeprefix("theme_labels_").removesuffix(".csv"): p.name
+        for p in sorted(FIXTURES_DIR.glob("theme_labels_local*.csv"),
+                        key=lambda p: (p.stem.endswith("n"), int("".join(filter(str.isdigit, p.stem)))))}
+SECOND_TEAMS = tuple(name for name in SETS if name.endswith("n"))
 
 
 def labelled_paragraphs(pages: list[Path]) -> dict[str, pd.DataFrame]:
