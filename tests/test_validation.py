@@ -560,6 +560,12 @@ HELD_OUT_SETS = {
     # (revision 14: 工作组, 在会上发言, 宣传教育, 消杀 and 医护人员 as the only word code nothing:
     # 3 cells right)
     "cctv16": ([161, 137, 15, 39], 0.78, {"religion": 0.90, "parties": 0.85, "overseas": 0.85}),
+    # 2020-2022, the study's genre only, paragraphs no other set used (as cctv14-16; 3,101 were used); coders C17a
+    # (first row to last) and C17b (last to first; κ 0.887, 31 cells differing, mobilisation most), adjudicated;
+    # 13+0+0+43+16+4+2+14+20+13+18+5; held out 0.733 [0.67, 0.79] (revision 15 as finished, 1ed7d4b; the issue's
+    # first rules 0.624): mobilisation κ 0.29 (loyalty slogans of central meetings over, leaders urging members
+    # under)
+    "cctv17": ([148, 135, 29, 42], 0.72, {"advice": 0.85, "parties": 0.85, "overseas": 0.85, "religion": 0.80}),
 }
 
 
