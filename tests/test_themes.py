@@ -887,12 +887,43 @@ FIFTEENTH_REVISION = [
 ]
 
 
+SIXTEENTH_REVISION = [
+    # a bare deployment and the slogan's first word are no weak words: routine meeting business and the loyalty slogan
+    # of any body do not code (they coded with another weak word: 部署 + 主席会, 四个意识 + 部署)
+    ("政协主席会议传达学习中央经济工作会议精神,研究部署相关工作。", "mobilisation", False),
+    ("会议强调,要增强“四个意识”,贯彻落实中央政治局部署要求。", "mobilisation", False),
+    ("县政协成立疫情防控工作领导小组,研究部署防控工作。", "mobilisation", True),  # a control: a leading group
+    # going down (下沉) with the epidemic and a place of duty in the sentence is community duty; elsewhere one weak word
+    ("区政协机关干部下沉新安街道南宁社区,积极参与社区防控工作。", "community", True),
+    ("统战部干部下沉基层一线,助力疫情防控。", "community", True),
+    ("推动优质医疗服务下沉,方便群众就医。", "community", False),  # no epidemic, no place of duty
+    ("疫情防控期间,金融服务重心下沉。", "community", False),  # the epidemic, no place of duty
+    # under an appeal, members answering it: the giving is reported (the appeal-content formula spares it)
+    ("号召之下,全市政协委员积极响应,以捐资捐物等多种形式投入抗疫。", "donation", True),
+    ("县政协号召广大委员积极捐款捐物。", "donation", False),  # a control: the appeal's content
+    # an appeal named by its title is issued: the appeal itself; another title still names a document
+    ("深圳市梅县商会发出《捐款捐物倡议书》,商会成员纷纷响应。", "mobilisation", True),
+    ("市政协印发《致全市政协委员的倡议书》。", "mobilisation", True),
+    ("会上发布了《后疫情时代中蒙媒体深化交流合作倡议》。", "mobilisation", False),  # a control: a bare 倡议 title
+    # special Party dues and a collection are money given
+    ("一名老党员捐1000元特殊党费给武汉。", "donation", True),
+    ("商会会员参与紧急募捐,为患病会员缓解医疗费用压力。", "donation", True),
+    # farm produce that cannot be sold is production stopped by the epidemic
+    ("委员主动为滞销农产品寻找销路。", "economy", True),
+    ("缓解了农产品卖难问题。", "economy", True),
+    # exhibitions of art works are art works; visiting one stays no publicity
+    ("庆祝人民政协成立65周年书画作品展正在省博物院展出。", "publicity", True),
+    ("民建会员的作品入选画展。", "publicity", True),
+    ("主席会议成员参观了书画作品展。", "publicity", False),  # a control (the exhibition formula)
+]
+
 @pytest.mark.parametrize("text, theme, coded",
-                         TWELFTH_REVISION + THIRTEENTH_REVISION + FOURTEENTH_REVISION + FIFTEENTH_REVISION)
+                         TWELFTH_REVISION + THIRTEENTH_REVISION + FOURTEENTH_REVISION + FIFTEENTH_REVISION
+                         + SIXTEENTH_REVISION)
 def test_local_site_revisions_code_made_sentences_as_their_rules_say(text, theme, coded):
-    """The twelfth revision's rules (local CPPCC and united-front sites), the thirteenth's, the fourteenth's and the
-    fifteenth's (city and county CPPCC sites): each made sentence codes, or does not code, its theme as the rule it
-    illustrates says."""
+    """The twelfth revision's rules (local CPPCC and united-front sites), the thirteenth's, the fourteenth's, the
+    fifteenth's (city and county CPPCC sites) and the sixteenth's: each made sentence codes, or does not code, its
+    theme as the rule it illustrates says."""
     assert (theme in code_one(text)) is coded
 
 
@@ -1036,7 +1067,8 @@ def test_rhetoric_paragraphs_stay_uncoded(coded):
     keyword rules before issue 12 coded them all; now one is (004/13, a summary list). The first coders left 10 more
     uncoded: lead statements of following the Party's deployment, which E and the third team (seed_f) coded
     mobilisation, all ten. The codebook codes 7 of them mobilisation (one, 004/9, parties too: the parties' base
-    organisations are named acting), and leaves 3 uncoded (a
+    organisations are named acting; one, 004/18, community too since revision 16: 下沉基层一线 in a sentence on the
+    epidemic, as E and the third team coded it), and leaves 3 uncoded (a
     stock statement with no body acting on the epidemic in its sentence, 000/1, 003/2, 003/5)."""
     rows = coded.set_index(["doc_id", "para_no"])
     both = [k for k in MUST_NOT if k in NO_THEME_E]
@@ -1046,7 +1078,9 @@ def test_rhetoric_paragraphs_stay_uncoded(coded):
     third = load_theme_labels("seed_f").set_index(["doc_id", "para_no"])["themes"]
     assert all("mobilisation" in third[k] for k in leads.index)
     coded_leads = leads.loc[leads["mobilisation"], "n_themes"]
-    assert len(coded_leads) == 7 and coded_leads.tolist().count(2) == 1 and coded_leads.max() == 2, leads["themes"]
+    assert len(coded_leads) == 7 and coded_leads.tolist().count(2) == 2 and coded_leads.max() == 2, leads["themes"]
+    second = rows.loc[leads.index[leads["n_themes"] == 2], "themes"].map(lambda t: t[1])
+    assert second.tolist() == ["parties", "community"]
     assert (leads["n_themes"] == 0).sum() + leads["mobilisation"].sum() == 10, leads["themes"]
 
 

@@ -505,8 +505,9 @@ HELD_OUT_SETS = {
     # 1 cell right)
     # (revision 15: embassies' 春节包 of epidemic goods, 发放装有防疫物资的“春节包”，送上新春祝福, are a donation, as
     # the coders coded them: 1 cell right)
-    # (revision 16: a bare 部署 and the slogan's 四个意识 are no weak words of mobilisation: 0 cells right, 1 wrong)
-    "cctv8": ([138, 137, 30, 31], 0.72, {"overseas": 0.85, "advice": 0.75}),
+    # (revision 16: a bare 部署 and the slogan's 四个意识 are no weak words of mobilisation: 0 cells right, 1 wrong;
+    # an exhibition of art works, 书画作品展, is publicity, as coded: 1 cell right)
+    "cctv8": ([138, 138, 30, 30], 0.72, {"overseas": 0.85, "advice": 0.75}),
     # 2012-2022, both corpora; coders R, S (κ 0.911); 11+0+1+15+16+3+8+7+15+8+18+10; held out 0.68 (revisions 8, 9)
     # (revision 12: members answering the press, 回应媒体关切, are no publicity, as the coders read it; revision 13:
     # a bare 宣传 in passing is no publicity, one cell right and one wrong)
