@@ -908,6 +908,10 @@ SIXTEENTH_REVISION = [
     # special Party dues and a collection are money given
     ("一名老党员捐1000元特殊党费给武汉。", "donation", True),
     ("商会会员参与紧急募捐,为患病会员缓解医疗费用压力。", "donation", True),
+    # a charity drive for students is money given; raising goods to give is giving them, raising funds is not
+    ("湘潭县政协委员开展“金秋助学”活动,关注贫困学生。", "donation", True),
+    ("海外华侨华人千方百计筹措物资支援家乡抗疫。", "donation", True),
+    ("当地政府积极筹措资金,修建牧道。", "donation", False),
     # farm produce that cannot be sold is production stopped by the epidemic
     ("委员主动为滞销农产品寻找销路。", "economy", True),
     ("缓解了农产品卖难问题。", "economy", True),
