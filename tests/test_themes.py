@@ -912,6 +912,14 @@ SIXTEENTH_REVISION = [
     ("湘潭县政协委员开展“金秋助学”活动,关注贫困学生。", "donation", True),
     ("海外华侨华人千方百计筹措物资支援家乡抗疫。", "donation", True),
     ("当地政府积极筹措资金,修建牧道。", "donation", False),
+    # doctors taken to the villages treat patients; pupils helped by a charity drive and autistic children are needy
+    ("县政协组织医疗专家到村里开展送医送药活动。", "medical", True),
+    ("医疗专家现场为当地群众提供医疗咨询和诊疗服务。", "medical", True),
+    ("市政协开展“爱心助学”活动。", "livelihood", True),
+    ("志愿者开展关爱自闭症儿童活动。", "livelihood", True),
+    # works of calligraphy and painting and couplets written for residents are art works
+    ("几名政协委员为社区群众挥毫书写春联。", "publicity", True),
+    ("本次共展出书画作品166件。", "publicity", True),
     # farm produce that cannot be sold is production stopped by the epidemic
     ("委员主动为滞销农产品寻找销路。", "economy", True),
     ("缓解了农产品卖难问题。", "economy", True),
