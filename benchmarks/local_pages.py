@@ -86,14 +86,18 @@ def labelled_paragraphs(pages: list[Path]) -> dict[str, pd.DataFrame]:
         if not given.any():
             print(f"{name}: skipped (none of its pages is among the pages given)")
             continue
+        # many to one: a page may repeat a paragraph word for word, and both labelled copies are the one text
         found = labels[given].merge(paras[["url", "sha", "doc_id", "text"]], on=["url", "sha"], how="left",
-                                    validate="one_to_one")
+                                    validate="many_to_one")
         changed = found[found["text"].isna()]
         if (~given).any() or len(changed):
             print(f"{name}: {int(given.sum()) - len(changed)} of its {len(labels)} labelled paragraphs measured "
                   f"({int((~given).sum())} on pages not given, {len(changed)} whose text is not on their page as "
                   f"given, e.g. {changed[['url', 'para_no']].head(2).values.tolist()})")
         found = found[found["text"].notna()].copy()
+        if found.empty:
+            print(f"{name}: skipped (none of its labelled paragraphs is on its pages as given)")
+            continue
         found["themes"] = found["themes"].map(_split_themes)
         out[name] = found
     return out
