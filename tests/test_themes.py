@@ -970,6 +970,19 @@ SIXTEENTH_REVISION = [
     ("委员们认真学习了全国政协《致全国政协委员的倡议书》。", "mobilisation", False),
     ("市政协印发《关于做好疫情防控工作的通知》《致全市政协委员的倡议书》。", "mobilisation", True),
     ("区政协《倡议书》呼吁更多爱心人士加入。", "mobilisation", True),
+    # Taiwan compatriots' business is the definition's compatriots from Taiwan; 平台企业 and 电台商业 hold no 台企, 台商
+    ("昆明台资企业协会会长筹集50余箱医疗物资。", "overseas", True),
+    ("四川台企除捐款捐物外,还捐赠杏鲍菇驰援湖北。", "overseas", True),
+    ("该平台企业入驻数量增长。", "overseas", False),
+    ("电台商业广告收入下降。", "economy", False),
+    # gifts sent, prevention parcels and special Party dues are donations; the needy of the united front's circles and
+    # the disabled are livelihood
+    ("台资企业向疾控中心捐送价值30万元的消毒原液。", "donation", True),
+    ("133户海外留学生家庭收到了侨爱心健康防疫包。", "donation", True),
+    ("致公党员托家人送来她的“特别党费”。", "donation", True),
+    ("市侨联为50户困难侨眷家庭送去价值1.5万元的慰问品。", "donation", True),
+    ("青委会人士向困难侨眷送上新春祝福。", "livelihood", True),
+    ("区工商联参与“唱响爱的分贝”主题助残活动。", "livelihood", True),
 ]
 
 @pytest.mark.parametrize("text, theme, coded",
