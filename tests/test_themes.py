@@ -983,6 +983,26 @@ SIXTEENTH_REVISION = [
     ("市侨联为50户困难侨眷家庭送去价值1.5万元的慰问品。", "donation", True),
     ("青委会人士向困难侨眷送上新春祝福。", "livelihood", True),
     ("区工商联参与“唱响爱的分贝”主题助残活动。", "livelihood", True),
+    # (after a second review) the mask spares place and time words before real Taiwan business, and masks measure words,
+    # 出台, 跳台 and the 台商投资区
+    ("沈阳台商协会向市红十字会捐赠口罩。", "overseas", True),
+    ("目前台资企业已全部复工。", "overseas", True),
+    ("漳州台商投资区开展全员核酸检测。", "overseas", False),
+    ("贵州省连续出台企业社保费阶段性减免政策。", "overseas", False),
+    ("她在自由式滑雪女子大跳台资格赛中登场亮相。", "overseas", False),
+    ("该公司捐赠两台商用消毒机。", "overseas", False),
+    # words that hold a parcel or 助残, metaphorical gift packs and festive visits to troops are no gift or help
+    ("常态化防疫包括戴口罩、勤洗手。", "donation", False),
+    ("区税务局为企业送上政策礼包。", "donation", False),
+    ("为有家庭困难的孩子送去爱心礼包。", "donation", True),
+    ("市委书记为驻地部队官兵送去慰问品,致以节日问候。", "donation", False),
+    ("企业赞助残奥会。", "livelihood", False),
+    ("他们借助残存的证据还原了真相。", "livelihood", False),
+    ("帮助困难归侨家庭解决实际问题。", "livelihood", True),
+    ("为特困人群发放生活补贴。", "livelihood", True),
+    # 弱势群体 alone is a weak word: foreign and abstract groups are not the needy helped
+    ("美国少数族裔等弱势群体受疫情冲击最大。", "livelihood", False),
+    ("社区为弱势群体送去生活物资。", "livelihood", True),
 ]
 
 @pytest.mark.parametrize("text, theme, coded",
