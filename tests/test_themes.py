@@ -1005,12 +1005,77 @@ SIXTEENTH_REVISION = [
     ("社区为弱势群体送去生活物资。", "livelihood", True),
 ]
 
+
+SEVENTEENTH_REVISION = [
+    # overseas Chinese leaders are the definition's overseas Chinese
+    ("来自11个国家的14名海外侨领参加了视频会。", "overseas", True),
+    # Christianity at home is religion; parties named after it abroad are not
+    ("常州市基督教两会号召信徒参与公益慈善日活动。", "religion", True),
+    ("德国执政党基督教民主联盟今天举行党主席选举。", "religion", False),
+    ("哥斯达黎加基督教社会团结党主席表示支持。", "religion", False),
+    ("韩国一基督教会发生聚集性感染。", "religion", False),  # Christianity abroad
+    ("省基督教两会坚持党的领导,组织信众居家礼拜。", "religion", True),  # the party mask needs 民主 or 社会
+    # 捐献 is giving
+    ("该公司向县红十字会捐献医用口罩两万个。", "donation", True),
+    ("他生前签署遗体和器官捐献志愿书。", "donation", False),  # organs, blood and relics are masked
+    ("老人将珍藏的文物捐献给市博物馆。", "donation", False),
+    # aid to pupils is livelihood
+    ("委员发起困难优秀高考生助学项目。", "livelihood", True),
+    ("商会会长带头捐资助学。", "livelihood", True),
+    ("老师们帮助学生解决网课难题。", "livelihood", False),  # masks: 助学 inside other words
+    ("借助学习强国平台开展线上学习。", "livelihood", False),
+    # a body's research projects for its proposals are advice
+    ("民盟市委会召开参政议政调研课题评审会。", "advice", True),
+    ("社市委召开重点课题调研工作推进会。", "advice", True),
+    ("会议深刻回答了全面依法治国这个重大课题。", "advice", False),  # a control: a bare 课题
+    ("他主持国家自然科学基金课题立项3项。", "advice", False),  # academic projects are masked
+    ("市委党校开展课题调研,形成一批理论成果。", "advice", False),
+    # publicising the law on returned overseas Chinese is spreading policy
+    ("侨联工作人员向村民普及侨法知识。", "publicity", True),
+    ("区委统战部开展侨法宣传进社区活动。", "publicity", True),
+    ("建议普及侨法知识,保障归侨侨眷权益。", "publicity", False),  # what a proposal asks for
+    # 九三学社's members (社员) are parties; co-operative and commune members are not
+    ("九三社员纷纷捐款支援抗疫。", "parties", True),
+    ("合作社社员今年人均增收三千元。", "parties", False),
+    ("老人回忆起当年人民公社社员一起劳动的情景。", "parties", False),
+    ("该合作社现有社员120户,带动社员户均增收3000元。", "parties", False),
+    ("出版社员工积极参与社区志愿服务。", "parties", False),
+    # clinical work is a weak word: it codes beside another word of the theme, not alone
+    ("上海公共卫生临床中心主任朱同玉以院为家,一直在医院里。", "medical", True),
+    ("河南第四批临床用血已顺利交接。", "medical", False),
+    ("政协委员带头参加无偿献血,保障医院临床用血。", "medical", False),  # masked, beside another weak word
+    ("加快推进疫苗临床试验和科研攻关。", "medical", False),
+    # a byline at the start, a session's press team, the newscast's series announced, a reposting notice and foreign
+    # media cited are no publicity work; a body's own series, journalists invited and media used still code
+    ("本网讯记者杨磊报道:市政协召开主席会议。", "publicity", False),
+    ("四川新闻网讯(川网集团省两会报道组记者陈淋)省政协会议即将召开。", "publicity", False),
+    ("《新闻联播》将推出系列报道《履职一年间》。", "publicity", False),
+    ("本网内容转载自其他媒体,不代表本网观点。", "publicity", False),
+    ("韩国媒体分析说,朝方希望举行会谈。", "publicity", False),
+    ("市政协微信公众号推出《战疫中的政协委员》系列报道。", "publicity", True),
+    ("邀请中央和省级媒体记者深入抗疫一线采访。", "publicity", True),
+    ("委员们通过媒体宣传防疫知识。", "publicity", True),
+    # visiting households alone is aid visits or home sampling; beside another word of the theme it is community duty
+    ("委员们分三组入户走访了特殊困难群众。", "community", False),
+    ("医疗队员为高风险人员入户采样。", "community", False),
+    ("委员们上门入户走访慰问困难群众。", "community", False),  # two weak words, but a home visit is masked
+    ("社区干部入户排查返乡人员。", "community", True),  # checking households stays a keyword
+    ("委员们入户开展防疫值守。", "community", True),  # beside another word of the theme
+    # venues closed to the public in the epidemic are lockdown management
+    ("省委统战部要求各地暂停开放宗教活动场所。", "testing", True),
+    ("全县宗教活动场所全部实行“双暂停”。", "testing", True),
+    ("全省各地教会停止一切聚会活动。", "testing", True),
+    ("意大利全国博物馆暂停开放。", "testing", False),  # a foreign country: the testing theme's exclude
+    ("受台风影响,景区暂停开放。", "testing", False),  # no epidemic: a weak word
+    ("受疫情影响,市博物馆暂停开放。", "testing", True),
+]
+
 @pytest.mark.parametrize("text, theme, coded",
                          TWELFTH_REVISION + THIRTEENTH_REVISION + FOURTEENTH_REVISION + FIFTEENTH_REVISION
-                         + SIXTEENTH_REVISION)
+                         + SIXTEENTH_REVISION + SEVENTEENTH_REVISION)
 def test_local_site_revisions_code_made_sentences_as_their_rules_say(text, theme, coded):
     """The twelfth revision's rules (local CPPCC and united-front sites), the thirteenth's, the fourteenth's, the
-    fifteenth's (city and county CPPCC sites) and the sixteenth's: each made sentence codes, or does not code, its
+    fifteenth's (city and county CPPCC sites), the sixteenth's and the seventeenth's: each made sentence codes, or does not code, its
     theme as the rule it illustrates says."""
     assert (theme in code_one(text)) is coded
 
