@@ -1075,8 +1075,8 @@ SEVENTEENTH_REVISION = [
                          + SIXTEENTH_REVISION + SEVENTEENTH_REVISION)
 def test_local_site_revisions_code_made_sentences_as_their_rules_say(text, theme, coded):
     """The twelfth revision's rules (local CPPCC and united-front sites), the thirteenth's, the fourteenth's, the
-    fifteenth's (city and county CPPCC sites), the sixteenth's and the seventeenth's: each made sentence codes, or does not code, its
-    theme as the rule it illustrates says."""
+    fifteenth's (city and county CPPCC sites), the sixteenth's and the seventeenth's: each made sentence codes, or does
+    not code, its theme as the rule it illustrates says."""
     assert (theme in code_one(text)) is coded
 
 
