@@ -1028,6 +1028,8 @@ SEVENTEENTH_REVISION = [
     ("民盟市委会召开参政议政调研课题评审会。", "advice", True),
     ("社市委召开重点课题调研工作推进会。", "advice", True),
     ("会议深刻回答了全面依法治国这个重大课题。", "advice", False),  # a control: a bare 课题
+    # the CPPCC's advisory work in its stock pairing is advice (no longer masked)
+    ("要坚持建言资政和凝聚共识双向发力。", "advice", True),
     ("他主持国家自然科学基金课题立项3项。", "advice", False),  # academic projects are masked
     ("市委党校开展课题调研,形成一批理论成果。", "advice", False),
     # publicising the law on returned overseas Chinese is spreading policy
