@@ -1030,6 +1030,9 @@ SEVENTEENTH_REVISION = [
     ("会议深刻回答了全面依法治国这个重大课题。", "advice", False),  # a control: a bare 课题
     # the CPPCC's advisory work in its stock pairing is advice (no longer masked)
     ("要坚持建言资政和凝聚共识双向发力。", "advice", True),
+    # the pairing as what an office's Party building or services serve is no advice
+    ("区政协机关党支部强调要以高质量党建引领建言资政和凝聚共识双向发力。", "advice", False),
+    ("县政协机关要切实为委员建言资政和凝聚共识提供优质服务保障。", "advice", False),
     ("他主持国家自然科学基金课题立项3项。", "advice", False),  # academic projects are masked
     ("市委党校开展课题调研,形成一批理论成果。", "advice", False),
     # publicising the law on returned overseas Chinese is spreading policy
