@@ -270,3 +270,34 @@ def test_audit_counts_each_rule_where_the_raw_files_show_it(corpus):
         "header_original_title": 1, "header_subtitle": 2, "header_title": 5, "keyword_line": 2, "marked_caption": 1,
         "more_link": 4, "normalise": 5, "numbered_caption": 12, "related_list": 41, "repeated_title": 2,
         "share_button": 2, "signoff": 2, "split_headings": 2, "strip_pinyin": 174, "to_simplified": 2}
+
+
+# ---------------------------------------------------------------- a site's menu bar (chrome.csv: menu_line)
+
+MENU_LINES = [  # real menu bars of local CPPCC, party and federation pages (benchmarks/local_queries.tsv)
+    "• 政协要闻 专委会工作 提案工作 社情民意 建言献策 委员风采 文史天地 学习园地",
+    "首页 要闻速览 市委介绍 思想建设 参政议政 社会服务 组织建设 机关建设 区级组织 社员风采 历史回眸 文艺之窗",
+    "首页 资讯 关注 科技 财经 汽车 房产 图片 视频 全国 福建",
+    "新闻|履职|理论|人物|文化|健康|图片库",
+    "网站简介 | 网站律师 | 版权声明 | 广告刊登 | 技术支持 | 联系我们",
+]
+NOT_MENU_LINES = [
+    "张三 李四 王五 赵六 钱七 孙八",  # a list of names after a caption: not taken
+    "• 政协委员 开展志愿服务 为群众送去口罩和消毒液,受到欢迎",  # a bulleted sentence
+    "首页 要闻 政协",  # three labels are too few to be sure
+    "疫情防控|复工复产|建言献策",
+    "区政协组织委员深入社区 宣传疫情防控知识 帮助居民登记 发放口罩 慰问一线人员 捐赠物资",  # no 首页, bullet or bar
+]
+
+
+def test_a_sites_menu_bar_is_chrome_and_goes_to_the_audit_but_spaced_body_text_stays():
+    """The menu bar left in a saved page (its labels would code: 建言献策 advice, 社情民意 advice) is
+    removed and logged as menu_line; lines that only look like it (names, a bulleted sentence, three
+    labels, spaced phrases with no 首页, bullet or bar) stay."""
+    body = "区政协组织委员参与社区疫情防控。"
+    for line in MENU_LINES:
+        out = clean_document(f"{line}\n{body}", "d", header=False)
+        assert out.text == body, line
+        assert [(a["rule"], a["removed"]) for a in out.audit if a["rule"] == "menu_line"] == [("menu_line", line)]
+    for line in NOT_MENU_LINES:
+        assert clean_text(f"{line}\n{body}") == f"{line}\n{body}", line

@@ -9,7 +9,7 @@ The order (``RULE_ORDER``) is part of the contract, because later rules rely on 
  4. to_simplified     traditional paragraphs only: OpenCC tw2s (t2s + variant characters, particle 著 → 着
                       but 著 kept in words the dictionary knows, 土著), and 「」『』 → “”‘’
  5. related_list      everything from a 相关焦点 / 相关阅读 ... line to the end (other articles)
- 6. chrome patterns   line patterns from the lexicon's chrome.csv (breadcrumbs, 分享到, 更多, URL, 编辑, 关键词)
+ 6. chrome patterns   line patterns from the lexicon's chrome.csv (breadcrumbs, 分享到, 更多, URL, 编辑, 关键词, menus)
  7. header            title, subtitle (——…), author line, date/source line, 原标题 → metadata
  7b. dateline         an outlet credit closed by a colon before the first sentence (央视网消息(新闻联播):,
                       本报讯:): who sent the story, not what it says; datelines run into the sentence stay
