@@ -280,6 +280,7 @@ MENU_LINES = [  # real menu bars of local CPPCC, party and federation pages (ben
     "首页 资讯 关注 科技 财经 汽车 房产 图片 视频 全国 福建",
     "新闻|履职|理论|人物|文化|健康|图片库",
     "网站简介 | 网站律师 | 版权声明 | 广告刊登 | 技术支持 | 联系我们",
+    "首 页 要闻 要论 协商 统战 党派 委员讲堂 理论 人事 社会 法治 视频 文化",  # 首页 spaced out
 ]
 NOT_MENU_LINES = [
     "张三 李四 王五 赵六 钱七 孙八",  # a list of names after a caption: not taken

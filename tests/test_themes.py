@@ -1075,13 +1075,46 @@ SEVENTEENTH_REVISION = [
     ("受疫情影响,市博物馆暂停开放。", "testing", True),
 ]
 
+EIGHTEENTH_REVISION = [
+    # place names holding 寺 are towns, streets, villages, branches and parks, not temples; temples still code
+    ("委员们来到茶恩寺镇偏远乡村走访困难家庭。", "religion", False),
+    ("调研了招商银行上清寺支行等8家银行。", "religion", False),
+    ("吴忠市红寺堡区是全国最大的易地生态移民区。", "religion", False),
+    ("盟员们参观盱眙铁山寺国家森林公园。", "religion", False),
+    ("光孝寺向广州市慈善会认捐100万元善款。", "religion", True),
+    ("市伊协与凤凰寺管委会开展爱心募捐活动。", "religion", True),
+    ("区民宗局检查了辖区寺庙的疫情防控工作。", "religion", True),
+    # Taiwan firms and businesspeople are compatriots (overseas), not economy; their federation (台企联) is economy
+    ("四川台企除捐款捐物外,还捐赠了26吨杏鲍菇。", "economy", False),
+    ("四川台企除捐款捐物外,还捐赠了26吨杏鲍菇。", "overseas", True),
+    ("近千名在京台胞、台商、台生欢聚一堂。", "economy", False),
+    ("汪洋对台企联顺利换届表示祝贺。", "economy", True),
+    ("台企积极复工复产,稳定就业。", "economy", True),  # beside another word of the theme
+    # medical institutions named are where gifts go; beside another word of the theme they code
+    ("商会向指定医疗机构捐款捐物。", "medical", False),
+    ("各医疗机构全力救治患者。", "medical", True),
+    # solving problems is help for firms and members as often as for the needy
+    ("县工商联要为企业排忧解难。", "livelihood", False),
+    ("委员们为困难群众排忧解难。", "livelihood", True),
+    # the stock phrase naming everyone the CPPCC unites reports no act of a party
+    ("要团结引导参加人民政协的各党派团体和各族各界人士凝聚共识。", "parties", False),
+    ("有关党派团体围绕这一课题开展了深入调研。", "parties", True),
+    # isolation gowns and goggles are equipment given, isolation wards are where patients are treated
+    ("商会向社区捐赠口罩、酒精、隔离服等防疫物资。", "testing", False),
+    ("他第一个进入隔离病房救治患者。", "testing", False),
+    ("社区对返乡人员实行居家隔离。", "testing", True),
+    # words of one family (调研 and 调研组) are one word: a research team researching is one weak word, not two
+    ("市政协调研组深入蒲城县,调研委员工作室建设情况。", "advice", False),
+    ("调研组深入企业调研,形成调研报告报送市委。", "advice", True),  # 报告 and 报送 are other words
+]
+
 @pytest.mark.parametrize("text, theme, coded",
                          TWELFTH_REVISION + THIRTEENTH_REVISION + FOURTEENTH_REVISION + FIFTEENTH_REVISION
-                         + SIXTEENTH_REVISION + SEVENTEENTH_REVISION)
+                         + SIXTEENTH_REVISION + SEVENTEENTH_REVISION + EIGHTEENTH_REVISION)
 def test_local_site_revisions_code_made_sentences_as_their_rules_say(text, theme, coded):
     """The twelfth revision's rules (local CPPCC and united-front sites), the thirteenth's, the fourteenth's, the
-    fifteenth's (city and county CPPCC sites), the sixteenth's and the seventeenth's: each made sentence codes, or does
-    not code, its theme as the rule it illustrates says."""
+    fifteenth's (city and county CPPCC sites), the sixteenth's, the seventeenth's and the eighteenth's: each made
+    sentence codes, or does not code, its theme as the rule it illustrates says."""
     assert (theme in code_one(text)) is coded
 
 

@@ -467,9 +467,10 @@ def test_codebook_agreement_on_the_held_out_cctv5_fixture(capsys):
     cell right, one wrong): codebook 124 -> 122, over 25 -> 24, under 34 -> 35. The fourteenth: a door-to-door
     service (上门) as the only word is no community duty: codebook 122 -> 121, over 24 -> 23; publicity and
     education (宣传教育) as the only word codes nothing, one cell wrong: codebook 121 -> 120, under 35 -> 36. The
-    seventeenth: the CPPCC's pairing 建言资政和凝聚共识 is advice, as coded: codebook 120 -> 121, under 36 -> 35."""
+    seventeenth: the CPPCC's pairing 建言资政和凝聚共识 is advice, as coded: codebook 120 -> 121, under 36 -> 35. The
+    eighteenth: the stock phrase 各党派团体和各族各界人士 reports no party's act: codebook 121 -> 120, over 23 -> 22."""
     t = _agreement_of_a_cctv_set("cctv5", CCTV5, "CCTV held-out fixture 5", capsys, n=200)
-    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [133, 121, 23, 35]
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [133, 120, 22, 35]
     assert t.loc["pooled", "kappa"] >= 0.69 and t.loc["overseas", "kappa"] >= 0.80
 
 
@@ -485,7 +486,8 @@ HELD_OUT_SETS = {
     # 5 and 6), 0.66 with the world-economy formula
     # (revision 14: 工作组, 在会上发言, 宣传教育, 消杀 and 医护人员 as the only word code nothing:
     # 2 cells right)
-    "cctv6": ([109, 103, 23, 29], 0.65, {"advice": 0.80, "economy": 0.70}),
+    # (revision 18: medical institutions named (医疗机构) are a weak word: 1 cell right)
+    "cctv6": ([109, 102, 22, 29], 0.65, {"advice": 0.80, "economy": 0.70}),
     # 2020-2022; coders M, N (κ 0.923); 2+1+3+20+21+3+6+3+21+7+14+9; held out 0.72 (revisions 6 and 7)
     # (revision 11: a speech on the CPPCC's year, 全国政协坚决贯彻落实……决策部署 with its epidemic work, codes
     # mobilisation; revision 12: the 三下乡 fair's free clinics, 义诊, code medical as the coders did)
@@ -510,7 +512,8 @@ HELD_OUT_SETS = {
     # (revision 16: a bare 部署 and the slogan's 四个意识 are no weak words of mobilisation: 0 cells right, 1 wrong;
     # an exhibition of art works, 美术作品展, is publicity, as coded: 1 cell right)
     # (revision 17: the CPPCC's pairing 建言资政和凝聚共识 is advice, as thirteen sets coded it: 1 cell right)
-    "cctv8": ([138, 139, 30, 29], 0.72, {"overseas": 0.85, "advice": 0.75}),
+    # (revision 18: the stock phrase 各党派团体和各族各界人士 reports no party's act: 1 cell right)
+    "cctv8": ([138, 138, 29, 29], 0.72, {"overseas": 0.85, "advice": 0.75}),
     # 2012-2022, both corpora; coders R, S (κ 0.911); 11+0+1+15+16+3+8+7+15+8+18+10; held out 0.68 (revisions 8, 9)
     # (revision 12: members answering the press, 回应媒体关切, are no publicity, as the coders read it; revision 13:
     # a bare 宣传 in passing is no publicity, one cell right and one wrong)
@@ -527,7 +530,8 @@ HELD_OUT_SETS = {
     # right)
     # (revision 16: Taiwan capital, 台资, in a party's proposal on investment codes overseas, which the coders did not:
     # 1 cell wrong)
-    "cctv10": ([109, 112, 29, 26], 0.66, {"parties": 0.85, "overseas": 0.80}),
+    # (revision 18: solving problems (排忧解难) is a weak word of livelihood: 1 cell right)
+    "cctv10": ([109, 111, 28, 26], 0.66, {"parties": 0.85, "overseas": 0.80}),
     # 2012-2022; coders V, W (κ 0.908); 5+3+1+16+21+5+8+10+20+12+12+10; held out 0.62 (revision 10), 0.65 (revision
     # 11's religion words; its Taiwan words were then made on it)
     # (revision 12: the World Chinese Entrepreneurs Convention, 世界华商大会, is economy, as the coders coded it;
@@ -549,7 +553,9 @@ HELD_OUT_SETS = {
     # work plan, 安排部署防汛抗旱救灾工作, is no mobilisation, as the coders read it)
     # (revision 17: foreign media, 韩国媒体分析说, are no publicity work: 1 cell right)
     # (revision 17: the CPPCC's pairing 建言资政和凝聚共识 is advice, as thirteen sets coded it: 1 cell right)
-    "cctv12": ([99, 102, 31, 28], 0.65, {"parties": 0.85, "overseas": 0.85}),
+    # (revision 18: Taiwan firms and businesspeople (台企, 台商) are no economy: 1 cell wrong (a leader on
+    # cross-strait economic cooperation))
+    "cctv12": ([99, 101, 31, 29], 0.65, {"parties": 0.85, "overseas": 0.85}),
     # 2012-2022; coders G1, G2 (κ 0.853); 3+2+0+20+15+4+2+14+17+7+7+6; held out 0.656 (revision 10), 0.660 (revision
     # 11 as finished); 0.663 once a review narrowed 天主教 to Chinese Catholic bodies (a foreign Catholic item,
     # -1 over); revision 13: members' views in discussion (政协委员在讨论中认为，要……) are advice, and two
@@ -558,7 +564,8 @@ HELD_OUT_SETS = {
     # (revision 16: guests who watch a photo exhibition at a reception, 观赏了……图片展, see others' work, as coded:
     # 1 cell right)
     # (revision 17: a Christian leader, 中国基督教三自爱国运动委员会, is religion: 1 cell right)
-    "cctv13": ([97, 94, 26, 29], 0.63, {"economy": 0.80, "overseas": 0.80}),
+    # (revision 18: isolation wards (隔离病房) are no isolation of people: 1 cell right)
+    "cctv13": ([97, 93, 25, 29], 0.63, {"economy": 0.80, "overseas": 0.80}),
     # 2020-2022, the study's genre only (items naming 政协, 统战, 民主党派, 工商联 or 侨联; paragraphs no other
     # set used); coders H1, H2 (κ 0.886); 5+1+0+55+12+5+0+7+23+11+31+11; held out 0.74 [0.68, 0.80] (revision
     # 11; the issue's first rules 0.64); revision 12 (its 向党外人士通报 and 作了协商交流 read off this set): 0.754
@@ -569,7 +576,8 @@ HELD_OUT_SETS = {
     # province, 对口支援的尖扎县德吉村, as livelihood: 1 cell wrong)
     # (revision 16: a bare 部署 and the slogan's 四个意识 are no weak words of mobilisation: 5 cells right)
     # (revision 17: the CPPCC's pairing 建言资政和凝聚共识 is advice, as thirteen sets coded it: 1 cell right)
-    "cctv14": ([161, 133, 17, 45], 0.73, {"overseas": 0.90, "religion": 0.90, "advice": 0.75, "parties": 0.75}),
+    # (revision 18: Taiwan firms (台企) are no economy and 排忧解难 is a weak word: 2 cells right)
+    "cctv14": ([161, 131, 15, 45], 0.73, {"overseas": 0.90, "religion": 0.90, "advice": 0.75, "parties": 0.75}),
     # 2020-2022, the study's genre only, paragraphs no other set used (as cctv14); coders H1, H2 (κ 0.876, 39 cells
     # differing, adjudicated); 9+1+0+56+18+3+0+11+17+12+23+8; held out 0.822 [0.77, 0.87] (revision 13 at ec639d1;
     # revision 12 0.818; the issue's first rules 0.697)
@@ -577,7 +585,8 @@ HELD_OUT_SETS = {
     # (revision 14: 工作组, 在会上发言, 宣传教育, 消杀 and 医护人员 as the only word code nothing:
     # 1 cell right)
     # (revision 16: a bare 部署 and the slogan's 四个意识 are no weak words of mobilisation: 2 cells right)
-    "cctv15": ([158, 152, 21, 27], 0.80, {"overseas": 0.85, "religion": 0.85, "parties": 0.85}),
+    # (revision 18: Taiwan firms (台企) are no economy: 1 cell right)
+    "cctv15": ([158, 151, 20, 27], 0.80, {"overseas": 0.85, "religion": 0.85, "parties": 0.85}),
     # 2020-2022, the study's genre only, paragraphs no other set used (as cctv14, cctv15); coders J1, J2 (κ 0.902, 30
     # cells differing, adjudicated); 18+1+0+49+18+3+1+16+20+12+14+9; held out 0.798 [0.75, 0.85] (revision 13 as
     # finished, b1f6742; revision 12 0.794; the issue's first rules 0.634)
@@ -585,7 +594,8 @@ HELD_OUT_SETS = {
     # 3 cells right)
     # (revision 16: a bare 部署 and the slogan's 四个意识 are no weak words of mobilisation: 1 cell right)
     # (revision 17: the CPPCC's pairing 建言资政和凝聚共识 is advice, as thirteen sets coded it: 3 cells right, 1 wrong)
-    "cctv16": ([161, 140, 15, 36], 0.78, {"religion": 0.90, "parties": 0.85, "overseas": 0.85}),
+    # (revision 18: the stock phrase 各党派团体和各族各界人士 reports no party's act: 1 cell right)
+    "cctv16": ([161, 139, 14, 36], 0.78, {"religion": 0.90, "parties": 0.85, "overseas": 0.85}),
     # 2020-2022, the study's genre only, paragraphs no other set used (as cctv14-16; 3,101 were used); coders C17a
     # (first row to last) and C17b (last to first; κ 0.887, 31 cells differing, mobilisation most), adjudicated;
     # 13+0+0+43+16+4+2+14+20+13+18+5; held out 0.733 [0.67, 0.79] (revision 15 as finished, 1ed7d4b; the issue's
@@ -593,25 +603,29 @@ HELD_OUT_SETS = {
     # under)
     # (revision 16: a bare 部署 and the slogan's 四个意识 are no weak words of mobilisation: 7 cells right)
     # (revision 17: the CPPCC's pairing 建言资政和凝聚共识 is advice, as thirteen sets coded it: 3 cells right)
-    "cctv17": ([148, 131, 22, 39], 0.72, {"advice": 0.85, "parties": 0.85, "overseas": 0.85, "religion": 0.80}),
+    # (revision 18: Taiwan firms (台企) are no economy: 1 cell wrong (a leader on cross-strait economic cooperation))
+    "cctv17": ([148, 130, 22, 40], 0.72, {"advice": 0.85, "parties": 0.85, "overseas": 0.85, "religion": 0.80}),
     # 2020-2022, the study's genre only, paragraphs no other set used (as cctv14-17); coders C18a (first row to last)
     # and C18b (last to first; κ 0.896, 32 cells differing, mobilisation most), adjudicated (17 decided 1, 15 decided
     # 0); 25+0+0+47+16+3+2+16+21+13+16+7; held out 0.729 [0.67, 0.78] with revision 16 as finished (a6cd2f6) and with
     # revision 17's rules and review (no cell changed; the first rules 0.578): under-coded, mobilisation −15 and advice
     # −16 under; then development
     # (revision 17: the CPPCC's pairing 建言资政和凝聚共识 is advice, as thirteen sets coded it: 7 cells right)
-    "cctv18": ([166, 131, 16, 51], 0.72, {"overseas": 0.90, "religion": 0.80}),
+    # (revision 18: the stock phrase 各党派团体和各族各界人士 and isolation wards code nothing: 2 cells right)
+    "cctv18": ([166, 129, 14, 51], 0.72, {"overseas": 0.90, "religion": 0.80}),
     # 2020-2022, the study's genre only, paragraphs no other set used (as cctv14-18); coders C19a (first row to last)
     # and C19b (last to first; κ 0.874, 35 cells differing, mobilisation most), adjudicated (27 decided 1, 8 decided
     # 0); 26+2+0+40+17+2+0+13+16+15+18+8; held out 0.753 [0.69, 0.81] with revision 17 as finished (revision 16 alike;
     # the first rules 0.627): mobilisation −17 under
-    "cctv19": ([157, 132, 21, 46], 0.74, {"advice": 0.85, "religion": 0.75, "overseas": 0.75}),
+    # (revision 18: weak words of one family count as one (企业 in 企业家): 1 cell wrong)
+    "cctv19": ([157, 131, 21, 47], 0.74, {"advice": 0.85, "religion": 0.75, "overseas": 0.75}),
     # 2020-2022, the study's genre only, paragraphs no other set used, drawn from a new shuffle of the genre's items
     # (seed 20, so other items than cctv14-19's); coders C20a (first row to last) and C20b (last to first; κ 0.866,
     # 30 cells differing, economy 11), adjudicated (24 decided 1, 6 decided 0); 5+1+2+26+21+2+2+17+17+11+17+6; held
     # out 0.749 [0.70, 0.80] with revision 17 as finished (revision 16 alike; the first rules 0.735): economy −11
     # under (the federation named as one of the bodies acting), mobilisation +9 over
-    "cctv20": ([127, 130, 32, 29], 0.74, {"religion": 0.90, "overseas": 0.85}),
+    # (revision 18: the stock phrase 各党派团体和各族各界人士 reports no party's act: 1 cell right)
+    "cctv20": ([127, 129, 31, 29], 0.74, {"religion": 0.90, "overseas": 0.85}),
 }
 
 
