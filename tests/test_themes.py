@@ -1106,6 +1106,9 @@ EIGHTEENTH_REVISION = [
     # words of one family (调研 and 调研组) are one word: a research team researching is one weak word, not two
     ("市政协调研组深入蒲城县,调研委员工作室建设情况。", "advice", False),
     ("调研组深入企业调研,形成调研报告报送市委。", "advice", True),  # 报告 and 报送 are other words
+    # the stock close of a work report asks the session to read it; it is no advice
+    ("我代表政协常务委员会,向大会报告工作,请予审议,并请列席会议的同志提出意见。", "advice", False),
+    ("委员们围绕营商环境提出意见建议。", "advice", True),
 ]
 
 @pytest.mark.parametrize("text, theme, coded",
