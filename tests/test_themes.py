@@ -1108,7 +1108,9 @@ EIGHTEENTH_REVISION = [
     ("调研组深入企业调研,形成调研报告报送市委。", "advice", True),  # 报告 and 报送 are other words
     # the stock close of a work report asks the session to read it; it is no advice
     ("我代表政协常务委员会,向大会报告工作,请予审议,并请列席会议的同志提出意见。", "advice", False),
-    ("委员们围绕营商环境提出意见建议。", "advice", True),
+    ("委员们围绕营商环境提出意见建议。", "advice", True),    # a red envelope handed over is money given; red envelopes exchanged as bribes are not
+    ("商会会长为80岁以上老人送上新春红包。", "donation", True),
+    ("严查违规收送电子红包等不正之风。", "donation", False),
 ]
 
 @pytest.mark.parametrize("text, theme, coded",
