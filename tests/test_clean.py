@@ -287,6 +287,8 @@ NOT_MENU_LINES = [
     "• 政协委员 开展志愿服务 为群众送去口罩和消毒液,受到欢迎",  # a bulleted sentence
     "首页 要闻 政协",  # three labels are too few to be sure
     "疫情防控|复工复产|建言献策",
+    "• 众志成城 抗击疫情 人民至上 生命至上 同舟共济 共克时艰",  # a bulleted slogan line: no menu label
+    "· 获奖个人 张伟 王芳 李娜 刘洋 陈静",  # a bulleted list of names
     "区政协组织委员深入社区 宣传疫情防控知识 帮助居民登记 发放口罩 慰问一线人员 捐赠物资",  # no 首页, bullet or bar
 ]
 

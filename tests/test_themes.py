@@ -1103,14 +1103,25 @@ EIGHTEENTH_REVISION = [
     ("商会向社区捐赠口罩、酒精、隔离服等防疫物资。", "testing", False),
     ("他第一个进入隔离病房救治患者。", "testing", False),
     ("社区对返乡人员实行居家隔离。", "testing", True),
-    # words of one family (调研 and 调研组) are one word: a research team researching is one weak word, not two
+    # a weak word and the body that does it (调研, 调研组) are one word: a research team researching is one cue
     ("市政协调研组深入蒲城县,调研委员工作室建设情况。", "advice", False),
     ("调研组深入企业调研,形成调研报告报送市委。", "advice", True),  # 报告 and 报送 are other words
     # the stock close of a work report asks the session to read it; it is no advice
     ("我代表政协常务委员会,向大会报告工作,请予审议,并请列席会议的同志提出意见。", "advice", False),
-    ("委员们围绕营商环境提出意见建议。", "advice", True),    # a red envelope handed over is money given; red envelopes exchanged as bribes are not
+    ("委员们围绕营商环境提出意见建议。", "advice", True),
+    # a red envelope handed over is money given; red envelopes exchanged as bribes are not
     ("商会会长为80岁以上老人送上新春红包。", "donation", True),
     ("严查违规收送电子红包等不正之风。", "donation", False),
+    # the fresh review's cases: each narrowing keeps the definition's own cases coded
+    ("为集中隔离人员做好隔离服务保障。", "testing", True),  # services for those isolated are not gowns
+    ("连夜将宾馆改建为隔离病区,确保入境人员应隔尽隔。", "testing", True),  # a ward that holds arrivals
+    ("清真寺乡老、阿訇带头遵守防疫规定。", "religion", True),  # a mosque's elders
+    ("区民宗局为清真寺回族乡亲送去口罩。", "religion", True),
+    ("参加人民政协的各党派团体和各族各界人士积极捐款捐物。", "parties", True),  # the phrase as the subject of an act
+    ("违规收受管理服务对象送来的红包礼金。", "donation", False),  # a bribe
+    ("向市民免费发放数字人民币消费红包。", "donation", False),  # consumer vouchers
+    ("志愿者为独居老人排忧解难,帮买药、送菜上门。", "livelihood", True),  # beside the needy it codes alone
+    ("常委会工作报告请予审议,与会委员围绕稳岗就业提出意见建议42条。", "advice", True),
 ]
 
 @pytest.mark.parametrize("text, theme, coded",

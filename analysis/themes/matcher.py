@@ -13,6 +13,7 @@ from .literals import required_literals
 from .sentences import sentence_spans
 
 _CLAUSE_END = re.compile(r"[，,；;。！？!?：:…]")
+_BODY = {"组", "会", "班", "团", "队"}  # suffixes that make a weak word into the body that does it (调研 -> 调研组)
 
 
 class _Matcher:
@@ -24,8 +25,8 @@ class _Matcher:
        list of united-front actors: each theme's actors are one kind, each of `list_others` another);
     3. the theme has `require` words and none is in the hit's sentence, or an `exclude` word is;
     4. it is a `weak` word, or a `contextual` word whose sentence lacks a word of one of the theme's `context`
-       lists, and no other distinct word of the theme is left in the paragraph (words of one family, one
-       inside the other as 调研 in 调研组, are one word).
+       lists, and no other distinct word of the theme is left in the paragraph (a word and the body that
+       does it, 调研 and 调研组 or 党组 and 党组会, are one word).
     A word found inside a longer word of the same theme (部署 in 迅速部署) is not a hit of its own.
     """
 
@@ -155,8 +156,10 @@ class _Matcher:
             words.setdefault(j, set()).add(w)
             if role != "weak":
                 strong.add(j)
-        # words of one family (调研 and 调研组, 党组 and 党组会) are one word: only those inside no other count
-        distinct = {j: sum(not any(w != v and w in v for v in ws) for w in ws) for j, ws in words.items()}
+        # a word and the body that does it (调研 and 调研组, 党组 and 党组会) are one word: only words that are not
+        # the stem of another word found count
+        distinct = {j: sum(not any(v.startswith(w) and v[len(w):] in _BODY for v in ws) for w in ws)
+                    for j, ws in words.items()}
         out = []
         keep = [i for i, ch in enumerate(text) if not ch.isspace()] if ws and kept else None
         for j, w, pos, role, s in kept:
