@@ -13,7 +13,7 @@ pages_cppcc7a.jsonl and pages_cppcc7b.jsonl (264 more: local7), and local8 to lo
 these pages that no other set labelled; local9n and local10n are local9's and local10's paragraphs coded by a second
 team that also saw the codebook's notes for coders), all of them for all sets: local CPPCC, united-front department,
 democratic-party, federation and overseas-Chinese-federation sites found through a web-page search.
-Those pages were not kept between sessions; local15-local27 come from a new collection (968 pages, 250 of them pages
+Those pages were not kept between sessions; local15-local28 come from a new collection (1,069 pages, 250 of them pages
 of local1-local14, whose labelled paragraphs came back with the same text), whose searches are listed in
 benchmarks/local_queries.tsv with how the results were kept: running them again rebuilds the pages.
 Their text is third-party and is not stored in the repository; the fixtures hold the labels only: `url`, `para_no`
