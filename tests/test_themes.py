@@ -1122,6 +1122,17 @@ EIGHTEENTH_REVISION = [
     ("向市民免费发放数字人民币消费红包。", "donation", False),  # consumer vouchers
     ("志愿者为独居老人排忧解难,帮买药、送菜上门。", "livelihood", True),  # beside the needy it codes alone
     ("常委会工作报告请予审议,与会委员围绕稳岗就业提出意见建议42条。", "advice", True),
+    # raising goods is collecting gifts; raising capital is not
+    ("在日本的华人华侨为家乡募集防病毒口罩4万只。", "donation", True),
+    ("此次发行的债券募集资金将用于基础设施建设。", "donation", False),
+    # epidemic supplies handed to retired officials are a gift; a festive courtesy visit is not
+    ("商会代表前往干休所,为老干部送上3000个口罩。", "donation", True),
+    ("春节前夕,为老干部送上慰问品和新春祝福。", "donation", False),
+    # chambers of overseas Chinese abroad are overseas associations, not economy; foreign chambers in China stay economy
+    ("由日本江西总商会捐赠的12000个医用口罩顺利到达南昌。", "economy", False),
+    ("缅甸福建总商会组织防疫物资驰援祖国。", "economy", False),
+    ("中国美国商会发布的报告显示,多数受访企业看好中国市场。", "economy", True),
+    ("县工商联组织异地商会会员企业捐款。", "economy", True),
 ]
 
 @pytest.mark.parametrize("text, theme, coded",
