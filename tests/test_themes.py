@@ -1133,6 +1133,12 @@ EIGHTEENTH_REVISION = [
     ("缅甸福建总商会组织防疫物资驰援祖国。", "economy", False),
     ("中国美国商会发布的报告显示,多数受访企业看好中国市场。", "economy", True),
     ("县工商联组织异地商会会员企业捐款。", "economy", True),
+    # the second review's cases
+    ("组织海外侨胞与县总商会会员企业对接洽谈。", "economy", True),  # a chamber at home a few words on
+    ("缅甸福建总商会组团回乡考察,签约投资项目3个。", "economy", True),  # a chamber abroad investing at home
+    ("公司发行疫情防控债券,募集资金用于口罩、防护服生产线扩产。", "donation", False),
+    ("市工商联多渠道募集口罩货源,以平价供应复工企业。", "donation", False),
+    ("春节前夕为驻地部队官兵送去慰问物资。", "donation", False),  # courtesy goods, not epidemic supplies
 ]
 
 @pytest.mark.parametrize("text, theme, coded",
