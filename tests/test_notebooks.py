@@ -356,6 +356,24 @@ def test_build_on_another_corpus_writes_everything_under_out(tmp_path):
     assert "Chinese news articles" in html and "Traceback" not in html
 
 
+def test_build_on_a_corpus_without_dates_runs_every_notebook_and_says_so(tmp_path):
+    """A researcher's export with no date field (saved pages, a table with only id, title and text): every notebook
+    runs (the timeline once failed with NaN axis limits), and the overview says no article carries a date."""
+    if not SHARED_CORPUS.exists():
+        pytest.skip(f"{SHARED_CORPUS} is absent (only the development machine has ../shared)")
+    import pandas as pd
+
+    df = pd.read_json(SHARED_CORPUS, lines=True, dtype=False).sample(120, random_state=2)
+    source = tmp_path / "undated.jsonl"
+    df[["id", "title", "text"]].to_json(source, orient="records", lines=True, force_ascii=False)
+    out = tmp_path / "out"
+    runs = build(corpus=source, out=out, progress=False)
+    assert [r.name[:2] for r in runs] == ["01", "02", "03", "04", "05"]
+    assert (out / "figures" / "01_timeline.png").exists()
+    overview = (out / "01_corpus_overview.html").read_text(encoding="utf-8")
+    assert "carries a date, so nothing can be compared over time" in overview and "Traceback" not in overview
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
 def test_notebook_reads_like_prose(path):
     """Each section is a question, a few lines calling the package, and what it shows: at most 120 code lines,

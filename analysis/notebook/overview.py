@@ -90,7 +90,8 @@ def timeline(ctx: Context) -> Shown:
     fig = plot_timeline(corpus, by=by)
     save_figure(fig, "01_timeline")
     years = present(corpus, "year").sort_index()
-    lines = [f"Articles per year: {', '.join(f'{y}: {n:,}' for y, n in years.items())}."]
+    lines = [f"Articles per year: {', '.join(f'{y}: {n:,}' for y, n in years.items())}." if len(years) else
+             f"None of the {len(corpus):,} articles carries a date, so nothing can be compared over time."]
     if by is None:
         lines.append("The corpus gives no province, organisation or source for its articles, so they cannot be "
                      "grouped by region or publisher; notebook 04 reads places from the texts.")

@@ -37,6 +37,13 @@ def plot_timeline(corpus, by: str | None = "province", ax=None, few: int = FEW):
 
     has_date = corpus["date"].notna()
     dated = corpus if has_date.all() else corpus[has_date]  # (a filtered copy holds every column: texts too)
+    if dated.empty:  # a corpus without dates (a table export with no date column): say so rather than plot nothing
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 1.4), layout="constrained")
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, f"None of the {len(corpus):,} articles carries a date: no timeline", ha="center",
+                va="center")
+        return ax.figure
     rows = _rows(dated, by)
     row_title = {"province": "Province", "org": "Organisation", "source": "Source"}.get(by, by or "")
     if len(dated) <= few:
