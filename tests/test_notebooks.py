@@ -327,13 +327,13 @@ def test_notebook_names_nothing_of_the_seed_corpus(path):
     assert not offending, f"{path.name} names the seed corpus: {offending}"
 
 
-def _sample_export(path: Path, n: int = 300) -> Path:
+def _sample_export(path: Path, n: int = 300, seed: int = 1, columns: list[str] | None = None) -> Path:
     """n items of the shared CCTV corpus as the scraper left them: a compressed JSON-lines export
-    (empty bodies included: the loader must skip them and say so)."""
+    (empty bodies included: the loader must skip them and say so); `columns` keeps only those fields."""
     import pandas as pd
 
-    df = pd.read_json(SHARED_CORPUS, lines=True, dtype=False).sample(n, random_state=1)
-    df.to_json(path, orient="records", lines=True, force_ascii=False)
+    df = pd.read_json(SHARED_CORPUS, lines=True, dtype=False).sample(n, random_state=seed)
+    (df if columns is None else df[columns]).to_json(path, orient="records", lines=True, force_ascii=False)
     return path
 
 
@@ -361,11 +361,7 @@ def test_build_on_a_corpus_without_dates_runs_every_notebook_and_says_so(tmp_pat
     runs (the timeline once failed with NaN axis limits), and the overview says no article carries a date."""
     if not SHARED_CORPUS.exists():
         pytest.skip(f"{SHARED_CORPUS} is absent (only the development machine has ../shared)")
-    import pandas as pd
-
-    df = pd.read_json(SHARED_CORPUS, lines=True, dtype=False).sample(120, random_state=2)
-    source = tmp_path / "undated.jsonl"
-    df[["id", "title", "text"]].to_json(source, orient="records", lines=True, force_ascii=False)
+    source = _sample_export(tmp_path / "undated.jsonl", n=120, seed=2, columns=["id", "title", "text"])
     out = tmp_path / "out"
     runs = build(corpus=source, out=out, progress=False)
     assert [r.name[:2] for r in runs] == ["01", "02", "03", "04", "05"]

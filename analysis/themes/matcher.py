@@ -157,9 +157,9 @@ class _Matcher:
             if role != "weak":
                 strong.add(j)
         # a word and the body that does it (调研 and 调研组, 党组 and 党组会) are one word: only words that are not
-        # the stem of another word found count
+        # the stem of another word found count (needed only where no strong word codes the theme)
         distinct = {j: sum(not any(v.startswith(w) and v[len(w):] in _BODY for v in ws) for w in ws)
-                    for j, ws in words.items()}
+                    for j, ws in words.items() if j not in strong}
         out = []
         keep = [i for i, ch in enumerate(text) if not ch.isspace()] if ws and kept else None
         for j, w, pos, role, s in kept:
