@@ -1058,7 +1058,8 @@ SEVENTEENTH_REVISION = [
     ("本网内容转载自其他媒体,不代表本网观点。", "publicity", False),
     ("韩国媒体分析说,朝方希望举行会谈。", "publicity", False),
     ("市政协微信公众号推出《战疫中的政协委员》系列报道。", "publicity", True),
-    ("邀请中央和省级媒体记者深入抗疫一线采访。", "publicity", True),
+    # (revision 19: the media named alone are the press at an event, no publicity; a report named still codes)
+    ("邀请中央和省级媒体记者深入抗疫一线采访。", "publicity", False),
     ("委员们通过媒体宣传防疫知识。", "publicity", True),
     # visiting households alone is aid visits or home sampling; beside another word of the theme it is community duty
     ("委员们分三组入户走访了特殊困难群众。", "community", False),
@@ -1141,12 +1142,40 @@ EIGHTEENTH_REVISION = [
     ("春节前夕为驻地部队官兵送去慰问物资。", "donation", False),  # courtesy goods, not epidemic supplies
 ]
 
+NINETEENTH_REVISION = [
+    # the poverty campaign, poverty, daily necessities and relief named alone are a goal, an achievement, goods in
+    # transit or a gift; beside another word of the theme, or with the needy named, they still code livelihood
+    ("全国政协委员就打赢脱贫攻坚战积极建言献策。", "livelihood", False),
+    ("5年来,全国共有780个贫困县退出贫困县序列。", "livelihood", False),
+    ("医疗物资、生活物资等从全国各地支援湖北。", "livelihood", False),
+    ("医卫界委员冲到抗疫第一线,全力以赴救助患者。", "livelihood", False),
+    ("委员企业结对帮扶贫困村,助力脱贫攻坚。", "livelihood", True),  # 帮扶 beside 贫困 and 脱贫攻坚
+    ("为独居老人配送生活物资。", "livelihood", True),  # the elderly named
+    ("区政协走访慰问困难群众,送去米面油等生活物资。", "livelihood", True),
+    ("民盟市委向贫困人口发放救助金。", "livelihood", True),
+    ("扶贫工作队为村民修建了饮水工程。", "livelihood", True),  # 扶贫 still codes alone
+    # the media and deeds named alone are the press at an event or an award's title, not publicity; reports, media
+    # works and campaigns still code
+    ("6位政协委员在委员通道与媒体见面。", "publicity", False),
+    ("部分人大代表、政协委员、媒体记者旁听了庭审。", "publicity", False),
+    ("2020年“最美铁路人”先进事迹发布。", "publicity", False),
+    ("市政协举办抗疫先进事迹宣讲报告会。", "publicity", True),  # 宣讲
+    ("各级媒体广泛报道委员们的抗疫事迹。", "publicity", True),  # 报道
+    # chambers of overseas Chinese abroad named 商总会 are overseas associations like those named 商会; a chamber of a
+    # province's merchants at home still codes economy
+    ("美国潮商总会主席林辉勇率先捐赠善款50万元支援灾区。", "economy", False),
+    ("加拿大广东华商总会向家乡捐赠口罩。", "economy", False),
+    ("川商总会组织会员企业复工复产。", "economy", True),
+    ("四川省川商总会召开会员大会。", "economy", True),
+]
+
 @pytest.mark.parametrize("text, theme, coded",
                          TWELFTH_REVISION + THIRTEENTH_REVISION + FOURTEENTH_REVISION + FIFTEENTH_REVISION
-                         + SIXTEENTH_REVISION + SEVENTEENTH_REVISION + EIGHTEENTH_REVISION)
+                         + SIXTEENTH_REVISION + SEVENTEENTH_REVISION + EIGHTEENTH_REVISION + NINETEENTH_REVISION)
 def test_local_site_revisions_code_made_sentences_as_their_rules_say(text, theme, coded):
     """The twelfth revision's rules (local CPPCC and united-front sites), the thirteenth's, the fourteenth's, the
-    fifteenth's (city and county CPPCC sites), the sixteenth's, the seventeenth's and the eighteenth's: each made
+    fifteenth's (city and county CPPCC sites), the sixteenth's, the seventeenth's, the eighteenth's and the
+    nineteenth's: each made
     sentence codes, or does not code, its theme as the rule it illustrates says."""
     assert (theme in code_one(text)) is coded
 
