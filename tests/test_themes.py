@@ -1167,6 +1167,27 @@ NINETEENTH_REVISION = [
     ("加拿大广东华商总会向家乡捐赠口罩。", "economy", False),
     ("川商总会组织会员企业复工复产。", "economy", True),
     ("四川省川商总会召开会员大会。", "economy", True),
+    # the review's cases: keeping residents supplied, relief for the needy and poor households still code alone
+    ("市工商联会员企业全力保障封控区居民生活物资供应。", "livelihood", True),
+    ("为受疫情影响的困难职工发放救助金。", "livelihood", True),
+    ("民政部门对因疫情陷入困境的群众及时给予临时救助。", "livelihood", True),
+    ("九三学社社员为贫困户送去米面油。", "livelihood", True),
+    ("为贫困家庭学生捐赠平板电脑。", "livelihood", True),
+    ("我们企业带动了贫困户628户、3427人。", "livelihood", False),  # a firm's business, not help
+    # what the media carry codes beside the media or deeds; a mask on what the media think no longer takes 纷纷
+    ("中央主要媒体纷纷刊发委员们奋战一线的感人事迹。", "publicity", True),
+    ("全年在各级媒体发表宣传稿件300余篇。", "publicity", True),
+    ("多国媒体纷纷评论中国抗疫成效。", "publicity", False),
+    # a reporter interviewing is no byline
+    ("记者采访报道了委员们的抗疫事迹。", "publicity", True),
+    ("本网讯记者杨磊报道,区政协召开常委会议。", "publicity", False),
+    # chambers abroad: 华商会, foreign cities and more home towns; a chamber at home after a verb stays economy
+    ("美国华商总会向武汉捐赠防护服。", "economy", False),
+    ("纽约福建商会向家乡捐赠口罩。", "economy", False),
+    ("日本宁波商会捐款支援家乡抗疫。", "economy", False),
+    ("海外侨胞联合川商总会向灾区捐款。", "economy", True),
+    ("海外华商在市总商会组织下捐赠口罩。", "economy", True),
+    ("美国华盛顿州商会代表团访问上海。", "economy", True),  # a foreign chamber, no overseas Chinese
 ]
 
 @pytest.mark.parametrize("text, theme, coded",
