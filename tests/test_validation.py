@@ -397,9 +397,8 @@ def test_codebook_agreement_on_the_cctv3_fixture(capsys):
     as ethnic affairs, as the coders of cctv5 and cctv9-cctv12 do; these coders left the delegation's Tibet visits
     uncoded: codebook 96 -> 98, over 11 -> 13 (religion 0.94 -> 0.83, pooled 0.856 -> 0.846)."""
     t = _agreement_of_a_cctv_set("cctv3", CCTV3, "CCTV fixture 3", capsys)
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 2 wrong, the propaganda department's moral-models campaign (评选一批事迹突出……的道德模范), publicity
-    # 0.92 -> 0.83, and a village lifting itself out of poverty)
+    # (revision 19's weak words: 2 wrong, the propaganda department's moral-models campaign
+    # (评选一批事迹突出……的道德模范), publicity 0.92 -> 0.83, and a village lifting itself out of poverty)
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [101, 96, 13, 18]
     assert t.loc["pooled", "kappa"] >= 0.81 and t.loc["religion", "kappa"] >= 0.80
     assert t.loc["publicity", "kappa"] >= 0.80 and t.loc["parties", "kappa"] >= 0.90
@@ -432,8 +431,7 @@ def test_codebook_agreement_on_the_held_out_cctv4_fixture(capsys):
     passing is no publicity: codebook 98 -> 97, over 27 -> 26. The fourteenth: speaking at a meeting (在会上发言) and
     disinfection (消杀) as the only word code nothing: codebook 97 -> 95, over 26 -> 24."""
     t = _agreement_of_a_cctv_set("cctv4", CCTV4, "CCTV held-out fixture 4", capsys)
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 2 cells right)
+    # (revision 19's weak words: 2 cells right)
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [83, 93, 22, 12]
     assert t.loc["pooled", "kappa"] >= 0.73 and t.loc["parties", "kappa"] >= 0.90
 
@@ -475,8 +473,7 @@ def test_codebook_agreement_on_the_held_out_cctv5_fixture(capsys):
     seventeenth: the CPPCC's pairing 建言资政和凝聚共识 is advice, as coded: codebook 120 -> 121, under 36 -> 35. The
     eighteenth: the stock phrase 各党派团体和各族各界人士 reports no party's act: codebook 121 -> 120, over 23 -> 22."""
     t = _agreement_of_a_cctv_set("cctv5", CCTV5, "CCTV held-out fixture 5", capsys, n=200)
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 4 cells right, 1 wrong)
+    # (revision 19's weak words: 4 cells right, 1 wrong)
     assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [133, 115, 18, 36]
     assert t.loc["pooled", "kappa"] >= 0.69 and t.loc["overseas", "kappa"] >= 0.80
 
@@ -487,15 +484,16 @@ def test_codebook_agreement_on_the_held_out_cctv5_fixture(capsys):
 # tests/fixtures/README.md; what each later revision changed on it (it was development data then):
 # reports/codebook7_errors.md to codebook11_errors.md. The target of 0.80 on unseen news is NOT met on any.
 # Per set: the pooled cells of the current codebook (human, codebook, over, under), the pooled κ floor and the
-# floors of the themes it codes best.
+# floors of the themes it codes best. "Revision 19's weak words" (here and in the tests above): the poverty
+# campaign, poverty, daily necessities and relief (脱贫攻坚, 贫困, 生活物资, 救助) and the media and deeds (媒体, 事迹)
+# named alone code only beside another word of their theme (reports/codebook19.md).
 HELD_OUT_SETS = {
     # 2020-2022; coders K, L (κ 0.889); human cells by theme 3+2+2+18+18+7+9+10+21+2+9+8; held out 0.65 (revisions
     # 5 and 6), 0.66 with the world-economy formula
     # (revision 14: 工作组, 在会上发言, 宣传教育, 消杀 and 医护人员 as the only word code nothing:
     # 2 cells right)
     # (revision 18: medical institutions named (医疗机构) are a weak word: 1 cell right)
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 1 wrong)
+    # (revision 19's weak words: 1 wrong)
     # (revision 19's review: keeping residents supplied (生活物资保障) codes livelihood alone again: 1 cell right)
     "cctv6": ([109, 102, 22, 29], 0.65, {"advice": 0.80, "economy": 0.70}),
     # 2020-2022; coders M, N (κ 0.923); 2+1+3+20+21+3+6+3+21+7+14+9; held out 0.72 (revisions 6 and 7)
@@ -510,8 +508,7 @@ HELD_OUT_SETS = {
     # they read them: 1 cell right, 2 wrong)
     # (revision 16: a bare 部署 and the slogan's 四个意识 are no weak words of mobilisation: 4 cells right)
     # (revision 17: the newscast's series announced by name, 《履职答卷一年间》系列报道, is no publicity: 1 cell right)
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 5 cells right)
+    # (revision 19's weak words: 5 cells right)
     # (revision 19's review: a poor household (贫困户) codes livelihood alone again: 1 wrong, a farmer's new income)
     "cctv7": ([110, 112, 21, 19], 0.70, {"overseas": 0.90, "advice": 0.85}),
     # 2020-2022; coders P, Q (κ 0.939); 9+6+4+19+20+9+7+15+27+3+9+10; held out 0.73 (revision 7), 0.74 (revision 8)
@@ -526,8 +523,7 @@ HELD_OUT_SETS = {
     # an exhibition of art works, 美术作品展, is publicity, as coded: 1 cell right)
     # (revision 17: the CPPCC's pairing 建言资政和凝聚共识 is advice, as thirteen sets coded it: 1 cell right)
     # (revision 18: the stock phrase 各党派团体和各族各界人士 reports no party's act: 1 cell right)
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 4 cells right, 2 wrong)
+    # (revision 19's weak words: 4 cells right, 2 wrong)
     "cctv8": ([138, 132, 25, 31], 0.72, {"overseas": 0.85, "advice": 0.75}),
     # 2012-2022, both corpora; coders R, S (κ 0.911); 11+0+1+15+16+3+8+7+15+8+18+10; held out 0.68 (revisions 8, 9)
     # (revision 12: members answering the press, 回应媒体关切, are no publicity, as the coders read it; revision 13:
@@ -535,8 +531,7 @@ HELD_OUT_SETS = {
     # (revision 14: 工作组, 在会上发言, 宣传教育, 消杀 and 医护人员 as the only word code nothing:
     # 6 cells right)
     # (revision 16: a bare 部署 and the slogan's 四个意识 are no weak words of mobilisation: 1 cell right)
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 2 cells right)
+    # (revision 19's weak words: 2 cells right)
     "cctv9": ([112, 104, 23, 31], 0.65, {"parties": 0.90, "advice": 0.75}),
     # 2012-2022; coders T, U (κ 0.927); 8+0+1+11+17+7+12+3+14+9+18+9; held out 0.70 (revisions 9 and 10)
     # (revision 14: 工作组, 在会上发言, 宣传教育, 消杀 and 医护人员 as the only word code nothing:
@@ -548,8 +543,7 @@ HELD_OUT_SETS = {
     # (revision 16: Taiwan capital, 台资, in a party's proposal on investment codes overseas, which the coders did not:
     # 1 cell wrong)
     # (revision 18: solving problems (排忧解难) is a weak word of livelihood: 1 cell right)
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 2 cells right, 1 wrong)
+    # (revision 19's weak words: 2 cells right, 1 wrong)
     "cctv10": ([109, 108, 26, 27], 0.66, {"parties": 0.85, "overseas": 0.80}),
     # 2012-2022; coders V, W (κ 0.908); 5+3+1+16+21+5+8+10+20+12+12+10; held out 0.62 (revision 10), 0.65 (revision
     # 11's religion words; its Taiwan words were then made on it)
@@ -565,8 +559,7 @@ HELD_OUT_SETS = {
     # (revision 16: a hotline for the disabled, 帮助残疾人, is livelihood (助残), as coded: 1 cell right)
     # (revision 17: Christianity at home, 中国基督教第十次代表会议, is religion: 1 cell right)
     # (revision 17: the CPPCC's pairing 建言资政和凝聚共识 is advice, as thirteen sets coded it: 1 cell wrong)
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 2 cells right)
+    # (revision 19's weak words: 2 cells right)
     "cctv11": ([123, 104, 23, 42], 0.64, {"parties": 0.85, "overseas": 0.85, "religion": 0.80}),
     # 2012-2022; coders X, Y (κ 0.869); 4+0+1+12+16+6+4+8+25+7+12+4; held out 0.66 (revision 10), 0.67 (revision 11)
     # (revision 12: the press conference's answers to the media are no publicity, and the briefing of non-party
@@ -576,8 +569,7 @@ HELD_OUT_SETS = {
     # (revision 17: the CPPCC's pairing 建言资政和凝聚共识 is advice, as thirteen sets coded it: 1 cell right)
     # (revision 18: Taiwan firms and businesspeople (台企, 台商) are no economy: 1 cell wrong (a leader on
     # cross-strait economic cooperation))
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 3 cells right)
+    # (revision 19's weak words: 3 cells right)
     "cctv12": ([99, 98, 28, 29], 0.65, {"parties": 0.85, "overseas": 0.85}),
     # 2012-2022; coders G1, G2 (κ 0.853); 3+2+0+20+15+4+2+14+17+7+7+6; held out 0.656 (revision 10), 0.660 (revision
     # 11 as finished); 0.663 once a review narrowed 天主教 to Chinese Catholic bodies (a foreign Catholic item,
@@ -588,8 +580,7 @@ HELD_OUT_SETS = {
     # 1 cell right)
     # (revision 17: a Christian leader, 中国基督教三自爱国运动委员会, is religion: 1 cell right)
     # (revision 18: isolation wards (隔离病房) are no isolation of people: 1 cell right)
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 2 cells right, 1 wrong)
+    # (revision 19's weak words: 2 cells right, 1 wrong)
     "cctv13": ([97, 90, 23, 30], 0.63, {"economy": 0.80, "overseas": 0.80}),
     # 2020-2022, the study's genre only (items naming 政协, 统战, 民主党派, 工商联 or 侨联; paragraphs no other
     # set used); coders H1, H2 (κ 0.886); 5+1+0+55+12+5+0+7+23+11+31+11; held out 0.74 [0.68, 0.80] (revision
@@ -602,8 +593,7 @@ HELD_OUT_SETS = {
     # (revision 16: a bare 部署 and the slogan's 四个意识 are no weak words of mobilisation: 5 cells right)
     # (revision 17: the CPPCC's pairing 建言资政和凝聚共识 is advice, as thirteen sets coded it: 1 cell right)
     # (revision 18: Taiwan firms (台企) are no economy and 排忧解难 is a weak word: 2 cells right)
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 2 cells right)
+    # (revision 19's weak words: 2 cells right)
     "cctv14": ([161, 129, 13, 45], 0.73, {"overseas": 0.90, "religion": 0.90, "advice": 0.75, "parties": 0.75}),
     # 2020-2022, the study's genre only, paragraphs no other set used (as cctv14); coders H1, H2 (κ 0.876, 39 cells
     # differing, adjudicated); 9+1+0+56+18+3+0+11+17+12+23+8; held out 0.822 [0.77, 0.87] (revision 13 at ec639d1;
@@ -613,8 +603,7 @@ HELD_OUT_SETS = {
     # 1 cell right)
     # (revision 16: a bare 部署 and the slogan's 四个意识 are no weak words of mobilisation: 2 cells right)
     # (revision 18: Taiwan firms (台企) are no economy: 1 cell right)
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 1 cell right)
+    # (revision 19's weak words: 1 cell right)
     "cctv15": ([158, 150, 19, 27], 0.80, {"overseas": 0.85, "religion": 0.85, "parties": 0.85}),
     # 2020-2022, the study's genre only, paragraphs no other set used (as cctv14, cctv15); coders J1, J2 (κ 0.902, 30
     # cells differing, adjudicated); 18+1+0+49+18+3+1+16+20+12+14+9; held out 0.798 [0.75, 0.85] (revision 13 as
@@ -624,8 +613,7 @@ HELD_OUT_SETS = {
     # (revision 16: a bare 部署 and the slogan's 四个意识 are no weak words of mobilisation: 1 cell right)
     # (revision 17: the CPPCC's pairing 建言资政和凝聚共识 is advice, as thirteen sets coded it: 3 cells right, 1 wrong)
     # (revision 18: the stock phrase 各党派团体和各族各界人士 reports no party's act: 1 cell right)
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 2 cells right)
+    # (revision 19's weak words: 2 cells right)
     "cctv16": ([161, 137, 12, 36], 0.78, {"religion": 0.90, "parties": 0.85, "overseas": 0.85}),
     # 2020-2022, the study's genre only, paragraphs no other set used (as cctv14-16; 3,101 were used); coders C17a
     # (first row to last) and C17b (last to first; κ 0.887, 31 cells differing, mobilisation most), adjudicated;
@@ -635,8 +623,7 @@ HELD_OUT_SETS = {
     # (revision 16: a bare 部署 and the slogan's 四个意识 are no weak words of mobilisation: 7 cells right)
     # (revision 17: the CPPCC's pairing 建言资政和凝聚共识 is advice, as thirteen sets coded it: 3 cells right)
     # (revision 18: Taiwan firms (台企) are no economy: 1 cell wrong (a leader on cross-strait economic cooperation))
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 2 cells right)
+    # (revision 19's weak words: 2 cells right)
     "cctv17": ([148, 128, 20, 40], 0.72, {"advice": 0.85, "parties": 0.85, "overseas": 0.85, "religion": 0.80}),
     # 2020-2022, the study's genre only, paragraphs no other set used (as cctv14-17); coders C18a (first row to last)
     # and C18b (last to first; κ 0.896, 32 cells differing, mobilisation most), adjudicated (17 decided 1, 15 decided
@@ -647,8 +634,7 @@ HELD_OUT_SETS = {
     # (revision 18: the stock phrase 各党派团体和各族各界人士 reports no party's act: 1 cell right; isolation wards code
     # nothing only beside patients or their treatment in the sentence, so 他第一个进入隔离病房 stays coded, as the
     # coders did not: unchanged)
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 2 cells right, 1 wrong)
+    # (revision 19's weak words: 2 cells right, 1 wrong)
     "cctv18": ([166, 127, 13, 52], 0.72, {"overseas": 0.90, "religion": 0.80}),
     # 2020-2022, the study's genre only, paragraphs no other set used (as cctv14-18); coders C19a (first row to last)
     # and C19b (last to first; κ 0.874, 35 cells differing, mobilisation most), adjudicated (27 decided 1, 8 decided
@@ -656,8 +642,7 @@ HELD_OUT_SETS = {
     # the first rules 0.627): mobilisation −17 under
     # (revision 18: a weak word and the body that does it count as one word (调研, 调研组); 企业 and 企业家 stay two:
     # unchanged)
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 2 cells right, 1 wrong)
+    # (revision 19's weak words: 2 cells right, 1 wrong)
     "cctv19": ([157, 129, 19, 47], 0.74, {"advice": 0.85, "religion": 0.75, "overseas": 0.75}),
     # 2020-2022, the study's genre only, paragraphs no other set used, drawn from a new shuffle of the genre's items
     # (seed 20, so other items than cctv14-19's); coders C20a (first row to last) and C20b (last to first; κ 0.866,
@@ -665,8 +650,7 @@ HELD_OUT_SETS = {
     # out 0.749 [0.70, 0.80] with revision 17 as finished (revision 16 alike; the first rules 0.735): economy −11
     # under (the federation named as one of the bodies acting), mobilisation +9 over
     # (revision 18: the stock phrase 各党派团体和各族各界人士 reports no party's act: 1 cell right)
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 2 wrong)
+    # (revision 19's weak words: 2 wrong)
     "cctv20": ([127, 127, 31, 31], 0.74, {"religion": 0.90, "overseas": 0.85}),
     # 2020-2022, the study's genre only, paragraphs no other set used, from another new shuffle of the genre's items
     # (seed 21); coders C21a (first row to last) and C21b (last to first; κ 0.813, 54 cells differing, economy 15),
@@ -674,15 +658,13 @@ HELD_OUT_SETS = {
     # revision 17 as finished (e6ddbc8) and 0.690 [0.63, 0.75] with revision 18's rules (one cell lost: a leader on
     # cross-strait economic cooperation, after Taiwan firms stopped coding economy); the first rules 0.580:
     # mobilisation −10 and advice −10 under
-    # (revision 19: the poverty campaign, poverty, daily necessities and relief, the media and deeds named alone are
-    # weak words: 5 cells right, 3 wrong)
+    # (revision 19's weak words: 5 cells right, 3 wrong)
     "cctv21": ([156, 124, 25, 57], 0.68, {"overseas": 0.85, "advice": 0.70}),
     # 2020-2022, the study's genre only, paragraphs no other set used, from a third new shuffle of the genre's items
     # (seed 22); coders C22a (first row to last) and C22b (last to first; κ 0.851, 28 cells differing, advice 6),
     # adjudicated (21 decided 1, 7 decided 0); 6+0+0+20+12+4+1+13+20+8+12+9; held out 0.723 [0.65, 0.80] with
     # revision 18 as finished (1254d12; the first rules 0.700): parties −6 and advice −7 under
-    # (revision 19: the poverty campaign, poverty and the media named alone are weak words: 3 cells right, 1 wrong;
-    # pooled 0.729)
+    # (revision 19's weak words: 3 cells right, 1 wrong; pooled 0.729)
     "cctv22": ([105, 87, 16, 34], 0.72, {"overseas": 0.90, "religion": 0.75}),
 }
 
