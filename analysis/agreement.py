@@ -13,7 +13,7 @@ from .paths import FIXTURES_DIR, SHARED_CORPORA
 LABEL_FILES = {name: f"theme_labels_{name}.csv" for name in (
     "seed", "seed_e", "seed_f", "corpora", "cctv", "cctv2", "cctv3", "cctv4", "cctv5", "cctv6", "cctv7", "cctv8",
     "cctv9", "cctv10", "cctv10b", "cctv11", "cctv12", "cctv13", "cctv14", "cctv15", "cctv16", "cctv17", "cctv18",
-    "cctv19", "cctv20", "cctv21", "cctv22")}
+    "cctv19", "cctv20", "cctv21", "cctv22", "cctv23")}
 # fixtures that recode another fixture's paragraphs (a second coder or team): never train on one and test on the other
 RECODINGS = {"seed_e": "seed", "seed_f": "seed", "cctv10b": "cctv10"}
 XWLB_FILE = "xwlb_2020_2022.jsonl.xz"

@@ -1190,13 +1190,46 @@ NINETEENTH_REVISION = [
     ("美国华盛顿州商会代表团访问上海。", "economy", True),  # a foreign chamber, no overseas Chinese
 ]
 
+TWENTIETH_REVISION = [
+    # nurses and wards: the definition's health workers treating patients
+    ("护士长带领团队连续奋战在发热门诊。", "medical", True),
+    ("副院长每天深夜巡视病房。", "medical", True),
+    ("分级诊疗制度需进一步落实。", "medical", False),  # 诊疗 alone is no keyword
+    # venues closed and checkpoints in the epidemic are the definition's lockdown and entry control
+    ("要求宗教活动场所暂停对外开放、停止一切宗教活动。", "testing", True),
+    ("疫情期间全县寺庙暂停聚集性宗教活动。", "testing", True),
+    ("景区因台风暂停对外开放。", "testing", False),  # no epidemic in the sentence
+    ("区政协机关干部参与防疫卡点值守。", "testing", True),
+    ("帮助解决农资供应、农民下田等堵点卡点问题。", "testing", False),
+    # culture taken to the villages and poems are art works
+    ("市政协开展送文化下乡活动。", "publicity", True),
+    ("委员以词牌填写了一首战疫情诗词。", "publicity", True),
+    ("开幕式上播放了歌曲《想象》。", "publicity", False),  # songs were left out
+    # the name of ethnic work is the definition's ethnic-minority affairs
+    ("自治区政协扎实推进铸牢中华民族共同体意识工作。", "religion", True),
+    # after the revision's review: nurses and wards given to or visited, check-in spots, closures for fire
+    # prevention, gifts of stationery, poetry societies and one item of a list of tasks do not code
+    ("国际护士节前夕,区侨联向一线护士们捐赠护手霜。", "medical", False),
+    ("市政协主席走进病房,看望慰问住院的困难群众。", "medical", False),
+    ("疫情期间,网红打卡点游客骤减。", "testing", False),
+    ("民建会员来到防疫卡点,为值守人员送去方便面。", "testing", False),
+    ("为做好森林防火防控工作,景区暂停对外开放。", "testing", False),
+    ("受疫情影响,各教堂暂停聚会,改为线上礼拜。", "testing", True),
+    ("倡导党员干部在疫情期间暂停聚会聚餐。", "testing", False),
+    ("市侨联向留守儿童赠送文化用品。", "publicity", False),
+    ("政协委员、市诗词学会会长出席座谈会。", "publicity", False),
+    ("市政协围绕乡村振兴、生态保护、铸牢中华民族共同体意识等开展专题调研。", "religion", False),
+    ("县政协召开座谈会,围绕增强中华民族共同体意识开展协商。", "religion", True),
+]
+
 @pytest.mark.parametrize("text, theme, coded",
                          TWELFTH_REVISION + THIRTEENTH_REVISION + FOURTEENTH_REVISION + FIFTEENTH_REVISION
-                         + SIXTEENTH_REVISION + SEVENTEENTH_REVISION + EIGHTEENTH_REVISION + NINETEENTH_REVISION)
+                         + SIXTEENTH_REVISION + SEVENTEENTH_REVISION + EIGHTEENTH_REVISION + NINETEENTH_REVISION
+                         + TWENTIETH_REVISION)
 def test_local_site_revisions_code_made_sentences_as_their_rules_say(text, theme, coded):
     """The twelfth revision's rules (local CPPCC and united-front sites), the thirteenth's, the fourteenth's, the
-    fifteenth's (city and county CPPCC sites), the sixteenth's, the seventeenth's, the eighteenth's and the
-    nineteenth's: each made
+    fifteenth's (city and county CPPCC sites), the sixteenth's, the seventeenth's, the eighteenth's, the
+    nineteenth's and the twentieth's: each made
     sentence codes, or does not code, its theme as the rule it illustrates says."""
     assert (theme in code_one(text)) is coded
 
