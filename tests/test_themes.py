@@ -1220,6 +1220,17 @@ TWENTIETH_REVISION = [
     ("政协委员、市诗词学会会长出席座谈会。", "publicity", False),
     ("市政协围绕乡村振兴、生态保护、铸牢中华民族共同体意识等开展专题调研。", "religion", False),
     ("县政协召开座谈会,围绕增强中华民族共同体意识开展协商。", "religion", True),
+    # after a second review: a nurse as a job title codes nothing, a nurse after a greeting still codes; a member on
+    # checkpoint duty still codes, forest-fire checkpoints do not; a closure for the epidemic and fire prevention
+    # still codes; ethnic work beside other ethnic work still codes, the youth of Hong Kong and Macao do not
+    ("市政协委员、市第一人民医院护士长王某建议,加快发展社区养老服务。", "medical", False),
+    ("向白衣天使致敬!九三学社社员、护士长李某连续40天护理新冠肺炎患者。", "medical", True),
+    ("农工党党员张某进入新建的负压病房,护理新冠肺炎重症患者。", "medical", True),
+    ("九三学社社员到村口防疫卡点值守,为过往群众发放口罩。", "testing", True),
+    ("该镇在进山路口设立森林防火卡点,做好森林火灾防控工作。", "testing", False),
+    ("清明期间,为做好疫情防控和森林防火工作,全市各寺庙一律暂停对外开放。", "testing", True),
+    ("州政协围绕双语教育、铸牢中华民族共同体意识、各民族交往交流交融开展视察。", "religion", True),
+    ("举办港澳青少年国情研习营,增强港澳青年的国家认同和中华民族共同体意识。", "religion", False),
 ]
 
 @pytest.mark.parametrize("text, theme, coded",
