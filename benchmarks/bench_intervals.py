@@ -107,9 +107,9 @@ def validate(replicates: int, seed: int) -> None:
     print(f"  coverage of the 95 % interval, 200-article samples ({time.perf_counter() - t:.0f} s; target >= 0.92):")
     for m in METHODS:
         c = np.array(cover[m])
-        print(f"    {m:<11} {c.mean():.3f}  mean width {np.mean(width[m]):.4f}  per theme: "
+        print(f"    {m:<13} {c.mean():.3f}  mean width {np.mean(width[m]):.4f}  per theme: "
               + " ".join(f"{x:.2f}" for x in c.mean(axis=0)))
-    print(f"    {'binomial':<11} {np.mean(wald):.3f}  (paragraph-level Wald interval)")
+    print(f"    {'binomial':<13} {np.mean(wald):.3f}  (paragraph-level Wald interval)")
 
     t = time.perf_counter()
     p_low, excludes = [], []

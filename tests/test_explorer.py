@@ -1,5 +1,6 @@
 """The evidence explorer without a browser: its data, where cleaning removals are placed, the SQLite index
 and search, and the server's API and folder (analysis.explorer). The page itself: test_explorer_browser.py."""
+import itertools
 import json
 import os
 import re
@@ -12,10 +13,13 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
+from scipy.stats import beta, norm
+from scipy.stats import t as student_t
 
 import analysis.explorer.index as index_module
-from analysis import cleaning_audit, code_paragraphs, theme_counts, theme_evidence
+from analysis import cleaning_audit, code_paragraphs, theme_counts, theme_evidence, theme_share_intervals
 from analysis.explorer import serve_in_thread, write_explorer
 from analysis.explorer.data import build_data
 from analysis.explorer.page import INDEX, PAGE, payload_from_page
@@ -85,7 +89,17 @@ def test_heatmap_cells_hold_theme_counts_and_the_intervals_of_theme_share_interv
     cell = next(c for c in head["heat"]["province"] if themes[c[0]] == DONATION and province["groups"][c[1]] == BEIJING)
     # 11 of Beijing's 36 paragraphs (three articles) carry donations: "31 %" in the issue
     assert cell[2:6] == [11, 36, 3, 3] and cell[6] == pytest.approx(11 / 36, abs=1e-4)
-    assert cell[7] == pytest.approx(0.047599, abs=1e-4) and cell[8] == pytest.approx(0.794818, abs=1e-4)
+    ours = theme_share_intervals(coded, "province", corpus).set_index(["province", "theme"]).loc[(BEIJING, DONATION)]
+    assert cell[7] == pytest.approx(ours["lo"], abs=1e-4) and cell[8] == pytest.approx(ours["hi"], abs=1e-4)
+    # worked out here: the 27 equally likely draws of three articles give the resampled shares' variance, then
+    # Korn & Graubard's interval (Clopper-Pearson on the effective number of paragraphs, t on 2 df)
+    per_article = coded[coded["doc_id"].str[:3].isin(["000", "001", "003"])].groupby("doc_id")[DONATION]
+    x, n = per_article.sum().to_numpy(float), per_article.size().to_numpy(float)
+    ratios = [x[list(d)].sum() / n[list(d)].sum() for d in itertools.product(range(3), repeat=3)]
+    p = x.sum() / n.sum()
+    n_eff = min(p * (1 - p) / np.var(ratios), n.sum()) * (norm.ppf(0.975) / student_t.ppf(0.975, 2)) ** 2
+    lo, hi = beta.ppf(0.025, p * n_eff, n_eff - p * n_eff + 1), beta.ppf(0.975, p * n_eff + 1, n_eff - p * n_eff)
+    assert cell[7] == pytest.approx(lo, abs=0.01) and cell[8] == pytest.approx(hi, abs=0.03)  # 1,000 resamples
     year = next(f for f in head["fields"] if f["name"] == "year")
     assert year["groups"] == ["2020", "2022"]  # as tables/themes_by_period.csv writes the years
 

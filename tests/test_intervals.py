@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import bootstrap, false_discovery_control, norm
+from scipy.stats import beta, bootstrap, false_discovery_control, norm
 from scipy.stats import t as student_t
 
 from analysis import (
@@ -39,6 +39,12 @@ def coded_table(articles: dict[str, list[bool]], group: dict[str, str] | None = 
     return frame
 
 
+def clopper_pearson(x: float, n: float, level: float = 0.95) -> tuple[float, float]:
+    """Clopper and Pearson's exact interval (1934) for x successes of n, from the beta distribution."""
+    a = (1 - level) / 2
+    return (beta.ppf(a, x, n - x + 1) if x > 0 else 0.0), (beta.ppf(1 - a, x + 1, n - x) if x < n else 1.0)
+
+
 def wilson(p: float, n: float, z: float) -> tuple[float, float]:
     """The textbook Wilson score interval (Wilson 1927) for a share p of n."""
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -59,19 +65,55 @@ def test_share_and_counts_of_a_hand_made_group():
         "g", "theme", "share", "lo", "hi", "n_paragraphs", "n_articles"]
 
 
-def test_wilson_interval_on_the_exact_bootstrap_variance_of_a_hand_made_group():
-    articles = {"A": [True, False], "B": [False], "C": [True, True, True], "D": [False, False]}
-    coded = coded_table(articles)
+def exact_effective_n(articles: dict[str, list[bool]]) -> tuple[float, float]:
+    """The share and Korn & Graubard's effective sample size of a few hand-made articles, from the exact
+    resampling distribution: every ordered draw of the m articles out of m is equally likely."""
     x = np.array([sum(f) for f in articles.values()], float)
     n = np.array([len(f) for f in articles.values()], float)
-    # every ordered draw of 4 articles out of 4 is equally likely: the exact resampling distribution
-    ratios = [x[list(d)].sum() / n[list(d)].sum() for d in itertools.product(range(4), repeat=4)]
-    p = x.sum() / n.sum()  # 4 / 8
-    n_eff = min(p * (1 - p) / np.var(ratios), n.sum()) * (norm.ppf(0.975) / student_t.ppf(0.975, 3)) ** 2
-    lo, hi = wilson(p, n_eff, norm.ppf(0.975))
-    row = theme_share_intervals(coded, "g", n_boot=200_000, seed=3).set_index("theme").loc["community"]
-    assert row["share"] == 0.5
+    m = len(articles)
+    ratios = [x[list(d)].sum() / n[list(d)].sum() for d in itertools.product(range(m), repeat=m)]
+    p = x.sum() / n.sum()
+    return p, min(p * (1 - p) / np.var(ratios), n.sum()) * (norm.ppf(0.975) / student_t.ppf(0.975, m - 1)) ** 2
+
+
+HAND_MADE = {"A": [True, False], "B": [False], "C": [True, True, True], "D": [False, False]}  # 4 of 8
+
+
+def test_default_interval_is_korn_graubards_on_the_exact_bootstrap_variance_of_a_hand_made_group():
+    # Clopper-Pearson for share * n_eff successes of n_eff (R survey's svyciprop(method="beta"))
+    p, n_eff = exact_effective_n(HAND_MADE)
+    lo, hi = clopper_pearson(p * n_eff, n_eff)
+    row = theme_share_intervals(coded_table(HAND_MADE), "g", n_boot=200_000, seed=3).set_index("theme").loc[
+        "community"]
+    assert row["share"] == 0.5 and p == 0.5
     assert row["lo"] == pytest.approx(lo, abs=0.004) and row["hi"] == pytest.approx(hi, abs=0.004)
+    assert hi - lo > 0.7  # 4 articles: about 3.4 effective paragraphs, not 8
+
+
+def test_wilson_interval_on_the_exact_bootstrap_variance_of_a_hand_made_group():
+    p, n_eff = exact_effective_n(HAND_MADE)
+    lo, hi = wilson(p, n_eff, norm.ppf(0.975))
+    row = theme_share_intervals(coded_table(HAND_MADE), "g", n_boot=200_000, seed=3, method="wilson").set_index(
+        "theme").loc["community"]
+    assert row["lo"] == pytest.approx(lo, abs=0.004) and row["hi"] == pytest.approx(hi, abs=0.004)
+    kg = theme_share_intervals(coded_table(HAND_MADE), "g", n_boot=200_000, seed=3).set_index("theme").loc[
+        "community"]
+    assert kg["lo"] < row["lo"] - 0.02 and kg["hi"] > row["hi"] + 0.02  # the exact interval is the wider
+
+
+def test_difference_interval_is_newcombes_on_the_two_groups_exact_intervals():
+    # Newcombe's hybrid interval (1998, method 10) on each group's Korn & Graubard interval, worked out here
+    # from the exact resampling distributions: a is HAND_MADE (4 of 8), b three articles with 2 of 6
+    other = {"E": [True], "F": [False, False], "G": [False, True, False]}
+    pa, na = exact_effective_n(HAND_MADE)
+    pb, nb = exact_effective_n(other)
+    (la, ua), (lb, ub) = clopper_pearson(pa * na, na), clopper_pearson(pb * nb, nb)
+    lo = pa - pb - math.sqrt((pa - la) ** 2 + (ub - pb) ** 2)
+    hi = pa - pb + math.sqrt((ua - pa) ** 2 + (pb - lb) ** 2)
+    coded = coded_table(HAND_MADE | other, group={d: "a" if d in HAND_MADE else "b" for d in HAND_MADE | other})
+    d = theme_share_difference(coded, "g", "a", "b", n_boot=200_000, seed=4).set_index("theme").loc["community"]
+    assert d["diff"] == pytest.approx(0.5 - 1 / 3)
+    assert d["lo"] == pytest.approx(lo, abs=0.005) and d["hi"] == pytest.approx(hi, abs=0.005)
 
 
 def test_percentile_interval_of_two_articles_spans_their_extremes():
@@ -95,11 +137,14 @@ def test_interval_is_wider_than_the_binomial_one_when_paragraphs_cluster():
     assert c["share"] == s["share"] == pytest.approx(0.3)
     assert c["hi"] - c["lo"] > 1.8 * (b_hi - b_lo)  # 20 effective paragraphs instead of 100
     assert s["hi"] - s["lo"] == pytest.approx(b_hi - b_lo, rel=0.1)  # no clustering: about the binomial width
-    # with no spread to measure (a share of 0) the interval uses the articles as the sample
+    # with no spread to measure (a share of 0) the interval uses the articles as the sample: Clopper-Pearson's
+    # upper bound for 0 of n is 1 - 0.025^(1/n)
     none = coded_table({f"d{i}": [False] * 5 for i in range(20)})
     z0 = theme_share_intervals(none, "g").set_index("theme").loc["community"]
     n_eff = 20 * (z / student_t.ppf(0.975, 19)) ** 2
-    assert (z0["lo"], z0["hi"]) == pytest.approx((0.0, wilson(0.0, n_eff, z)[1]))
+    assert (z0["lo"], z0["hi"]) == pytest.approx((0.0, 1 - 0.025 ** (1 / n_eff)))
+    w0 = theme_share_intervals(none, "g", method="wilson").set_index("theme").loc["community"]
+    assert (w0["lo"], w0["hi"]) == pytest.approx((0.0, wilson(0.0, n_eff, z)[1]))
 
 
 def test_bca_interval_equals_scipys_bca_over_articles():

@@ -191,7 +191,7 @@ def article_theme_table(coded, by="doc_id", corpus=None, *, codebook=None, clien
 
 @register("theme_share_intervals")
 def theme_share_intervals(coded, by="doc_id", corpus=None, *, level=0.95, n_boot=1000, seed=0, client=None,
-                          codebook=None, method="wilson") -> pd.DataFrame:
+                          codebook=None, method="korn-graubard") -> pd.DataFrame:
     """intervals.theme_share_intervals on a cluster: the per-article counts made there, resampled here."""
     from ..intervals import intervals_from_table
 

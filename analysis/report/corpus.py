@@ -112,7 +112,8 @@ codebook defines {len(codebook)} themes, each with a Chinese and English label, 
 {n_keywords} keywords in all (with optional required or excluded co-words). A paragraph carries every theme whose
 keywords it contains, {stats['mean_themes']:.1f} on average; {pct(stats['uncoded_share'])} of paragraphs carry none.
 Shares are given with 95% intervals from resampling *articles* (a cluster bootstrap: the paragraphs of one article
-are not independent), and a difference is named only where its interval excludes zero. A topic model (NMF on
+are not independent): Korn and Graubard's interval, exact binomial on the effective number of paragraphs that the
+resampling implies. A difference is named only where its interval excludes zero. A topic model (NMF on
 paragraph tf-idf) is fitted as a check on the codebook (§4.7).
 
 **Keyness** (`analysis.terms`, notebooks 02 and 04). Which terms distinguish one group of texts from the rest is
