@@ -1233,14 +1233,24 @@ TWENTIETH_REVISION = [
     ("举办港澳青少年国情研习营,增强港澳青年的国家认同和中华民族共同体意识。", "religion", False),
 ]
 
+TWENTY_FIRST_REVISION = [
+    # ethnic-minority figures as a kind of people who act or are elected are no ethnic-minority affairs
+    ("民主党派成员、少数民族人士等穿梭在社区,搬运物资、执勤值守。", "religion", False),
+    ("新当选的副主席中,少数民族人士4名,女性2名。", "religion", False),
+    # controls: training them, ethnic-minority people as such, and ethnic work beside them still code
+    ("要加强培养少数民族代表人士。", "religion", True),
+    ("区民宗局组织少数民族群众开展防疫知识宣传。", "religion", True),
+    ("少数民族人士积极参与民族团结进步创建活动。", "religion", True),
+]
+
 @pytest.mark.parametrize("text, theme, coded",
                          TWELFTH_REVISION + THIRTEENTH_REVISION + FOURTEENTH_REVISION + FIFTEENTH_REVISION
                          + SIXTEENTH_REVISION + SEVENTEENTH_REVISION + EIGHTEENTH_REVISION + NINETEENTH_REVISION
-                         + TWENTIETH_REVISION)
+                         + TWENTIETH_REVISION + TWENTY_FIRST_REVISION)
 def test_local_site_revisions_code_made_sentences_as_their_rules_say(text, theme, coded):
     """The twelfth revision's rules (local CPPCC and united-front sites), the thirteenth's, the fourteenth's, the
     fifteenth's (city and county CPPCC sites), the sixteenth's, the seventeenth's, the eighteenth's, the
-    nineteenth's and the twentieth's: each made
+    nineteenth's, the twentieth's and the twenty-first's: each made
     sentence codes, or does not code, its theme as the rule it illustrates says."""
     assert (theme in code_one(text)) is coded
 
