@@ -9,20 +9,20 @@ unit: a group's share is (paragraphs with the theme) / (paragraphs), the same sh
 its uncertainty comes from a cluster bootstrap: the group's articles drawn with replacement, n_boot times.
 The interval (method="korn-graubard", the default) is Korn & Graubard's (1998): Clopper-Pearson's exact
 binomial interval on the effective number of paragraphs that the resampled shares' variance implies (Kish's
-design effect), with fewer effective paragraphs when there are few articles, as R's survey package gives it
-(svyciprop, method="beta") and as the survey standards for proportions from cluster samples use it; "wilson"
-is Wilson's score interval on the same effective number (Dean & Pagano 2015); "bca" and "percentile" are
-the bootstrap's own intervals. A contrast's interval is Newcombe's hybrid interval on the two groups'
-intervals (or the bootstrap's), its p-value an article-level permutation test (the two groups' articles
-shuffled between them), its q Benjamini-Hochberg over the themes.
+design effect), capped at the paragraphs and made smaller when there are few articles (z/t on articles - 1,
+as Dean & Pagano 2015 adjust it; R's svyciprop(method="beta") puts t on paragraphs - 1 for z and does not
+cap, a slightly narrower interval for groups of a few dozen paragraphs, the same at 200 articles); "wilson" is
+Wilson's score interval on the same effective number; "bca" and "percentile" are the bootstrap's own
+intervals. A contrast's interval is Newcombe's hybrid interval on the two groups' intervals (with
+Clopper-Pearson limits, Zou & Donner's MOVER), or the bootstrap's; its p-value an article-level permutation
+test (the two groups' articles shuffled between them), its q Benjamini-Hochberg over the themes.
 
 Checked on the CCTV 2020-2022 corpus, where each theme's share is known (benchmarks/bench_intervals.py
---validate --replicates 500: random samples of 200 articles, the codebook of revision 20): the 95 % interval
-holds the share 95.2 % of the time (korn-graubard; wilson 93.7 %, BCa 91.9 %, percentile 88.4 %, a
-paragraph-level binomial interval 78.1 %), at 5 % more width than Wilson's. Wilson's falls short on the
-themes of 1-2 % of paragraphs clustered in few articles (advice 0.91, religion 0.90), the bootstrap's own on
-the rarest (parties, 0.5 %: BCa 0.84). On random halves of 400 articles (no true difference) p < 0.05 for
-5.3 % of the themes, and the interval excludes 0 for 4.7 % (6.0 % on Wilson's intervals).
+--validate --replicates 500: 200-article samples, codebook revision 21): the 95 % interval holds the share
+95.2 % of the time (korn-graubard; wilson 93.7 %, BCa 91.9 %, percentile 88.4 %, a paragraph-level binomial
+interval 78.1 %), 5 % wider than Wilson's, which falls short on themes clustered in few articles (advice 0.91,
+religion 0.90); the bootstrap's own on the rarest (parties, 0.5 %: BCa 0.84). On random halves of 400 articles
+(no true difference) p < 0.05 for 5.3 % of the themes; the difference's interval excludes 0 for 4.7 % (Wilson 6.6 %).
 
 All resampling is vectorised: each article is reduced to one row of counts (paragraphs, and paragraphs per
 theme), and a block of resamples is a matrix of how often each article was drawn, multiplied by the counts.
@@ -133,8 +133,8 @@ def _effective_n(share: np.ndarray, boot: np.ndarray, n_paragraphs: np.ndarray, 
 
 
 def _korn_graubard(share, boot, n_paragraphs, n_articles, level) -> tuple[np.ndarray, np.ndarray]:
-    """Korn & Graubard's interval (1998; R survey's svyciprop(method="beta")): Clopper-Pearson's exact
-    binomial interval for share * n_eff successes in n_eff trials, n_eff from `_effective_n`."""
+    """Korn & Graubard's interval (1998): Clopper-Pearson's exact binomial interval for share * n_eff
+    successes in n_eff trials, n_eff from `_effective_n`; a NaN share (no paragraphs) stays NaN."""
     from scipy.special import betaincinv
 
     a = (1 - level) / 2
@@ -143,7 +143,8 @@ def _korn_graubard(share, boot, n_paragraphs, n_articles, level) -> tuple[np.nda
     with np.errstate(divide="ignore", invalid="ignore"):
         lo = np.where(x > 0, betaincinv(x, n - x + 1, a), 0.0)
         hi = np.where(n - x > 0, betaincinv(x + 1, n - x, 1 - a), 1.0)
-    return np.clip(np.nan_to_num(lo), 0, 1), np.clip(np.nan_to_num(hi, nan=1.0), 0, 1)
+    unknown = np.isnan(share)
+    return np.where(unknown, np.nan, np.clip(lo, 0, 1)), np.where(unknown, np.nan, np.clip(hi, 0, 1))
 
 
 def _wilson(share, boot, n_paragraphs, n_articles, level) -> tuple[np.ndarray, np.ndarray]:

@@ -65,7 +65,7 @@ def test_share_and_counts_of_a_hand_made_group():
         "g", "theme", "share", "lo", "hi", "n_paragraphs", "n_articles"]
 
 
-def exact_effective_n(articles: dict[str, list[bool]]) -> tuple[float, float]:
+def exact_effective_n(articles: dict[str, list[bool]], level: float = 0.95) -> tuple[float, float]:
     """The share and Korn & Graubard's effective sample size of a few hand-made articles, from the exact
     resampling distribution: every ordered draw of the m articles out of m is equally likely."""
     x = np.array([sum(f) for f in articles.values()], float)
@@ -73,21 +73,41 @@ def exact_effective_n(articles: dict[str, list[bool]]) -> tuple[float, float]:
     m = len(articles)
     ratios = [x[list(d)].sum() / n[list(d)].sum() for d in itertools.product(range(m), repeat=m)]
     p = x.sum() / n.sum()
-    return p, min(p * (1 - p) / np.var(ratios), n.sum()) * (norm.ppf(0.975) / student_t.ppf(0.975, m - 1)) ** 2
+    q = 1 - (1 - level) / 2
+    return p, min(p * (1 - p) / np.var(ratios), n.sum()) * (norm.ppf(q) / student_t.ppf(q, m - 1)) ** 2
 
 
 HAND_MADE = {"A": [True, False], "B": [False], "C": [True, True, True], "D": [False, False]}  # 4 of 8
 
 
 def test_default_interval_is_korn_graubards_on_the_exact_bootstrap_variance_of_a_hand_made_group():
-    # Clopper-Pearson for share * n_eff successes of n_eff (R survey's svyciprop(method="beta"))
+    # Clopper-Pearson for share * n_eff successes of n_eff, n_eff from the exact resampling variance
     p, n_eff = exact_effective_n(HAND_MADE)
     lo, hi = clopper_pearson(p * n_eff, n_eff)
     row = theme_share_intervals(coded_table(HAND_MADE), "g", n_boot=200_000, seed=3).set_index("theme").loc[
         "community"]
     assert row["share"] == 0.5 and p == 0.5
     assert row["lo"] == pytest.approx(lo, abs=0.004) and row["hi"] == pytest.approx(hi, abs=0.004)
-    assert hi - lo > 0.7  # 4 articles: about 3.4 effective paragraphs, not 8
+    assert hi - lo > 0.7  # 4 articles: about 1.7 effective paragraphs (4.5 before the t on 3 df), not 8
+    # at another level, both the binomial limits and the t adjustment move with it
+    p90, n90 = exact_effective_n(HAND_MADE, level=0.90)
+    lo90, hi90 = clopper_pearson(p90 * n90, n90, level=0.90)
+    row90 = theme_share_intervals(coded_table(HAND_MADE), "g", n_boot=200_000, seed=3, level=0.90).set_index(
+        "theme").loc["community"]
+    assert row90["lo"] == pytest.approx(lo90, abs=0.004) and row90["hi"] == pytest.approx(hi90, abs=0.004)
+    assert lo90 - lo > 0.02  # the 90 % interval is visibly narrower
+
+
+def test_effective_paragraphs_are_capped_at_the_paragraphs_before_the_t_adjustment():
+    # 10 articles of 2 paragraphs, 8 of them half coded, one fully and one not: 10 of 20. The articles differ
+    # less than 20 independent paragraphs would (resampled variance about 0.005 against 0.25 / 20), so n_eff
+    # (about 50) is capped at the 20 paragraphs, and then made smaller by (z / t on 9 df)^2
+    articles = {f"d{i}": [True, False] for i in range(8)} | {"d8": [True, True], "d9": [False, False]}
+    n_eff = 20 * (norm.ppf(0.975) / student_t.ppf(0.975, 9)) ** 2
+    lo, hi = clopper_pearson(0.5 * n_eff, n_eff)
+    row = theme_share_intervals(coded_table(articles), "g", n_boot=20_000, seed=1).set_index("theme").loc[
+        "community"]
+    assert row["lo"] == pytest.approx(lo, abs=1e-9) and row["hi"] == pytest.approx(hi, abs=1e-9)
 
 
 def test_wilson_interval_on_the_exact_bootstrap_variance_of_a_hand_made_group():
