@@ -1248,6 +1248,10 @@ TWENTY_FIRST_REVISION = [
     ("推荐少数民族代表人士担任政协委员。", "religion", True),
     ("区民宗局组织少数民族群众开展防疫知识宣传。", "religion", True),
     ("少数民族人士积极参与民族团结进步创建活动。", "religion", True),
+    # doctors and nurses given to, like nurses given to (revision 20), are no medical work of theirs
+    ("筹集的50余箱医疗物资转交到一线医务人员手中。", "medical", False),
+    ("县工商联向一线医务人员捐赠营养餐500份。", "medical", False),
+    ("农工党党员医务人员坚守发热门诊一线。", "medical", True),
 ]
 
 @pytest.mark.parametrize("text, theme, coded",
