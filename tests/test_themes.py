@@ -1252,6 +1252,9 @@ TWENTY_FIRST_REVISION = [
     ("筹集的50余箱医疗物资转交到一线医务人员手中。", "medical", False),
     ("县工商联向一线医务人员捐赠营养餐500份。", "medical", False),
     ("农工党党员医务人员坚守发热门诊一线。", "medical", True),
+    # a gala held or attended is a festivity; a gala of songs and poems for the fight codes beside them
+    ("2022年春节联欢晚会举行首次联排。", "publicity", False),
+    ("市政协举办抗疫主题文艺晚会,委员们朗诵诗歌致敬逆行者。", "publicity", True),
 ]
 
 @pytest.mark.parametrize("text, theme, coded",
