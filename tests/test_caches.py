@@ -185,18 +185,19 @@ def test_term_table_cache_follows_an_edit_of_the_stopwords(checkout):
 
 
 def test_theme_match_cache_follows_an_edit_of_the_codebook(checkout):
-    """themes.toml's religion theme loses 少数民族: 004's 江阳 paragraph (para 14) is no longer coded religion, in
-    this process and in a new one reading the match cache; written back, it is again."""
+    """themes.toml's advice theme loses 金点子: 002's paragraph 2, whose one advice word it is (the CPPCC's "golden
+    ideas" for the epidemic work that district cadres list), is no longer coded advice, in this process and in a new
+    one reading the match cache; written back, it is again."""
     result = ("sorted((d[:3], int(n)) for d, n in analysis.code_paragraphs(analysis.paragraphs("
-              "analysis.load_corpus(progress=False))).query('religion')[['doc_id', 'para_no']].values)")
+              "analysis.load_corpus(progress=False))).query('advice')[['doc_id', 'para_no']].values)")
     setup = f"path = Path({str(LEXICON / 'themes.toml')!r})\n"
-    edit = ("path.write_text(path.read_text(encoding='utf-8').replace('\"少数民族\", ', '', 1), encoding='utf-8')")
+    edit = ("path.write_text(path.read_text(encoding='utf-8').replace('\"金点子\", ', '', 1), encoding='utf-8')")
     first, edited, reverted = run(checkout, setup + in_one_process(result, edit))
-    assert ["004", 14] in first and ["004", 14] not in edited and reverted == first
+    assert ["002", 2] in first and ["002", 2] not in edited and reverted == first
     assert len(edited) == len(first) - 1
     codebook = checkout / LEXICON / "themes.toml"
     before = codebook.read_bytes()
-    codebook.write_bytes(before.replace('"少数民族", '.encode(), b"", 1))
+    codebook.write_bytes(before.replace('"金点子", '.encode(), b"", 1))
     assert run(checkout, f"print(json.dumps({result}))") == edited
     codebook.write_bytes(before)
     assert run(checkout, f"print(json.dumps({result}))") == first

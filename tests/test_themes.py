@@ -1255,6 +1255,11 @@ TWENTY_FIRST_REVISION = [
     # a gala held or attended is a festivity; a gala of songs and poems for the fight codes beside them
     ("2022年春节联欢晚会举行首次联排。", "publicity", False),
     ("市政协举办抗疫主题文艺晚会,委员们朗诵诗歌致敬逆行者。", "publicity", True),
+    # the committee on Hong Kong, Macao, Taiwan and overseas affairs named is a body of the CPPCC; its work with
+    # compatriots still codes
+    ("县政协文化文史和学习委员会、港澳台侨和外事委员会联合召开委员述职听评会。", "overseas", False),
+    ("增补王某为港澳台侨委员会驻会副主任。", "overseas", False),
+    ("市政协港澳台侨委员会组织港澳委员视察大湾区建设。", "overseas", True),
 ]
 
 @pytest.mark.parametrize("text, theme, coded",
