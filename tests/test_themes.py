@@ -1260,6 +1260,14 @@ TWENTY_FIRST_REVISION = [
     ("县政协文化文史和学习委员会、港澳台侨和外事委员会联合召开委员述职听评会。", "overseas", False),
     ("增补王某为港澳台侨委员会驻会副主任。", "overseas", False),
     ("市政协港澳台侨委员会组织港澳委员视察大湾区建设。", "overseas", True),
+    # a closed loop of work, buying protective suits on someone's behalf, experts forming a team and expert groups
+    # of other fields name no testing, errand or medical work; closed-loop management and a medical team still code
+    ("从确定选题、前期调研到成果转化,环环相扣,形成闭环。", "testing", False),
+    ("对往返武汉的长途客运车辆,要求进行全流程闭环管理。", "testing", True),
+    ("由日本江西总商会筹备代购的3800套医用防护服顺利抵达南昌。", "livelihood", False),
+    ("志愿者为隔离居民代购生活物资。", "livelihood", True),
+    ("副主席带领由部分委员和专家组成的服务小分队来到天台。", "medical", False),
+    ("致公党省委会组织医疗、农业专家组赴毕节开展送诊活动。", "medical", True),
 ]
 
 @pytest.mark.parametrize("text, theme, coded",
