@@ -1,6 +1,5 @@
 """The evidence explorer without a browser: its data, where cleaning removals are placed, the SQLite index
 and search, and the server's API and folder (analysis.explorer). The page itself: test_explorer_browser.py."""
-import itertools
 import json
 import os
 import re
@@ -13,10 +12,8 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import pytest
-from scipy.stats import beta, norm
-from scipy.stats import t as student_t
+from interval_reference import clopper_pearson, exact_effective_n
 
 import analysis.explorer.index as index_module
 from analysis import cleaning_audit, code_paragraphs, theme_counts, theme_evidence, theme_share_intervals
@@ -94,11 +91,8 @@ def test_heatmap_cells_hold_theme_counts_and_the_intervals_of_theme_share_interv
     # worked out here: the 27 equally likely draws of three articles give the resampled shares' variance, then
     # Korn & Graubard's interval (Clopper-Pearson on the effective number of paragraphs, t on 2 df)
     per_article = coded[coded["doc_id"].str[:3].isin(["000", "001", "003"])].groupby("doc_id")[DONATION]
-    x, n = per_article.sum().to_numpy(float), per_article.size().to_numpy(float)
-    ratios = [x[list(d)].sum() / n[list(d)].sum() for d in itertools.product(range(3), repeat=3)]
-    p = x.sum() / n.sum()
-    n_eff = min(p * (1 - p) / np.var(ratios), n.sum()) * (norm.ppf(0.975) / student_t.ppf(0.975, 2)) ** 2
-    lo, hi = beta.ppf(0.025, p * n_eff, n_eff - p * n_eff + 1), beta.ppf(0.975, p * n_eff + 1, n_eff - p * n_eff)
+    p, n_eff = exact_effective_n(per_article.sum(), per_article.size())
+    lo, hi = clopper_pearson(p * n_eff, n_eff)
     assert cell[7] == pytest.approx(lo, abs=0.01) and cell[8] == pytest.approx(hi, abs=0.03)  # 1,000 resamples
     year = next(f for f in head["fields"] if f["name"] == "year")
     assert year["groups"] == ["2020", "2022"]  # as tables/themes_by_period.csv writes the years

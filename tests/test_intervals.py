@@ -3,14 +3,14 @@ distribution is worked out by enumeration, the seed corpus, and a sample of the 
 the intervals must cover the known share and the test must keep its level on splits with no difference."""
 from __future__ import annotations
 
-import itertools
 import lzma
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import beta, bootstrap, false_discovery_control, norm
+from interval_reference import clopper_pearson, exact_effective_n
+from scipy.stats import bootstrap, false_discovery_control, norm
 from scipy.stats import t as student_t
 
 from analysis import (
@@ -39,12 +39,6 @@ def coded_table(articles: dict[str, list[bool]], group: dict[str, str] | None = 
     return frame
 
 
-def clopper_pearson(x: float, n: float, level: float = 0.95) -> tuple[float, float]:
-    """Clopper and Pearson's exact interval (1934) for x successes of n, from the beta distribution."""
-    a = (1 - level) / 2
-    return (beta.ppf(a, x, n - x + 1) if x > 0 else 0.0), (beta.ppf(1 - a, x + 1, n - x) if x < n else 1.0)
-
-
 def wilson(p: float, n: float, z: float) -> tuple[float, float]:
     """The textbook Wilson score interval (Wilson 1927) for a share p of n."""
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -65,16 +59,9 @@ def test_share_and_counts_of_a_hand_made_group():
         "g", "theme", "share", "lo", "hi", "n_paragraphs", "n_articles"]
 
 
-def exact_effective_n(articles: dict[str, list[bool]], level: float = 0.95) -> tuple[float, float]:
-    """The share and Korn & Graubard's effective sample size of a few hand-made articles, from the exact
-    resampling distribution: every ordered draw of the m articles out of m is equally likely."""
-    x = np.array([sum(f) for f in articles.values()], float)
-    n = np.array([len(f) for f in articles.values()], float)
-    m = len(articles)
-    ratios = [x[list(d)].sum() / n[list(d)].sum() for d in itertools.product(range(m), repeat=m)]
-    p = x.sum() / n.sum()
-    q = 1 - (1 - level) / 2
-    return p, min(p * (1 - p) / np.var(ratios), n.sum()) * (norm.ppf(q) / student_t.ppf(q, m - 1)) ** 2
+def hand_made_effective_n(articles: dict[str, list[bool]], level: float = 0.95) -> tuple[float, float]:
+    """The share and Korn & Graubard's effective sample size of hand-made articles ({doc_id: flags})."""
+    return exact_effective_n([sum(f) for f in articles.values()], [len(f) for f in articles.values()], level)
 
 
 HAND_MADE = {"A": [True, False], "B": [False], "C": [True, True, True], "D": [False, False]}  # 4 of 8
@@ -82,7 +69,7 @@ HAND_MADE = {"A": [True, False], "B": [False], "C": [True, True, True], "D": [Fa
 
 def test_default_interval_is_korn_graubards_on_the_exact_bootstrap_variance_of_a_hand_made_group():
     # Clopper-Pearson for share * n_eff successes of n_eff, n_eff from the exact resampling variance
-    p, n_eff = exact_effective_n(HAND_MADE)
+    p, n_eff = hand_made_effective_n(HAND_MADE)
     lo, hi = clopper_pearson(p * n_eff, n_eff)
     row = theme_share_intervals(coded_table(HAND_MADE), "g", n_boot=200_000, seed=3).set_index("theme").loc[
         "community"]
@@ -90,7 +77,7 @@ def test_default_interval_is_korn_graubards_on_the_exact_bootstrap_variance_of_a
     assert row["lo"] == pytest.approx(lo, abs=0.004) and row["hi"] == pytest.approx(hi, abs=0.004)
     assert hi - lo > 0.7  # 4 articles: about 1.7 effective paragraphs (4.5 before the t on 3 df), not 8
     # at another level, both the binomial limits and the t adjustment move with it
-    p90, n90 = exact_effective_n(HAND_MADE, level=0.90)
+    p90, n90 = hand_made_effective_n(HAND_MADE, level=0.90)
     lo90, hi90 = clopper_pearson(p90 * n90, n90, level=0.90)
     row90 = theme_share_intervals(coded_table(HAND_MADE), "g", n_boot=200_000, seed=3, level=0.90).set_index(
         "theme").loc["community"]
@@ -111,7 +98,7 @@ def test_effective_paragraphs_are_capped_at_the_paragraphs_before_the_t_adjustme
 
 
 def test_wilson_interval_on_the_exact_bootstrap_variance_of_a_hand_made_group():
-    p, n_eff = exact_effective_n(HAND_MADE)
+    p, n_eff = hand_made_effective_n(HAND_MADE)
     lo, hi = wilson(p, n_eff, norm.ppf(0.975))
     row = theme_share_intervals(coded_table(HAND_MADE), "g", n_boot=200_000, seed=3, method="wilson").set_index(
         "theme").loc["community"]
@@ -125,8 +112,8 @@ def test_difference_interval_is_newcombes_on_the_two_groups_exact_intervals():
     # Newcombe's hybrid interval (1998, method 10) on each group's Korn & Graubard interval, worked out here
     # from the exact resampling distributions: a is HAND_MADE (4 of 8), b three articles with 2 of 6
     other = {"E": [True], "F": [False, False], "G": [False, True, False]}
-    pa, na = exact_effective_n(HAND_MADE)
-    pb, nb = exact_effective_n(other)
+    pa, na = hand_made_effective_n(HAND_MADE)
+    pb, nb = hand_made_effective_n(other)
     (la, ua), (lb, ub) = clopper_pearson(pa * na, na), clopper_pearson(pb * nb, nb)
     lo = pa - pb - math.sqrt((pa - la) ** 2 + (ub - pb) ** 2)
     hi = pa - pb + math.sqrt((ua - pa) ** 2 + (pb - lb) ** 2)
