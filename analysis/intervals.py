@@ -112,8 +112,6 @@ def _check(n_boot: int, method: str) -> None:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
 
 
-METHODS = ("korn-graubard", "wilson", "bca", "percentile")
-
 
 def _effective_n(share: np.ndarray, boot: np.ndarray, n_paragraphs: np.ndarray, n_articles: np.ndarray,
                  level: float) -> np.ndarray:
@@ -159,6 +157,7 @@ def _wilson(share, boot, n_paragraphs, n_articles, level) -> tuple[np.ndarray, n
 
 
 _SCORE = {"korn-graubard": _korn_graubard, "wilson": _wilson}  # intervals on the effective sample size
+METHODS = (*_SCORE, "bca", "percentile")  # the first is the default
 
 
 def _acceleration(influence: list[np.ndarray], sizes: list[int]) -> np.ndarray:
