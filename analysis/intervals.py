@@ -112,7 +112,6 @@ def _check(n_boot: int, method: str) -> None:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
 
 
-
 def _effective_n(share: np.ndarray, boot: np.ndarray, n_paragraphs: np.ndarray, n_articles: np.ndarray,
                  level: float) -> np.ndarray:
     """Kish's effective number of paragraphs, share (1 - share) / the resampled shares' variance, at most the
@@ -353,9 +352,9 @@ def theme_share_difference(coded: pd.DataFrame, by: str, a, b, corpus: pd.DataFr
     "percentile" the bootstrap's own), `p` (two-sided article-level permutation test: the two groups'
     articles shuffled between them `n_boot` times, p = (1 + shuffles with |diff| >= the observed |diff|) /
     (1 + n_boot)), `q` (Benjamini-Hochberg over the themes), and
-    `n_articles_a`, `n_articles_b`, `n_paragraphs_a`, `n_paragraphs_b`. Name a rise or fall only where the
-    interval excludes 0 (and q is small); the module docstring gives how often either happens on random
-    halves of a corpus, with no true difference.
+    `n_articles_a`, `n_articles_b`, `n_paragraphs_a`, `n_paragraphs_b`; a group of one article gives p but no interval
+    (lo, hi NaN, as in `theme_share_intervals`). Name a rise or fall only where the interval excludes 0 (and q is
+    small); the module docstring gives how often either happens on random halves of a corpus, with no true difference.
     """
     if wanted(coded, corpus, client=client):
         table = call("article_theme_table", coded, by, corpus, codebook=codebook, client=client)
@@ -386,6 +385,8 @@ def theme_share_difference(coded: pd.DataFrame, by: str, a, b, corpus: pd.DataFr
         hi = diff + np.sqrt((ua - share_a) ** 2 + (share_b - lb) ** 2)
     else:
         lo, hi = _bootstrap_difference(va, vb, ta, tb, boot, diff, level, method)
+    if min(len(va), len(vb)) < 2:  # as in theme_share_intervals: one article, no spread between articles
+        lo, hi = np.full(k, np.nan), np.full(k, np.nan)
     pooled = np.vstack([va, vb])
     perm_a = _permuted_sums(pooled, len(va), n_boot, rng)
     perm_b = pooled.sum(axis=0) - perm_a

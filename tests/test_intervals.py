@@ -123,6 +123,22 @@ def test_difference_interval_is_newcombes_on_the_two_groups_exact_intervals():
     assert d["lo"] == pytest.approx(lo, abs=0.005) and d["hi"] == pytest.approx(hi, abs=0.005)
 
 
+def test_a_group_of_one_article_gives_a_difference_p_but_no_interval():
+    # b is one article: its paragraphs say nothing of how articles vary, so (as theme_share_intervals gives a
+    # one-article group no interval) the difference has none, whatever the method. The permutation test still
+    # holds: of the 4 ways to pick b's one article from A, B, C, D, only D (1 of 1 paragraph, share_a 1/6)
+    # gives |diff| as large as the observed 1 - 1/6; a random permutation hits it a quarter of the time
+    coded = coded_table({"A": [False, False], "B": [True, False], "C": [False, False], "D": [True]},
+                        group={"A": "a", "B": "a", "C": "a", "D": "b"})
+    for method in ("korn-graubard", "wilson", "bca", "percentile"):
+        d = theme_share_difference(coded, "g", "a", "b", n_boot=4000, method=method).set_index("theme")
+        row = d.loc["community"]
+        assert row["diff"] == pytest.approx(1 / 6 - 1)
+        assert d["lo"].isna().all() and d["hi"].isna().all()
+        assert row["p"] == pytest.approx(0.25, abs=0.03)
+        assert (row["n_articles_a"], row["n_articles_b"]) == (3, 1)
+
+
 def test_percentile_interval_of_two_articles_spans_their_extremes():
     # A: 1 paragraph, coded; B: 3 paragraphs, none. Resamples AA (share 1), AB, BA (1/4), BB (0),
     # each a quarter of the time: the 2.5 % and 97.5 % points are exactly 0 and 1

@@ -67,8 +67,10 @@ def test_seed_period_contrast_is_last_minus_first_and_says_no_difference(tables,
     assert diff.at["community", "diff"] == pytest.approx(share[2022] - share[2020], abs=1e-5)
     assert int(diff.at["community", "n_paragraphs_a"]) == 42 and int(diff.at["community", "n_paragraphs_b"]) == 39
     assert (diff["a"].astype(str) == "2020").all() and (diff["b"].astype(str) == "2022").all()
-    # 2022 is a single article: no interval excludes 0, and the notebook says so
-    assert shown.text.startswith("From 2020 to 2022, no theme's share changes beyond")
+    # 2022 is a single article: the change has no interval, and the notebook says so rather than "no change"
+    assert diff["lo"].isna().all() and diff["hi"].isna().all()
+    assert shown.text == ("From 2020 to 2022, no change is named: 2022 has a single article, so there is no interval "
+                          "of the change (one article gives no spread between articles to resample).")
 
 
 def test_a_thin_comparison_is_left_out_with_its_reason(tables, seed_ctx):

@@ -2,6 +2,8 @@
 excludes zero, and carrying the study's title and question."""
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 
@@ -26,6 +28,17 @@ def _report(corpus=None, **study) -> Report:
 def _difference(rows) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["theme", "share_a", "share_b", "diff", "lo", "hi", "p", "q", "a", "b",
                                        "n_articles_a", "n_articles_b"])
+
+
+def test_period_change_with_a_single_article_names_nothing(tables):
+    outputs.save_table(_difference([
+        ("donation", 0.40, 0.10, -0.30, math.nan, math.nan, 0.2, 0.4, "2020", "2022", 4, 1),
+        ("testing", 0.10, 0.55, 0.45, math.nan, math.nan, 0.2, 0.4, "2020", "2022", 4, 1)]),
+        "theme_period_difference", "x")
+    up, down, text = findings.period_changes(_report())
+    assert up == [] and down == []
+    assert text == ("Between 2020 and 2022 no change is named: 2022 has a single article, so the change has no "
+                    "interval.")
 
 
 def test_period_change_names_only_intervals_that_exclude_zero(tables):

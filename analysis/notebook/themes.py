@@ -218,7 +218,12 @@ def by_period(ctx: Context) -> Shown:
                 "n_paragraphs_a": f"paragraphs in {a}", "n_paragraphs_b": f"paragraphs in {b}",
                 "n_articles_a": f"articles in {a}", "n_articles_b": f"articles in {b}"})
     real = diff[(diff["lo"] > 0) | (diff["hi"] < 0)].sort_values("diff", kind="mergesort")
-    if real.empty:
+    single = [g for g in (a, b) if counts[g] < 2]
+    if single:
+        text = (f"From {a} to {b}, no change is named: {' and '.join(map(str, single))} "
+                f"{'has' if len(single) == 1 else 'have'} a single article, so there is no interval of the change "
+                "(one article gives no spread between articles to resample).")
+    elif real.empty:
         text = (f"From {a} to {b}, no theme's share changes beyond what resampling these "
                 f"{int(counts[a] + counts[b]):,} articles gives by chance "
                 "(every 95% interval of the change includes 0).")
