@@ -313,3 +313,42 @@ def test_a_failed_explorer_quits_the_browser_started_for_it(tmp_path, monkeypatc
         write_study_explorer(str(RAW_DIR), tmp_path / "out", tmp_path / "figures", cache_dir=tmp_path / "cache",
                              progress=False)
     assert quit_ == [1]
+
+
+def test_a_browser_start_that_fails_is_tried_again(monkeypatch):
+    """Chromium's start now and then fails on a loaded machine ("session not created from chrome not reachable",
+    once seen in a full test run): start_browser tries again, START_ATTEMPTS times in all, then raises that error;
+    the profile folder of a start that never succeeds is removed."""
+    from pathlib import Path
+
+    import selenium.webdriver
+    from selenium.common.exceptions import SessionNotCreatedException
+
+    import analysis.explorer.shots as shots
+
+    calls, profiles = [], []
+
+    class Flaky:
+        def __init__(self, service=None, options=None):
+            calls.append(1)
+            profiles.extend(a.split("=", 1)[1] for a in options.arguments if a.startswith("--user-data-dir="))
+            if len(calls) < fail_times + 1:
+                raise SessionNotCreatedException("session not created from chrome not reachable")
+
+        def quit(self):
+            pass
+
+    monkeypatch.setattr(selenium.webdriver, "Chrome", Flaky)
+    monkeypatch.setattr(shots.time, "sleep", lambda s: None)
+    fail_times = 2  # fails twice, starts on the third try
+    driver = start_browser()
+    assert isinstance(driver, Flaky) and len(calls) == 3
+    driver.quit()
+    assert not Path(profiles[0]).exists()
+    calls.clear()
+    profiles.clear()
+    fail_times = 3  # never starts
+    with pytest.raises(SessionNotCreatedException, match="chrome not reachable"):
+        start_browser()
+    assert len(calls) == shots.START_ATTEMPTS == 3
+    assert not Path(profiles[0]).exists()

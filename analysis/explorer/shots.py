@@ -17,6 +17,7 @@ DRIVERS = ("chromedriver", "/usr/bin/chromedriver", "/usr/lib/chromium/chromedri
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1")
+START_ATTEMPTS = 3
 
 
 def find_chromium() -> tuple[str | None, str | None]:
@@ -60,8 +61,10 @@ def _fontconfig(folder: Path) -> dict:
 
 def start_browser(width: int = 1400, height: int = 1000):
     """A headless Chromium (selenium webdriver) with a fresh profile and the browser console logged;
-    driver.quit() ends it and removes the profile."""
+    driver.quit() ends it and removes the profile. A start that fails ("chrome not reachable") is tried again,
+    `START_ATTEMPTS` times in all, before its error is raised."""
     from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.chrome.service import Service
 
     binary, driver_path = find_chromium()
@@ -72,8 +75,16 @@ def start_browser(width: int = 1400, height: int = 1000):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     env = dict(os.environ, **_fontconfig(profile))
-    service = Service(executable_path=driver_path, env=env)
-    driver = webdriver.Chrome(service=service, options=options)
+    driver = None
+    for attempt in range(START_ATTEMPTS):  # on a loaded machine Chromium's start now and then times out
+        try:
+            driver = webdriver.Chrome(service=Service(executable_path=driver_path, env=env), options=options)
+            break
+        except WebDriverException:
+            if attempt == START_ATTEMPTS - 1:
+                shutil.rmtree(profile, ignore_errors=True)
+                raise
+            time.sleep(1.0)
     quit_ = driver.quit
 
     def quit_and_clean():
