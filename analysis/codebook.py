@@ -20,9 +20,10 @@ OPTIONAL_KEYS = ("actors", "weak", "contextual", "context", "require", "exclude"
 GUIDANCE_KEYS = ("when_to_use", "when_not_to_use")
 CODING_KEYS = ("keywords", "actors", "weak", "contextual")  # keys whose words code a theme (the others qualify)
 CODEBOOK_COLUMNS = ["id", "zh", "en", "label", "definition", "keywords", "actors", "weak", "contextual", "context",
-                    "require", "exclude", "formulas", "list_others", "list_min_kinds", *GUIDANCE_KEYS]
+                    "require", "exclude", "formulas", "list_others", "list_min_kinds", "list_qualifiers",
+                    *GUIDANCE_KEYS]
 FORMULA_KEYS = ("pattern", "reason", "themes")
-LIST_KEYS = ("others", "min_kinds", "reason")
+LIST_KEYS = ("others", "qualifiers", "min_kinds", "reason")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _WHITESPACE = re.compile(r"\s+")
 # paragraph columns a theme id may not shadow
@@ -138,7 +139,7 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
         raise CodebookError(f"{path}: no [[theme]] blocks found")
     ids = [t.get("id") for t in themes if isinstance(t, dict)]
     formulas = _formulas(data.get("formula", []), path, source, ids)
-    others, min_kinds = _lists(data.get("lists", {}), path, source)
+    lists_rule = _lists(data.get("lists", {}), path, source)
 
     headers = _theme_lines(source)
     rows, seen = [], {}
@@ -194,8 +195,7 @@ def load_codebook(path: str | Path | None = None) -> pd.DataFrame:
                 "keywords": keywords,
                 **lists,
                 "formulas": tuple(f["pattern"] for f in formulas if tid in f["themes"]),
-                "list_others": others,
-                "list_min_kinds": min_kinds,
+                **lists_rule,
                 **{k: _guidance(theme.get(k, []), where(k), k) for k in GUIDANCE_KEYS},
             }
         )
@@ -237,10 +237,11 @@ def _formulas(blocks, path, source: str, ids: list) -> list[dict]:
     return out
 
 
-def _lists(table, path, source: str) -> tuple[tuple[str, ...], int]:
-    """[lists]: the mixed-list-of-actors rule (other united-front actors, how many kinds make a list)."""
+def _lists(table, path, source: str) -> dict:
+    """[lists]: the mixed-list-of-actors rule (other united-front actors, the words that qualify a name, how many
+    kinds make a list), as the codebook's list_* columns."""
     if not table:
-        return (), 0
+        return {"list_others": (), "list_min_kinds": 0, "list_qualifiers": ()}
     line = next((i for i, x in enumerate(source.splitlines(), 1) if re.match(r"^\s*\[\s*lists\s*\]", x)), 1)
     where = f"{path}, line {line}: [lists]"
     unknown = sorted(set(table) - set(LIST_KEYS))
@@ -249,7 +250,8 @@ def _lists(table, path, source: str) -> tuple[tuple[str, ...], int]:
     kinds = table.get("min_kinds", 3)
     if not isinstance(kinds, int) or kinds < 2:
         raise CodebookError(f"{where}: 'min_kinds' must be an integer >= 2")
-    return _word_list(table.get("others", []), where, "others", False), kinds
+    return {"list_others": _word_list(table.get("others", []), where, "others", False), "list_min_kinds": kinds,
+            "list_qualifiers": _word_list(table.get("qualifiers", []), where, "qualifiers", False)}
 
 
 def load_formulas(path: str | Path | None = None) -> pd.DataFrame:

@@ -247,6 +247,15 @@ def test_misspelt_key_is_an_error(tmp_path):
         load_codebook(path)
 
 
+def test_lists_qualifiers_are_read_and_unknown_list_keys_are_an_error(tmp_path):
+    lists = '\n[lists]\nothers = ["统战部"]\nqualifiers = ["人士"]\n'
+    cb = load_codebook(write(tmp_path, GOOD + lists))
+    assert cb["list_qualifiers"].iloc[0] == ("人士",)
+    assert (cb["list_others"].iloc[0], cb["list_min_kinds"].iloc[0]) == (("统战部",), 3)
+    with pytest.raises(CodebookError, match=r"\[lists\]: unknown key\(s\) \['qualifier'\]"):
+        load_codebook(write(tmp_path, GOOD + lists.replace("qualifiers", "qualifier")))
+
+
 def test_duplicate_id_and_empty_keywords(tmp_path):
     path = write(tmp_path, GOOD.replace('id = "advice"', 'id = "donation"'))
     with pytest.raises(CodebookError, match=r"line 10: theme 'donation': id 'donation' already used .* line 2"):
@@ -617,6 +626,16 @@ def test_a_list_of_actors_is_not_their_work():
     # one kind of actor is not a list: the democratic parties acting together are coded
     assert "parties" in code_one("民革市委、民盟市委、致公党市委向社区捐赠口罩。")
     assert "economy" in code_one("区工商联组织民营企业复工复产。")
+    # one name is one kind (revision 22): 无党派人士 (with 党派 and 无党派 inside it) or an actor qualified by 代表人士
+    # is not a list of its own, so the other actor in the clause still codes
+    assert "religion" in code_one("宗教界人士和无党派人士踊跃捐款。")
+    assert "overseas" in code_one("市侨联和无党派人士一起走访慰问困难群众。")
+    assert "religion" in code_one("区委统战部走访慰问少数民族代表人士。")
+    # three names are still a list; non-party figures belong to no party
+    assert "overseas" not in code_one("统战部、侨联和无党派人士参加座谈。")
+    assert "parties" not in code_one("要加强无党派代表人士队伍建设。")
+    assert "parties" not in code_one("区政协医卫界别与无党派界别联合举办中医药文化集市。")
+    assert "parties" in code_one("民建会员和无党派人士积极捐款。")
 
 
 def test_rhetoric_and_objects_of_others_do_not_code():

@@ -44,6 +44,38 @@ def test_a_clause_ends_at_its_comma_for_the_words_just_before_it():
         ("donation", ("捐款",)), ("economy", ("工商联",)), ("overseas", ("侨联",))]
 
 
+def test_one_name_is_one_kind():
+    """A name inside a longer one is not counted (党派 and 无党派 inside 无党派人士: one `others` word, one kind), and
+    a `qualifiers` word right after a name or a name's 界 (代表人士, 人士) is part of it: two names are two kinds, no
+    list."""
+    assert ("religion", ("宗教",)) in coded_as("宗教界人士和无党派人士踊跃捐款。")
+    assert ("overseas", ("侨联",)) in coded_as("市侨联和无党派界别委员一起捐款。")
+    assert ("religion", ("少数民族",)) in coded_as("区委统战部走访慰问少数民族代表人士。")
+    assert ("religion", ("宗教",)) in coded_as("宗教界代表人士和无党派代表人士踊跃捐款。")
+    assert ("religion", ("宗教",)) in coded_as("宗教界代表人士和侨联积极捐款。")
+    assert ("overseas", ("侨界",)) in coded_as("侨界代表人士和宗教界人士踊跃捐款。")  # a name ending in 界
+    # a qualifier only qualifies the name it follows: three names in a row, with the spaces of a headline removed
+    # or none at all, are still three kinds
+    assert coded_as("市侨联 工商联 无党派人士 积极捐款捐物。") == [("donation", ("捐款", "捐物"))]
+    assert coded_as("侨联工商联党外人士踊跃捐款。") == [("donation", ("捐款",))]
+    assert coded_as("宗教界 侨界 无党派人士 踊跃捐款。") == [("donation", ("捐款",))]
+
+
+def test_a_qualifier_alone_counts_only_as_an_others_word():
+    """代表人士 after no name (党外代表人士, 各界代表人士) is an `others` word and counts as a kind of its own (with
+    统战部 and 侨联: three); 人士 after no name (爱国人士) is no actor at all (侨联 and 工商联: two kinds)."""
+    assert coded_as("统战部、侨联和党外代表人士参加座谈。") == []
+    assert coded_as("统战部、侨联和各界代表人士参加座谈。") == []
+    assert ("overseas", ("侨联",)) in coded_as("爱国人士、侨联和工商联纷纷伸出援手。")
+
+
+def test_a_partys_name_is_no_kind_of_actor():
+    """The parties' names are keywords, not actors: beside two kinds of actors they visit or give to, no list."""
+    visited = coded_as("民建市委深入民营企业和侨资企业调研复工情况。")
+    assert [t for t, _ in visited] == ["economy", "overseas", "parties"]
+    assert {"religion", "overseas"} <= {t for t, _ in coded_as("九三学社市委向宗教活动场所和侨企捐赠口罩。")}
+
+
 # ---------------------------------------------------------------- a codebook as a plain table
 
 

@@ -402,7 +402,9 @@ def test_codebook_agreement_on_the_cctv3_fixture(capsys):
     t = _agreement_of_a_cctv_set("cctv3", CCTV3, "CCTV fixture 3", capsys)
     # (revision 19's weak words: 2 wrong, the propaganda department's moral-models campaign
     # (评选一批事迹突出……的道德模范), publicity 0.92 -> 0.83, and a village lifting itself out of poverty)
-    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [101, 96, 13, 18]
+    # (revision 22: one name is one kind in a list, so 工商联 beside 无党派代表人士 alone is no list: 加强工商联自身建设
+    # codes economy, 1 wrong)
+    assert t.loc["pooled", ["human", "codebook", "over", "under"]].tolist() == [101, 97, 14, 18]
     assert t.loc["pooled", "kappa"] >= 0.81 and t.loc["religion", "kappa"] >= 0.80
     assert t.loc["publicity", "kappa"] >= 0.80 and t.loc["parties", "kappa"] >= 0.90
 

@@ -14,6 +14,7 @@ from .sentences import sentence_spans
 
 _CLAUSE_END = re.compile(r"[，,；;。！？!?：:…]")
 _BODY = {"组", "会", "班", "团", "队"}  # suffixes that make a weak word into the body that does it (调研 -> 调研组)
+_SECTOR = "界"  # a name's sector (宗教 -> 宗教界), which a qualifier may follow (宗教界代表人士)
 
 
 class _Matcher:
@@ -22,7 +23,8 @@ class _Matcher:
     A hit of a theme's keyword (or actor, or weak word) codes the paragraph unless
     1. it lies inside a match of one of the theme's formulas (set phrases, [[formula]] in themes.toml);
     2. it is an `actors` word in a clause that names actors of `list_min_kinds` or more kinds (a mixed
-       list of united-front actors: each theme's actors are one kind, each of `list_others` another);
+       list of united-front actors: each theme's actors are one kind, each of `list_others` another; one name is
+       one kind, so a name inside a longer one and a `list_qualifiers` word right after a name do not count);
     3. the theme has `require` words and none is in the hit's sentence, or an `exclude` word is;
     4. it is a `weak` word, or a `contextual` word whose sentence lacks a word of one of the theme's `context`
        lists, and no other distinct word of the theme is left in the paragraph (a word and the body that
@@ -45,9 +47,16 @@ class _Matcher:
             for g, group in enumerate(getattr(row, "context", ()) if "context" in cb.columns else ()):
                 for w in group:
                     self.roles.setdefault(w, []).append((j, f"context:{g}"))
-        others = cb["list_others"].iloc[0] if "list_others" in cb.columns and len(cb) else ()
-        for w in others:
+        def lists_key(key):
+            return cb[key].iloc[0] if key in cb.columns and len(cb) else ()
+
+        for w in lists_key("list_others"):
             self.roles.setdefault(w, []).append((-1, "other"))
+        self.qualifiers = frozenset(lists_key("list_qualifiers"))
+        for w in self.qualifiers:
+            self.roles.setdefault(w, [])  # found by the scan (a word with no role of its own)
+        self.named = frozenset(w for w, rs in self.roles.items()
+                               if any(r in ("actors", "other") for _, r in rs)) | self.qualifiers
         self.min_kinds = int(cb["list_min_kinds"].iloc[0]) if "list_min_kinds" in cb.columns and len(cb) else 0
         patterns: dict[str, set[int]] = {}
         if "formulas" in cb.columns:
@@ -112,8 +121,24 @@ class _Matcher:
         if self.min_kinds and any(role == "actors" for *_, role in coding):
             cends = [m.end() for m in _CLAUSE_END.finditer(flat)]
             kinds: dict[int, set] = {}
-            for end, w in found:
-                c = bisect_right(cends, end - len(w) + 1)
+            # one name is one kind: a name inside a longer one (党派 and 无党派 in 无党派人士) is not counted (sorted
+            # by start, longest first, it ends within the furthest reach of the names before it), nor is a
+            # `qualifiers` word right after a name or its 界 (少数民族代表人士, 宗教界代表人士)
+            named = sorted(((end - len(w) + 1, end, w) for end, w in found if w in self.named),
+                           key=lambda x: (x[0], -x[1]))
+            outer, reach = [], -1
+            for start, end, w in named:
+                if end > reach:
+                    outer.append((start, end, w))
+                    reach = end
+            ends = {end for _, end, _ in outer}
+            for start, _end, w in outer:
+                c = bisect_right(cends, start)
+                if w in self.qualifiers:
+                    qualifies = start - 1 in ends or (flat[start - 1:start] == _SECTOR and start - 2 in ends)
+                    if not qualifies and any(role == "other" for _, role in roles[w]):
+                        kinds.setdefault(c, set()).add(w)  # alone, an `others` word counts as itself
+                    continue
                 for j, role in roles[w]:
                     if role == "actors":
                         kinds.setdefault(c, set()).add(j)
