@@ -223,6 +223,13 @@ def test_period_bars_get_whiskers_from_the_intervals():
     assert spans == [(0.6, 1.5), (1.5, 2.6), (4.0, 6.1)]  # the bar without an interval has no whisker
     assert sorted(t.get_text().strip() for t in ax.texts) == ["0.4", "1.0", "2.0", "5.0"]  # a decimal under 10 %
     assert ax.get_xlim()[1] < 10 and "whiskers" in ax.get_xlabel()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["2020", "2022"]  # each has an interval somewhere
+    plt.close(fig)
+    # a period of one article has no interval at all: the legend says why its bars have no whiskers
+    single = intervals.assign(lo=np.where(intervals["year"] == 2022, np.nan, intervals["lo"]))
+    fig = plot_theme_periods(shares, intervals=single, n={2020: 80, 2022: 12})
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
+        "2020 (n = 80 paragraphs)", "2022 (n = 12 paragraphs): no whiskers (one article)"]
     plt.close(fig)
     # the same from (lo, hi) tables shaped like the shares
     lo = intervals.pivot(index="theme", columns="year", values="lo")

@@ -11,8 +11,8 @@ def plot_theme_periods(shares, labels: dict | None = None, n: dict | None = None
     """Horizontal grouped bars: share of paragraphs per theme, one bar per period (columns of
     `shares`, at most four: use a heatmap for more). `n`: paragraphs per period (in the legend).
     `intervals`: `theme_share_intervals` with the same grouping, or (lo, hi) tables shaped like `shares`:
-    a whisker on each bar from lo to hi, and the axis long enough for them. Shares under 10 % are labelled
-    with a decimal."""
+    a whisker on each bar from lo to hi, and the axis long enough for them (a period with no interval at all,
+    one article, says so in the legend). Shares under 10 % are labelled with a decimal."""
     import numpy as np
 
     rows = list(shares.index)[::-1]
@@ -35,6 +35,8 @@ def plot_theme_periods(shares, labels: dict | None = None, n: dict | None = None
         vals = shares.loc[rows, col].to_numpy() * 100
         pos = y + (shares.shape[1] - 1) / 2 * h - j * h
         legend = f"{col} (n = {n[col]:,} paragraphs)" if n is not None else str(col)
+        if lo is not None and not np.isfinite(lo[col].to_numpy(dtype=float)).any():
+            legend += ": no whiskers (one article)"  # nothing varies between articles to resample
         ax.barh(pos, vals, height=h, color=colours[j % len(colours)], label=legend)
         ends = vals
         if lo is not None:
