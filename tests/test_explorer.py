@@ -365,3 +365,58 @@ def test_pair_index_lists_each_pair_of_adjacent_characters_in_code_point_order_w
     for text in ("", "政", "政\n协", "\n\n"):
         keys, starts, positions = bigram_index(text)
         assert (keys.tolist(), starts.tolist(), positions.tolist()) == ([], [0], [])
+
+
+def test_a_browser_start_that_fails_is_tried_again(monkeypatch):
+    """Chromium's start now and then fails on a loaded machine ("session not created from chrome not reachable",
+    once seen in a full test run): start_browser tries again, START_ATTEMPTS times in all, then raises that error;
+    the profile folder of a start that never succeeds is removed."""
+    pytest.importorskip("selenium")
+    from pathlib import Path
+
+    import selenium.webdriver
+    from selenium.common.exceptions import SessionNotCreatedException
+
+    import analysis.explorer.shots as shots
+
+    calls, profiles = [], []
+
+    class Flaky:
+        def __init__(self, service=None, options=None):
+            calls.append(1)
+            profiles.extend(a.split("=", 1)[1] for a in options.arguments if a.startswith("--user-data-dir="))
+            if len(calls) < fail_times + 1:
+                raise SessionNotCreatedException("session not created from chrome not reachable")
+
+        def quit(self):
+            pass
+
+    monkeypatch.setattr(selenium.webdriver, "Chrome", Flaky)
+    monkeypatch.setattr(shots, "find_chromium", lambda: ("/usr/bin/chromium", "/usr/bin/chromedriver"))  # none needed
+    monkeypatch.setattr(shots.time, "sleep", lambda s: None)
+    fail_times = 2  # fails twice, starts on the third try
+    driver = shots.start_browser()
+    assert isinstance(driver, Flaky) and len(calls) == 3
+    driver.quit()
+    assert not Path(profiles[0]).exists()
+    calls.clear()
+    profiles.clear()
+    fail_times = 3  # never starts
+    with pytest.raises(SessionNotCreatedException, match="chrome not reachable"):
+        shots.start_browser()
+    assert len(calls) == shots.START_ATTEMPTS == 3
+    assert not Path(profiles[0]).exists()
+    # an error that is no failed start (an interrupted one) is not tried again, and leaves no profile either
+    calls.clear()
+    profiles.clear()
+
+    class Interrupted(Flaky):
+        def __init__(self, service=None, options=None):
+            profiles.extend(a.split("=", 1)[1] for a in options.arguments if a.startswith("--user-data-dir="))
+            calls.append(1)
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(selenium.webdriver, "Chrome", Interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        shots.start_browser()
+    assert len(calls) == 1 and not Path(profiles[0]).exists()

@@ -137,6 +137,9 @@ def test_a_group_of_one_article_gives_a_difference_p_but_no_interval():
         assert d["lo"].isna().all() and d["hi"].isna().all()
         assert row["p"] == pytest.approx(0.25, abs=0.03)
         assert (row["n_articles_a"], row["n_articles_b"]) == (3, 1)
+    # the single article as the first group: the same
+    d = theme_share_difference(coded, "g", "b", "a", n_boot=4000).set_index("theme")
+    assert d.at["community", "diff"] == pytest.approx(1 - 1 / 6) and d["lo"].isna().all() and d["hi"].isna().all()
 
 
 def test_percentile_interval_of_two_articles_spans_their_extremes():

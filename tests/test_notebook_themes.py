@@ -71,6 +71,12 @@ def test_seed_period_contrast_is_last_minus_first_and_says_no_difference(tables,
     assert diff["lo"].isna().all() and diff["hi"].isna().all()
     assert shown.text == ("From 2020 to 2022, no change is named: 2022 has a single article, so there is no interval "
                           "of the change (one article gives no spread between articles to resample).")
+    # one article of 2020 (002) beside 2022's one: both periods are single
+    two = seed_ctx.corpus[seed_ctx.corpus["doc_id"].str[:3].isin(["002", "004"])]
+    assert sorted(two["year"]) == [2020, 2022]
+    assert themes.by_period(Context(seed_ctx.study, corpus=two)).text == (
+        "From 2020 to 2022, no change is named: 2020 and 2022 have one article each, so there is no interval of the "
+        "change (one article gives no spread between articles to resample).")
 
 
 def test_a_thin_comparison_is_left_out_with_its_reason(tables, seed_ctx):

@@ -226,10 +226,15 @@ def test_period_bars_get_whiskers_from_the_intervals():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["2020", "2022"]  # each has an interval somewhere
     plt.close(fig)
     # a period of one article has no interval at all: the legend says why its bars have no whiskers
-    single = intervals.assign(lo=np.where(intervals["year"] == 2022, np.nan, intervals["lo"]))
+    later = intervals["year"] == 2022
+    single = intervals.assign(lo=np.where(later, np.nan, intervals["lo"]), n_articles=np.where(later, 1, 50))
     fig = plot_theme_periods(shares, intervals=single, n={2020: 80, 2022: 12})
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
         "2020 (n = 80 paragraphs)", "2022 (n = 12 paragraphs): no whiskers (one article)"]
+    plt.close(fig)
+    # intervals that match no period (years as numbers, shares' columns as text) are no article's fault
+    fig = plot_theme_periods(shares.rename(columns=str), intervals=intervals)
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["2020: no interval", "2022: no interval"]
     plt.close(fig)
     # the same from (lo, hi) tables shaped like the shares
     lo = intervals.pivot(index="theme", columns="year", values="lo")

@@ -39,6 +39,11 @@ def test_period_change_with_a_single_article_names_nothing(tables):
     assert up == [] and down == []
     assert text == ("Between 2020 and 2022 no change is named: 2022 has a single article, so the change has no "
                     "interval.")
+    for (n_a, n_b), who in {(1, 4): "2020 has a single article", (1, 1): "2020 and 2022 have one article each"}.items():
+        outputs.save_table(_difference([("donation", 0.40, 0.10, -0.30, math.nan, math.nan, 0.2, 0.4, "2020", "2022",
+                                         n_a, n_b)]), "theme_period_difference", "x")
+        assert findings.period_changes(_report())[2] == (f"Between 2020 and 2022 no change is named: {who}, so the "
+                                                         "change has no interval.")
 
 
 def test_period_change_names_only_intervals_that_exclude_zero(tables):

@@ -75,16 +75,18 @@ def start_browser(width: int = 1400, height: int = 1000):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     env = dict(os.environ, **_fontconfig(profile))
-    driver = None
-    for attempt in range(START_ATTEMPTS):  # on a loaded machine Chromium's start now and then times out
-        try:
-            driver = webdriver.Chrome(service=Service(executable_path=driver_path, env=env), options=options)
-            break
-        except WebDriverException:
-            if attempt == START_ATTEMPTS - 1:
-                shutil.rmtree(profile, ignore_errors=True)
-                raise
-            time.sleep(1.0)
+    try:
+        for attempt in range(START_ATTEMPTS):  # on a loaded machine Chromium's start now and then times out
+            try:
+                driver = webdriver.Chrome(service=Service(executable_path=driver_path, env=env), options=options)
+                break
+            except WebDriverException:
+                if attempt == START_ATTEMPTS - 1:
+                    raise
+                time.sleep(1.0)
+    except BaseException:  # it never started (or the start was interrupted): no profile is left behind
+        shutil.rmtree(profile, ignore_errors=True)
+        raise
     quit_ = driver.quit
 
     def quit_and_clean():

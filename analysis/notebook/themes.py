@@ -221,7 +221,8 @@ def by_period(ctx: Context) -> Shown:
     single = [g for g in (a, b) if counts[g] < 2]
     if single:
         text = (f"From {a} to {b}, no change is named: {' and '.join(map(str, single))} "
-                f"{'has' if len(single) == 1 else 'have'} a single article, so there is no interval of the change "
+                f"{'has a single article' if len(single) == 1 else 'have one article each'}, so there is no interval "
+                "of the change "
                 "(one article gives no spread between articles to resample).")
     elif real.empty:
         text = (f"From {a} to {b}, no theme's share changes beyond what resampling these "

@@ -11,21 +11,21 @@ def plot_theme_periods(shares, labels: dict | None = None, n: dict | None = None
     """Horizontal grouped bars: share of paragraphs per theme, one bar per period (columns of
     `shares`, at most four: use a heatmap for more). `n`: paragraphs per period (in the legend).
     `intervals`: `theme_share_intervals` with the same grouping, or (lo, hi) tables shaped like `shares`:
-    a whisker on each bar from lo to hi, and the axis long enough for them (a period with no interval at all,
-    one article, says so in the legend). Shares under 10 % are labelled with a decimal."""
+    a whisker on each bar from lo to hi, and the axis long enough for them (a period with no interval at all says
+    so in the legend, and why when it has one article). Shares under 10 % are labelled with a decimal."""
     import numpy as np
 
     rows = list(shares.index)[::-1]
     y = np.arange(len(rows))
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 0.5 * len(rows) + 1.5))
-    lo = hi = None
+    lo = hi = articles = None
     if isinstance(intervals, tuple):
         lo, hi = (t.reindex(index=rows, columns=shares.columns) for t in intervals)
     elif intervals is not None:
         from .heatmap import _interval_grid
 
-        lo, hi, _ = _interval_grid(intervals, rows, list(shares.columns))
+        lo, hi, articles = _interval_grid(intervals, rows, list(shares.columns))
     h = 0.8 / shares.shape[1]
     top = float(np.nanmax(shares.to_numpy())) * 100 if shares.size else 0.0
     if hi is not None and np.isfinite(hi.to_numpy(dtype=float)).any():
@@ -36,7 +36,8 @@ def plot_theme_periods(shares, labels: dict | None = None, n: dict | None = None
         pos = y + (shares.shape[1] - 1) / 2 * h - j * h
         legend = f"{col} (n = {n[col]:,} paragraphs)" if n is not None else str(col)
         if lo is not None and not np.isfinite(lo[col].to_numpy(dtype=float)).any():
-            legend += ": no whiskers (one article)"  # nothing varies between articles to resample
+            one = articles is not None and (articles[col] == 1).all()  # nothing varies between articles to resample
+            legend += ": no whiskers (one article)" if one else ": no interval"
         ax.barh(pos, vals, height=h, color=colours[j % len(colours)], label=legend)
         ends = vals
         if lo is not None:

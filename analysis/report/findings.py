@@ -23,7 +23,8 @@ def period_changes(rep: Report) -> tuple[list, list, str]:
     single = [g for g, m in ((a, "n_articles_a"), (b, "n_articles_b")) if int(diff[m].iloc[0]) < 2]
     if single:
         return [], [], (f"Between {a} and {b} no change is named: {' and '.join(map(str, single))} "
-                        f"{'has' if len(single) == 1 else 'have'} a single article, so the change has no interval.")
+                        f"{'has a single article' if len(single) == 1 else 'have one article each'}, so the change "
+                        "has no interval.")
     if up.empty and down.empty:
         return [], [], (f"Between {a} and {b} these {n:,} articles show no difference in any theme's share that the "
                         "intervals support (every interval of the change includes zero).")
