@@ -333,11 +333,10 @@ def _permuted_sums(values: np.ndarray, m_a: int, n_perm: int, rng: np.random.Gen
 
 
 def _bootstrap_difference(va, vb, ta, tb, boot, diff, level, method):
-    """BCa or percentile interval of share_a - share_b from its resamples `boot`."""
+    """BCa or percentile interval of share_a - share_b from its resamples `boot` (each group of 2 articles or more)."""
     jack_a = _leave_one_out(va, np.zeros(len(va), dtype=np.int64), ta[None])
     jack_b = _leave_one_out(vb, np.zeros(len(vb), dtype=np.int64), tb[None])
-    influence = [np.nan_to_num((len(va) - 1) * (jack_a.mean(axis=0) - jack_a)),  # one article: no influence
-                 np.nan_to_num(-(len(vb) - 1) * (jack_b.mean(axis=0) - jack_b))]
+    influence = [(len(va) - 1) * (jack_a.mean(axis=0) - jack_a), -(len(vb) - 1) * (jack_b.mean(axis=0) - jack_b)]
     return _interval(boot, diff, _acceleration(influence, [len(va), len(vb)]), level, method)
 
 
@@ -378,15 +377,15 @@ def theme_share_difference(coded: pd.DataFrame, by: str, a, b, corpus: pd.DataFr
     rng = np.random.default_rng(seed)
     sums = _resample_sums(np.vstack([va, vb]), np.array([len(va), len(vb)]), n_boot, rng)
     boot = sums[:, 0, :k] / sums[:, 0, k:] - sums[:, 1, :k] / sums[:, 1, k:]
-    if method in _SCORE:  # Newcombe's hybrid interval on the two groups' intervals
+    if min(len(va), len(vb)) < 2:  # as in theme_share_intervals: one article, no spread between articles
+        lo, hi = np.full(k, np.nan), np.full(k, np.nan)
+    elif method in _SCORE:  # Newcombe's hybrid interval on the two groups' intervals
         la, ua = _SCORE[method](share_a, sums[:, 0, :k] / sums[:, 0, k:], ta[k], len(va), level)
         lb, ub = _SCORE[method](share_b, sums[:, 1, :k] / sums[:, 1, k:], tb[k], len(vb), level)
         lo = diff - np.sqrt((share_a - la) ** 2 + (ub - share_b) ** 2)
         hi = diff + np.sqrt((ua - share_a) ** 2 + (share_b - lb) ** 2)
     else:
         lo, hi = _bootstrap_difference(va, vb, ta, tb, boot, diff, level, method)
-    if min(len(va), len(vb)) < 2:  # as in theme_share_intervals: one article, no spread between articles
-        lo, hi = np.full(k, np.nan), np.full(k, np.nan)
     pooled = np.vstack([va, vb])
     perm_a = _permuted_sums(pooled, len(va), n_boot, rng)
     perm_b = pooled.sum(axis=0) - perm_a

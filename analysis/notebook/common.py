@@ -45,6 +45,16 @@ def left_out(reason: str, tables=(), figures=()) -> Shown:
     return Shown(reason)
 
 
+def single_article(articles: dict) -> str:
+    """Which of the compared groups ({group: its articles}) has a single article, as a sentence's subject and verb
+    ("2022 has a single article", "2020 and 2022 have one article each"), or "" when none has: such a group gives
+    no interval of a change (notebook 03 and the report say so)."""
+    single = [str(g) for g, n in articles.items() if int(n) < 2]
+    if not single:
+        return ""
+    return " and ".join(single) + (" has a single article" if len(single) == 1 else " have one article each")
+
+
 class Context:
     """A study's corpus and what every section derives from it, each computed once when first used.
 

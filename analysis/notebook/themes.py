@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..choices import enough_columns, top_groups, with_group
 from ..outputs import save_table
-from .common import Context, Shown, left_out
+from .common import Context, Shown, left_out, single_article
 
 THEME_COLUMNS = {"by": "the grouping column", "group": "its value", "theme": "theme id (codebook)",
                  "k": "paragraphs with the theme", "n": "paragraphs of the group", "share": "k / n",
@@ -218,11 +218,9 @@ def by_period(ctx: Context) -> Shown:
                 "n_paragraphs_a": f"paragraphs in {a}", "n_paragraphs_b": f"paragraphs in {b}",
                 "n_articles_a": f"articles in {a}", "n_articles_b": f"articles in {b}"})
     real = diff[(diff["lo"] > 0) | (diff["hi"] < 0)].sort_values("diff", kind="mergesort")
-    single = [g for g in (a, b) if counts[g] < 2]
+    single = single_article({a: counts[a], b: counts[b]})
     if single:
-        text = (f"From {a} to {b}, no change is named: {' and '.join(map(str, single))} "
-                f"{'has a single article' if len(single) == 1 else 'have one article each'}, so there is no interval "
-                "of the change "
+        text = (f"From {a} to {b}, no change is named: {single}, so there is no interval of the change "
                 "(one article gives no spread between articles to resample).")
     elif real.empty:
         text = (f"From {a} to {b}, no theme's share changes beyond what resampling these "

@@ -1,6 +1,7 @@
 """The report's summary and findings (section 4): the sentences written from the notebooks' tables."""
 from __future__ import annotations
 
+from ..notebook.common import single_article
 from .document import Block, Report, pct, plural
 
 
@@ -20,11 +21,9 @@ def period_changes(rep: Report) -> tuple[list, list, str]:
                 f"95% interval of the change {r.lo:+.0%} to {r.hi:+.0%})")
 
     n = int(diff["n_articles_a"].iloc[0] + diff["n_articles_b"].iloc[0])
-    single = [g for g, m in ((a, "n_articles_a"), (b, "n_articles_b")) if int(diff[m].iloc[0]) < 2]
+    single = single_article({a: diff["n_articles_a"].iloc[0], b: diff["n_articles_b"].iloc[0]})
     if single:
-        return [], [], (f"Between {a} and {b} no change is named: {' and '.join(map(str, single))} "
-                        f"{'has a single article' if len(single) == 1 else 'have one article each'}, so the change "
-                        "has no interval.")
+        return [], [], f"Between {a} and {b} no change is named: {single}, so the change has no interval."
     if up.empty and down.empty:
         return [], [], (f"Between {a} and {b} these {n:,} articles show no difference in any theme's share that the "
                         "intervals support (every interval of the change includes zero).")

@@ -57,7 +57,7 @@ class _Matcher:
             self.roles.setdefault(w, [])  # found by the scan (a word with no role of its own)
         self.named = frozenset(w for w, rs in self.roles.items()
                                if any(r in ("actors", "other") for _, r in rs)) | self.qualifiers
-        self.min_kinds = int(cb["list_min_kinds"].iloc[0]) if "list_min_kinds" in cb.columns and len(cb) else 0
+        self.min_kinds = int(lists_key("list_min_kinds") or 0)
         patterns: dict[str, set[int]] = {}
         if "formulas" in cb.columns:
             for j, pats in enumerate(cb["formulas"]):
