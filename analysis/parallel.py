@@ -160,10 +160,18 @@ def _yield_cores(nice: int) -> None:
         pass
 
 
+def _exit_on_term(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _background_process(conn, func, args, nice: int = 0) -> None:
     try:
         import os
+        import signal
 
+        # Stopped (`Background.stop`), the process unwinds instead of dying at once: what it holds is let go in its
+        # `finally` blocks (the explorer's browser profile, a temporary index), which SIGTERM's default skipped
+        signal.signal(signal.SIGTERM, _exit_on_term)
         if nice and hasattr(os, "nice"):  # (no niceness on Windows: there it runs as the caller does)
             _yield_cores(nice)
         func(*args)

@@ -284,6 +284,21 @@ def test_api_cell_and_article(server, corpus):
     assert status == 400 and "no article" in json.loads(body)["error"]
 
 
+def test_the_index_written_for_a_page_without_one_goes_with_its_server(built):
+    """A page that embeds its paragraphs has no explorer.sqlite: the server writes one into a temporary folder.
+    server_close removes it; before, only the garbage collector did, and the build closes its server in a forked
+    process, which ends without it: each build left a folder in the temporary directory."""
+    srv, url = serve_in_thread(built)
+    folder = srv.RequestHandlerClass.explorer.path.parent
+    try:
+        assert not (built / INDEX).exists() and (folder / INDEX).is_file() and folder != built
+        assert get(url + "api/search?q=" + q("口罩"))[0] == 200
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert not folder.exists()
+
+
 def test_a_pathological_regex_is_stopped_by_the_server(tmp_path):
     rows = [{"id": f"a{i}", "title": "t", "date": "2020-01-01",
              "text": "政协委员捐赠口罩,支援社区。" + "a" * 40 + "b。"} for i in range(30)]  # (a|aa)+$: 2**40 ways
@@ -322,19 +337,23 @@ def test_the_server_serves_only_files_of_its_folder(server, built, tmp_path):
         assert b"root:" not in body and b"outside" not in body
 
 
-def test_explore_command_binds_to_localhost_and_answers(built, paras):
+def test_explore_command_binds_to_localhost_and_answers(built, paras, tmp_path):
+    """...and, stopped by `kill` (SIGTERM) as by Ctrl-C, removes the index it wrote for a page without one (it
+    stayed in the temporary directory)."""
     proc = subprocess.Popen([sys.executable, "-m", "analysis", "explore", str(built), "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=PROJECT,
-                            env=dict(os.environ, PYTHONPATH=str(PROJECT)))
+                            env=dict(os.environ, PYTHONPATH=str(PROJECT), TMPDIR=str(tmp_path)))
     try:
         line = proc.stdout.readline()
         url = re.search(r"http://[\d.]+:\d+/", line).group(0)
         assert url.startswith("http://127.0.0.1:")
         res = json.loads(get(url + "api/search?q=" + q("疫情"))[1])
         assert res["total"] == paras["text"].str.count("疫情").sum()
+        assert [p.name for p in tmp_path.glob("*/" + INDEX)]  # the index it wrote
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        code = proc.wait(timeout=10)
+    assert code == 0 and not list(tmp_path.glob("*/" + INDEX))
 
 
 def test_removals_past_the_time_budget_are_placed_by_the_server(corpus, tmp_path, monkeypatch):
@@ -420,3 +439,24 @@ def test_a_browser_start_that_fails_is_tried_again(monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         shots.start_browser()
     assert len(calls) == 1 and not Path(profiles[0]).exists()
+
+
+def test_a_profile_is_removed_once_no_browser_runs_on_it(tmp_path):
+    """A browser that is ending (killed with the build's stopped explorer process, not quit) still writes to its
+    profile; removed at once, the folder came back (a Default folder, seen after a full test run) and stayed in the
+    temporary directory. remove_profile waits for the processes that run on the profile, then removes it."""
+    from analysis.explorer.shots import remove_profile
+
+    if not os.path.isdir("/proc"):
+        pytest.skip("needs Linux /proc")
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    ending = subprocess.Popen([sys.executable, "-c", "import os, sys, time; time.sleep(0.8); "
+                               "os.makedirs(os.path.join(sys.argv[2], 'Default'))",
+                               f"--user-data-dir={profile}", str(profile)])  # (its argv names it, as Chromium's)
+    try:
+        time.sleep(0.1)
+        remove_profile(profile)
+        assert ending.wait(timeout=10) == 0 and not profile.exists()
+    finally:
+        ending.kill()

@@ -314,3 +314,33 @@ def test_a_failed_explorer_quits_the_browser_started_for_it(tmp_path, monkeypatc
                              progress=False)
     assert quit_ == [1]
 
+
+
+def _start_a_browser_and_wait(path):
+    import time
+
+    driver = start_browser()
+    try:
+        path.write_text(driver.capabilities["chrome"]["userDataDir"])
+        time.sleep(120)
+    finally:
+        driver.quit()
+
+
+def test_a_stopped_explorer_process_leaves_no_browser_profile(tmp_path):
+    """A build that fails stops its explorer's process (and the Chromium it started). That process's browser
+    profile stayed in the temporary directory, one per failed build; now it is removed."""
+    import time
+    from pathlib import Path
+
+    from analysis.parallel import Background
+
+    job = Background(_start_a_browser_and_wait, (tmp_path / "profile",), "evidence explorer", nice=3)
+    for _ in range(600):
+        if (tmp_path / "profile").exists() and (tmp_path / "profile").read_text():
+            break
+        time.sleep(0.05)
+    profile = Path((tmp_path / "profile").read_text())
+    assert profile.is_dir()
+    job.stop()
+    assert not profile.exists()

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from analysis.paths import PROJECT_ROOT
 
 PROBE = """
@@ -117,6 +119,38 @@ def test_stopping_a_background_process_also_ends_what_it_started(tmp_path):
             break
         time.sleep(0.05)
     assert not _alive(child) and not job.process.is_alive()
+
+
+def _hold_a_folder(folder, started):
+    import shutil
+    import time
+
+    folder.mkdir()
+    try:
+        started.write_text("1")
+        time.sleep(120)
+    finally:  # as the explorer's process quits its browser and removes the browser's profile
+        shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("nice", [0, 3])
+def test_a_stopped_background_process_lets_go_of_what_it_holds(tmp_path, nice):
+    """A build that fails stops the explorer's process; stopped by SIGTERM's default, it skipped its `finally`
+    blocks, and each failed build left a Chromium profile in the temporary directory for good. Stopped, it now
+    unwinds: its clean-up runs (with its own process group, nice > 0, and without)."""
+    import time
+
+    from analysis.parallel import Background
+
+    held, started = tmp_path / "held", tmp_path / "started"
+    job = Background(_hold_a_folder, (held, started), "probe", nice=nice)
+    for _ in range(200):
+        if started.exists():
+            break
+        time.sleep(0.05)
+    assert held.is_dir()
+    job.stop()
+    assert not job.process.is_alive() and not held.exists()
 
 
 def _write_background_flag(path):

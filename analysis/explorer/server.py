@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import mimetypes
+import signal
 import sys
 import tempfile
 import threading
@@ -153,16 +154,37 @@ class Handler(BaseHTTPRequestHandler):
         return real
 
 
+class ExplorerServer(ThreadingHTTPServer):
+    """The explorer's HTTP server; server_close also removes the index it wrote into a temporary folder for a page
+    without one (left to the garbage collector, a server closed in a forked process, as the build's screenshots
+    are, left it in the temporary directory for good: such a process ends without running finalizers)."""
+
+    daemon_threads = True
+    explorer_tmp: tempfile.TemporaryDirectory | None = None
+
+    def server_close(self):
+        try:
+            super().server_close()
+        finally:
+            if self.explorer_tmp is not None:
+                self.explorer_tmp.cleanup()
+                self.explorer_tmp = None
+
+
 def make_server(folder: Path | str, host: str = "127.0.0.1", port: int = 8765,
-                explorer: Explorer | None = None) -> ThreadingHTTPServer:
+                explorer: Explorer | None = None) -> ExplorerServer:
     """An HTTP server for a build folder (not started: call serve_forever, shutdown, server_close); `explorer`:
     the folder's Explorer where the caller has it (write_explorer's keep=), else it is opened here."""
     root = Path(folder).resolve()
     explorer, tmp = (explorer, None) if explorer is not None else open_explorer(root)
     handler = type("ExplorerHandler", (Handler,), {"explorer": explorer, "root": root})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    server._explorer_tmp = tmp  # kept alive with the server
+    try:
+        server = ExplorerServer((host, port), handler)
+    except BaseException:  # (the port is taken): the index written for it is not wanted
+        if tmp is not None:
+            tmp.cleanup()
+        raise
+    server.explorer_tmp = tmp
     return server
 
 
@@ -173,6 +195,10 @@ def serve_in_thread(folder: Path | str, host: str = "127.0.0.1", port: int = 0, 
     threading.Thread(target=server.serve_forever, name="explorer-server", daemon=True).start()
     h, p = server.server_address[:2]
     return server, f"http://{h}:{p}/"
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"explore: {exc}", file=sys.stderr)
         return 1
     host, port = server.server_address[:2]
+    if threading.current_thread() is threading.main_thread():  # `kill` stops it as Ctrl-C does (server_close runs)
+        signal.signal(signal.SIGTERM, _interrupt)
     print(f"Serving {Path(args.dir).resolve()} at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()

@@ -59,6 +59,31 @@ def _fontconfig(folder: Path) -> dict:
     return {"FONTCONFIG_FILE": str(conf)}
 
 
+def _browsers_of(profile: Path) -> list[int]:
+    """The processes (Linux /proc) of a Chromium that runs on `profile`: [] where there is no /proc."""
+    flag = f"--user-data-dir={profile}".encode()
+    pids = []
+    for entry in os.scandir("/proc") if os.path.isdir("/proc") else ():
+        if entry.name.isdigit():
+            try:
+                with open(os.path.join(entry.path, "cmdline"), "rb") as f:
+                    if flag in f.read().split(b"\0"):
+                        pids.append(int(entry.name))
+            except OSError:  # it ended meanwhile (or is not ours to read)
+                continue
+    return pids
+
+
+def remove_profile(profile: Path, timeout: float = 10.0) -> None:
+    """Remove a browser's profile folder once no Chromium runs on it (up to `timeout` seconds). A browser that is
+    ending (killed with the build's stopped explorer process, not quit) still writes to its profile: removed at
+    once, the folder came back with what it wrote, and stayed in the temporary directory."""
+    end = time.monotonic() + timeout
+    while _browsers_of(profile) and time.monotonic() < end:
+        time.sleep(0.05)
+    shutil.rmtree(profile, ignore_errors=True)
+
+
 def start_browser(width: int = 1400, height: int = 1000):
     """A headless Chromium (selenium webdriver) with a fresh profile and the browser console logged;
     driver.quit() ends it and removes the profile. A start that fails ("chrome not reachable") is tried again,
@@ -85,7 +110,7 @@ def start_browser(width: int = 1400, height: int = 1000):
                     raise
                 time.sleep(1.0)
     except BaseException:  # it never started (or the start was interrupted): no profile is left behind
-        shutil.rmtree(profile, ignore_errors=True)
+        remove_profile(profile)
         raise
     quit_ = driver.quit
 
@@ -93,7 +118,7 @@ def start_browser(width: int = 1400, height: int = 1000):
         try:
             quit_()
         finally:
-            shutil.rmtree(profile, ignore_errors=True)
+            remove_profile(profile)
 
     driver.quit = quit_and_clean
     return driver
