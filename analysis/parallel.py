@@ -96,6 +96,9 @@ def _with_worker_shared(func, chunk):
     return func(chunk, _WORKER_SHARED)
 
 
+STOP_SECONDS = 10.0  # how long a stopped background process may take to unwind before it is killed
+
+
 class Background:
     """func(*args) in a forked process while the caller goes on (the build: while the notebooks run), or here
     (`parallel=False`) when its result is asked for; an error it raises is raised by `result`."""
@@ -124,21 +127,69 @@ class Background:
         if error is not None:
             raise error
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = STOP_SECONDS) -> None:
         """The result is not wanted (the caller failed): the process is ended, and with it what it started when it
-        leads a process group of its own (`nice`: the explorer's browser and its driver, orphaned otherwise)."""
-        if self.process is not None and self.process.is_alive():
-            import os
-            import signal
+        leads a process group of its own (`nice`: the explorer's browser and its driver, orphaned otherwise).
+        The process is asked first (SIGTERM: it unwinds, and its `finally` blocks quit its browser and remove what
+        it holds) and killed after `timeout` seconds; then what it left running in its group is ended."""
+        if self.process is None or not self.process.is_alive():
+            return
+        import os
 
-            try:
-                if hasattr(os, "killpg") and os.getpgid(self.process.pid) == self.process.pid:
-                    os.killpg(self.process.pid, signal.SIGTERM)
-                else:
-                    self.process.terminate()
-            except ProcessLookupError:  # it ended meanwhile
-                pass
+        pid = self.process.pid
+        try:
+            group = hasattr(os, "killpg") and os.getpgid(pid) == pid
+        except ProcessLookupError:  # it ended meanwhile
+            group = False
+        self.process.terminate()
+        self.process.join(timeout)
+        if self.process.is_alive():  # stuck in a long call, or it caught the SystemExit: no more waiting
+            self.process.kill()
             self.process.join()
+        if group:
+            _end_group(pid, timeout)
+
+
+def _end_group(pgid: int, timeout: float) -> None:
+    """SIGTERM to what is left of process group `pgid`, SIGKILL to what is still there after `timeout` s."""
+    import os
+    import signal
+    import time
+
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:  # the group is empty
+            return
+        end = time.monotonic() + timeout
+        while _group_alive(pgid):
+            if time.monotonic() > end:
+                break
+            time.sleep(0.05)
+        else:
+            return
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether a process of group `pgid` still runs (a zombie, ended but not yet reaped, does not count)."""
+    import os
+
+    if not os.path.isdir("/proc"):
+        try:
+            os.killpg(pgid, 0)
+            return True
+        except ProcessLookupError:
+            return False
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(os.path.join(entry.path, "stat")) as f:
+                    state, _ppid, group = f.read().rsplit(")", 1)[1].split()[:3]
+            except (OSError, ValueError):  # it ended meanwhile
+                continue
+            if int(group) == pgid and state != "Z":
+                return True
+    return False
 
 
 def _yield_cores(nice: int) -> None:

@@ -460,3 +460,60 @@ def test_a_profile_is_removed_once_no_browser_runs_on_it(tmp_path):
         assert ending.wait(timeout=10) == 0 and not profile.exists()
     finally:
         ending.kill()
+    # a browser that does not end on its own (a start interrupted by Ctrl-C leaves it running) is ended
+    profile.mkdir()
+    stuck = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", f"--user-data-dir={profile}"])
+    try:
+        time.sleep(0.1)
+        t0 = time.monotonic()
+        remove_profile(profile, timeout=0.5)
+        assert stuck.wait(timeout=10) != 0 and not profile.exists() and time.monotonic() - t0 < 5
+    finally:
+        stuck.kill()
+
+
+def test_a_server_that_cannot_start_leaves_no_index(built, tmp_path, monkeypatch):
+    """The port is taken: make_server raises, and the index it wrote for the page is removed."""
+    import socket
+    import tempfile
+
+    from analysis.explorer.server import make_server
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(OSError):
+            make_server(built, port=taken.getsockname()[1])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_explore_stopped_in_this_process_gives_back_the_sigterm_handler(built, tmp_path, monkeypatch):
+    """`explore` run in a process of the caller's (analysis.cli.main, a notebook) treats SIGTERM as Ctrl-C while it
+    serves, and afterwards the caller's handler is back (a kernel would otherwise turn every SIGTERM into
+    KeyboardInterrupt); its index is removed."""
+    import signal
+    import tempfile
+
+    import analysis.explorer.server as server_module
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    seen = {}
+    make = server_module.make_server
+
+    def make_server(*args, **kwargs):
+        server = make(*args, **kwargs)
+
+        def serve_forever():  # Ctrl-C at once
+            seen["handler"] = signal.getsignal(signal.SIGTERM)
+            seen["index"] = list(tmp_path.glob("*/" + INDEX))
+            raise KeyboardInterrupt
+
+        server.serve_forever = serve_forever
+        return server
+
+    monkeypatch.setattr(server_module, "make_server", make_server)
+    before = signal.getsignal(signal.SIGTERM)
+    assert server_module.main([str(built), "--port", "0"]) == 0
+    assert seen["handler"] is server_module._interrupt and seen["index"]
+    assert signal.getsignal(signal.SIGTERM) is before and not list(tmp_path.glob("*/" + INDEX))

@@ -327,20 +327,35 @@ def _start_a_browser_and_wait(path):
         driver.quit()
 
 
-def test_a_stopped_explorer_process_leaves_no_browser_profile(tmp_path):
+def test_a_stopped_explorer_process_leaves_no_browser_profile(tmp_path, monkeypatch):
     """A build that fails stops its explorer's process (and the Chromium it started). That process's browser
-    profile stayed in the temporary directory, one per failed build; now it is removed."""
+    profile stayed in the temporary directory, one per failed build, and so did Chromium's own folders
+    (org.chromium.Chromium.*, under TMPDIR) when the browser was killed instead of quit: now none is left."""
+    import os
+    import shutil
+    import tempfile
     import time
     from pathlib import Path
 
+    from analysis.explorer.shots import _browsers_of
     from analysis.parallel import Background
 
+    # Chromium's TMPDIR (the profile goes where tempfile already put it): a short path, as its socket's must be
+    chromium_tmp = Path(tempfile.mkdtemp(prefix="chromium-tmp-"))
+    monkeypatch.setenv("TMPDIR", str(chromium_tmp))
     job = Background(_start_a_browser_and_wait, (tmp_path / "profile",), "evidence explorer", nice=3)
-    for _ in range(600):
-        if (tmp_path / "profile").exists() and (tmp_path / "profile").read_text():
-            break
-        time.sleep(0.05)
-    profile = Path((tmp_path / "profile").read_text())
-    assert profile.is_dir()
-    job.stop()
-    assert not profile.exists()
+    try:
+        for _ in range(600):
+            if (tmp_path / "profile").exists() and (tmp_path / "profile").read_text() or not job.process.is_alive():
+                break
+            time.sleep(0.05)
+        if not job.process.is_alive():
+            job.result()  # (its error)
+        profile = Path((tmp_path / "profile").read_text())
+        assert profile.is_dir() and _browsers_of(profile) and os.listdir(chromium_tmp)
+        job.stop()
+        assert not profile.exists() and not _browsers_of(profile)
+        assert os.listdir(chromium_tmp) == []
+    finally:
+        job.stop()
+        shutil.rmtree(chromium_tmp, ignore_errors=True)

@@ -144,13 +144,49 @@ def test_a_stopped_background_process_lets_go_of_what_it_holds(tmp_path, nice):
 
     held, started = tmp_path / "held", tmp_path / "started"
     job = Background(_hold_a_folder, (held, started), "probe", nice=nice)
-    for _ in range(200):
-        if started.exists():
-            break
-        time.sleep(0.05)
-    assert held.is_dir()
-    job.stop()
+    try:
+        for _ in range(200):
+            if started.exists() or not job.process.is_alive():
+                break
+            time.sleep(0.05)
+        assert held.is_dir()
+    finally:
+        job.stop()
     assert not job.process.is_alive() and not held.exists()
+
+
+def _swallow_the_stop(started):
+    import time
+
+    started.write_text("1")
+    while True:
+        try:
+            time.sleep(120)
+        except BaseException:  # noqa: BLE001 - a job that will not stop when asked
+            pass
+
+
+def test_a_background_process_that_will_not_stop_is_killed(tmp_path):
+    """Asked to stop, a process may catch the SystemExit (or sit in a long C call): stop waits `timeout` seconds,
+    then kills it, instead of waiting for ever."""
+    import time
+
+    from analysis.parallel import Background
+
+    started = tmp_path / "started"
+    job = Background(_swallow_the_stop, (started,), "probe", nice=3)
+    try:
+        for _ in range(200):
+            if started.exists() or not job.process.is_alive():
+                break
+            time.sleep(0.05)
+        assert job.process.is_alive()
+        t0 = time.monotonic()
+        job.stop(timeout=0.5)
+        took = time.monotonic() - t0
+    finally:
+        job.process.kill()
+    assert not job.process.is_alive() and took < 5
 
 
 def _write_background_flag(path):

@@ -49,7 +49,7 @@ def open_explorer(folder: Path | str) -> tuple[Explorer, tempfile.TemporaryDirec
     payload = payload_from_page(page)
     if payload.get("body") is None:
         raise FileNotFoundError(f"{folder}: {PAGE} holds the heatmap only and {INDEX} is missing")
-    tmp = tempfile.TemporaryDirectory(prefix="explorer-")
+    tmp = tempfile.TemporaryDirectory(prefix="explorer-", ignore_cleanup_errors=True)  # (Windows: a file still open)
     write_index(payload, Path(tmp.name) / INDEX)
     return Explorer(Path(tmp.name) / INDEX), tmp
 
@@ -156,8 +156,8 @@ class Handler(BaseHTTPRequestHandler):
 
 class ExplorerServer(ThreadingHTTPServer):
     """The explorer's HTTP server; server_close also removes the index it wrote into a temporary folder for a page
-    without one (left to the garbage collector, a server closed in a forked process, as the build's screenshots
-    are, left it in the temporary directory for good: such a process ends without running finalizers)."""
+    without one (left to the garbage collector, it stayed in the temporary directory for good wherever the process
+    ended without running finalizers: `explore` stopped with kill, a forked process)."""
 
     daemon_threads = True
     explorer_tmp: tempfile.TemporaryDirectory | None = None
@@ -214,13 +214,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"explore: {exc}", file=sys.stderr)
         return 1
     host, port = server.server_address[:2]
-    if threading.current_thread() is threading.main_thread():  # `kill` stops it as Ctrl-C does (server_close runs)
-        signal.signal(signal.SIGTERM, _interrupt)
-    print(f"Serving {Path(args.dir).resolve()} at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGTERM) if main_thread else None
     try:
+        if main_thread:  # `kill` stops it as Ctrl-C does (server_close runs); the caller's handler comes back after
+            signal.signal(signal.SIGTERM, _interrupt)
+        print(f"Serving {Path(args.dir).resolve()} at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        try:
+            server.server_close()
+        finally:
+            if main_thread:
+                signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
     return 0

@@ -74,13 +74,26 @@ def _browsers_of(profile: Path) -> list[int]:
     return pids
 
 
-def remove_profile(profile: Path, timeout: float = 10.0) -> None:
-    """Remove a browser's profile folder once no Chromium runs on it (up to `timeout` seconds). A browser that is
-    ending (killed with the build's stopped explorer process, not quit) still writes to its profile: removed at
-    once, the folder came back with what it wrote, and stayed in the temporary directory."""
-    end = time.monotonic() + timeout
-    while _browsers_of(profile) and time.monotonic() < end:
-        time.sleep(0.05)
+def remove_profile(profile: Path, timeout: float = 2.0) -> None:
+    """Remove a browser's profile folder once no Chromium runs on it. A browser that is ending (killed with the
+    build's stopped explorer process, not quit) still writes to its profile: removed at once, the folder came back
+    with what it wrote and stayed in the temporary directory. Processes still on it after `timeout` seconds (a
+    start that was interrupted leaves its browser running) are ended: the profile is this process's own, so they
+    are its browser's."""
+    import signal
+
+    for sig in (None, signal.SIGTERM, getattr(signal, "SIGKILL", signal.SIGTERM)):
+        if sig is not None:
+            for pid in _browsers_of(profile):
+                try:
+                    os.kill(pid, sig)
+                except (ProcessLookupError, PermissionError):
+                    pass
+        end = time.monotonic() + timeout
+        while _browsers_of(profile) and time.monotonic() < end:
+            time.sleep(0.05)
+        if not _browsers_of(profile):
+            break
     shutil.rmtree(profile, ignore_errors=True)
 
 
