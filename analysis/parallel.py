@@ -105,6 +105,9 @@ class Background:
 
     def __init__(self, func, args: tuple, name: str, parallel: bool = True, nice: int = 0):
         self.func, self.args, self.process = func, args, None
+        import os
+
+        self.group = bool(nice) and hasattr(os, "setsid") and hasattr(os, "killpg")  # (a session: _yield_cores)
         if parallel:
             import multiprocessing as mp
 
@@ -131,23 +134,22 @@ class Background:
         """The result is not wanted (the caller failed): the process is ended, and with it what it started when it
         leads a process group of its own (`nice`: the explorer's browser and its driver, orphaned otherwise).
         The process is asked first (SIGTERM: it unwinds, and its `finally` blocks quit its browser and remove what
-        it holds) and killed after `timeout` seconds; then what it left running in its group is ended."""
-        if self.process is None or not self.process.is_alive():
+        it holds) and killed after `timeout` seconds; then what is left in its group is ended, also when the
+        process had died by itself (out of memory, say). It is reaped last, so that its id names no one else's
+        group meanwhile."""
+        if self.process is None:
             return
-        import os
+        from multiprocessing.connection import wait
 
-        pid = self.process.pid
-        try:
-            group = hasattr(os, "killpg") and os.getpgid(pid) == pid
-        except ProcessLookupError:  # it ended meanwhile
-            group = False
-        self.process.terminate()
-        self.process.join(timeout)
-        if self.process.is_alive():  # stuck in a long call, or it caught the SystemExit: no more waiting
-            self.process.kill()
-            self.process.join()
-        if group:
-            _end_group(pid, timeout)
+        sentinel = self.process.sentinel
+        if not wait([sentinel], 0):
+            self.process.terminate()
+            if not wait([sentinel], timeout):  # stuck in a long call, or it caught the SystemExit: no more waiting
+                self.process.kill()
+                wait([sentinel])
+        if self.group:
+            _end_group(self.process.pid, timeout)
+        self.process.join()
 
 
 def _end_group(pgid: int, timeout: float) -> None:
@@ -159,7 +161,7 @@ def _end_group(pgid: int, timeout: float) -> None:
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
             os.killpg(pgid, sig)
-        except ProcessLookupError:  # the group is empty
+        except (ProcessLookupError, PermissionError):  # the group is empty (or none of it is ours)
             return
         end = time.monotonic() + timeout
         while _group_alive(pgid):
@@ -178,7 +180,7 @@ def _group_alive(pgid: int) -> bool:
         try:
             os.killpg(pgid, 0)
             return True
-        except ProcessLookupError:
+        except (ProcessLookupError, PermissionError):
             return False
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():

@@ -462,12 +462,14 @@ def test_a_profile_is_removed_once_no_browser_runs_on_it(tmp_path):
         ending.kill()
     # a browser that does not end on its own (a start interrupted by Ctrl-C leaves it running) is ended
     profile.mkdir()
-    stuck = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", f"--user-data-dir={profile}"])
+    stuck = subprocess.Popen([sys.executable, "-c", "import signal, sys, time; signal.signal(signal.SIGTERM, "
+                              "signal.SIG_IGN); print(1, flush=True); time.sleep(60)", f"--user-data-dir={profile}"],
+                             stdout=subprocess.PIPE)  # (deaf to SIGTERM: it takes SIGKILL)
     try:
-        time.sleep(0.1)
+        stuck.stdout.readline()
         t0 = time.monotonic()
         remove_profile(profile, timeout=0.5)
-        assert stuck.wait(timeout=10) != 0 and not profile.exists() and time.monotonic() - t0 < 5
+        assert stuck.wait(timeout=10) == -9 and not profile.exists() and time.monotonic() - t0 < 5
     finally:
         stuck.kill()
 
@@ -483,9 +485,10 @@ def test_a_server_that_cannot_start_leaves_no_index(built, tmp_path, monkeypatch
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        with pytest.raises(OSError):
+        with pytest.raises(OSError) as raised:
             make_server(built, port=taken.getsockname()[1])
-    assert list(tmp_path.iterdir()) == []
+    # (checked while the traceback is held: the garbage collector would remove it only after that)
+    assert raised.value is not None and list(tmp_path.iterdir()) == []
 
 
 def test_explore_stopped_in_this_process_gives_back_the_sigterm_handler(built, tmp_path, monkeypatch):
@@ -510,10 +513,17 @@ def test_explore_stopped_in_this_process_gives_back_the_sigterm_handler(built, t
             raise KeyboardInterrupt
 
         server.serve_forever = serve_forever
+        seen["server"] = server  # (held, so that only server_close, not the garbage collector, removes the index)
         return server
 
+    def callers_handler(signum, frame):
+        pass
+
     monkeypatch.setattr(server_module, "make_server", make_server)
-    before = signal.getsignal(signal.SIGTERM)
-    assert server_module.main([str(built), "--port", "0"]) == 0
-    assert seen["handler"] is server_module._interrupt and seen["index"]
-    assert signal.getsignal(signal.SIGTERM) is before and not list(tmp_path.glob("*/" + INDEX))
+    before = signal.signal(signal.SIGTERM, callers_handler)
+    try:
+        assert server_module.main([str(built), "--port", "0"]) == 0
+        assert seen["handler"] is server_module._interrupt and seen["index"]
+        assert signal.getsignal(signal.SIGTERM) is callers_handler and not list(tmp_path.glob("*/" + INDEX))
+    finally:
+        signal.signal(signal.SIGTERM, before)

@@ -166,15 +166,16 @@ def _swallow_the_stop(started):
             pass
 
 
-def test_a_background_process_that_will_not_stop_is_killed(tmp_path):
+@pytest.mark.parametrize("nice", [0, 3])
+def test_a_background_process_that_will_not_stop_is_killed(tmp_path, nice):
     """Asked to stop, a process may catch the SystemExit (or sit in a long C call): stop waits `timeout` seconds,
-    then kills it, instead of waiting for ever."""
+    then kills it, instead of waiting for ever (with its own process group and without)."""
     import time
 
     from analysis.parallel import Background
 
     started = tmp_path / "started"
-    job = Background(_swallow_the_stop, (started,), "probe", nice=3)
+    job = Background(_swallow_the_stop, (started,), "probe", nice=nice)
     try:
         for _ in range(200):
             if started.exists() or not job.process.is_alive():
@@ -184,9 +185,45 @@ def test_a_background_process_that_will_not_stop_is_killed(tmp_path):
         t0 = time.monotonic()
         job.stop(timeout=0.5)
         took = time.monotonic() - t0
+        assert not job.process.is_alive() and took < 5
     finally:
         job.process.kill()
-    assert not job.process.is_alive() and took < 5
+
+
+def _start_a_child_and_die(path):
+    import signal
+    import subprocess
+
+    child = subprocess.Popen(["sleep", "120"])
+    with open(path, "w") as f:
+        f.write(str(child.pid))
+    os.kill(os.getpid(), signal.SIGKILL)  # as the kernel ends a process out of memory
+
+
+def test_stopping_a_background_process_that_died_by_itself_still_ends_what_it_started(tmp_path):
+    """The explorer's process killed from outside (out of memory) leaves its browser running; the build then
+    stops the job, which ends what is left of its group."""
+    import time
+
+    from analysis.parallel import Background
+
+    if not os.path.exists("/proc/self/stat") or not hasattr(os, "killpg"):
+        pytest.skip("needs Linux /proc")
+    job = Background(_start_a_child_and_die, (tmp_path / "pid",), "probe", nice=3)
+    child = None
+    try:
+        job.process.join(30)
+        child = int((tmp_path / "pid").read_text())
+        assert job.process.exitcode == -9 and _alive(child)
+        job.stop(timeout=2)
+        for _ in range(40):
+            if not _alive(child):
+                break
+            time.sleep(0.05)
+        assert not _alive(child)
+    finally:
+        if child is not None and _alive(child):
+            os.kill(child, 9)
 
 
 def _write_background_flag(path):

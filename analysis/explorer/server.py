@@ -214,10 +214,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"explore: {exc}", file=sys.stderr)
         return 1
     host, port = server.server_address[:2]
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.getsignal(signal.SIGTERM) if main_thread else None
+    # `kill` stops it as Ctrl-C does (server_close runs); the caller's handler comes back after. (Not from a thread,
+    # nor over a handler set in C, which getsignal gives as None and could not be put back.)
+    previous = signal.getsignal(signal.SIGTERM) if threading.current_thread() is threading.main_thread() else None
+    restore = previous is not None
     try:
-        if main_thread:  # `kill` stops it as Ctrl-C does (server_close runs); the caller's handler comes back after
+        if restore:
             signal.signal(signal.SIGTERM, _interrupt)
         print(f"Serving {Path(args.dir).resolve()} at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
         server.serve_forever()
@@ -227,6 +229,6 @@ def main(argv: list[str] | None = None) -> int:
         try:
             server.server_close()
         finally:
-            if main_thread:
-                signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+            if restore:
+                signal.signal(signal.SIGTERM, previous)
     return 0
