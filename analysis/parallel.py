@@ -182,16 +182,30 @@ def _group_alive(pgid: int) -> bool:
             return True
         except (ProcessLookupError, PermissionError):
             return False
+    for _pid, stat in proc_files("stat"):
+        try:
+            state, _ppid, group = stat.rsplit(b")", 1)[1].split()[:3]
+        except ValueError:  # (cut short)
+            continue
+        if int(group) == pgid and state != b"Z":
+            return True
+    return False
+
+
+def proc_files(name: str):
+    """(pid, contents of /proc/<pid>/<name>) for each process (Linux); nothing where there is no /proc."""
+    import os
+
+    if not os.path.isdir("/proc"):
+        return
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
-                with open(os.path.join(entry.path, "stat")) as f:
-                    state, _ppid, group = f.read().rsplit(")", 1)[1].split()[:3]
-            except (OSError, ValueError):  # it ended meanwhile
+                with open(os.path.join(entry.path, name), "rb") as f:
+                    data = f.read()
+            except OSError:  # it ended meanwhile (or is not ours to read)
                 continue
-            if int(group) == pgid and state != "Z":
-                return True
-    return False
+            yield int(entry.name), data
 
 
 def _yield_cores(nice: int) -> None:

@@ -12,6 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..parallel import proc_files
+
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 DRIVERS = ("chromedriver", "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -62,16 +64,7 @@ def _fontconfig(folder: Path) -> dict:
 def _browsers_of(profile: Path) -> list[int]:
     """The processes (Linux /proc) of a Chromium that runs on `profile`: [] where there is no /proc."""
     flag = f"--user-data-dir={profile}".encode()
-    pids = []
-    for entry in os.scandir("/proc") if os.path.isdir("/proc") else ():
-        if entry.name.isdigit():
-            try:
-                with open(os.path.join(entry.path, "cmdline"), "rb") as f:
-                    if flag in f.read().split(b"\0"):
-                        pids.append(int(entry.name))
-            except OSError:  # it ended meanwhile (or is not ours to read)
-                continue
-    return pids
+    return [pid for pid, cmdline in proc_files("cmdline") if flag in cmdline.split(b"\0")]
 
 
 def remove_profile(profile: Path, timeout: float = 2.0) -> None:
@@ -82,18 +75,19 @@ def remove_profile(profile: Path, timeout: float = 2.0) -> None:
     are its browser's."""
     import signal
 
-    for sig in (None, signal.SIGTERM, getattr(signal, "SIGKILL", signal.SIGTERM)):
-        if sig is not None:
-            for pid in _browsers_of(profile):
-                try:
-                    os.kill(pid, sig)
-                except (ProcessLookupError, PermissionError):
-                    pass
+    pids = _browsers_of(profile)
+    for sig in (signal.SIGTERM, getattr(signal, "SIGKILL", signal.SIGTERM), None):  # each after a wait
         end = time.monotonic() + timeout
-        while _browsers_of(profile) and time.monotonic() < end:
+        while pids and time.monotonic() < end:
             time.sleep(0.05)
-        if not _browsers_of(profile):
+            pids = _browsers_of(profile)
+        if not pids or sig is None:
             break
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
     shutil.rmtree(profile, ignore_errors=True)
 
 

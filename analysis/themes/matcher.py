@@ -131,11 +131,11 @@ class _Matcher:
                 if end > reach:
                     outer.append((start, end, w))
                     reach = end
-            ends = {end for _, end, _ in outer}
+            name_ends = {end for _, end, _ in outer}
             for start, _end, w in outer:
                 c = bisect_right(cends, start)
                 if w in self.qualifiers:
-                    qualifies = start - 1 in ends or (flat[start - 1:start] == _SECTOR and start - 2 in ends)
+                    qualifies = start - 1 in name_ends or (flat[start - 1:start] == _SECTOR and start - 2 in name_ends)
                     if not qualifies and any(role == "other" for _, role in roles[w]):
                         kinds.setdefault(c, set()).add(w)  # alone, an `others` word counts as itself
                     continue
